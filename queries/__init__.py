@@ -1,0 +1,1 @@
+"""Cordon's store: the DuckDB schema and its migrations, one .sql file per query, demo data."""

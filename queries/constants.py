@@ -1,0 +1,111 @@
+"""Enumerations and the item catalogue, defined once.
+
+The schema's CHECK constraints are generated from these tuples (see ``queries.schema``), the demo
+generator draws from them and the dashboard labels them, so a value can only be added here.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+TIME_PRECISIONS = ("exact", "day", "week", "month")
+GEO_PRECISIONS = ("point", "town", "county", "province")
+
+CHANNELS = (
+    "land_port",
+    "unofficial_path",
+    "postal_express",
+    "sea_port",
+    "air_cargo",
+    "processing_hub",
+)
+FORMS = ("ore", "concentrate", "compound", "oxide", "metal", "alloy", "magnet", "scrap")
+AGENCIES = ("customs", "public_security", "state_security", "postal", "border_defence")
+CASE_STATUSES = ("open", "under_investigation", "referred_for_prosecution", "closed")
+DETECTION_METHODS = (
+    "x_ray",
+    "document_check",
+    "intelligence_tip",
+    "canine",
+    "random_inspection",
+    "patrol",
+    "parcel_screening",
+)
+CONCEALMENTS = (
+    "false_declaration",
+    "hidden_in_cargo",
+    "mixed_with_legal_goods",
+    "body_carry",
+    "vehicle_compartment",
+    "split_parcels",
+    "none",
+)
+
+CHECKPOINT_KINDS = (
+    "land_port_class1",
+    "land_port_class2",
+    "border_inspection_station",
+    "sea_port",
+    "airport",
+    "postal_hub",
+)
+HUB_KINDS = ("mine", "separation_plant", "smelter_refinery", "magnet_alloy_maker", "trading_hub")
+
+ITEM_GROUPS = (
+    "REE_heavy",
+    "REE_light",
+    "Ga",
+    "Ge",
+    "Sb",
+    "graphite",
+    "W",
+    "Te",
+    "Bi",
+    "Mo",
+    "In",
+    "superhard",
+)
+
+
+@dataclass(frozen=True)
+class Item:
+    """A controlled item as seizures record it: what it is, its group and typical value."""
+
+    code: str
+    group: str
+    name_en: str
+    name_zh: str
+    cny_per_kg: float  # order of magnitude of a plausible market value, demo only
+    announcement: str | None  # the announcement that first controlled it; None: not itemised
+
+
+ITEMS = (
+    Item("dysprosium", "REE_heavy", "dysprosium", "镝", 1800.0, "MOFCOM-GAC 2025 No.18"),
+    Item("terbium", "REE_heavy", "terbium", "铽", 7000.0, "MOFCOM-GAC 2025 No.18"),
+    Item("samarium", "REE_heavy", "samarium", "钐", 120.0, "MOFCOM-GAC 2025 No.18"),
+    Item("gadolinium", "REE_heavy", "gadolinium", "钆", 200.0, "MOFCOM-GAC 2025 No.18"),
+    Item("yttrium", "REE_heavy", "yttrium", "钇", 60.0, "MOFCOM-GAC 2025 No.18"),
+    Item("lutetium", "REE_heavy", "lutetium", "镥", 5500.0, "MOFCOM-GAC 2025 No.18"),
+    Item("scandium", "REE_heavy", "scandium", "钪", 4500.0, "MOFCOM-GAC 2025 No.18"),
+    Item("holmium", "REE_heavy", "holmium", "钬", 480.0, "MOFCOM 2025 No.57"),
+    Item("erbium", "REE_heavy", "erbium", "铒", 300.0, "MOFCOM 2025 No.57"),
+    Item("ree_concentrate", "REE_heavy", "ion-adsorption rare-earth concentrate", "离子型稀土精矿", 150.0, None),
+    Item("neodymium", "REE_light", "neodymium / NdPr", "钕/镨钕", 550.0, None),
+    Item("ndfeb_magnet", "REE_light", "NdFeB magnet", "钕铁硼磁体", 350.0, None),
+    Item("lanthanum_cerium", "REE_light", "lanthanum / cerium", "镧/铈", 20.0, None),
+    Item("gallium", "Ga", "gallium", "镓", 2000.0, "MOFCOM-GAC 2023 No.23"),
+    Item("germanium", "Ge", "germanium", "锗", 14000.0, "MOFCOM-GAC 2023 No.23"),
+    Item("antimony", "Sb", "antimony", "锑", 180.0, "MOFCOM-GAC 2024 No.33"),
+    Item("graphite", "graphite", "flake / spherical graphite", "鳞片/球形石墨", 8.0, "MOFCOM-GAC 2023 (graphite; number unconfirmed)"),
+    Item("tungsten", "W", "tungsten / APT", "钨/仲钨酸铵", 450.0, "MOFCOM-GAC 2025 No.10"),
+    Item("tellurium", "Te", "tellurium", "碲", 900.0, "MOFCOM-GAC 2025 No.10"),
+    Item("bismuth", "Bi", "bismuth", "铋", 250.0, "MOFCOM-GAC 2025 No.10"),
+    Item("molybdenum", "Mo", "molybdenum", "钼", 400.0, "MOFCOM-GAC 2025 No.10"),
+    Item("indium", "In", "indium", "铟", 2800.0, "MOFCOM-GAC 2025 No.10"),
+    Item("superhard", "superhard", "superhard materials (synthetic diamond)", "超硬材料", 3000.0, "MOFCOM-GAC 2024 No.33"),
+)
+ITEM_CODES = tuple(item.code for item in ITEMS)
+ITEM_BY_CODE = {item.code: item for item in ITEMS}
+
+# ISO 3166-1 alpha-3 codes a destination may take (cross-border and transshipment cases).
+DESTINATIONS = ("VNM", "LAO", "MMR", "THA", "HKG", "MAC", "MYS", "SGP", "KOR", "JPN", "USA", "NLD", "DEU", "IND")

@@ -1,0 +1,42 @@
+"""Seeding: the reference tables and the demo seizures, written in one transaction."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+
+from queries.demo import DemoGeography, generate_seizures
+from queries.reference import control_announcements, controlled_items
+from queries.store import Store, run, write_frame
+
+DEFAULT_ROWS = 20_000
+DEFAULT_SEED = 2026
+
+
+def beijing_now() -> datetime:
+    """The current time in Beijing (UTC+8), without a time zone, as the store keeps times."""
+    return pd.Timestamp.now(tz="Asia/Shanghai").tz_localize(None).floor("s").to_pydatetime()
+
+
+def write_reference(con, geo: DemoGeography) -> None:
+    """Write (or refresh) the reference tables: export controls, places and admin units."""
+    announcements = control_announcements()
+    write_frame(con, "upsert_control_announcements", announcements)
+    write_frame(con, "upsert_controlled_items", controlled_items(announcements))
+    write_frame(con, "upsert_admin_units", geo.admin_units)
+    write_frame(con, "upsert_checkpoints", geo.checkpoints)
+    write_frame(con, "upsert_processing_hubs", geo.hubs)
+
+
+def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
+         end: datetime | None = None) -> int:
+    """Refresh the reference tables and replace the demo seizures; real records are kept.
+
+    Returns the number of demo seizures written.
+    """
+    seizures = generate_seizures(geo, rows=rows, seed=seed, end=end or beijing_now())
+    with store.writing() as con:
+        write_reference(con, geo)
+        run(con, "delete_synthetic_seizures")
+        return write_frame(con, "insert_seizures", seizures)

@@ -1,0 +1,208 @@
+"""The DuckDB store: one file, migrated on open, shared by one writer at a time and many readers.
+
+DuckDB lets a single process hold a file read-write, and while it does no other process can open
+the file at all. Cordon's processes (dashboard sessions, the demo feed, imports) therefore never
+hold a connection open between operations: each read or write opens the file, works, and closes
+it, under a cross-process lock file beside the database:
+
+* readers share the lock, so any number of them read at once;
+* a writer takes it exclusively, after closing a *gate* that stops new readers from queueing in
+  front of it, so that a steady stream of readers cannot starve the feed or an import.
+
+Nobody ever meets DuckDB's own "could not set lock" error; they wait a few milliseconds instead.
+Writes are one transaction each: a write that fails (or a process killed mid-write) leaves the
+file as it was.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import duckdb
+import pandas as pd
+
+SQL_DIR = Path(__file__).parent / "sql"
+MIGRATIONS_DIR = SQL_DIR / "migrations"
+DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cordon.duckdb"
+
+
+class StoreError(RuntimeError):
+    """A store operation failed; the message says what and what to do."""
+
+
+def _named_files(directory: Path) -> dict[str, Path]:
+    return {path.stem: path for path in sorted(directory.glob("*.sql"))}
+
+
+QUERY_FILES = _named_files(SQL_DIR)
+MIGRATION_FILES = _named_files(MIGRATIONS_DIR)
+
+
+def migration_versions() -> list[tuple[int, str]]:
+    """(version, name) of every migration file, in order; names look like ``001_core``."""
+    return sorted((int(name.split("_", 1)[0]), name) for name in MIGRATION_FILES)
+
+
+LATEST_VERSION = migration_versions()[-1][0]
+
+
+def load_sql(name: str) -> str:
+    """The text of the query file ``queries/sql/<name>.sql``; names come from an allow-list."""
+    if name not in QUERY_FILES:
+        raise ValueError(f"unknown query {name!r}; known queries: {', '.join(QUERY_FILES)}")
+    return QUERY_FILES[name].read_text(encoding="utf-8")
+
+
+def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Run the named query with bound named parameters and return its rows as a DataFrame."""
+    return con.execute(load_sql(name), dict(params or {})).df()
+
+
+def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
+    """Run the named write query over ``frame`` (seen by the SQL as ``incoming``); return rows written.
+
+    A row that breaks a constraint fails the statement with :class:`StoreError`, whose message
+    names the query and the constraint, and nothing of the frame is written.
+    """
+    con.register("incoming", frame)
+    try:
+        return con.execute(load_sql(name)).fetchone()[0]
+    except duckdb.ConstraintException as error:
+        raise StoreError(f"{name}: a row was refused by the schema: {error}") from error
+    finally:
+        con.unregister("incoming")
+
+
+def schema_version(con: duckdb.DuckDBPyConnection) -> int:
+    """The schema version of an open database (0 for a new, empty file)."""
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'schema_version'"
+    ).fetchone()[0]
+    if not exists:
+        return 0
+    return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
+
+
+def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
+    """Bring the schema up to ``target`` (default: the latest); return the versions applied.
+
+    Each migration runs in its own transaction together with its row in ``schema_version``, so
+    running this again, or on a file that is already current, changes nothing.
+    """
+    target = LATEST_VERSION if target is None else target
+    con.execute(
+        "CREATE TABLE IF NOT EXISTS schema_version ("
+        " version INTEGER PRIMARY KEY, name VARCHAR NOT NULL,"
+        " applied_at TIMESTAMP NOT NULL DEFAULT current_localtimestamp())"
+    )
+    current = schema_version(con)
+    if current > LATEST_VERSION:
+        raise StoreError(
+            f"the database is at schema version {current}, newer than this Cordon knows "
+            f"({LATEST_VERSION}); upgrade Cordon before opening it"
+        )
+    applied = []
+    for version, name in migration_versions():
+        if current < version <= target:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute(MIGRATION_FILES[name].read_text(encoding="utf-8"))
+                con.execute("INSERT INTO schema_version (version, name) VALUES ($v, $n)", {"v": version, "n": name})
+                con.execute("COMMIT")
+            except Exception:
+                con.execute("ROLLBACK")
+                raise
+            applied.append(version)
+    return applied
+
+
+class Store:
+    """A Cordon database file and the lock that lets processes share it.
+
+    Parameters
+    ----------
+    path : str or Path
+        The DuckDB file; created (with its folder) and migrated by the first write.
+
+    Examples
+    --------
+    >>> store = Store("data/cordon.duckdb")            # doctest: +SKIP
+    >>> with store.reading() as con:                   # doctest: +SKIP
+    ...     con.execute("SELECT count(*) FROM seizures").fetchone()
+    """
+
+    def __init__(self, path: str | os.PathLike[str]):
+        self.path = Path(path)
+        if self.path.is_dir():
+            raise ValueError(f"database path {self.path} is a folder; give a file such as {self.path / 'cordon.duckdb'}")
+        self._lock_path = self.path.with_name(self.path.name + ".lock")
+        self._gate_path = self.path.with_name(self.path.name + ".gate")
+
+    def __repr__(self) -> str:
+        return f"Store({str(self.path)!r})"
+
+    def exists(self) -> bool:
+        """Whether the database file has been created."""
+        return self.path.is_file()
+
+    @contextmanager
+    def _locked(self, path: Path, mode: int) -> Iterator[None]:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o600)
+        try:
+            fcntl.flock(fd, mode)
+            yield
+        finally:
+            fcntl.flock(fd, fcntl.LOCK_UN)
+            os.close(fd)
+
+    @contextmanager
+    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, held only for the ``with`` block."""
+        if not self.exists():
+            raise StoreError(f"no database at {self.path}; create it with: python -m queries seed --db {self.path}")
+        with self._locked(self._gate_path, fcntl.LOCK_SH):
+            pass  # wait while a writer holds the gate
+        with self._locked(self._lock_path, fcntl.LOCK_SH):
+            con = duckdb.connect(str(self.path), read_only=True)
+            try:
+                version = schema_version(con)
+                if version != LATEST_VERSION:
+                    raise StoreError(
+                        f"{self.path} is at schema version {version}, this Cordon needs {LATEST_VERSION}; "
+                        f"run: python -m queries migrate --db {self.path}"
+                    )
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-write connection inside one transaction: committed if the block ends normally."""
+        with self._locked(self._gate_path, fcntl.LOCK_EX), self._locked(self._lock_path, fcntl.LOCK_EX):
+            con = duckdb.connect(str(self.path))
+            try:
+                migrate(con)
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    def migrate(self) -> list[int]:
+        """Create or upgrade the schema; return the versions applied (empty when current)."""
+        with self._locked(self._gate_path, fcntl.LOCK_EX), self._locked(self._lock_path, fcntl.LOCK_EX):
+            con = duckdb.connect(str(self.path))
+            try:
+                return migrate(con)
+            finally:
+                con.close()

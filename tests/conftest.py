@@ -1,0 +1,34 @@
+"""Shared fixtures: a fresh store per test and one valid seizure row to break in tests."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pandas as pd
+import pytest
+
+from queries.store import Store
+
+
+@pytest.fixture
+def store(tmp_path) -> Store:
+    """An empty, migrated store in a temporary folder."""
+    new = Store(tmp_path / "cordon.duckdb")
+    new.migrate()
+    return new
+
+
+def seizure_row(**overrides) -> pd.DataFrame:
+    """One valid seizure as a one-row frame; keyword arguments replace fields."""
+    row = {
+        "source": "test", "source_id": "T-1", "occurred_at": datetime(2025, 3, 1, 10, 30),
+        "time_precision": "exact", "lon": 106.712, "lat": 21.976, "geo_precision": "point",
+        "country_iso3": "CHN", "province_code": "450000", "county_code": "451481", "zone_code": "451481",
+        "channel": "land_port", "checkpoint_id": "youyiguan", "hub_id": None, "item": "antimony",
+        "item_group": "Sb", "form": "ore", "quantity_kg": 1200.0, "value_cny": 21600.0,
+        "declared_as": "铅精矿 (lead concentrate)", "concealment": "false_declaration", "detection": "x_ray",
+        "agency": "customs", "destination_iso3": "VNM", "case_status": "open", "source_ref": "test row",
+        "is_synthetic": True, "ingested_at": datetime(2025, 3, 2, 9, 0),
+    }
+    row.update(overrides)
+    return pd.DataFrame([row])

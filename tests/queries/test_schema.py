@@ -1,0 +1,160 @@
+"""The schema refuses bad rows with a message naming the rule, and its enumerations match constants."""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+
+import duckdb
+import pandas as pd
+import pytest
+
+from queries import constants
+from queries.store import LATEST_VERSION, Store, StoreError, migrate, run, schema_version, write_frame
+from tests.conftest import seizure_row
+
+
+def _insert(store: Store, frame) -> int:
+    with store.writing() as con:
+        return write_frame(con, "insert_seizures", frame)
+
+
+def test_a_valid_row_is_stored(store):
+    assert _insert(store, seizure_row()) == 1
+    with store.reading() as con:
+        assert con.execute("SELECT source_id, quantity_kg FROM seizures").fetchall() == [("T-1", 1200.0)]
+
+
+@pytest.mark.parametrize(
+    ("overrides", "message"),
+    [
+        ({"lat": 108.3}, "lat BETWEEN -90 AND 90"),
+        ({"lon": -200.0}, "lon BETWEEN -180 AND 180"),
+        ({"channel": "teleport"}, "channel IN"),
+        ({"form": "liquid"}, "form IN"),
+        ({"agency": "army"}, "agency IN"),
+        ({"time_precision": "year"}, "time_precision IN"),
+        ({"geo_precision": "country"}, "geo_precision IN"),
+        ({"item_group": "gold"}, "item_group IN"),
+        ({"quantity_kg": 0.0}, "quantity_kg > 0"),
+        ({"quantity_kg": -5.0}, "quantity_kg > 0"),
+        ({"value_cny": -1.0}, "value_cny >= 0"),
+        ({"destination_iso3": "vietnam"}, "destination_iso3"),
+        ({"case_status": "lost"}, "case_status IN"),
+        ({"occurred_at": datetime(1990, 1, 1)}, "occurred_at >="),
+    ],
+)
+def test_check_constraints_refuse_bad_rows_and_name_the_rule(store, overrides, message):
+    with pytest.raises(StoreError) as refused:
+        _insert(store, seizure_row(**overrides))
+    assert "insert_seizures: a row was refused by the schema" in str(refused.value)
+    assert message in str(refused.value)
+    with store.reading() as con:
+        assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 0
+
+
+@pytest.mark.parametrize("column", ["source", "source_id", "occurred_at", "lon", "lat", "channel", "item", "agency"])
+def test_required_fields_cannot_be_null(store, column):
+    with pytest.raises(StoreError, match=f"NOT NULL constraint failed: seizures.{column}"):
+        _insert(store, seizure_row(**{column: None}))
+
+
+def test_the_same_source_record_cannot_be_stored_twice(store):
+    _insert(store, seizure_row())
+    with pytest.raises(StoreError, match="source, source_id|Duplicate key"):
+        _insert(store, seizure_row())
+
+
+def test_a_refused_row_refuses_the_whole_write(store):
+    good, bad = seizure_row(source_id="A"), seizure_row(source_id="B", lat=99.0)
+    with pytest.raises(StoreError):
+        _insert(store, pd.concat([good, bad]))
+    with store.reading() as con:
+        assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 0
+
+
+def _check_lists(con) -> dict[tuple[str, str], tuple[str, ...]]:
+    """(table, column) → the values its CHECK ... IN (...) allows, read back from DuckDB."""
+    found = {}
+    for table, expression in con.execute(
+        "SELECT table_name, expression FROM duckdb_constraints() WHERE constraint_type = 'CHECK'"
+    ).fetchall():
+        match = re.search(r"\(?(\w+) IN \(([^)]*)\)", expression)
+        if match:
+            found[(table, match.group(1))] = tuple(re.findall(r"'([^']*)'", match.group(2)))
+    return found
+
+
+def test_check_enumerations_match_the_constants(store):
+    with store.reading() as con:
+        checks = _check_lists(con)
+    expected = {
+        ("seizures", "time_precision"): constants.TIME_PRECISIONS,
+        ("seizures", "geo_precision"): constants.GEO_PRECISIONS,
+        ("seizures", "channel"): constants.CHANNELS,
+        ("seizures", "form"): constants.FORMS,
+        ("seizures", "agency"): constants.AGENCIES,
+        ("seizures", "case_status"): constants.CASE_STATUSES,
+        ("seizures", "concealment"): constants.CONCEALMENTS,
+        ("seizures", "detection"): constants.DETECTION_METHODS,
+        ("seizures", "item_group"): constants.ITEM_GROUPS,
+        ("controlled_items", "item_group"): constants.ITEM_GROUPS,
+        ("checkpoints", "kind"): constants.CHECKPOINT_KINDS,
+        ("checkpoints", "geo_precision"): constants.GEO_PRECISIONS,
+        ("checkpoints", "agency"): constants.AGENCIES,
+        ("processing_hubs", "kind"): constants.HUB_KINDS,
+        ("processing_hubs", "geo_precision"): constants.GEO_PRECISIONS,
+    }
+    for key, values in expected.items():
+        assert checks.get(key) == tuple(values), key
+
+
+def test_migrations_are_idempotent(tmp_path):
+    path = tmp_path / "x.duckdb"
+    con = duckdb.connect(str(path))
+    assert migrate(con) == list(range(1, LATEST_VERSION + 1))
+    assert migrate(con) == []
+    assert schema_version(con) == LATEST_VERSION
+    con.close()
+    assert Store(path).migrate() == []
+
+
+def test_an_older_file_is_upgraded_and_keeps_its_rows(tmp_path):
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=1)
+    con.register("incoming", seizure_row())
+    con.execute("INSERT INTO seizures BY NAME SELECT * FROM incoming")
+    con.close()
+
+    store = Store(path)
+    with pytest.raises(StoreError, match="schema version 1.*python -m queries migrate"):
+        with store.reading():
+            pass
+    assert store.migrate() == [2]
+    with store.reading() as con:
+        assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 1
+        assert run(con, "status_tables").set_index("table_name").at["admin_units", "rows"] == 0
+
+
+def test_reading_a_missing_file_says_how_to_create_it(tmp_path):
+    with pytest.raises(StoreError, match="python -m queries seed --db"):
+        with Store(tmp_path / "none.duckdb").reading():
+            pass
+
+
+def test_a_failed_write_block_leaves_the_store_as_it_was(store):
+    _insert(store, seizure_row(source_id="kept"))
+    with pytest.raises(RuntimeError, match="boom"):
+        with store.writing() as con:
+            write_frame(con, "insert_seizures", seizure_row(source_id="lost"))
+            raise RuntimeError("boom")
+    with store.reading() as con:
+        assert [r[0] for r in con.execute("SELECT source_id FROM seizures").fetchall()] == ["kept"]
+
+
+def test_unknown_query_names_are_refused():
+    from queries.store import load_sql
+
+    with pytest.raises(ValueError, match="unknown query 'drop_everything'"):
+        load_sql("drop_everything")
