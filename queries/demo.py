@@ -206,7 +206,7 @@ def build_trail(geo: DemoGeography, lon: float, lat: float, rng: np.random.Gener
     dlon, dlat = _km_to_deg(lat)
     cand_lon, cand_lat = lon + r * np.cos(theta) * dlon, lat + r * np.sin(theta) * dlat
     where = geo.locate(cand_lon, cand_lat)
-    keep = (where["country_iso3"] == "CHN").to_numpy()
+    keep = (where["country_iso3"] == "CHN").to_numpy(copy=True)
     if county_code is not None:
         keep &= (where["county_code"] == county_code).to_numpy()
     keep[keep] = geo.distance_to_boundary_km(cand_lon[keep], cand_lat[keep]) <= max_boundary_km
@@ -217,7 +217,7 @@ def build_trail(geo: DemoGeography, lon: float, lat: float, rng: np.random.Gener
 
 def _calendar(days: pd.DatetimeIndex) -> np.ndarray:
     """Relative activity per day: weekly rhythm, holidays and the 2025 campaign."""
-    weight = np.select([days.dayofweek == 5, days.dayofweek == 6], [0.8, 0.6], 1.0)
+    weight = np.select([days.day_of_week == 5, days.day_of_week == 6], [0.8, 0.6], 1.0)
     for festival in SPRING_FESTIVALS:
         offset = (days - pd.Timestamp(festival)).days
         weight = np.where((offset >= -2) & (offset <= 6), weight * 0.3, weight)
@@ -263,7 +263,7 @@ def _hours(rng: np.random.Generator, channel: np.ndarray) -> np.ndarray:
 def _truncate(times: pd.Series, precision: np.ndarray) -> pd.Series:
     """Occurred-at as the record knows it: the day, the Monday of the week or the first of the month."""
     day = times.dt.floor("D")
-    week = day - pd.to_timedelta(day.dt.dayofweek, unit="D")
+    week = day - pd.to_timedelta(day.dt.day_of_week, unit="D")
     month = day - pd.to_timedelta(day.dt.day - 1, unit="D")
     return times.where(precision == "exact", day.where(precision == "day", week.where(precision == "week", month)))
 
@@ -435,8 +435,8 @@ def _finish(geo: DemoGeography, rng: np.random.Generator, seg: pd.DataFrame, day
         lat[mask] = units.loc[code[mask], "anchor_lat"].to_numpy()
     precision = np.where((precision == "county") & pd.isna(where["county_code"].to_numpy(dtype=object)), "town", precision)
     where = geo.locate(lon, lat)
-    county = where["county_code"].to_numpy(dtype=object)
-    zone = where["zone_code"].to_numpy(dtype=object)
+    county = where["county_code"].to_numpy(dtype=object, copy=True)
+    zone = where["zone_code"].to_numpy(dtype=object, copy=True)
     coarse = precision == "province"
     county[coarse], zone[coarse] = None, None
 

@@ -32,3 +32,14 @@ def seizure_row(**overrides) -> pd.DataFrame:
     }
     row.update(overrides)
     return pd.DataFrame([row])
+
+
+@pytest.fixture(scope="session")
+def seeded_db(tmp_path_factory):
+    """A database seeded once per test session with 3,000 demo seizures (fixed seed and end)."""
+    from geodata.demo_geography import demo_geography
+    from queries.seed import seed
+
+    path = tmp_path_factory.mktemp("seeded") / "cordon.duckdb"
+    seed(Store(path), demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
+    return path

@@ -1,0 +1,62 @@
+"""Page load of the live map with the default demo data (20,000 seizures), in headless Chromium.
+
+Run: ``python bench/bench_page_load.py [--rows 20000] [--runs 5]``. It seeds a database in a
+temporary folder, starts the app on a free port, warms it once (the first run of a process reads
+the layers and fills the caches) and then opens the page ``--runs`` times, each in a fresh browser
+context, timing navigation until the map's canvas is drawn and the checkpoint table is shown.
+Prints a markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from datetime import datetime
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from geodata.demo_geography import demo_geography  # noqa: E402
+from queries.seed import seed  # noqa: E402
+from queries.store import Store  # noqa: E402
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
+
+
+def load_once(browser, url: str) -> float:
+    """Seconds from navigation to a drawn map and the checkpoint table."""
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    page = context.new_page()
+    started = time.perf_counter()
+    page.goto(url)
+    page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first.wait_for(timeout=60_000)
+    page.get_by_text("Busiest checkpoints").wait_for(timeout=60_000)
+    elapsed = time.perf_counter() - started
+    context.close()
+    return elapsed
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rows", type=int, default=20_000)
+    parser.add_argument("--runs", type=int, default=5)
+    args = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "cordon.duckdb"
+        seed(Store(path), demo_geography(), rows=args.rows, seed=1, end=datetime(2026, 11, 29, 12))
+        with start_app(path) as url, sync_playwright() as playwright:
+            browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            cold = load_once(browser, url)
+            warm = [load_once(browser, url) for _ in range(args.runs)]
+            browser.close()
+    print(f"| seizures | first load after start s | page load s, median of {args.runs} | max s |")
+    print("|---|---|---|---|")
+    print(f"| {args.rows:,} | {cold:.2f} | {statistics.median(warm):.2f} | {max(warm):.2f} |")
+
+
+if __name__ == "__main__":
+    main()

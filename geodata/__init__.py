@@ -1,0 +1,1 @@
+"""Geography and spatial analysis for Cordon: reference layers, locating points, distances."""

@@ -1,0 +1,97 @@
+"""Browser tests: a real Streamlit server on a free local port, driven by Debian's headless chromium.
+
+They skip, saying why, only where no Chromium is installed; under CI (``CI=true``) a missing
+Chromium is an error, since .ci/run installs it.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[2]
+CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def chromium_path() -> str:
+    if CHROMIUM is None:
+        if os.environ.get("CI") == "true":
+            pytest.fail("CI must run the browser tests but no chromium is installed (.ci/run installs it)")
+        pytest.skip("no Chromium installed: install Debian's chromium to run the browser tests")
+    return CHROMIUM
+
+
+@contextmanager
+def start_app(db: Path) -> Iterator[str]:
+    """Run the app on ``db`` on a free local port; yield its URL once it answers, stop it after."""
+    port = _free_port()
+    env = {**os.environ, "CORDON_DB": str(db)}
+    log = tempfile.TemporaryFile()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
+         "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
+        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
+    for _ in range(120):
+        try:
+            if direct.open(f"{url}/_stcore/health", timeout=1).status == 200:
+                break
+        except OSError:
+            time.sleep(0.5)
+    else:
+        server.kill()
+        log.seek(0)
+        raise RuntimeError(f"the app did not start: {log.read().decode(errors='replace')[-2000:]}")
+    try:
+        yield url
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
+        log.close()
+
+
+@pytest.fixture(scope="session")
+def app_url(chromium_path, seeded_db) -> Iterator[str]:
+    """The URL of the app running on the session's seeded database."""
+    with start_app(seeded_db) as url:
+        yield url
+
+
+@pytest.fixture(scope="session")
+def browser(chromium_path):
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        launched = playwright.chromium.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture
+def page(browser):
+    context = browser.new_context(viewport={"width": 1600, "height": 1000})
+    opened = context.new_page()
+    yield opened
+    context.close()

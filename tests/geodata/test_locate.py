@@ -1,0 +1,99 @@
+"""locate() and distance_to_boundary_km() on known places."""
+
+import time
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from geodata.locate import LOCATE_COLUMNS, distance_to_boundary_km, locate
+
+
+def test_nanning_is_in_guangxi_outside_any_zone():
+    row = locate([108.3167], [22.8167]).iloc[0]
+    assert row["country_iso3"] == "CHN"
+    assert row["province_code"] == "450000" and row["province_en"] == "Guangxi"
+    assert row["zone_code"] is None
+
+
+def test_dongxing_town_is_in_its_border_zone():
+    row = locate([107.97167], [21.54778]).iloc[0]
+    assert row["county_zh"] == "东兴市"
+    assert row["zone_code"] == row["county_code"] == "450681"
+
+
+def test_gulf_of_tonkin_is_in_no_country():
+    row = locate([108.3], [21.2]).iloc[0]
+    assert row.isna().all()
+
+
+def test_lang_son_is_in_vietnam():
+    row = locate([106.76], [21.85]).iloc[0]
+    assert row["country_iso3"] == "VNM"
+    assert row["province_code"] is None
+
+
+def test_inland_hub_gets_province_but_no_county():
+    row = locate([114.9326], [25.84664]).iloc[0]
+    assert row["province_en"] == "Jiangxi"
+    assert row["county_code"] is None
+
+
+def test_columns_and_length():
+    frame = locate(np.array([108.3, 106.76, 0.0]), np.array([22.8, 21.85, 0.0]))
+    assert list(frame.columns) == list(LOCATE_COLUMNS)
+    assert len(frame) == 3
+
+
+def test_point_on_a_shared_edge_gets_one_deterministic_county():
+    from geodata.reference import load_layer
+
+    counties = load_layer("counties").set_index("code")
+    edge = counties.at["451481", "geometry"].boundary.intersection(counties.at["451422", "geometry"].boundary)
+    point = edge.interpolate(0.5, normalized=True)
+    first = locate([point.x], [point.y]).iloc[0]
+    assert first["county_code"] in ("451422", "451481")
+    assert locate([point.x], [point.y]).iloc[0]["county_code"] == first["county_code"]
+
+
+def test_a_million_points_in_a_few_seconds():
+    rng = np.random.default_rng(0)
+    lon, lat = rng.uniform(97, 110, 1_000_000), rng.uniform(20, 27, 1_000_000)
+    start = time.perf_counter()
+    frame = locate(lon, lat)
+    assert time.perf_counter() - start < 15
+    assert frame["country_iso3"].isin(["CHN"]).mean() > 0.4
+
+
+def test_distances_to_the_boundary():
+    km = distance_to_boundary_km([106.71222, 108.3167], [21.97639, 22.8167])
+    assert km[0] < 3
+    assert 100 < km[1] < 250
+
+
+def test_distance_for_100k_points_is_fast():
+    rng = np.random.default_rng(1)
+    start = time.perf_counter()
+    km = distance_to_boundary_km(rng.uniform(97, 110, 100_000), rng.uniform(20, 27, 100_000))
+    assert time.perf_counter() - start < 10
+    assert (km >= 0).all()
+
+
+@pytest.mark.parametrize(
+    ("lon", "lat", "message"),
+    [
+        ([108.0, 109.0], [22.0], "same length"),
+        ([float("nan")], [22.0], "finite"),
+        ([108.0], [95.0], "lat must be within"),
+        ([200.0], [22.0], "lon must be within"),
+    ],
+)
+@pytest.mark.parametrize("function", [locate, distance_to_boundary_km])
+def test_bad_input_raises(function, lon, lat, message):
+    with pytest.raises(ValueError, match=message):
+        function(lon, lat)
+
+
+def test_empty_input_gives_empty_results():
+    assert len(locate([], [])) == 0
+    assert isinstance(locate([], []), pd.DataFrame)
