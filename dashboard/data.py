@@ -45,7 +45,7 @@ def base_geography() -> dict[str, list[dict]]:
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]
     zones = load_layer("zones")
     zone_records = polygon_records(zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km"],
-                                   tolerance=0.002)
+                                   tolerance=0.004)
     for record in zone_records:
         record.update(tooltip_fields(
             f"Border zone: {record['name_en']} {record['name_zh']}",
@@ -53,13 +53,13 @@ def base_geography() -> dict[str, list[dict]]:
              ("Land boundary", f"{record['boundary_km']:.0f} km")],
         ))
     boundary = load_layer("boundary")
-    boundary_records = path_records(boundary, ["iso3", "name_en", "length_km"], tolerance=0.002)
+    boundary_records = path_records(boundary, ["iso3", "name_en", "length_km"], tolerance=0.004)
     for record in boundary_records:
         record.update(tooltip_fields(f"Land boundary with {record['name_en']}",
                                      [("Length", f"{record['length_km']:,.0f} km")]))
     return {
-        "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.02, decimals=3, min_area=0.02),
-        "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.02, decimals=3, min_area=0.01),
+        "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02),
+        "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.04, decimals=3, min_area=0.01),
         "zones": zone_records,
         "boundary": boundary_records,
     }

@@ -99,8 +99,7 @@ def checkpoint_layers(checkpoints: pd.DataFrame) -> list[pdk.Layer]:
                   get_size=15, size_units=PIXELS, pickable=True),
         pdk.Layer("TextLayer", id="checkpoint-labels", data=data, get_position=["lon", "lat"], get_text="name",
                   get_size=12, get_color=[230, 237, 246], get_pixel_offset=[10, 0], get_text_anchor=pdk.types.String("start"),
-                  get_alignment_baseline=pdk.types.String("center"), font_family=pdk.types.String('"Noto Sans", "Noto Sans CJK SC", sans-serif'),
-                  outline_width=2, outline_color=[14, 22, 36], font_settings={"sdf": True}),
+                  get_alignment_baseline=pdk.types.String("center"), font_family=pdk.types.String('"Noto Sans", "Noto Sans CJK SC", sans-serif')),
     ]
 
 

@@ -1,0 +1,42 @@
+"""``python -m queries``: seed and status on a file given by --db, clear errors for bad input."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from queries.__main__ import main
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def test_seed_then_status_report_the_rows(tmp_path, capsys):
+    db = tmp_path / "nested" / "c.duckdb"
+    assert main(["seed", "--db", str(db), "--rows", "400", "--seed", "3"]) == 0
+    assert "seeded 400 synthetic seizures" in capsys.readouterr().out
+    assert main(["status", "--db", str(db)]) == 0
+    out = capsys.readouterr().out
+    assert "seizures                      400" in out and "checkpoints" in out
+    assert "seizures, synthetic: 400 from 2023-" in out
+
+
+def test_status_of_a_missing_file_says_how_to_create_it(tmp_path, capsys):
+    assert main(["status", "--db", str(tmp_path / "none.duckdb")]) == 2
+    assert "python -m queries seed --db" in capsys.readouterr().err
+
+
+def test_negative_rows_are_refused_by_the_parser(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        main(["seed", "--db", str(tmp_path / "x.duckdb"), "--rows", "-5"])
+    assert "must be 0 or more" in capsys.readouterr().err
+
+
+def test_the_database_path_defaults_to_cordon_db(tmp_path):
+    db = tmp_path / "env.duckdb"
+    result = subprocess.run([sys.executable, "-m", "queries", "migrate"], cwd=ROOT, capture_output=True, text=True,
+                            env={"CORDON_DB": str(db), "PATH": "/usr/bin:/bin"})
+    assert result.returncode == 0, result.stderr
+    assert db.is_file() and "applied migrations [1, 2]" in result.stdout
