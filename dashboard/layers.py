@@ -11,6 +11,7 @@ import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import style
+from dashboard.config import RECENT_DAYS
 from dashboard.tooltips import TOOLTIP, tooltip_fields
 
 # pydeck reads a plain string prop as an expression ("pixels" would be a variable): wrap constants.
@@ -86,7 +87,7 @@ def checkpoint_layers(checkpoints: pd.DataFrame) -> list[pdk.Layer]:
             f"{row.name_en} {row.name_zh}",
             [("Kind", row.kind.replace("_", " ")), ("County", row.county_en or row.county_zh),
              ("Across the border", f"{row.counterpart} ({row.counterpart_iso3})" if row.counterpart else None),
-             ("Seizures linked", f"{row.seizures:,} ({row.recent_seizures:,} in the last 30 days)"),
+             ("Seizures linked", f"{row.seizures:,} ({row.recent_seizures:,} in the last {RECENT_DAYS} days)"),
              ("Location known to", row.geo_precision)],
         )
         for row in checkpoints.itertuples()

@@ -1,0 +1,58 @@
+"""Several processes share one store: readers keep reading while a writer appends, and nobody
+meets DuckDB's lock error (each reads or writes under the store's lock file, then closes)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import time
+
+from queries.store import Store, write_frame
+from tests.conftest import seizure_row
+
+WRITES = 12
+
+
+def _reader(path: str, stop_at: float, results) -> None:
+    store, reads, errors, last = Store(path), 0, [], 0
+    while time.monotonic() < stop_at:
+        try:
+            with store.reading() as con:
+                count = con.execute("SELECT count(*) FROM seizures").fetchone()[0]
+            if count < last:
+                errors.append(f"count went back from {last} to {count}")
+            last, reads = count, reads + 1
+        except Exception as error:  # any error at all fails the test below
+            errors.append(repr(error))
+    results.put(("reader", reads, errors))
+
+
+def _writer(path: str, results) -> None:
+    store, errors = Store(path), []
+    for batch in range(WRITES):
+        try:
+            with store.writing() as con:
+                frame = seizure_row(source_id=f"W-{batch}")
+                write_frame(con, "insert_seizures", frame)
+        except Exception as error:
+            errors.append(repr(error))
+        time.sleep(0.05)
+    results.put(("writer", WRITES, errors))
+
+
+def test_readers_and_a_writer_in_separate_processes_meet_no_lock_error(store):
+    context = multiprocessing.get_context("spawn")
+    results = context.Queue()
+    stop_at = time.monotonic() + 6.0
+    workers = [context.Process(target=_reader, args=(str(store.path), stop_at, results)) for _ in range(2)]
+    workers.append(context.Process(target=_writer, args=(str(store.path), results)))
+    for worker in workers:
+        worker.start()
+    reports = [results.get(timeout=120) for _ in workers]
+    for worker in workers:
+        worker.join(timeout=60)
+
+    assert all(not errors for _, _, errors in reports), reports
+    assert all(count > 0 for _, count, _ in reports)
+    with store.reading() as con:
+        ids = {row[0] for row in con.execute("SELECT source_id FROM seizures").fetchall()}
+    assert ids == {f"W-{batch}" for batch in range(WRITES)}
