@@ -12,6 +12,6 @@ BASE_MAP_EXTENT = (72.0, 8.0, 136.0, 55.0)  # lon/lat box the neighbours are cli
 RECENT_DAYS = 30
 
 
-def db_path() -> Path:
-    """The DuckDB file: ``$CORDON_DB`` if set, else data/cordon.duckdb in the project."""
-    return Path(os.environ.get("CORDON_DB") or DEFAULT_DB)
+def db_path() -> str:
+    """The DuckDB file, absolute (it keys the caches): ``$CORDON_DB`` if set, else data/cordon.duckdb."""
+    return str(Path(os.environ.get("CORDON_DB") or DEFAULT_DB).resolve())

@@ -7,13 +7,12 @@ by the database file's modification time so that new records show on the next ru
 from __future__ import annotations
 
 import os
-from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
 from dashboard import style
-from dashboard.config import BASE_MAP_EXTENT, POINT_SAMPLE_LIMIT, RECENT_DAYS, db_path
+from dashboard.config import BASE_MAP_EXTENT, POINT_SAMPLE_LIMIT, RECENT_DAYS
 from dashboard.tooltips import tooltip_fields
 from geodata.demo_geography import demo_geography
 from geodata.reference import load_layer
@@ -76,7 +75,3 @@ def map_rows(path: str, version: int) -> dict[str, pd.DataFrame]:
             "hubs": run(con, "map_hubs"),
             "overview": run(con, "overview", params),
         }
-
-
-def resolved_db_path() -> str:
-    return str(Path(db_path()).resolve())

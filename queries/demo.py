@@ -282,19 +282,6 @@ def _forms(rng: np.random.Generator, items: np.ndarray, channel: np.ndarray) -> 
     return forms
 
 
-class _Segments:
-    """Collects where/what/when of each scenario before the shared attributes are drawn."""
-
-    def __init__(self) -> None:
-        self.parts: list[pd.DataFrame] = []
-
-    def add(self, **columns) -> None:
-        self.parts.append(pd.DataFrame(columns))
-
-    def frame(self) -> pd.DataFrame:
-        return pd.concat(self.parts, ignore_index=True)
-
-
 def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, start: date = START) -> pd.DataFrame:
     """``rows`` synthetic seizures between ``start`` and ``end`` (Beijing time), reproducible for ``seed``.
 
@@ -311,10 +298,7 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
     counts = dict(zip(SCENARIO_SHARES, rng.multinomial(rows, np.array(list(SCENARIO_SHARES.values())) / sum(SCENARIO_SHARES.values()))))
     checkpoints = geo.checkpoints.set_index("checkpoint_id", drop=False)
     land = checkpoints[checkpoints["kind"].isin(["land_port_class1", "land_port_class2"])]
-    segments = _Segments()
-
-    def items_for(mix: dict, size: int) -> np.ndarray:
-        return _choice(rng, mix, size)
+    segments: list[pd.DataFrame] = []  # where, what and when of each scenario, before the shared attributes
 
     def days_for(items: np.ndarray, profile: np.ndarray) -> np.ndarray:
         picked = np.empty(len(items), dtype=np.int64)
@@ -333,28 +317,30 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
         items = np.empty(len(at), dtype=object)
         for country in np.unique(border):
             mask = border == country
-            items[mask] = items_for(ITEM_MIX.get(country, ITEM_MIX["VNM"]), int(mask.sum()))
+            items[mask] = _choice(rng, ITEM_MIX.get(country, ITEM_MIX["VNM"]), int(mask.sum()))
         if channel == "land_port":
             lon, lat = land.loc[at, "lon"].to_numpy(), land.loc[at, "lat"].to_numpy()
             precision, jitter_km = land.loc[at, "geo_precision"].to_numpy(), 0.3
         else:
             lon, lat = _trail_points(rng, trails, at)
             precision, jitter_km = _choice(rng, TRAIL_PRECISION, len(at)), 0.05
-        segments.add(channel=channel, lon=lon, lat=lat, jitter_km=jitter_km, geo_precision=precision,
+        segments.append(pd.DataFrame(dict(
+                     channel=channel, lon=lon, lat=lat, jitter_km=jitter_km, geo_precision=precision,
                      checkpoint_id=at, hub_id=None, item=items, destination_iso3=border,
-                     day=days_for(items, np.ones(len(days))))
+                     day=days_for(items, np.ones(len(days))))))
 
     # Sea ports, postal hubs and air cargo in the hub cities.
     for channel, kind, jitter_km in (("sea_port", "sea_port", 1.0), ("postal_express", "postal_hub", 2.0),
                                      ("air_cargo", "postal_hub", 4.0)):
         sites = checkpoints[checkpoints["kind"] == kind]
         at = sites.index.to_numpy()[rng.integers(0, len(sites), counts[channel])]
-        items = items_for(ITEM_MIX[channel], len(at))
-        segments.add(channel=channel, lon=sites.loc[at, "lon"].to_numpy(), lat=sites.loc[at, "lat"].to_numpy(),
+        items = _choice(rng, ITEM_MIX[channel], len(at))
+        segments.append(pd.DataFrame(dict(
+                     channel=channel, lon=sites.loc[at, "lon"].to_numpy(), lat=sites.loc[at, "lat"].to_numpy(),
                      jitter_km=jitter_km, geo_precision=_choice(rng, CITY_PRECISION, len(at)),
                      checkpoint_id=at if channel != "air_cargo" else None, hub_id=None, item=items,
                      destination_iso3=_choice(rng, BY_CHANNEL["destination"][channel], len(at)),
-                     day=days_for(items, np.ones(len(days))))
+                     day=days_for(items, np.ones(len(days))))))
 
     # Processing hubs in China: the items each handles.
     hubs = geo.hubs[geo.hubs["country_iso3"] == "CHN"].set_index("hub_id", drop=False)
@@ -363,24 +349,26 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
     for hub_id in np.unique(at):
         mask = at == hub_id
         handled = [item.code for item in ITEMS if item.group in set(hubs.at[hub_id, "item_groups"])]
-        items[mask] = items_for(dict.fromkeys(handled, 1.0), int(mask.sum()))
+        items[mask] = _choice(rng, dict.fromkeys(handled, 1.0), int(mask.sum()))
     destination = _choice(rng, {**BY_CHANNEL["destination"]["processing_hub"], None: 0.6}, len(at))
-    segments.add(channel="processing_hub", lon=hubs.loc[at, "lon"].to_numpy(), lat=hubs.loc[at, "lat"].to_numpy(),
+    segments.append(pd.DataFrame(dict(
+                 channel="processing_hub", lon=hubs.loc[at, "lon"].to_numpy(), lat=hubs.loc[at, "lat"].to_numpy(),
                  jitter_km=6.0, geo_precision=hubs.loc[at, "geo_precision"].to_numpy(),
                  checkpoint_id=None, hub_id=at, item=items, destination_iso3=destination,
-                 day=days_for(items, np.ones(len(days))))
+                 day=days_for(items, np.ones(len(days))))))
 
     # The planted patterns: trails of their own, with their own course in time.
     for scenario, trail, crossing in _planted_trails(geo, rng, land):
         size = counts[scenario]
-        items = items_for(ITEM_MIX[scenario], size)
+        items = _choice(rng, ITEM_MIX[scenario], size)
         pick = rng.integers(0, len(trail.lon), size)
         picked_days = _sample_days(rng, days, calendar * _pattern_profile(days, scenario), size)
-        segments.add(channel="unofficial_path", lon=trail.lon[pick], lat=trail.lat[pick], jitter_km=0.05,
+        segments.append(pd.DataFrame(dict(
+                     channel="unofficial_path", lon=trail.lon[pick], lat=trail.lat[pick], jitter_km=0.05,
                      geo_precision="point", checkpoint_id=crossing,
-                     hub_id=None, item=items, destination_iso3=land.at[crossing, "counterpart_iso3"], day=picked_days)
+                     hub_id=None, item=items, destination_iso3=land.at[crossing, "counterpart_iso3"], day=picked_days)))
 
-    return _finish(geo, rng, segments.frame(), days, pd.Timestamp(end), seed)
+    return _finish(geo, rng, pd.concat(segments, ignore_index=True), days, pd.Timestamp(end), seed)
 
 
 def _jitter(rng: np.random.Generator, lon: np.ndarray, lat: np.ndarray, km: np.ndarray) -> tuple[np.ndarray, np.ndarray]:

@@ -5,12 +5,12 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard import layers, style
-from dashboard.config import POINT_SAMPLE_LIMIT, RECENT_DAYS
-from dashboard.data import base_geography, data_version, get_store, map_rows, resolved_db_path
+from dashboard.config import POINT_SAMPLE_LIMIT, RECENT_DAYS, db_path
+from dashboard.data import base_geography, data_version, get_store, map_rows
 
 
 def render() -> None:
-    path = resolved_db_path()
+    path = db_path()
     get_store(path)
     rows = map_rows(path, data_version(path))
     overview = rows["overview"].iloc[0]
