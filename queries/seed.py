@@ -8,6 +8,7 @@ import pandas as pd
 
 from queries.demo import DemoGeography, generate_seizures
 from queries.reference import control_announcements, controlled_items
+from queries.seizures import insert_seizures
 from queries.store import Store, run, write_frame
 
 DEFAULT_ROWS = 20_000
@@ -39,4 +40,4 @@ def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int =
     with store.writing() as con:
         write_reference(con, geo)
         run(con, "delete_synthetic_seizures")
-        return write_frame(con, "insert_seizures", seizures)
+        return insert_seizures(con, seizures)

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import fcntl
 import os
+import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -26,8 +27,11 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from queries.cells import fill_missing_cells
+
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
+MACROS_DIR = SQL_DIR / "macros"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cordon.duckdb"
 
 
@@ -58,9 +62,33 @@ def load_sql(name: str) -> str:
     return QUERY_FILES[name].read_text(encoding="utf-8")
 
 
+PARAMETER = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)")
+
+
+def bind(sql: str, params: Mapping[str, Any] | None) -> dict[str, Any]:
+    """The values of the named parameters ``sql`` uses, taken from ``params``.
+
+    Callers may pass a larger mapping (all the filters, say); DuckDB refuses unused names, so only
+    those the text mentions are bound. A parameter the text needs but ``params`` lacks is an error.
+    """
+    params = params or {}
+    names = set(PARAMETER.findall(sql))
+    missing = sorted(names - params.keys())
+    if missing:
+        raise StoreError(f"query needs parameters that were not given: {', '.join(missing)}")
+    return {name: params[name] for name in names}
+
+
 def run(con: duckdb.DuckDBPyConnection, name: str, params: Mapping[str, Any] | None = None) -> pd.DataFrame:
     """Run the named query with bound named parameters and return its rows as a DataFrame."""
-    return con.execute(load_sql(name), dict(params or {})).df()
+    sql = load_sql(name)
+    return con.execute(sql, bind(sql, params)).df()
+
+
+def define_macros(con: duckdb.DuckDBPyConnection) -> None:
+    """Create the session's SQL macros (queries/sql/macros/*.sql) on a fresh connection."""
+    for path in sorted(MACROS_DIR.glob("*.sql")):
+        con.execute(path.read_text(encoding="utf-8"))
 
 
 def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
@@ -88,6 +116,10 @@ def schema_version(con: duckdb.DuckDBPyConnection) -> int:
     return con.execute("SELECT coalesce(max(version), 0) FROM schema_version").fetchone()[0]
 
 
+# Steps a migration needs beyond SQL, run in its transaction: derived columns computed in Python.
+AFTER_MIGRATION = {3: fill_missing_cells}
+
+
 def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[int]:
     """Bring the schema up to ``target`` (default: the latest); return the versions applied.
 
@@ -112,6 +144,8 @@ def migrate(con: duckdb.DuckDBPyConnection, target: int | None = None) -> list[i
             con.execute("BEGIN TRANSACTION")
             try:
                 con.execute(MIGRATION_FILES[name].read_text(encoding="utf-8"))
+                if version in AFTER_MIGRATION:
+                    AFTER_MIGRATION[version](con)
                 con.execute("INSERT INTO schema_version (version, name) VALUES ($v, $n)", {"v": version, "n": name})
                 con.execute("COMMIT")
             except Exception:
@@ -171,6 +205,7 @@ class Store:
         with self._locked(self._lock_path, fcntl.LOCK_SH):
             con = duckdb.connect(str(self.path), read_only=True)
             try:
+                define_macros(con)
                 version = schema_version(con)
                 if version != LATEST_VERSION:
                     raise StoreError(
@@ -188,6 +223,7 @@ class Store:
             con = duckdb.connect(str(self.path))
             try:
                 migrate(con)
+                define_macros(con)
                 con.execute("BEGIN TRANSACTION")
                 try:
                     yield con

@@ -10,13 +10,14 @@ import pandas as pd
 import pytest
 
 from queries import constants
+from queries.seizures import insert_seizures
 from queries.store import LATEST_VERSION, Store, StoreError, migrate, run, schema_version, write_frame
 from tests.conftest import seizure_row
 
 
 def _insert(store: Store, frame) -> int:
     with store.writing() as con:
-        return write_frame(con, "insert_seizures", frame)
+        return insert_seizures(con, frame)
 
 
 def test_a_valid_row_is_stored(store):
@@ -131,9 +132,11 @@ def test_an_older_file_is_upgraded_and_keeps_its_rows(tmp_path):
     with pytest.raises(StoreError, match="schema version 1.*python -m queries migrate"):
         with store.reading():
             pass
-    assert store.migrate() == [2]
+    assert store.migrate() == list(range(2, LATEST_VERSION + 1))
     with store.reading() as con:
         assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 1
+        # migration 003 derived the H3 cell of the row that was already there
+        assert con.execute("SELECT count(*) FROM seizures WHERE h3_cell IS NULL").fetchone()[0] == 0
         assert run(con, "status_tables").set_index("table_name").at["admin_units", "rows"] == 0
 
 
@@ -147,7 +150,7 @@ def test_a_failed_write_block_leaves_the_store_as_it_was(store):
     _insert(store, seizure_row(source_id="kept"))
     with pytest.raises(RuntimeError, match="boom"):
         with store.writing() as con:
-            write_frame(con, "insert_seizures", seizure_row(source_id="lost"))
+            insert_seizures(con, seizure_row(source_id="lost"))
             raise RuntimeError("boom")
     with store.reading() as con:
         assert [r[0] for r in con.execute("SELECT source_id FROM seizures").fetchall()] == ["kept"]

@@ -6,7 +6,8 @@ from __future__ import annotations
 import multiprocessing
 import time
 
-from queries.store import Store, write_frame
+from queries.seizures import insert_seizures
+from queries.store import Store
 from tests.conftest import seizure_row
 
 WRITES = 12
@@ -32,7 +33,7 @@ def _writer(path: str, results) -> None:
         try:
             with store.writing() as con:
                 frame = seizure_row(source_id=f"W-{batch}")
-                write_frame(con, "insert_seizures", frame)
+                insert_seizures(con, frame)
         except Exception as error:
             errors.append(repr(error))
         time.sleep(0.05)
