@@ -1,4 +1,4 @@
-"""Settings of the app, read in one place: the database path and the map's bounds on payload."""
+"""Settings of the app, read in one place: the database path, the map's bounds on payload, refresh."""
 
 from __future__ import annotations
 
@@ -6,10 +6,12 @@ import os
 from pathlib import Path
 
 from queries.store import DEFAULT_DB
+from queries.views import MapLimits
 
-POINT_SAMPLE_LIMIT = 3_000  # seizure points sent to the browser at most
+MAP_LIMITS = MapLimits(points=2_500, hexagons=4_000, arcs=150)  # what the browser receives at most
 BASE_MAP_EXTENT = (72.0, 8.0, 136.0, 55.0)  # lon/lat box the neighbours are clipped to: China and its rim
-RECENT_DAYS = 30
+RECORDS_PAGE_SIZE = 200
+PLAY_INTERVAL_S = 1.5  # one step of the time slider's playback
 
 
 def db_path() -> str:

@@ -1,7 +1,8 @@
-"""Cached loaders: the store (seeded on first start), the base geography and the map's rows.
+"""Cached loaders: the store (seeded on first start), the base geography and each page's rows.
 
-Connections and the store live in ``st.cache_resource``; query results in ``st.cache_data``, keyed
-by the database file's modification time so that new records show on the next run.
+The store lives in ``st.cache_resource``; query results in ``st.cache_data``, keyed by the view and
+by the database file's modification time, so that records a writer commits show on the next run
+while an unchanged view costs nothing.
 """
 
 from __future__ import annotations
@@ -12,12 +13,16 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import style
-from dashboard.config import BASE_MAP_EXTENT, POINT_SAMPLE_LIMIT, RECENT_DAYS
+from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
+from dashboard.i18n import t
+from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.demo_geography import demo_geography
 from geodata.reference import load_layer
 from geodata.shapes import path_records, polygon_records
-from queries.seed import beijing_now, seed
+from queries import views
+from queries.filters import Filters, Focus
+from queries.seed import seed
 from queries.store import Store, run
 
 
@@ -37,7 +42,7 @@ def data_version(path: str) -> int:
 
 
 @st.cache_data(show_spinner=False)
-def base_geography() -> dict[str, list[dict]]:
+def base_geography(lang: str) -> dict[str, list[dict]]:
     """The base map as flat records: countries (China and its neighbours), provinces, zones, boundary."""
     countries = load_layer("countries")
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
@@ -47,15 +52,15 @@ def base_geography() -> dict[str, list[dict]]:
                                    tolerance=0.004)
     for record in zone_records:
         record.update(tooltip_fields(
-            f"Border zone: {record['name_en']} {record['name_zh']}",
-            [("Province", record["province_zh"]), ("Borders", record["neighbour_iso3"]),
-             ("Land boundary", f"{record['boundary_km']:.0f} km")],
+            t("border_zone_of", lang, name=f"{record['name_en']} {record['name_zh']}"),
+            [(t("province", lang), record["province_zh"]), (t("borders", lang), record["neighbour_iso3"]),
+             (t("land_boundary", lang), f"{record['boundary_km']:.0f} km")],
         ))
     boundary = load_layer("boundary")
     boundary_records = path_records(boundary, ["iso3", "name_en", "length_km"], tolerance=0.004)
     for record in boundary_records:
-        record.update(tooltip_fields(f"Land boundary with {record['name_en']}",
-                                     [("Length", f"{record['length_km']:,.0f} km")]))
+        record.update(tooltip_fields(t("boundary_with", lang, name=record["name_en"]),
+                                     [(t("length", lang), f"{record['length_km']:,.0f} km")]))
     return {
         "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02),
         "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.04, decimals=3, min_area=0.01),
@@ -64,14 +69,54 @@ def base_geography() -> dict[str, list[dict]]:
     }
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
-def map_rows(path: str, version: int) -> dict[str, pd.DataFrame]:
-    """Rows for the map page at one data version: a bounded sample of seizures, places, headline figures."""
-    params = {"now": beijing_now(), "recent_days": RECENT_DAYS}
+@st.cache_data(show_spinner=False, max_entries=4)
+def admin_units(path: str, version: int) -> pd.DataFrame:
+    """Provinces and counties with their names, for the area filters."""
     with Store(path).reading() as con:
-        return {
-            "points": run(con, "map_seizure_sample", {"limit": POINT_SAMPLE_LIMIT}),
-            "checkpoints": run(con, "map_checkpoints", params),
-            "hubs": run(con, "map_hubs"),
-            "overview": run(con, "overview", params),
-        }
+        return run(con, "admin_unit_names")
+
+
+def area_codes(units: pd.DataFrame) -> AreaCodes:
+    counties = units[units["level"] == "county"]
+    return AreaCodes(provinces=frozenset(units.loc[units["level"] == "province", "code"]),
+                     counties=frozenset(counties["code"]), zones=frozenset(counties.loc[counties["is_border_zone"], "code"]))
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def data_extent(path: str, version: int) -> pd.Series:
+    """First and last record, newest id and count, for the time slider and the "new" marks."""
+    with Store(path).reading() as con:
+        return run(con, "data_extent").iloc[0]
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: int) -> dict:
+    with Store(path).reading() as con:
+        return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def drill_down(path: str, version: int, filters: Filters, focus: Focus, bucket: str) -> dict:
+    with Store(path).reading() as con:
+        return views.drill_down(con, filters, focus, bucket)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def records(path: str, version: int, filters: Filters, limit: int, offset: int) -> pd.DataFrame:
+    with Store(path).reading() as con:
+        return views.records(con, filters, limit, offset)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def analysis(path: str, version: int, filters: Filters, bucket: str) -> dict:
+    with Store(path).reading() as con:
+        current, previous = views.comparison(con, filters)
+        return {"summary": current, "previous": previous, "zones": views.zones(con, filters),
+                "crossings": views.crossings(con, filters), "series": views.series(con, filters, bucket)}
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def control_dates(path: str, version: int) -> pd.DataFrame:
+    """When each export-control announcement took effect, for the time axes."""
+    with Store(path).reading() as con:
+        return run(con, "control_dates")

@@ -1,22 +1,30 @@
-"""pydeck layer builders: plain records in, ``pdk.Layer`` out; no tiles, no network."""
+"""pydeck layer builders: frames from queries.views in, ``pdk.Layer`` out; no tiles, no network.
+
+Every pickable record carries its own escaped tooltip (``title``/``detail``) and the key that the
+drill-down needs (``hex``, ``seizure_id``, ``checkpoint_id`` or ``hub_id``).
+"""
 
 from __future__ import annotations
 
 import base64
 import json
 
+import h3
 import numpy as np
 import pandas as pd
 import pydeck as pdk
 from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import style
-from dashboard.config import RECENT_DAYS
+from dashboard.i18n import label, name, t
 from dashboard.tooltips import TOOLTIP, tooltip_fields
+from queries.cells import cell_hex
 
 # pydeck reads a plain string prop as an expression ("pixels" would be a variable): wrap constants.
 PIXELS = pdk.types.String("pixels")
-INITIAL_VIEW = pdk.ViewState(longitude=104.6, latitude=23.6, zoom=5.5, min_zoom=3, max_zoom=13)
+INITIAL_VIEW = pdk.ViewState(longitude=103.9, latitude=23.8, zoom=5.35, min_zoom=3, max_zoom=13)
+FONT = pdk.types.String('"Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif')
+WEIGHT_COLUMNS = {"count": "seizures", "kg": "kg", "value": "value_cny"}
 
 
 def _icon(svg: str) -> dict:
@@ -34,88 +42,169 @@ HUB_ICON = _icon(
 )
 
 
-def base_layers(countries: list[dict], provinces: list[dict], zones: list[dict], boundary: list[dict]) -> list[pdk.Layer]:
-    """Neighbours and China, province outlines, border zones (pickable) and the land boundary."""
-    return [
-        pdk.Layer("PolygonLayer", id="countries", data=countries, get_polygon="polygon", get_fill_color="fill",
+def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
+    return pd.concat([data.reset_index(drop=True), pd.DataFrame(tips, columns=["title", "detail"])], axis=1)
+
+
+def base_layers(base: dict[str, list[dict]], show_zones: bool) -> list[pdk.Layer]:
+    """Neighbours and China, province outlines and, if asked, border zones (pickable) and the land boundary."""
+    layers = [
+        pdk.Layer("PolygonLayer", id="countries", data=base["countries"], get_polygon="polygon", get_fill_color="fill",
                   stroked=False, filled=True, pickable=False),
-        pdk.Layer("PolygonLayer", id="provinces", data=provinces, get_polygon="polygon", filled=False, stroked=True,
-                  get_line_color=list(style.PROVINCE_LINE), line_width_units=PIXELS, get_line_width=1),
-        pdk.Layer("PolygonLayer", id="zones", data=zones, get_polygon="polygon", filled=True, stroked=True,
-                  get_fill_color=list(style.ZONE_FILL), get_line_color=list(style.ZONE_LINE),
-                  line_width_units=PIXELS, get_line_width=1, pickable=True, auto_highlight=True,
-                  highlight_color=[232, 89, 12, 90]),
-        pdk.Layer("PathLayer", id="boundary", data=boundary, get_path="path", get_color=list(style.BOUNDARY),
-                  width_units=PIXELS, get_width=2.5, cap_rounded=True, joint_rounded=True, pickable=True),
+        pdk.Layer("PolygonLayer", id="provinces", data=base["provinces"], get_polygon="polygon", filled=False,
+                  stroked=True, get_line_color=list(style.PROVINCE_LINE), line_width_units=PIXELS, get_line_width=1),
     ]
+    if show_zones:
+        layers += [
+            pdk.Layer("PolygonLayer", id="zones", data=base["zones"], get_polygon="polygon", filled=True, stroked=True,
+                      get_fill_color=list(style.ZONE_FILL), get_line_color=list(style.ZONE_LINE),
+                      line_width_units=PIXELS, get_line_width=1, pickable=True),
+            pdk.Layer("PathLayer", id="boundary", data=base["boundary"], get_path="path", get_color=list(style.BOUNDARY),
+                      width_units=PIXELS, get_width=2.5, cap_rounded=True, joint_rounded=True, pickable=True),
+        ]
+    return layers
 
 
-def seizure_radius_px(quantity_kg: np.ndarray) -> np.ndarray:
+def weight_label(weight: str, lang: str) -> str:
+    return t(f"weight_{weight}", lang)
+
+
+def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
+    """Seizure density on H3 cells, coloured on a log ramp of the chosen weight (count, kg or value)."""
+    values = hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float)
+    tips = [
+        tooltip_fields(
+            f"{row.seizures:,} · {t('seizures', lang)}",
+            [(t("quantity", lang), f"{row.kg:,.0f} kg"), (t("value", lang), f"¥{row.value_cny:,.0f}"),
+             (t("main_mineral", lang), label(row.main_group, lang)),
+             (t("last_seizure", lang), f"{row.last_occurred:%Y-%m-%d}")],
+        )
+        for row in hexagons.itertuples()
+    ]
+    data = _with_tips(pd.DataFrame({"hex": cell_hex(hexagons["cell"]), "colour": style.density_colours(values)}), tips)
+    return pdk.Layer("H3HexagonLayer", id="hexagons", data=data, get_hexagon="hex", get_fill_color="colour",
+                     stroked=True, get_line_color=[14, 22, 36, 120], line_width_min_pixels=0.5, extruded=False,
+                     pickable=True, high_precision=pdk.types.String("auto"))
+
+
+def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
+    """A heatmap drawn from the hexagons' centres and weights (already aggregated on the server)."""
+    centres = np.array([h3.cell_to_latlng(cell) for cell in cell_hex(hexagons["cell"])]).reshape(-1, 2)
+    data = pd.DataFrame({"lon": centres[:, 1].round(4), "lat": centres[:, 0].round(4),
+                         "w": hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float).round(1)})
+    return pdk.Layer("HeatmapLayer", id="heatmap", data=data, get_position=["lon", "lat"], get_weight="w",
+                     radius_pixels=40, intensity=1.2, threshold=0.05, aggregation=pdk.types.String("SUM"),
+                     color_range=style.DENSITY_RAMP.tolist())
+
+
+def seizure_radius_px(quantity_kg) -> np.ndarray:
     """Point radius in pixels: grows with the order of magnitude of the quantity (1 kg ≈ 2.5 px, 10 t ≈ 8 px)."""
     return np.round(2.0 + 1.6 * np.log10(1.0 + np.asarray(quantity_kg, dtype=float)), 1)
 
 
-def seizure_layer(points: pd.DataFrame) -> pdk.Layer:
-    """Seizures coloured by mineral group and sized by quantity; records carry their own tooltip."""
-    colour = points["item_group"].map(lambda g: [*style.GROUP_COLOURS.get(g, (200, 200, 200)), 200])
-    records = pd.DataFrame({
-        "lon": points["lon"].round(5), "lat": points["lat"].round(5), "colour": colour,
-        "radius": seizure_radius_px(points["quantity_kg"]),
-    })
+def _when(row, lang: str) -> str:
+    if row.time_precision == "exact":
+        return f"{row.occurred_at:%Y-%m-%d %H:%M}"
+    return f"{row.occurred_at:%Y-%m-%d} ({label(row.time_precision, lang)})"
+
+
+def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Seizures coloured by mineral group and sized by quantity, and a bright ring round the new ones."""
+    colour = [[*style.GROUP_COLOURS.get(g, (200, 200, 200)), 210] for g in points["item_group"]]
     tips = [
         tooltip_fields(
-            f"{style.label(row.item_group)}: {row.item} ({row.form})",
-            [("When", f"{row.occurred_at:%Y-%m-%d %H:%M}" if row.time_precision == "exact"
-              else f"{row.occurred_at:%Y-%m-%d} ({row.time_precision})"),
-             ("Quantity", f"{row.quantity_kg:,.3g} kg"), ("Value", f"¥{row.value_cny:,.0f}"),
-             ("Channel", style.label(row.channel)), ("Site", row.site_en), ("County", row.county_en or row.county_zh),
-             ("Declared as", row.declared_as), ("Agency", row.agency), ("Destination", row.destination_iso3),
-             ("Location known to", row.geo_precision), ("Record", "SYNTHETIC (demo)" if row.is_synthetic else None)],
+            f"{label(row.item_group, lang)}: {label(row.item, lang)} ({label(row.form, lang)})",
+            [(t("when", lang), _when(row, lang)), (t("quantity", lang), f"{row.quantity_kg:,.3g} kg"),
+             (t("value", lang), f"¥{row.value_cny:,.0f}" if row.value_cny == row.value_cny else None),
+             (t("channel", lang), label(row.channel, lang)),
+             (t("site", lang), name(row, lang, "checkpoint_en", "checkpoint_zh") or name(row, lang, "hub_en", "hub_zh")),
+             (t("county", lang), name(row, lang, "county_en", "county_zh")),
+             (t("declared_as", lang), row.declared_as), (t("agency", lang), label(row.agency, lang)),
+             (t("destination", lang), label(row.destination_iso3, lang)),
+             (t("location_known_to", lang), label(row.geo_precision, lang)),
+             (t("record", lang), t("synthetic_record", lang) if row.is_synthetic else None)],
         )
         for row in points.itertuples()
     ]
-    records = pd.concat([records, pd.DataFrame(tips, index=records.index)], axis=1)
-    return pdk.Layer("ScatterplotLayer", id="seizures", data=records, get_position=["lon", "lat"],
-                     get_fill_color="colour", get_radius="radius", radius_units=PIXELS, stroked=True,
-                     get_line_color=[14, 22, 36, 180], line_width_min_pixels=0.5, pickable=True, auto_highlight=True)
+    data = _with_tips(pd.DataFrame({
+        "seizure_id": points["seizure_id"].astype(int), "lon": points["lon"].round(5), "lat": points["lat"].round(5),
+        "colour": colour, "radius": seizure_radius_px(points["quantity_kg"]),
+    }), tips)
+    layers = [pdk.Layer("ScatterplotLayer", id="seizures", data=data, get_position=["lon", "lat"],
+                        get_fill_color="colour", get_radius="radius", radius_units=PIXELS, stroked=True,
+                        get_line_color=[14, 22, 36, 180], line_width_min_pixels=0.5, pickable=True)]
+    new = data[points["is_new"].to_numpy(bool)] if "is_new" in points else data.iloc[0:0]
+    if len(new):
+        layers.append(pdk.Layer("ScatterplotLayer", id="new-seizures", data=new[["lon", "lat", "radius"]],
+                                get_position=["lon", "lat"], get_radius="radius + 6", radius_units=PIXELS,
+                                filled=False, stroked=True, get_line_color=[*style.NEW_RING, 255],
+                                line_width_min_pixels=2.5, pickable=False))
+    return layers
 
 
-def checkpoint_layers(checkpoints: pd.DataFrame) -> list[pdk.Layer]:
-    """Checkpoints as white diamonds with their English names beside them."""
+def arc_layer(arcs: pd.DataFrame, destinations: pd.DataFrame, lang: str) -> pdk.Layer:
+    """Cross-border flows from where goods were stopped to the destination country, width by count."""
+    arcs = arcs[arcs["destination_iso3"].isin(destinations.index)]
+    target = destinations.loc[arcs["destination_iso3"]]
+    tips = [
+        tooltip_fields(
+            t("flow", lang, origin=name(row, lang, "origin_en", "origin_zh"), destination=label(row.destination_iso3, lang)),
+            [(t("seizures", lang), f"{row.seizures:,}"), (t("quantity", lang), f"{row.kg:,.0f} kg")],
+        )
+        for row in arcs.itertuples()
+    ]
+    width = np.clip(0.5 + np.log10(arcs["seizures"].to_numpy(float)), 0.5, 3.5).round(1)
+    data = _with_tips(pd.DataFrame({
+        "from": np.column_stack([arcs["origin_lon"].round(4), arcs["origin_lat"].round(4)]).tolist(),
+        "to": np.column_stack([target["lon"], target["lat"]]).tolist(), "width": width,
+    }), tips)
+    return pdk.Layer("ArcLayer", id="arcs", data=data, get_source_position="from", get_target_position="to",
+                     get_source_color=[*style.ARC_SOURCE, 170], get_target_color=[*style.ARC_TARGET, 110],
+                     get_width="width", width_units=PIXELS, get_height=0.4, pickable=True)
+
+
+def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Checkpoints as white diamonds with their names beside them."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
-            [("Kind", row.kind.replace("_", " ")), ("County", row.county_en or row.county_zh),
-             ("Across the border", f"{row.counterpart} ({row.counterpart_iso3})" if row.counterpart else None),
-             ("Seizures linked", f"{row.seizures:,} ({row.recent_seizures:,} in the last {RECENT_DAYS} days)"),
-             ("Location known to", row.geo_precision)],
+            [(t("kind", lang), label(row.kind, lang)), (t("county", lang), name(row, lang, "county_en", "county_zh")),
+             (t("across_border", lang), f"{row.counterpart} ({label(row.counterpart_iso3, lang)})"
+              if isinstance(row.counterpart, str) else None),
+             (t("in_view", lang), f"{row.seizures:,}"),
+             (t("location_known_to", lang), label(row.geo_precision, lang))],
         )
         for row in checkpoints.itertuples()
     ]
-    data = pd.DataFrame({"lon": checkpoints["lon"], "lat": checkpoints["lat"], "name": checkpoints["name_en"],
-                         "icon": [CHECKPOINT_ICON] * len(checkpoints)})
-    data = pd.concat([data, pd.DataFrame(tips, index=data.index)], axis=1)
+    data = _with_tips(pd.DataFrame({
+        "checkpoint_id": checkpoints["checkpoint_id"], "lon": checkpoints["lon"], "lat": checkpoints["lat"],
+        "name": [name(row, lang) for row in checkpoints.itertuples()], "icon": [CHECKPOINT_ICON] * len(checkpoints),
+    }), tips)
     return [
         pdk.Layer("IconLayer", id="checkpoints", data=data, get_icon="icon", get_position=["lon", "lat"],
                   get_size=15, size_units=PIXELS, pickable=True),
-        pdk.Layer("TextLayer", id="checkpoint-labels", data=data, get_position=["lon", "lat"], get_text="name",
-                  get_size=12, get_color=[230, 237, 246], get_pixel_offset=[10, 0], get_text_anchor=pdk.types.String("start"),
-                  get_alignment_baseline=pdk.types.String("center"), font_family=pdk.types.String('"Noto Sans", "Noto Sans CJK SC", sans-serif')),
+        pdk.Layer("TextLayer", id="checkpoint-labels", data=data[["lon", "lat", "name"]], get_position=["lon", "lat"],
+                  get_text="name", get_size=12, get_color=[230, 237, 246], get_pixel_offset=[10, 0],
+                  get_text_anchor=pdk.types.String("start"), get_alignment_baseline=pdk.types.String("center"),
+                  font_family=FONT, character_set=pdk.types.String("auto"), outline_width=2,
+                  outline_color=[14, 22, 36, 255], font_settings={"sdf": True}),
     ]
 
 
-def hub_layer(hubs: pd.DataFrame) -> pdk.Layer:
+def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
     """Processing hubs as amber triangles."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
-            [("Kind", row.kind.replace("_", " ")), ("Handles", ", ".join(style.label(g) for g in row.item_groups)),
-             ("Country", row.country_iso3), ("Seizures linked", f"{row.seizures:,}"), ("Note", row.note)],
+            [(t("kind", lang), label(row.kind, lang)),
+             (t("handles", lang), ", ".join(label(g, lang) for g in row.item_groups)),
+             (t("country", lang), label(row.country_iso3, lang)), (t("in_view", lang), f"{row.seizures:,}"),
+             (t("note", lang), row.note)],
         )
         for row in hubs.itertuples()
     ]
-    data = pd.DataFrame({"lon": hubs["lon"], "lat": hubs["lat"], "icon": [HUB_ICON] * len(hubs)})
-    data = pd.concat([data, pd.DataFrame(tips, index=data.index)], axis=1)
+    data = _with_tips(pd.DataFrame({"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"],
+                                    "icon": [HUB_ICON] * len(hubs)}), tips)
     return pdk.Layer("IconLayer", id="hubs", data=data, get_icon="icon", get_position=["lon", "lat"], get_size=17,
                      size_units=PIXELS, pickable=True)
 
@@ -136,9 +225,8 @@ class CompactDeck(pdk.Deck):
         return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
 
 
-def deck(layers: list[pdk.Layer]) -> pdk.Deck:
+def deck(layers: list[pdk.Layer], view: pdk.ViewState = INITIAL_VIEW) -> pdk.Deck:
     """An offline deck: no map provider and a style that is all sea, so no tile or style is fetched."""
-    offline = CompactDeck(layers=layers, initial_view_state=INITIAL_VIEW, map_provider=None, map_style=None,
-                          tooltip=TOOLTIP)
+    offline = CompactDeck(layers=layers, initial_view_state=view, map_provider=None, map_style=None, tooltip=TOOLTIP)
     offline.map_style = OFFLINE_STYLE  # set after: pydeck's constructor only takes named or Mapbox styles
     return offline

@@ -1,8 +1,12 @@
-"""Colours and labels of the map: one colour per mineral group, names in English and Chinese."""
+"""Colours of the map and its legend: one colour per mineral group, a warm ramp for density."""
 
 from __future__ import annotations
 
 import html
+
+import numpy as np
+
+from dashboard.i18n import label, t
 
 GROUP_COLOURS = {
     "REE_heavy": (255, 92, 92),
@@ -19,27 +23,6 @@ GROUP_COLOURS = {
     "superhard": (229, 153, 247),
 }
 
-LABELS = {
-    "REE_heavy": ("Heavy rare earths", "重稀土"),
-    "REE_light": ("Light rare earths", "轻稀土"),
-    "Ga": ("Gallium", "镓"),
-    "Ge": ("Germanium", "锗"),
-    "Sb": ("Antimony", "锑"),
-    "graphite": ("Graphite", "石墨"),
-    "W": ("Tungsten", "钨"),
-    "Te": ("Tellurium", "碲"),
-    "Bi": ("Bismuth", "铋"),
-    "Mo": ("Molybdenum", "钼"),
-    "In": ("Indium", "铟"),
-    "superhard": ("Superhard materials", "超硬材料"),
-    "land_port": ("Land port", "陆路口岸"),
-    "unofficial_path": ("Unofficial border path", "便道"),
-    "postal_express": ("Postal / express", "寄递渠道"),
-    "sea_port": ("Sea port", "海港"),
-    "air_cargo": ("Air cargo", "航空货运"),
-    "processing_hub": ("Processing hub", "加工集散地"),
-}
-
 # Base map: sea, neighbours, China, border zones and the land boundary.
 SEA = (14, 22, 36)
 NEIGHBOUR_FILL = (46, 54, 68)
@@ -50,40 +33,70 @@ ZONE_LINE = (232, 89, 12, 200)
 BOUNDARY = (255, 80, 60)
 CHECKPOINT = (255, 255, 255)
 HUB = (255, 196, 0)
+NEW_RING = (0, 255, 200)
+ARC_SOURCE = (255, 196, 0)
+ARC_TARGET = (255, 80, 60)
 
-
-def label(code: str, lang: str = "en") -> str:
-    """The display name of a group or channel code in ``lang`` ('en' or 'zh'); the code if unknown."""
-    names = LABELS.get(code)
-    return code if names is None else names[1 if lang == "zh" else 0]
+# Density of seizures on hexagons, low to high (ColorBrewer YlOrRd, 7 classes).
+DENSITY_RAMP = np.array([(255, 255, 178), (254, 217, 118), (254, 178, 76), (253, 141, 60), (252, 78, 42),
+                         (227, 26, 28), (177, 0, 38)])
 
 
 def hex_colour(rgb: tuple[int, ...]) -> str:
     return "#{:02x}{:02x}{:02x}".format(*rgb[:3])
 
 
-def legend_html(lang: str = "en") -> str:
-    """The map legend as HTML; every label is escaped."""
-    swatch = '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};margin-right:5px"></span>'
-    groups = "".join(
-        f'<div style="margin:2px 0">{swatch.format(hex_colour(rgb))}{html.escape(label(code, lang))}</div>'
-        for code, rgb in GROUP_COLOURS.items()
-    )
-    symbols = [
-        ('<span style="display:inline-block;width:18px;border-top:3px solid {};margin:0 5px 3px 0"></span>', BOUNDARY,
-         "International land boundary"),
-        ('<span style="display:inline-block;width:12px;height:12px;background:rgba(232,89,12,0.25);'
-         'border:1px solid {};margin-right:5px"></span>', ZONE_LINE, "Border zone (county on the boundary)"),
-        ('<span style="display:inline-block;width:10px;height:10px;background:{};transform:rotate(45deg);'
-         'margin:0 7px 0 2px"></span>', CHECKPOINT, "Checkpoint (port, postal hub)"),
-        ('<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px solid '
-         'transparent;border-bottom:11px solid {};margin-right:5px"></span>', HUB, "Processing hub"),
-    ]
-    places = "".join(
-        f'<div style="margin:2px 0">{template.format(hex_colour(rgb))}{html.escape(text)}</div>'
-        for template, rgb, text in symbols
-    )
-    return (
-        '<div style="font-size:0.85rem;line-height:1.35">'
-        f"<b>Seizures by mineral</b> (size: quantity){groups}<br/><b>Places</b>{places}</div>"
-    )
+def density_colours(weights, alpha: int = 165) -> list[list[int]]:
+    """A ramp colour per weight on a log scale from 0 to the largest weight, so that both a handful
+    of cases and thousands read as different."""
+    weights = np.asarray(weights, dtype=float)
+    if weights.size == 0:
+        return []
+    top = np.log1p(max(float(weights.max()), 1e-9))
+    position = np.clip(np.log1p(np.maximum(weights, 0)) / top, 0, 1) * (len(DENSITY_RAMP) - 1)
+    rgb = DENSITY_RAMP[np.round(position).astype(int)]
+    return np.column_stack([rgb, np.full(len(rgb), alpha)]).tolist()
+
+
+def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str) -> str:
+    """The map legend for the layers shown, as HTML; every label is escaped."""
+    def row(symbol: str, text: str) -> str:
+        return f'<div style="margin:2px 0">{symbol}{html.escape(text)}</div>'
+
+    parts = []
+    if "points" in layers:
+        swatch = ('<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};'
+                  'margin-right:5px"></span>')
+        parts.append(f"<b>{html.escape(t('legend_minerals', lang))}</b> ({html.escape(t('legend_size', lang))})")
+        parts += [row(swatch.format(hex_colour(rgb)), label(code, lang)) for code, rgb in GROUP_COLOURS.items()]
+        parts.append(row(f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px solid '
+                         f'{hex_colour(NEW_RING)};margin-right:5px"></span>', t("legend_new", lang)))
+    if density != "none":
+        ramp = "".join(f'<span style="display:inline-block;width:14px;height:10px;background:{hex_colour(rgb)}"></span>'
+                       for rgb in DENSITY_RAMP)
+        parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_density", lang, weight=weight_label))}'
+                     f'</b><div>{ramp}</div></div>')
+    places = []
+    if "zones" in layers:
+        places += [
+            row(f'<span style="display:inline-block;width:18px;border-top:3px solid {hex_colour(BOUNDARY)};'
+                'margin:0 5px 3px 0"></span>', t("legend_boundary", lang)),
+            row('<span style="display:inline-block;width:12px;height:12px;background:rgba(232,89,12,0.25);'
+                f'border:1px solid {hex_colour(ZONE_LINE)};margin-right:5px"></span>', t("legend_zone", lang)),
+        ]
+    if "places" in layers:
+        places += [
+            row(f'<span style="display:inline-block;width:10px;height:10px;background:{hex_colour(CHECKPOINT)};'
+                'transform:rotate(45deg);margin:0 7px 0 2px"></span>', t("legend_checkpoint", lang)),
+            row('<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px '
+                f'solid transparent;border-bottom:11px solid {hex_colour(HUB)};margin-right:5px"></span>',
+                t("legend_hub", lang)),
+        ]
+    if "arcs" in layers:
+        places.append(row(f'<span style="display:inline-block;width:18px;height:3px;background:linear-gradient(90deg,'
+                          f'{hex_colour(ARC_SOURCE)},{hex_colour(ARC_TARGET)});margin:0 5px 3px 0"></span>',
+                          t("legend_arcs", lang)))
+    if places:
+        parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_places", lang))}</b></div>')
+        parts += places
+    return f'<div style="font-size:0.85rem;line-height:1.35">{"".join(parts)}</div>'

@@ -15,6 +15,7 @@ import pandas as pd
 from queries.constants import ITEM_GROUPS, ITEMS
 
 ANNOUNCEMENTS_CSV = Path(__file__).parent / "reference" / "controlled_items.csv"
+DESTINATIONS_CSV = Path(__file__).parent / "reference" / "destinations.csv"
 
 
 def _split(value: object) -> list[str]:
@@ -81,3 +82,9 @@ def item_effective_dates(path: Path = ANNOUNCEMENTS_CSV) -> dict[str, object]:
     """Item code → the date its first control took effect (None where not itemised)."""
     items = controlled_items(control_announcements(path))
     return dict(zip(items["item"], items["effective_on"]))
+
+
+def destinations(path: Path = DESTINATIONS_CSV) -> pd.DataFrame:
+    """Where flows to each destination country are drawn: one city per ISO3 code (a drawing anchor,
+    not a claim about where goods went), indexed by iso3."""
+    return pd.read_csv(path, dtype={"iso3": str, "place": str}).set_index("iso3")

@@ -1,0 +1,31 @@
+"""What every page needs for one run: the database, its data version, the view and the time."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+import pandas as pd
+
+from dashboard.state import View
+from queries.seed import beijing_now
+
+
+@dataclass(frozen=True)
+class PageContext:
+    path: str
+    view: View
+    units: pd.DataFrame
+    extent: pd.Series
+
+
+def minute_now() -> datetime:
+    """Beijing time to the minute: presets ending "now" stay the same key for the caches within a minute."""
+    return beijing_now().replace(second=0, microsecond=0)
+
+
+def metric_delta(current: float, previous: float | None) -> str | None:
+    """"+12 %" against the previous period (None when there is no previous period or it was empty)."""
+    if previous is None or pd.isna(previous) or previous == 0:
+        return None
+    return f"{(current - previous) / previous:+.0%}"

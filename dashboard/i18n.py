@@ -1,0 +1,256 @@
+"""Every label the app shows, in English and Simplified Chinese; ``t`` and ``label`` pick one.
+
+Codes stored in the database (mineral groups, channels, forms, agencies…) are labelled by
+``label``; sentences of the interface by ``t``. A test checks that both languages are complete.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from queries.constants import ITEM_BY_CODE
+
+LANGUAGES = {"en": "English", "zh": "中文"}
+
+CODE_LABELS: dict[str, tuple[str, str]] = {
+    # mineral groups
+    "REE_heavy": ("Heavy rare earths", "重稀土"),
+    "REE_light": ("Light rare earths", "轻稀土"),
+    "Ga": ("Gallium", "镓"),
+    "Ge": ("Germanium", "锗"),
+    "Sb": ("Antimony", "锑"),
+    "graphite": ("Graphite", "石墨"),
+    "W": ("Tungsten", "钨"),
+    "Te": ("Tellurium", "碲"),
+    "Bi": ("Bismuth", "铋"),
+    "Mo": ("Molybdenum", "钼"),
+    "In": ("Indium", "铟"),
+    "superhard": ("Superhard materials", "超硬材料"),
+    # channels
+    "land_port": ("Land port", "陆路口岸"),
+    "unofficial_path": ("Unofficial border path", "边境便道"),
+    "postal_express": ("Postal / express", "寄递渠道"),
+    "sea_port": ("Sea port", "海港"),
+    "air_cargo": ("Air cargo", "航空货运"),
+    "processing_hub": ("Processing hub", "加工集散地"),
+    # forms
+    "ore": ("Ore", "矿石"),
+    "concentrate": ("Concentrate", "精矿"),
+    "compound": ("Compound", "化合物"),
+    "oxide": ("Oxide", "氧化物"),
+    "metal": ("Metal", "金属"),
+    "alloy": ("Alloy", "合金"),
+    "magnet": ("Magnet", "磁体"),
+    "scrap": ("Scrap", "废料"),
+    # agencies
+    "customs": ("Customs", "海关"),
+    "public_security": ("Public security", "公安"),
+    "state_security": ("State security", "国家安全"),
+    "postal": ("Postal authority", "邮政管理"),
+    "border_defence": ("Border defence", "边防"),
+    # case status
+    "open": ("Open", "立案"),
+    "under_investigation": ("Under investigation", "侦查中"),
+    "referred_for_prosecution": ("Referred for prosecution", "移送起诉"),
+    "closed": ("Closed", "结案"),
+    # precision
+    "exact": ("exact time", "精确时间"),
+    "day": ("day", "日"),
+    "week": ("week", "周"),
+    "month": ("month", "月"),
+    "point": ("point", "精确位置"),
+    "town": ("town", "乡镇"),
+    "county": ("county", "县"),
+    "province": ("province", "省"),
+    # checkpoint and hub kinds
+    "land_port_class1": ("Class-I land port", "一类陆路口岸"),
+    "land_port_class2": ("Class-II land port", "二类陆路口岸"),
+    "border_inspection_station": ("Border inspection station", "边境检查站"),
+    "airport": ("Airport", "机场"),
+    "postal_hub": ("Postal / express inspection centre", "邮件快件监管中心"),
+    "mine": ("Mine", "矿山"),
+    "separation_plant": ("Separation plant", "分离厂"),
+    "smelter_refinery": ("Smelter / refinery", "冶炼厂"),
+    "magnet_alloy_maker": ("Magnet or alloy maker", "磁材/合金厂"),
+    "trading_hub": ("Trading hub", "交易集散地"),
+    # concealment and detection
+    "false_declaration": ("False declaration", "伪报品名"),
+    "hidden_in_cargo": ("Hidden in cargo", "夹藏于货物"),
+    "mixed_with_legal_goods": ("Mixed with legal goods", "混装合法货物"),
+    "body_carry": ("Carried on the body", "人身携带"),
+    "vehicle_compartment": ("Vehicle compartment", "车辆暗格"),
+    "split_parcels": ("Split into parcels", "拆分寄递"),
+    "none": ("None", "无"),
+    "x_ray": ("X-ray", "X光机检"),
+    "document_check": ("Document check", "单证审核"),
+    "intelligence_tip": ("Intelligence tip", "情报线索"),
+    "canine": ("Detection dog", "缉毒犬"),
+    "random_inspection": ("Random inspection", "随机查验"),
+    "patrol": ("Patrol", "巡逻"),
+    "parcel_screening": ("Parcel screening", "邮件过机"),
+    # destinations
+    "VNM": ("Viet Nam", "越南"), "LAO": ("Laos", "老挝"), "MMR": ("Myanmar", "缅甸"), "THA": ("Thailand", "泰国"),
+    "HKG": ("Hong Kong", "香港"), "MAC": ("Macao", "澳门"), "MYS": ("Malaysia", "马来西亚"),
+    "SGP": ("Singapore", "新加坡"), "KOR": ("Korea", "韩国"), "JPN": ("Japan", "日本"),
+    "USA": ("United States", "美国"), "NLD": ("Netherlands", "荷兰"), "DEU": ("Germany", "德国"),
+    "IND": ("India", "印度"), "CHN": ("China", "中国"),
+}
+
+TEXT: dict[str, tuple[str, str]] = {
+    "app_title": ("Cordon", "Cordon 稽查图"),
+    "page_live": ("Live map", "实时地图"),
+    "page_analysis": ("Analysis", "分析"),
+    "page_records": ("Records", "记录"),
+    "language": ("Language", "语言"),
+    "filters": ("Filters", "筛选"),
+    "period": ("Period", "时间范围"),
+    "period_24h": ("24 h", "24小时"),
+    "period_7d": ("7 days", "7天"),
+    "period_30d": ("30 days", "30天"),
+    "period_90d": ("90 days", "90天"),
+    "period_1y": ("Year", "一年"),
+    "period_all": ("All", "全部"),
+    "period_custom": ("Custom", "自定义"),
+    "time_slider": ("Dates shown", "显示日期"),
+    "play": ("Play through the period", "逐段播放"),
+    "play_help": ("Steps a window of the chosen width through the whole record, one step a second.",
+                  "以所选时长为窗口，从最早记录起每秒前进一步。"),
+    "mineral_group": ("Mineral group", "矿种"),
+    "item": ("Item", "品目"),
+    "channel": ("Channel", "渠道"),
+    "zone": ("Border zone", "边境地区"),
+    "any_border_zone": ("Any border zone", "所有边境县"),
+    "province": ("Province", "省份"),
+    "county": ("County", "县区"),
+    "agency": ("Agency", "查获单位"),
+    "form": ("Form", "形态"),
+    "min_kg": ("Minimum quantity (kg)", "最小数量（千克）"),
+    "search": ("Search declared-as, concealment, source", "搜索申报品名、藏匿方式、来源"),
+    "reset": ("Reset filters", "重置筛选"),
+    "bad_param": ("Ignored URL parameter {name}={value}: {reason}", "已忽略网址参数 {name}={value}：{reason}"),
+    "synthetic_warning": (("Demonstration data: {synthetic:,} of {total:,} seizures shown are synthetic records "
+                           "generated by Cordon, not real cases."),
+                          "演示数据：所示 {total:,} 起查获中有 {synthetic:,} 起为 Cordon 生成的合成记录，并非真实案件。"),
+    "live_title": ("Border zones — seizures of controlled minerals", "边境地区 — 管制矿产查获态势"),
+    "data_to": ("Data to {last} (Beijing time) · {shown}", "数据截至 {last}（北京时间）· {shown}"),
+    "kpi_seizures": ("Seizures", "查获起数"),
+    "kpi_kg": ("Quantity (kg)", "数量（千克）"),
+    "kpi_value": ("Value (CNY m)", "货值（百万元）"),
+    "kpi_zones": ("Border zones hit", "涉及边境县"),
+    "vs_previous": ("vs previous {days} days", "较前{days}天"),
+    "layers": ("Map layers", "图层"),
+    "layer_points": ("Seizure points", "查获点"),
+    "density": ("Density", "密度"),
+    "density_heatmap": ("Heatmap", "热力图"),
+    "density_hexagons": ("Hexagons", "六边形"),
+    "density_none": ("Off", "关闭"),
+    "layer_arcs": ("Cross-border flows", "跨境流向"),
+    "layer_places": ("Checkpoints and hubs", "口岸与加工点"),
+    "layer_zones": ("Border zones and boundary", "边境县与国界"),
+    "hex_size": ("Hexagon size", "六边形大小"),
+    "weight": ("Weight by", "权重"),
+    "weight_count": ("Count", "起数"),
+    "weight_kg": ("Kilograms", "千克"),
+    "weight_value": ("Value", "货值"),
+    "refresh": ("Live refresh", "自动刷新"),
+    "refresh_off": ("Off", "关闭"),
+    "new_records": ("{count} new seizure(s) since {time}", "自 {time} 起新增 {count} 起查获"),
+    "sampled": (("Points layer: {shown:,} of {total:,} seizures (a fixed sample; at most {limit:,} are sent to "
+                 "the browser). Hexagons and heatmap count them all."),
+                "查获点图层：显示 {total:,} 起中的 {shown:,} 起（固定抽样，最多发送 {limit:,} 起），六边形与热力图统计全部记录。"),
+    "hex_cut": ("Hexagons: the {shown:,} busiest of {total:,} cells are drawn.", "六边形：绘制 {total:,} 个中最密集的 {shown:,} 个。"),
+    "coarse_left_out": ("{count:,} seizures known only to the county or province are not in the hexagons or heatmap.",
+                        "{count:,} 起仅知县或省级位置的查获未计入六边形和热力图。"),
+    "legend_minerals": ("Seizures by mineral", "按矿种的查获"),
+    "legend_size": ("size: quantity", "大小：数量"),
+    "legend_places": ("Places", "地点"),
+    "legend_boundary": ("International land boundary", "陆地国界"),
+    "legend_zone": ("Border zone (county on the boundary)", "边境县（与国界相邻）"),
+    "legend_checkpoint": ("Checkpoint (port, postal hub)", "口岸、邮件监管中心"),
+    "legend_hub": ("Processing hub", "加工集散地"),
+    "legend_density": ("Density of seizures ({weight}), low → high", "查获密度（{weight}），低 → 高"),
+    "legend_new": ("New since the last refresh", "上次刷新后新增"),
+    "legend_arcs": ("Flow to destination country", "流向目的国"),
+    "busiest": ("Busiest crossings", "查获最多的口岸"),
+    "checkpoint": ("Checkpoint", "口岸"),
+    "kind": ("Kind", "类型"),
+    "seizures": ("Seizures", "起数"),
+    "previous": ("Previous period", "上期"),
+    "change": ("Change", "变化"),
+    "kg": ("kg", "千克"),
+    "value_cny": ("Value (CNY)", "货值（元）"),
+    "by_zone": ("By border zone", "按边境县"),
+    "drill_title": ("Records behind {what}", "{what} 的查获记录"),
+    "drill_hint": ("Click a hexagon, point, checkpoint or hub on the map to see the records behind it.",
+                   "点击地图上的六边形、查获点、口岸或加工点，查看其背后的记录。"),
+    "drill_clear": ("Clear selection", "清除选择"),
+    "cell": ("hexagon {key}", "六边形 {key}"),
+    "seizure": ("seizure {key}", "查获 {key}"),
+    "mineral_mix": ("Mineral mix", "矿种构成"),
+    "time_series": ("Over time", "时间趋势"),
+    "by_group": ("Seizures by mineral group", "按矿种的查获起数"),
+    "by_channel": ("Seizures by channel", "按渠道的查获起数"),
+    "control_dates": ("Dashed lines: export controls taking effect", "虚线：出口管制生效日期"),
+    "records_title": ("Seizure records", "查获记录"),
+    "records_count": ("{total:,} records match; showing {first:,}–{last:,}", "共 {total:,} 条记录，显示第 {first:,}–{last:,} 条"),
+    "page_number": ("Page", "页"),
+    "record_detail": ("Select a row to see the whole record.", "选择一行查看完整记录。"),
+    "analysis_title": ("Trends and comparisons", "趋势与对比"),
+    "no_records": ("No seizure matches these filters.", "没有符合筛选条件的查获记录。"),
+    "when": ("When", "时间"),
+    "quantity": ("Quantity", "数量"),
+    "value": ("Value", "货值"),
+    "site": ("Site", "地点"),
+    "declared_as": ("Declared as", "申报品名"),
+    "destination": ("Destination", "目的地"),
+    "location_known_to": ("Location known to", "位置精度"),
+    "record": ("Record", "记录"),
+    "synthetic_record": ("SYNTHETIC (demo)", "合成（演示）"),
+    "across_border": ("Across the border", "对方口岸"),
+    "handles": ("Handles", "涉及矿种"),
+    "country": ("Country", "国家"),
+    "note": ("Note", "备注"),
+    "in_view": ("Seizures in view", "当前筛选查获"),
+    "border_zone_of": ("Border zone: {name}", "边境县：{name}"),
+    "borders": ("Borders", "接壤"),
+    "land_boundary": ("Land boundary", "陆地边界"),
+    "boundary_with": ("Land boundary with {name}", "与{name}的陆地边界"),
+    "length": ("Length", "长度"),
+    "flow": ("{origin} → {destination}", "{origin} → {destination}"),
+    "status": ("Status", "状态"),
+    "main_mineral": ("Main mineral", "主要矿种"),
+    "last_seizure": ("Last seizure", "最近查获"),
+    "hex_res_4": ("Very large (≈ 1,800 km²)", "特大（约1800平方千米）"),
+    "hex_res_5": ("Large (≈ 250 km²)", "大（约250平方千米）"),
+    "hex_res_6": ("Medium (≈ 36 km²)", "中（约36平方千米）"),
+    "hex_res_7": ("Small (≈ 5 km²)", "小（约5平方千米）"),
+    "hex_res_8": ("Fine (≈ 0.7 km²)", "细（约0.7平方千米）"),
+}
+
+
+def t(key: str, lang: str = "en", **values) -> str:
+    """The interface text ``key`` in ``lang``, with ``values`` formatted in."""
+    text = TEXT[key][1 if lang == "zh" else 0]
+    return text.format(**values) if values else text
+
+
+def label(code: str | None, lang: str = "en") -> str:
+    """The display name of a stored code (group, channel, form, agency, item…) in ``lang``; the code if unknown."""
+    if code is None:
+        return ""
+    if code in CODE_LABELS:
+        return CODE_LABELS[code][1 if lang == "zh" else 0]
+    item = ITEM_BY_CODE.get(code)
+    if item is not None:
+        return item.name_zh if lang == "zh" else item.name_en
+    return str(code)
+
+
+def name(record, lang: str, en: str = "name_en", zh: str = "name_zh") -> str:
+    """A place's name in ``lang`` from a record with English and Chinese name fields, falling back to the other."""
+    first, second = (zh, en) if lang == "zh" else (en, zh)
+    def field(key: str):
+        value = record.get(key) if isinstance(record, dict) else getattr(record, key, None)
+        return None if value is None or pd.isna(value) else str(value)
+
+    return field(first) or field(second) or ""

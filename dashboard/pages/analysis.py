@@ -1,0 +1,68 @@
+"""Analysis: the period against the one before it, by border zone and crossing, and over time."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.charts import series_chart
+from dashboard.context import PageContext, metric_delta, minute_now
+from dashboard.controls import show_url_problems
+from dashboard.data import analysis, control_dates, data_extent, data_version
+from dashboard.i18n import label, name, t
+from queries.views import bucket_for
+
+
+def render(ctx: PageContext) -> None:
+    lang = ctx.view.lang
+    st.title(t("analysis_title", lang))
+    show_url_problems(lang)
+    version = data_version(ctx.path)
+    filters = ctx.view.filters(minute_now())
+    extent = data_extent(ctx.path, version)
+    found = analysis(ctx.path, version, filters, bucket_for(filters, extent["first_occurred"], extent["last_occurred"]))
+    summary, previous = found["summary"], found["previous"]
+    figures = st.columns(3)
+    for column, key, field, scale, fmt in ((figures[0], "kpi_seizures", "seizures", 1, "{:,.0f}"),
+                                          (figures[1], "kpi_kg", "kg", 1, "{:,.0f}"),
+                                          (figures[2], "kpi_value", "value_cny", 1e6, "{:,.1f}")):
+        before = previous[field] if previous is not None else None
+        column.metric(t(key, lang), fmt.format(summary[field] / scale), metric_delta(summary[field], before), border=True)
+    if not summary["seizures"]:
+        st.info(t("no_records", lang))
+        return
+
+    dates = control_dates(ctx.path, version)
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("by_group", lang))
+        st.altair_chart(series_chart(found["series"], "item_group", lang, dates), use_container_width=True)
+    with right:
+        st.subheader(t("by_channel", lang))
+        st.altair_chart(series_chart(found["series"], "channel", lang, dates), use_container_width=True)
+    st.caption(t("control_dates", lang))
+
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("by_zone", lang))
+        zones = found["zones"]
+        zones = zones[(zones["seizures"] > 0) | (zones["previous_seizures"].fillna(0) > 0)]
+        st.dataframe({
+            t("zone", lang): [name(row, lang) for row in zones.itertuples()],
+            t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
+            t("seizures", lang): zones["seizures"].tolist(),
+            t("previous", lang): zones["previous_seizures"].tolist(),
+            t("kg", lang): zones["kg"].round(0).tolist(),
+            t("value_cny", lang): zones["value_cny"].round(0).tolist(),
+        }, hide_index=True, key="zones_table")
+    with right:
+        st.subheader(t("busiest", lang))
+        crossings = found["crossings"]
+        crossings = crossings[crossings["seizures"] > 0]
+        st.dataframe({
+            t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
+            t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
+            t("seizures", lang): crossings["seizures"].tolist(),
+            t("previous", lang): crossings["previous_seizures"].tolist(),
+            t("change", lang): [metric_delta(now, before) or "" for now, before in
+                                zip(crossings["seizures"], crossings["previous_seizures"])],
+        }, hide_index=True, key="crossings_table")

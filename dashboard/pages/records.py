@@ -1,0 +1,40 @@
+"""Records: the seizures behind the current filters, a page at a time, and any one of them in full."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from dashboard.config import RECORDS_PAGE_SIZE
+from dashboard.context import PageContext, minute_now
+from dashboard.controls import show_url_problems
+from dashboard.data import data_version, records
+from dashboard.i18n import t
+from dashboard.records_table import record_detail, records_frame
+
+
+def render(ctx: PageContext) -> None:
+    lang = ctx.view.lang
+    st.title(t("records_title", lang))
+    show_url_problems(lang)
+    version = data_version(ctx.path)
+    filters = ctx.view.filters(minute_now())
+    page = st.session_state.get("records_page", 1)
+    rows = records(ctx.path, version, filters, RECORDS_PAGE_SIZE, (page - 1) * RECORDS_PAGE_SIZE)
+    total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
+    if total == 0 and page > 1:  # the filters changed under a later page: start again
+        st.session_state["records_page"] = 1
+        st.rerun()
+    if total == 0:
+        st.info(t("no_records", lang))
+        return
+    pages = (total + RECORDS_PAGE_SIZE - 1) // RECORDS_PAGE_SIZE
+    first = (page - 1) * RECORDS_PAGE_SIZE + 1
+    st.caption(t("records_count", lang, total=total, first=first, last=first + len(rows) - 1))
+    st.number_input(t("page_number", lang), min_value=1, max_value=pages, step=1, key="records_page")
+    event = st.dataframe(records_frame(rows, lang), hide_index=True, key="records_table", on_select="rerun",
+                         selection_mode="single-row", height=520)
+    chosen = event.selection.rows if event is not None else []
+    if chosen:
+        st.dataframe(record_detail(rows.iloc[chosen[0]], lang), hide_index=True, key="record_detail")
+    else:
+        st.caption(t("record_detail", lang))

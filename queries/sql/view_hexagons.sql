@@ -1,0 +1,18 @@
+-- view_hexagons: the view's seizures aggregated on H3 cells at resolution $hex_res (the parent of
+-- each record's stored cell), busiest first, at most $hex_limit cells; total_cells says how many
+-- there were in all, so that the page can say when the layer is cut.
+SELECT
+    h3_parent(h3_cell, $hex_res)           AS cell,
+    count(*)                                AS seizures,
+    sum(quantity_kg)                        AS kg,
+    coalesce(sum(value_cny), 0)             AS value_cny,
+    mode(item_group)                        AS main_group,
+    max(occurred_at)                        AS last_occurred,
+    max(seizure_id)                         AS newest_id,
+    count(*) OVER ()                        AS total_cells
+FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
+    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+WHERE geo_precision IN ('point', 'town')
+GROUP BY 1
+ORDER BY seizures DESC, cell
+LIMIT $hex_limit;

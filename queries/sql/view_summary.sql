@@ -1,0 +1,15 @@
+-- view_summary: the headline figures of a view: seizures, kilograms, value, how many are synthetic,
+-- the newest record (for "new since the last refresh") and the data cut-off.
+SELECT
+    count(*)                             AS seizures,
+    coalesce(sum(quantity_kg), 0)        AS kg,
+    coalesce(sum(value_cny), 0)          AS value_cny,
+    count(*) FILTER (WHERE is_synthetic) AS synthetic,
+    count(*) FILTER (WHERE geo_precision IN ('county', 'province')) AS coarse,
+    count(DISTINCT zone_code)            AS zones,
+    min(occurred_at)                     AS first_occurred,
+    max(occurred_at)                     AS last_occurred,
+    max(ingested_at)                     AS last_ingested,
+    coalesce(max(seizure_id), 0)         AS newest_id
+FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
+    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
