@@ -4,11 +4,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
+import streamlit as st
 
 from dashboard.state import View
 from queries.seed import beijing_now
+
+
+CONTEXT_KEY = "page_context"
+PAGES_DIR = Path(__file__).parent / "pages"
 
 
 @dataclass(frozen=True)
@@ -29,3 +35,8 @@ def metric_delta(current: float, previous: float | None) -> str | None:
     if previous is None or pd.isna(previous) or previous == 0:
         return None
     return f"{(current - previous) / previous:+.0%}"
+
+
+def current_context() -> PageContext:
+    """The context app.py made for this run (page files run only through it)."""
+    return st.session_state[CONTEXT_KEY]

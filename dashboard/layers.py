@@ -219,10 +219,11 @@ OFFLINE_STYLE = "data:application/json;base64," + base64.b64encode(json.dumps({
 
 class CompactDeck(pdk.Deck):
     """A deck whose JSON has no indentation: pydeck indents by two spaces, which more than doubles
-    what st.pydeck_chart sends to the browser (9.0 MB against 3.4 MB for the live map)."""
+    what st.pydeck_chart sends to the browser (9.0 MB against 3.4 MB for the live map), and keeps Chinese
+    text as UTF-8 rather than \\uXXXX escapes (3 bytes a character instead of 6)."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"))
+        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
 
 
 def deck(layers: list[pdk.Layer], view: pdk.ViewState = INITIAL_VIEW) -> pdk.Deck:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import series_chart
-from dashboard.context import PageContext, metric_delta, minute_now
+from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import show_url_problems
 from dashboard.data import analysis, control_dates, data_extent, data_version
 from dashboard.i18n import label, name, t
@@ -35,10 +35,10 @@ def render(ctx: PageContext) -> None:
     left, right = st.columns(2)
     with left:
         st.subheader(t("by_group", lang))
-        st.altair_chart(series_chart(found["series"], "item_group", lang, dates), use_container_width=True)
+        st.altair_chart(series_chart(found["series"], "item_group", lang, dates), width="stretch")
     with right:
         st.subheader(t("by_channel", lang))
-        st.altair_chart(series_chart(found["series"], "channel", lang, dates), use_container_width=True)
+        st.altair_chart(series_chart(found["series"], "channel", lang, dates), width="stretch")
     st.caption(t("control_dates", lang))
 
     left, right = st.columns(2)
@@ -66,3 +66,7 @@ def render(ctx: PageContext) -> None:
             t("change", lang): [metric_delta(now, before) or "" for now, before in
                                 zip(crossings["seizures"], crossings["previous_seizures"])],
         }, hide_index=True, key="crossings_table")
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    render(current_context())

@@ -7,7 +7,7 @@ import streamlit as st
 from dashboard import layers, style
 from dashboard.charts import mix_chart, series_chart
 from dashboard.config import MAP_LIMITS
-from dashboard.context import PageContext, metric_delta, minute_now
+from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import set_focus, show_url_problems
 from dashboard.data import base_geography, control_dates, data_extent, data_version, drill_down, map_data
 from dashboard.i18n import label, name, t
@@ -168,10 +168,10 @@ def drill(ctx: PageContext, filters, focus: Focus | None, version: int) -> None:
         with left:
             st.markdown(f"**{t('time_series', lang)}**")
             st.altair_chart(series_chart(found["series"], "item_group", lang, control_dates(ctx.path, version), height=200),
-                            use_container_width=True)
+                            width="stretch")
         with right:
             st.markdown(f"**{t('mineral_mix', lang)}**")
-            st.altair_chart(mix_chart(found["mix"], lang, height=200), use_container_width=True)
+            st.altair_chart(mix_chart(found["mix"], lang, height=200), width="stretch")
         st.dataframe(records_frame(found["records"], lang), hide_index=True, key="drill_records", height=300)
 
 
@@ -187,3 +187,7 @@ def busiest(checkpoints, lang: str) -> None:
          t("kg", lang): top["kg"].round(0).tolist()},
         hide_index=True, key="busiest_checkpoints",
     )
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    render(current_context())

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.config import RECORDS_PAGE_SIZE
-from dashboard.context import PageContext, minute_now
+from dashboard.context import PageContext, current_context, minute_now
 from dashboard.controls import show_url_problems
 from dashboard.data import data_version, records
 from dashboard.i18n import t
@@ -38,3 +38,7 @@ def render(ctx: PageContext) -> None:
         st.dataframe(record_detail(rows.iloc[chosen[0]], lang), hide_index=True, key="record_detail")
     else:
         st.caption(t("record_detail", lang))
+
+
+if __name__ == "__main__":  # run as a page by st.navigation
+    render(current_context())

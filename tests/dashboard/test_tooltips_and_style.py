@@ -1,17 +1,32 @@
-"""Tooltips escape what records say; every group and channel has a colour or label in both languages."""
+"""Map layers: tooltips escape what records say, the deck fetches nothing, payload pieces are compact."""
 
 from __future__ import annotations
 
 import base64
 import json
 
+import numpy as np
 import pandas as pd
 
 from dashboard import layers, style
-from dashboard.tooltips import tooltip_fields
-from queries.constants import CHANNELS, ITEM_GROUPS
+from dashboard.tooltips import markdown_text, tooltip_fields
+from queries.constants import ITEM_GROUPS
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
+EMPTY_BASE = {"countries": [], "provinces": [], "zones": [], "boundary": []}
+
+
+def point(**overrides) -> dict:
+    row = {
+        "seizure_id": 7, "occurred_at": pd.Timestamp("2025-06-01 03:10"), "time_precision": "exact", "lon": 106.7,
+        "lat": 21.9, "geo_precision": "point", "channel": "unofficial_path", "item": "gallium", "item_group": "Ga",
+        "form": "metal", "quantity_kg": 2.5, "value_cny": 6500.0, "declared_as": HOSTILE, "agency": "customs",
+        "destination_iso3": "VNM", "case_status": "open", "is_synthetic": True, "is_new": False,
+        "checkpoint_en": HOSTILE, "checkpoint_zh": "友谊关", "hub_en": None, "hub_zh": None, "county_en": None,
+        "county_zh": "凭祥市", "total_rows": 1,
+    }
+    row.update(overrides)
+    return row
 
 
 def test_tooltip_fields_escape_title_and_values_and_drop_empty_ones():
@@ -21,19 +36,35 @@ def test_tooltip_fields_escape_title_and_values_and_drop_empty_ones():
     assert "Agency" not in fields["detail"] and "Value" not in fields["detail"]
 
 
-def test_seizure_layer_carries_escaped_tooltips_for_hostile_records():
-    points = pd.DataFrame([{
-        "occurred_at": pd.Timestamp("2025-06-01 03:10"), "time_precision": "exact", "lon": 106.7, "lat": 21.9,
-        "geo_precision": "point", "channel": "unofficial_path", "item": "gallium", "item_group": "Ga", "form": "metal",
-        "quantity_kg": 2.5, "value_cny": 6500.0, "declared_as": HOSTILE, "agency": "customs",
-        "destination_iso3": "VNM", "case_status": "open", "is_synthetic": True, "site_en": HOSTILE, "site_zh": "友谊关",
-        "county_en": None, "county_zh": "凭祥市", "total_rows": 1,
-    }])
-    layer = layers.seizure_layer(points)
-    serialized = layers.deck([layer]).to_json()
-    assert "<script>" not in serialized and "onerror=\"alert" not in serialized
+def test_markdown_text_shows_markup_literally():
+    text = markdown_text("[click](javascript:alert(1)) <b>*bold*</b>")
+    assert "<b>" not in text and "\\[click\\]" in text and "\\*bold\\*" in text
+
+
+def test_seizure_layers_carry_escaped_tooltips_in_the_chosen_language_and_ring_the_new_ones():
+    points = pd.DataFrame([point(), point(seizure_id=8, is_new=True)])
+    serialized = layers.deck(layers.seizure_layers(points, "zh")).to_json()
+    assert "<script>" not in serialized and 'onerror="alert' not in serialized
     assert "&lt;script&gt;" in serialized
-    assert "SYNTHETIC (demo)" in serialized
+    assert "合成（演示）" in serialized and "镓" in serialized  # synthetic mark and group name in Chinese
+    spec = json.loads(serialized)
+    ids = [layer["id"] for layer in spec["layers"]]
+    assert ids == ["seizures", "new-seizures"] and len(spec["layers"][1]["data"]) == 1
+
+
+def test_hexagons_carry_their_cell_and_a_density_colour():
+    hexagons = pd.DataFrame({"cell": np.array([0x85415BD7FFFFFFF, 0x85415BDBFFFFFFF], dtype="uint64"),
+                             "seizures": [1, 100], "kg": [2.0, 5000.0], "value_cny": [10.0, 1e6],
+                             "main_group": ["Ga", "Sb"], "last_occurred": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+                             "newest_id": [1, 2], "total_cells": [2, 2]})
+    spec = json.loads(layers.deck([layers.hexagon_layer(hexagons, "count", "en"),
+                                   layers.heatmap_layer(hexagons, "kg")]).to_json())
+    hex_layer, heat = spec["layers"]
+    assert [row["hex"] for row in hex_layer["data"]] == ["85415bd7fffffff", "85415bdbfffffff"]
+    low, high = (row["colour"] for row in hex_layer["data"])
+    ramp = [list(rgb) for rgb in style.DENSITY_RAMP]
+    assert ramp.index(low[:3]) < ramp.index(high[:3]) == len(ramp) - 1
+    assert heat["@@type"] == "HeatmapLayer" and [row["w"] for row in heat["data"]] == [2.0, 5000.0]
 
 
 def test_the_deck_requests_no_tiles_and_carries_its_own_all_sea_style():
@@ -44,11 +75,14 @@ def test_the_deck_requests_no_tiles_and_carries_its_own_all_sea_style():
     assert style_json["sources"] == {} and [layer["type"] for layer in style_json["layers"]] == ["background"]
 
 
-def test_every_group_has_a_colour_and_every_code_both_names():
+def test_every_group_has_a_colour():
     assert set(style.GROUP_COLOURS) == set(ITEM_GROUPS)
-    for code in (*ITEM_GROUPS, *CHANNELS):
-        english, chinese = style.label(code, "en"), style.label(code, "zh")
-        assert english != code and chinese != code and english != chinese
+
+
+def test_density_colours_climb_the_ramp_with_the_weight():
+    colours = style.density_colours([0, 1, 10, 1000])
+    assert colours[0][:3] == list(style.DENSITY_RAMP[0]) and colours[-1][:3] == list(style.DENSITY_RAMP[-1])
+    assert style.density_colours([]) == []
 
 
 def test_seizure_radius_grows_with_quantity():
@@ -59,6 +93,14 @@ def test_seizure_radius_grows_with_quantity():
 def test_size_units_reach_deck_gl_as_the_string_pixels_and_the_json_is_compact():
     points = pd.DataFrame({"item_group": ["Ga"], "lon": [106.7], "lat": [21.9], "quantity_kg": [1.0]})
     layer = layers.pdk.Layer("ScatterplotLayer", data=points, radius_units=layers.PIXELS)
-    spec = layers.deck([layer, *layers.base_layers([], [], [], [])]).to_json()
+    spec = layers.deck([layer, *layers.base_layers(EMPTY_BASE, show_zones=True)]).to_json()
     assert '"radiusUnits":"pixels"' in spec and '"widthUnits":"pixels"' in spec and "@@=pixels" not in spec
     assert "\n" not in spec and ": " not in spec
+
+
+def test_the_legend_follows_the_layers_and_language():
+    english = style.legend_html("en", ("points", "places"), "heatmap", "Count")
+    assert "Gallium" in english and "Checkpoint" in english and "Density of seizures (Count)" in english
+    assert "International land boundary" not in english
+    chinese = style.legend_html("zh", ("zones",), "none", "起数")
+    assert "陆地国界" in chinese and "镓" not in chinese and "密度" not in chinese
