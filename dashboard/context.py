@@ -12,7 +12,6 @@ import streamlit as st
 from dashboard.state import View
 from queries.seed import beijing_now
 
-
 CONTEXT_KEY = "page_context"
 PAGES_DIR = Path(__file__).parent / "pages"
 

@@ -228,7 +228,7 @@ TEXT: dict[str, tuple[str, str]] = {
 }
 
 
-def t(key: str, lang: str = "en", **values) -> str:
+def t(key: str, lang: str = "en", /, **values) -> str:
     """The interface text ``key`` in ``lang``, with ``values`` formatted in."""
     text = TEXT[key][1 if lang == "zh" else 0]
     return text.format(**values) if values else text

@@ -1,8 +1,10 @@
-"""Escaping for display. Tooltips: one deck-wide template over two fields every pickable record carries,
-pre-escaped; markdown_text for values shown through Markdown.
+"""Text from records, shown safely. Tooltips: one deck-wide template over two fields every pickable
+record carries; markdown_text for values shown through Markdown.
 
-deck.gl puts the tooltip template into the page as HTML with the record's fields substituted
-as they are, so each field is escaped here, on the server, before it is sent.
+The map's tooltip is a *text* template: Streamlit fills in the record's fields and deck.gl sets the
+result with ``innerText``, so whatever a record says is shown as characters and never parsed as HTML.
+(An ``html`` template would need escaping, and Streamlit 1.67 escapes substituted values itself, so
+values escaped here as well would show as ``&lt;`` on screen.)
 """
 
 from __future__ import annotations
@@ -10,19 +12,20 @@ from __future__ import annotations
 import html
 from collections.abc import Iterable
 
+import pandas as pd
+
 TOOLTIP = {
-    "html": "<b>{title}</b><br/>{detail}",
+    "text": "{title}\n{detail}",
     "style": {"backgroundColor": "#172235", "color": "#e6edf6", "fontSize": "12px", "maxWidth": "340px",
-              "border": "1px solid #3b4d6b"},
+              "border": "1px solid #3b4d6b", "lineHeight": "1.45"},
 }
 
 
 def tooltip_fields(title: object, lines: Iterable[tuple[str, object]]) -> dict[str, str]:
-    """``{"title", "detail"}`` for one record: every value escaped, empty values left out."""
-    detail = "<br/>".join(
-        f"{html.escape(name)}: {html.escape(str(value))}" for name, value in lines if value not in (None, "") and value == value
-    )
-    return {"title": html.escape(str(title)), "detail": detail}
+    """``{"title", "detail"}`` for one record: one "name: value" line per value, empty values left out."""
+    detail = "\n".join(f"{name}: {value}" for name, value in lines
+                       if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value))))
+    return {"title": str(title), "detail": detail}
 
 
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})

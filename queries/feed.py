@@ -35,8 +35,8 @@ FEED_SOURCE_REF = "SYNTHETIC live demo-feed record, not a real case"
 DEFAULT_RATE = 30.0
 DEFAULT_INTERVAL_S = 1.0
 # Rows generated at a time and then handed out tick by tick: the generator's fixed cost (building
-# the border trails, about 0.3 s) is paid once per stock, not once per tick.
-STOCK_ROWS = 200
+# the border trails, about half a second) is paid once per stock, not once per tick.
+STOCK_ROWS = 1000
 
 
 @dataclass(frozen=True)
@@ -112,8 +112,8 @@ class _Stock:
         return pd.concat(parts, ignore_index=True)
 
 
-def stamp(rows: pd.DataFrame, rng: np.random.Generator, since: datetime, until: datetime, prefix: str,
-          first: int) -> pd.DataFrame:
+def _stamp(rows: pd.DataFrame, rng: np.random.Generator, since: datetime, until: datetime, prefix: str,
+           first: int) -> pd.DataFrame:
     """``rows`` as seizures that happened between ``since`` and ``until`` and were ingested at ``until``.
 
     Times are exact to the second and ordered; ids run from ``prefix`` + ``first``. Cases are open.
@@ -162,7 +162,7 @@ def feed(store: Store, geo: DemoGeography, rate_per_minute: float = DEFAULT_RATE
             tick = now()
             count = int(rng.poisson(rate_per_minute / 60 * max((tick - last).total_seconds(), 0.0)))
             if count:
-                rows = stamp(stock.take(count, tick), rng, last, tick, prefix, result.rows)
+                rows = _stamp(stock.take(count, tick), rng, last, tick, prefix, result.rows)
                 with store.writing() as con:
                     insert_seizures(con, rows)
                 result.source_ids.extend(rows["source_id"])

@@ -12,7 +12,7 @@ SELECT
     count(*) OVER ()                        AS total_cells
 FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
     $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
-WHERE geo_precision IN ('point', 'town')
+WHERE precise_enough(geo_precision)
 GROUP BY 1
 ORDER BY seizures DESC, cell
 LIMIT $hex_limit;

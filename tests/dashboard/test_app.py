@@ -169,6 +169,24 @@ def test_a_focus_opens_the_records_behind_a_checkpoint(app, store):
     assert not any(header.value.startswith("Records behind") for header in app.subheader)
 
 
+def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
+    with store.reading() as con:
+        data = views.map_data(con, Filters(), hex_res=5, after_id=0)
+    busiest = data["hexagons"].iloc[0]
+    cell = format(int(busiest["cell"]), "x")
+    app.query_params.update({"focus": f"cell:{cell}@5", "density": "hexagons"})
+    app.run()
+    assert not app.exception
+    assert any(header.value == f"Records behind hexagon {cell}" for header in app.subheader)
+    assert len(table_with(app, "ID")) == min(int(busiest["seizures"]), 500)
+    seizure = int(data["points"]["seizure_id"].iloc[0])
+    app.query_params["focus"] = f"seizure:{seizure}"
+    app.session_state["view_loaded"] = False  # a new visit with this URL
+    app.run()
+    assert not app.exception
+    assert table_with(app, "ID")["ID"].tolist() == [seizure]
+
+
 def test_the_records_page_lists_the_filtered_records(app, store):
     app.query_params["group"] = "Ge"
     app.run()

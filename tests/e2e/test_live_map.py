@@ -1,23 +1,154 @@
-"""The live map renders in a real browser, offline, with its legend and tooltips escaped."""
+"""The dashboard in a real browser, offline: the map renders, filters change counts and map, a click on
+a hexagon opens its records, the language switches."""
 
 from __future__ import annotations
 
+import math
+import re
+
 import pytest
 
+from dashboard.layers import INITIAL_VIEW
+
 pytestmark = pytest.mark.browser
+
+TIMEOUT = 60_000
+
+
+def open_map(page, url: str):
+    page.goto(url)
+    chart = page.get_by_test_id("stDeckGlJsonChart")
+    chart.wait_for(timeout=TIMEOUT)
+    chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
+    return chart
+
+
+def seizures_shown(page) -> int:
+    metric = page.get_by_test_id("stMetric").filter(has_text=re.compile("^(Seizures|查获起数)")).first
+    return int(metric.get_by_test_id("stMetricValue").inner_text().replace(",", ""))
+
+
+def wait_for_count_change(page, before: int) -> int:
+    for _ in range(120):
+        page.wait_for_timeout(500)
+        now = seizures_shown(page)
+        if now != before:
+            return now
+    raise AssertionError(f"the seizure count stayed at {before}")
 
 
 def test_the_map_renders_without_any_outside_request(page, app_url):
     local = (app_url, f"blob:{app_url}", "data:")  # the app, its web workers and inline styles
     outside = []
     page.on("request", lambda request: None if request.url.startswith(local) else outside.append(request.url))
-    page.goto(app_url)
-    chart = page.get_by_test_id("stDeckGlJsonChart")
-    chart.wait_for(timeout=60_000)
-    chart.locator("canvas").first.wait_for(timeout=30_000)
+    chart = open_map(page, f"{app_url}/?period=all")
     assert page.get_by_text("Border zones — seizures of controlled minerals").is_visible()
     assert page.get_by_text("Heavy rare earths").first.is_visible()
     assert page.get_by_text("Demonstration data").is_visible()
     box = chart.bounding_box()
     assert box["width"] > 600 and box["height"] > 400
     assert outside == [], outside
+
+
+def test_the_date_range_and_mineral_filters_change_the_counts_and_the_map(page, app_url):
+    chart = open_map(page, f"{app_url}/?from=2025-01-01&to=2025-12-31&refresh=0")
+    page.wait_for_timeout(1500)
+    year_2025 = seizures_shown(page)
+    map_before = chart.screenshot()
+    page.get_by_test_id("stSidebar").get_by_text("All", exact=True).click()
+    everything = wait_for_count_change(page, year_2025)
+    assert everything > year_2025
+    assert "period=all" in page.url
+
+    minerals = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    minerals.click()
+    page.keyboard.type("Gallium")
+    page.keyboard.press("Enter")
+    page.keyboard.press("Escape")
+    gallium = wait_for_count_change(page, everything)
+    assert 0 < gallium < everything
+    assert "group=Ga" in page.url
+    page.wait_for_timeout(2000)
+    assert chart.screenshot() != map_before
+
+
+def _pixel(lon: float, lat: float, width: float, height: float) -> tuple[float, float]:
+    """Where deck.gl's initial Web Mercator view puts (lon, lat) inside the chart."""
+    scale = 512 * 2 ** INITIAL_VIEW.zoom / (2 * math.pi)
+
+    def project(lo, la):
+        return scale * math.radians(lo), scale * math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
+
+    x, y = project(lon, lat)
+    cx, cy = project(INITIAL_VIEW.longitude, INITIAL_VIEW.latitude)
+    return width / 2 + (x - cx), height / 2 - (y - cy)
+
+
+def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
+    import h3
+
+    from queries import views
+    from queries.filters import Filters
+    from queries.store import Store
+
+    with Store(seeded_db).reading() as con:
+        busiest = views.map_data(con, Filters(), hex_res=4, after_id=0)["hexagons"].iloc[0]
+    cell = format(int(busiest["cell"]), "x")
+    lat, lon = h3.cell_to_latlng(cell)
+    chart = open_map(page, f"{app_url}/?period=all&layers=&density=hexagons&hex=4&refresh=0")
+    page.wait_for_timeout(2000)
+    box = chart.locator("canvas").first.bounding_box()
+    x, y = _pixel(lon, lat, box["width"], box["height"])
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    page.locator(".deck-tooltip").filter(has_text="Seizures").wait_for(timeout=TIMEOUT)  # picking is ready
+    page.mouse.click(box["x"] + x, box["y"] + y)
+    page.wait_for_url(re.compile(f"focus=cell(%3A|:){cell}(%40|@)4"), timeout=TIMEOUT)
+    header = page.get_by_text(re.compile(f"Records behind hexagon {cell}"))
+    header.wait_for(timeout=TIMEOUT)
+    drill = page.locator(".st-key-drill_down")
+    assert drill.get_by_test_id("stMetricValue").first.inner_text() == f"{int(busiest['seizures']):,}"
+    drill.get_by_test_id("stDataFrame").wait_for(timeout=TIMEOUT)  # the records themselves
+
+
+def test_switching_the_language(page, app_url):
+    open_map(page, f"{app_url}/?period=all&refresh=0")
+    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    page.get_by_text("边境地区 — 管制矿产查获态势").wait_for(timeout=TIMEOUT)
+    page.get_by_text("重稀土").first.wait_for(timeout=TIMEOUT)  # the legend
+    page.get_by_text("查获起数").first.wait_for(timeout=TIMEOUT)  # the figures
+    assert "lang=zh" in page.url
+
+
+HOSTILE = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script>'
+
+
+@pytest.fixture(scope="module")
+def hostile_app(chromium_path, seeded_db, tmp_path_factory):
+    """The app on a copy of the seeded database plus one record whose text is HTML and script."""
+    import shutil
+
+    from queries.seizures import insert_seizures
+    from queries.store import Store
+    from tests.conftest import seizure_row
+    from tests.e2e.conftest import start_app
+
+    path = tmp_path_factory.mktemp("hostile") / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    with Store(path).writing() as con:
+        insert_seizures(con, seizure_row(source_id="HOSTILE-1", declared_as=HOSTILE, lon=106.712, lat=21.976))
+    with start_app(path) as url:
+        yield url
+
+
+def test_record_text_in_a_tooltip_is_shown_as_text_never_run(page, hostile_app):
+    chart = open_map(page, f"{hostile_app}/?period=all&q=HOSTILE-1&layers=points&density=none&refresh=0")
+    page.wait_for_timeout(2000)
+    assert seizures_shown(page) == 1
+    box = chart.locator("canvas").first.bounding_box()
+    x, y = _pixel(106.712, 21.976, box["width"], box["height"])
+    page.mouse.move(box["x"] + x, box["y"] + y)
+    tooltip = page.locator(".deck-tooltip").filter(has_text="Declared as")
+    tooltip.wait_for(timeout=TIMEOUT)
+    assert HOSTILE in tooltip.inner_text()  # the markup shows as characters
+    assert tooltip.locator("img, script").count() == 0
+    assert page.evaluate("window.hacked") is None

@@ -69,13 +69,13 @@ def test_the_feed_writes_about_rate_times_minutes_of_plausible_synthetic_rows(tm
     store = CountingStore(tmp_path / "c.duckdb")
     store.migrate()
     clock, batches = FakeClock(), []
-    result = feed(store, geo, rate_per_minute=120, duration_s=300, seed=5, interval_s=10,
+    result = feed(store, geo, rate_per_minute=120, duration_s=300, seed=5, interval_s=20,
                   now=clock.now, sleep=clock.sleep, on_batch=batches.append)
 
     # 120 a minute for 5 minutes: 600 expected, Poisson sd about 24.
     assert 500 <= result.rows <= 700
     assert not result.interrupted and result.started == START and result.ended == START + timedelta(seconds=300)
-    assert result.batches == len(batches) == store.writes == 30  # one transaction per tick
+    assert result.batches == len(batches) == store.writes == 15  # one transaction per tick
     assert [b.total for b in batches] == list(itertools.accumulate(len(b.source_ids) for b in batches))
     assert [i for b in batches for i in b.source_ids] == result.source_ids
     prefix = "FEED-20261120T120000-5-"
@@ -95,7 +95,7 @@ def test_the_feed_writes_about_rate_times_minutes_of_plausible_synthetic_rows(tm
     again = Store(tmp_path / "again.duckdb")
     again.migrate()
     clock = FakeClock()
-    feed(again, geo, rate_per_minute=120, duration_s=300, seed=5, interval_s=10, now=clock.now, sleep=clock.sleep)
+    feed(again, geo, rate_per_minute=120, duration_s=300, seed=5, interval_s=20, now=clock.now, sleep=clock.sleep)
     assert fed_rows(again).drop(columns="seizure_id").equals(rows.drop(columns="seizure_id"))
 
 
@@ -109,11 +109,13 @@ def test_ctrl_c_ends_the_feed_keeping_what_was_written(store, geo):
 
 def test_a_second_run_with_the_same_start_and_seed_is_refused_before_writing(store, geo):
     clock = FakeClock()
-    first = feed(store, geo, rate_per_minute=60, duration_s=60, seed=3, now=clock.now, sleep=clock.sleep)
+    first = feed(store, geo, rate_per_minute=60, duration_s=60, seed=3, interval_s=20, now=clock.now,
+                 sleep=clock.sleep)
     assert first.rows > 0
     clock = FakeClock()  # the same start second again
     with pytest.raises(StoreError, match="another --seed"):
-        feed(store, geo, rate_per_minute=60, duration_s=60, seed=3, now=clock.now, sleep=clock.sleep)
+        feed(store, geo, rate_per_minute=60, duration_s=60, seed=3, interval_s=20, now=clock.now, sleep=clock.sleep)
+    assert fed_rows(store)["source_id"].tolist() == first.source_ids
 
 
 def test_bad_feed_arguments_and_a_missing_database_get_clear_errors(tmp_path, capsys):
@@ -159,7 +161,8 @@ def test_the_command_line_feed_runs_for_its_duration_and_reports_what_it_wrote(s
     db = seeded_copy(seeded_db, tmp_path)
     before = count_seizures(db)
     result = subprocess.run([sys.executable, "-m", "queries", "feed", "--db", str(db), "--rate", "600",
-                             "--duration", "3", "--seed", "11"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                             "--duration", "3", "--seed", "11"], check=False, cwd=ROOT, capture_output=True, text=True,
+                            timeout=120)
     assert result.returncode == 0, result.stderr
     ids = reported_ids(result.stdout)
     batch_totals = [int(t.replace(",", "")) for t in re.findall(r"\+\d+ seizures +([\d,]+) in total", result.stdout)]
@@ -170,32 +173,49 @@ def test_the_command_line_feed_runs_for_its_duration_and_reports_what_it_wrote(s
 
 def test_ctrl_c_stops_the_command_line_feed_cleanly(seeded_db, tmp_path):
     db = seeded_copy(seeded_db, tmp_path)
+    # Ctrl-C's default action in the child, even where the test runner ignores it (a background job).
     process = subprocess.Popen([sys.executable, "-m", "queries", "feed", "--db", str(db), "--rate", "600"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
-    out = [process.stdout.readline() for _ in range(3)]  # the heading and two batches
-    process.send_signal(signal.SIGINT)
-    rest, err = process.communicate(timeout=60)
+                               preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))  # noqa: PLW1509
+    try:
+        for _ in range(3):  # the heading and two batches
+            process.stdout.readline()
+        process.send_signal(signal.SIGINT)
+        rest, err = process.communicate(timeout=60)
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
     assert process.returncode == 0, err
     assert "stopped by Ctrl-C" in rest
     assert feed_ids(db) == reported_ids(rest)
 
 
+def _fed_count(store: Store) -> int:
+    with store.reading() as con:
+        run(con, "status_seizures")
+        return con.execute("SELECT count(*) FROM seizures WHERE source = $s", {"s": FEED_SOURCE}).fetchone()[0]
+
+
 def _dashboard(path: str, stop, results) -> None:
-    """A dashboard session: read the store over and over, as page loads do, until told to stop."""
-    store, reads, errors, last = Store(path), 0, [], 0
+    """A dashboard session: read the store over and over, as page loads do, until told to stop; then
+    read once more, as the next page load would, to count the fed records it sees."""
+    store, reads, errors, last, seen, final = Store(path), 0, [], 0, set(), None
     deadline = time.monotonic() + 120  # in case the test dies before setting stop
     while not stop.is_set() and time.monotonic() < deadline:
         try:
-            with store.reading() as con:
-                run(con, "status_seizures")
-                count = con.execute("SELECT count(*) FROM seizures WHERE source = $s", {"s": FEED_SOURCE}).fetchone()[0]
+            count = _fed_count(store)
             if count < last:
                 errors.append(f"fed rows went back from {last} to {count}")
             last, reads = count, reads + 1
-        except Exception as error:  # any error at all fails the test
+            seen.add(count)
+        except Exception as error:  # noqa: BLE001 - any error at all fails the test
             errors.append(repr(error))
-    results.put((reads, last, errors))
+    try:
+        final = _fed_count(store)
+    except Exception as error:  # noqa: BLE001
+        errors.append(repr(error))
+    results.put((reads, len(seen), final, errors))
 
 
 def test_the_feed_and_two_dashboard_sessions_run_together_and_every_fed_record_is_visible(seeded_db, tmp_path):
@@ -207,7 +227,8 @@ def test_the_feed_and_two_dashboard_sessions_run_together_and_every_fed_record_i
         reader.start()
     try:
         result = subprocess.run([sys.executable, "-m", "queries", "feed", "--db", str(db), "--rate", "1200",
-                                 "--duration", "12"], cwd=ROOT, capture_output=True, text=True, timeout=120)
+                                 "--duration", "12"], check=False, cwd=ROOT, capture_output=True, text=True,
+                                timeout=120)
     finally:
         stop.set()
     reports = [results.get(timeout=60) for _ in readers]
@@ -215,9 +236,10 @@ def test_the_feed_and_two_dashboard_sessions_run_together_and_every_fed_record_i
         reader.join(timeout=30)
 
     assert result.returncode == 0, result.stderr
-    assert all(not errors for _, _, errors in reports), reports
-    assert all(reads >= 20 for reads, _, _ in reports), reports
-    assert any(0 < last for _, last, _ in reports), reports  # the sessions saw fed rows arrive
+    assert all(not errors for *_, errors in reports), reports
+    assert all(reads >= 20 for reads, *_ in reports), reports
     ids = reported_ids(result.stdout)
     assert len(ids) > 100
+    assert all(counts >= 5 for _, counts, _, _ in reports), reports  # each session saw the rows arrive
+    assert all(final == len(ids) for _, _, final, _ in reports), reports
     assert feed_ids(db) == ids

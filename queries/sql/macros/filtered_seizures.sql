@@ -5,7 +5,8 @@
 --   zones                      border-zone county codes; 'any' in the list: any border zone
 --   search                     case-insensitive substring of declared-as, concealment, source,
 --                              source id or source reference
---   focus_*                    the drill-down: an H3 cell at a resolution, a checkpoint, a hub or one record
+--   focus_*                    the drill-down: an H3 cell at a resolution (its precise records, as the
+--                              hexagon counts them), a checkpoint, a hub or one record
 CREATE OR REPLACE TEMP MACRO filtered_seizures(
     start_at, end_before, item_groups, items, channels, zones, provinces, counties, agencies, forms,
     min_kg, search, focus_cell, focus_res, focus_checkpoint, focus_hub, focus_seizure
@@ -25,7 +26,7 @@ WHERE (start_at IS NULL OR occurred_at >= start_at)
   AND (min_kg IS NULL OR quantity_kg >= min_kg)
   AND (search IS NULL OR contains(
         lower(concat_ws(' ', declared_as, concealment, source, source_id, source_ref)), lower(search)))
-  AND (focus_cell IS NULL OR h3_parent(h3_cell, focus_res) = focus_cell)
+  AND (focus_cell IS NULL OR (h3_parent(h3_cell, focus_res) = focus_cell AND precise_enough(geo_precision)))
   AND (focus_checkpoint IS NULL OR checkpoint_id = focus_checkpoint)
   AND (focus_hub IS NULL OR hub_id = focus_hub)
   AND (focus_seizure IS NULL OR seizure_id = focus_seizure);
