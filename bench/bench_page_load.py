@@ -26,13 +26,13 @@ from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app  # noqa: E402
 
 
 def load_once(browser, url: str) -> float:
-    """Seconds from navigation to a drawn map and the checkpoint table."""
+    """Seconds from navigation to a drawn map and the busiest-crossings table."""
     context = browser.new_context(viewport={"width": 1600, "height": 1000})
     page = context.new_page()
     started = time.perf_counter()
     page.goto(url)
     page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first.wait_for(timeout=60_000)
-    page.get_by_text("Busiest checkpoints").wait_for(timeout=60_000)
+    page.get_by_text("Busiest crossings").wait_for(timeout=60_000)
     elapsed = time.perf_counter() - started
     context.close()
     return elapsed

@@ -12,7 +12,6 @@ from datetime import date, datetime, timedelta
 import pandas as pd
 import streamlit as st
 
-from dashboard.config import PLAY_INTERVAL_S
 from dashboard.data import area_codes
 from dashboard.i18n import LANGUAGES, label, t
 from dashboard.state import (
@@ -40,6 +39,7 @@ WIDGETS = {
 LIST_FIELDS = {"item_groups", "items", "channels", "zones", "provinces", "counties", "agencies", "forms", "layers"}
 FOCUS_KEY = "focus"
 PROBLEMS_KEY = "url_problems"
+LAST_VIEW_KEY = "last_view"
 
 
 def _preset_days(preset: str, now: datetime) -> tuple[date, date]:
@@ -47,17 +47,24 @@ def _preset_days(preset: str, now: datetime) -> tuple[date, date]:
     return (start.date() if start else None), now.date()
 
 
-def _load(view: View, first_day: date, now: datetime) -> None:
-    """Put ``view`` into the widgets' state (before they are drawn)."""
+def _load(view: View, first_day: date, now: datetime, missing_only: bool = False) -> None:
+    """Put ``view`` into the widgets' state (before they are drawn); with ``missing_only``, only into
+    widgets whose state is gone. Streamlit drops the state of widgets that a run did not reach, so a
+    click that interrupts a run would otherwise reset every widget below the one clicked."""
+    def put(key: str, value) -> None:
+        if not (missing_only and key in st.session_state):
+            st.session_state[key] = value
+
     for key, name in WIDGETS.items():
         value = getattr(view, name)
-        st.session_state[key] = list(value) if name in LIST_FIELDS else (value or 0.0) if name == "min_kg" else value
+        put(key, list(value) if name in LIST_FIELDS else (value or 0.0) if name == "min_kg" else value)
     if view.period == CUSTOM:
-        st.session_state["w_range"] = (view.start_day, view.end_day)
+        put("w_range", (view.start_day, view.end_day))
     else:
         start, end = _preset_days(view.period, now)
-        st.session_state["w_range"] = (start or first_day, end)
-    st.session_state[FOCUS_KEY] = view.focus
+        put("w_range", (start or first_day, end))
+    if not missing_only:
+        st.session_state[FOCUS_KEY] = view.focus
 
 
 def _on_period(now: datetime, first_day: date) -> None:
@@ -73,27 +80,36 @@ def _on_range() -> None:
     st.session_state["w_period"] = CUSTOM
 
 
+PLAY_KEY = "play_window"
+
+
 def _on_play(first_day: date) -> None:
+    """Starting playback: a window as wide as the dates shown, at the first record."""
     if st.session_state.get("w_play"):
         start, end = st.session_state["w_range"]
-        width = max(end - start, timedelta(days=1))
-        st.session_state["w_range"] = (first_day, first_day + width)
-        st.session_state["w_period"] = CUSTOM
-
-
-def _play_step(last_day: date) -> None:
-    """One step of the playback: move the dates shown forward by a quarter of their width."""
-    start, end = st.session_state["w_range"]
-    step = max((end - start) / 4, timedelta(days=1))
-    if end >= last_day:
-        st.session_state["w_play"] = False
+        st.session_state[PLAY_KEY] = (first_day, first_day + max(end - start, timedelta(days=1)))
     else:
-        st.session_state["w_range"] = (start + step, min(end + step, last_day))
-    st.rerun(scope="app")
+        st.session_state.pop(PLAY_KEY, None)
+
+
+def playing() -> bool:
+    return bool(st.session_state.get("w_play")) and PLAY_KEY in st.session_state
+
+
+def play_step(last_day: date, advance: bool) -> tuple[date, date]:
+    """The playback window to show now; ``advance`` moves it a quarter of its width on (it stops at
+    the last day). Only the live map plays, inside its fragment, so the sidebar is never redrawn."""
+    start, end = st.session_state[PLAY_KEY]
+    if advance and end < last_day:
+        step = max((end - start) / 4, timedelta(days=1))
+        start, end = start + step, min(end + step, last_day)
+        st.session_state[PLAY_KEY] = (start, end)
+    return start, end
 
 
 def reset_filters() -> None:
     st.session_state.pop("view_loaded", None)
+    st.session_state.pop(LAST_VIEW_KEY, None)
     st.query_params.clear()
     if "w_lang" in st.session_state:
         st.query_params["lang"] = st.session_state["w_lang"]
@@ -109,8 +125,10 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
         _load(view, first_day, now)
         st.session_state[PROBLEMS_KEY] = problems
         st.session_state["view_loaded"] = True
+        st.session_state[LAST_VIEW_KEY] = view
+    else:
+        _load(st.session_state[LAST_VIEW_KEY], first_day, now, missing_only=True)
     lang = st.session_state["w_lang"]
-
     provinces = units[units["level"] == "province"].set_index("code")
     counties = units[units["level"] == "county"].set_index("code")
     zones = counties[counties["is_border_zone"]]
@@ -160,10 +178,8 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
             st.radio(t("refresh", lang), REFRESH_SECONDS, key="w_refresh", horizontal=True,
                      format_func=lambda s: t("refresh_off", lang) if s == 0 else f"{s} s")
 
-    if st.session_state.get("w_play"):
-        st.fragment(lambda: _play_step(last_day), run_every=PLAY_INTERVAL_S)()
-
     view = current_view()
+    st.session_state[LAST_VIEW_KEY] = view
     sync_url(view)
     return view
 

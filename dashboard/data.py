@@ -12,7 +12,7 @@ import os
 import pandas as pd
 import streamlit as st
 
-from dashboard import style
+from dashboard import layers, style
 from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
 from dashboard.i18n import t
 from dashboard.state import AreaCodes
@@ -93,6 +93,14 @@ def data_extent(path: str, version: int) -> pd.Series:
 def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: int) -> dict:
     with Store(path).reading() as con:
         return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS)
+
+
+@st.cache_data(show_spinner=False, max_entries=32)
+def live_map_spec(path: str, version: int, filters: Filters, hex_res: int, after_id: int, shown: tuple[str, ...],
+                  density: str, weight: str, lang: str) -> str:
+    """The live map's deck JSON for one view at one data version (built once, then served from the cache)."""
+    data = map_data(path, version, filters, hex_res, after_id)
+    return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang).to_json()
 
 
 @st.cache_data(show_spinner=False, max_entries=32)

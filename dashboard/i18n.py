@@ -113,8 +113,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "period_custom": ("Custom", "自定义"),
     "time_slider": ("Dates shown", "显示日期"),
     "play": ("Play through the period", "逐段播放"),
-    "play_help": ("Steps a window of the chosen width through the whole record, one step a second.",
-                  "以所选时长为窗口，从最早记录起每秒前进一步。"),
+    "play_help": ("Steps the live map through the whole record in a window as wide as the dates shown, a "
+                  "quarter of the window every 1.5 s.",
+                  "实时地图以所示日期宽度为窗口，从最早记录起每1.5秒前进四分之一个窗口。"),
+    "playing": ("Playing: {start} → {end}", "播放中：{start} → {end}"),
     "mineral_group": ("Mineral group", "矿种"),
     "item": ("Item", "品目"),
     "channel": ("Channel", "渠道"),

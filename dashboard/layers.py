@@ -17,8 +17,9 @@ from pydeck.bindings.json_tools import default_serialize
 
 from dashboard import style
 from dashboard.i18n import label, name, t
-from dashboard.tooltips import TOOLTIP, tooltip_fields
+from dashboard.tooltips import TOOLTIP, tooltip_fields, tooltip_frame
 from queries.cells import cell_hex
+from queries.reference import destinations
 
 # pydeck reads a plain string prop as an expression ("pixels" would be a variable): wrap constants.
 PIXELS = pdk.types.String("pixels")
@@ -79,10 +80,10 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
              (t("main_mineral", lang), label(row.main_group, lang)),
              (t("last_seizure", lang), f"{row.last_occurred:%Y-%m-%d}")],
         )
-        for row in hexagons.itertuples()
+        for row in hexagons.astype(object).itertuples()
     ]
     data = _with_tips(pd.DataFrame({"hex": cell_hex(hexagons["cell"]), "colour": style.density_colours(values)}), tips)
-    return pdk.Layer("H3HexagonLayer", id="hexagons", data=data, get_hexagon="hex", get_fill_color="colour",
+    return frame_layer("H3HexagonLayer", data, id="hexagons", get_hexagon="hex", get_fill_color="colour",
                      stroked=True, get_line_color=[14, 22, 36, 120], line_width_min_pixels=0.5, extruded=False,
                      pickable=True, high_precision=pdk.types.String("auto"))
 
@@ -92,7 +93,7 @@ def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
     centres = np.array([h3.cell_to_latlng(cell) for cell in cell_hex(hexagons["cell"])]).reshape(-1, 2)
     data = pd.DataFrame({"lon": centres[:, 1].round(4), "lat": centres[:, 0].round(4),
                          "w": hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float).round(1)})
-    return pdk.Layer("HeatmapLayer", id="heatmap", data=data, get_position=["lon", "lat"], get_weight="w",
+    return frame_layer("HeatmapLayer", data, id="heatmap", get_position=["lon", "lat"], get_weight="w",
                      radius_pixels=40, intensity=1.2, threshold=0.05, aggregation=pdk.types.String("SUM"),
                      color_range=style.DENSITY_RAMP.tolist())
 
@@ -102,40 +103,50 @@ def seizure_radius_px(quantity_kg) -> np.ndarray:
     return np.round(2.0 + 1.6 * np.log10(1.0 + np.asarray(quantity_kg, dtype=float)), 1)
 
 
-def _when(row, lang: str) -> str:
-    if row.time_precision == "exact":
-        return f"{row.occurred_at:%Y-%m-%d %H:%M}"
-    return f"{row.occurred_at:%Y-%m-%d} ({label(row.time_precision, lang)})"
+def _when(points: pd.DataFrame, lang: str) -> pd.Series:
+    """When each seizure happened, to the precision the record knows."""
+    exact = points["occurred_at"].dt.strftime("%Y-%m-%d %H:%M")
+    day = points["occurred_at"].dt.strftime("%Y-%m-%d") + " (" + points["time_precision"].map(lambda p: label(p, lang)) + ")"
+    return exact.where(points["time_precision"] == "exact", day)
+
+
+def _labels(codes: pd.Series, lang: str) -> pd.Series:
+    return codes.map(lambda code: label(code, lang) if isinstance(code, str) else None)
+
+
+def _names(frame: pd.DataFrame, lang: str, en: str, zh: str) -> pd.Series:
+    first, second = (frame[zh], frame[en]) if lang == "zh" else (frame[en], frame[zh])
+    return first.where(first.notna(), second)
 
 
 def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     """Seizures coloured by mineral group and sized by quantity, and a bright ring round the new ones."""
     colour = [[*style.GROUP_COLOURS.get(g, (200, 200, 200)), 210] for g in points["item_group"]]
-    tips = [
-        tooltip_fields(
-            f"{label(row.item_group, lang)}: {label(row.item, lang)} ({label(row.form, lang)})",
-            [(t("when", lang), _when(row, lang)), (t("quantity", lang), f"{row.quantity_kg:,.3g} kg"),
-             (t("value", lang), f"¥{row.value_cny:,.0f}" if row.value_cny == row.value_cny else None),
-             (t("channel", lang), label(row.channel, lang)),
-             (t("site", lang), name(row, lang, "checkpoint_en", "checkpoint_zh") or name(row, lang, "hub_en", "hub_zh")),
-             (t("county", lang), name(row, lang, "county_en", "county_zh")),
-             (t("declared_as", lang), row.declared_as), (t("agency", lang), label(row.agency, lang)),
-             (t("destination", lang), label(row.destination_iso3, lang)),
-             (t("location_known_to", lang), label(row.geo_precision, lang)),
-             (t("record", lang), t("synthetic_record", lang) if row.is_synthetic else None)],
-        )
-        for row in points.itertuples()
-    ]
-    data = _with_tips(pd.DataFrame({
+    site = _names(points, lang, "checkpoint_en", "checkpoint_zh")
+    tips = tooltip_frame(
+        _labels(points["item_group"], lang) + ": " + _labels(points["item"], lang) + " (" + _labels(points["form"], lang) + ")",
+        {
+            t("when", lang): _when(points, lang),
+            t("quantity", lang): points["quantity_kg"].map(lambda kg: f"{kg:,.3g} kg"),
+            t("value", lang): points["value_cny"].map(lambda cny: f"¥{cny:,.0f}" if cny == cny else None),
+            t("channel", lang): _labels(points["channel"], lang),
+            t("site", lang): site.where(site.notna(), _names(points, lang, "hub_en", "hub_zh")),
+            t("county", lang): _names(points, lang, "county_en", "county_zh"),
+            t("destination", lang): _labels(points["destination_iso3"], lang),
+            t("location_known_to", lang): _labels(points["geo_precision"], lang),
+            t("record", lang): points["is_synthetic"].map(lambda synthetic: t("synthetic_record", lang) if synthetic else None),
+        },
+    )
+    data = pd.concat([pd.DataFrame({
         "seizure_id": points["seizure_id"].astype(int), "lon": points["lon"].round(5), "lat": points["lat"].round(5),
         "colour": colour, "radius": seizure_radius_px(points["quantity_kg"]),
-    }), tips)
-    layers = [pdk.Layer("ScatterplotLayer", id="seizures", data=data, get_position=["lon", "lat"],
+    }).reset_index(drop=True), tips], axis=1)
+    layers = [frame_layer("ScatterplotLayer", data, id="seizures", get_position=["lon", "lat"],
                         get_fill_color="colour", get_radius="radius", radius_units=PIXELS, stroked=True,
                         get_line_color=[14, 22, 36, 180], line_width_min_pixels=0.5, pickable=True)]
     new = data[points["is_new"].to_numpy(bool)] if "is_new" in points else data.iloc[0:0]
     if len(new):
-        layers.append(pdk.Layer("ScatterplotLayer", id="new-seizures", data=new[["lon", "lat", "radius"]],
+        layers.append(frame_layer("ScatterplotLayer", new[["lon", "lat", "radius"]], id="new-seizures",
                                 get_position=["lon", "lat"], get_radius="radius + 6", radius_units=PIXELS,
                                 filled=False, stroked=True, get_line_color=[*style.NEW_RING, 255],
                                 line_width_min_pixels=2.5, pickable=False))
@@ -217,13 +228,71 @@ OFFLINE_STYLE = "data:application/json;base64," + base64.b64encode(json.dumps({
 }).encode()).decode()
 
 
+class FrameData:
+    """A layer's rows kept as a DataFrame until the deck is serialized, when pandas writes them as JSON
+    in C; pydeck would first turn every row into a Python dict (most of the cost of a map rebuild)."""
+
+    def __init__(self, frame: pd.DataFrame):
+        self.frame = frame
+
+
+def frame_layer(layer_type: str, frame: pd.DataFrame, **props) -> pdk.Layer:
+    """``pdk.Layer(layer_type, data=frame, **props)`` with the rows serialized by pandas."""
+    layer = pdk.Layer(layer_type, data=None, **props)
+    layer._data = FrameData(frame.reset_index(drop=True))
+    return layer
+
+
 class CompactDeck(pdk.Deck):
     """A deck whose JSON has no indentation: pydeck indents by two spaces, which more than doubles
     what st.pydeck_chart sends to the browser (9.0 MB against 3.4 MB for the live map), and keeps Chinese
-    text as UTF-8 rather than \\uXXXX escapes (3 bytes a character instead of 6)."""
+    text as UTF-8 rather than \\uXXXX escapes (3 bytes a character instead of 6). Layers made by
+    :func:`frame_layer` have their rows written by ``DataFrame.to_json``."""
 
     def to_json(self) -> str:
-        return json.dumps(self, sort_keys=True, default=default_serialize, separators=(",", ":"), ensure_ascii=False)
+        frames: list[pd.DataFrame] = []
+
+        def default(value):
+            if isinstance(value, FrameData):
+                frames.append(value.frame)
+                return f"@@frame{len(frames) - 1}@@"
+            return default_serialize(value)
+
+        text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"), ensure_ascii=False)
+        for index, frame in enumerate(frames):
+            text = text.replace(f'"@@frame{index}@@"', frame.to_json(orient="records", force_ascii=False,
+                                                                      double_precision=6), 1)
+        return text
+
+
+class PrebuiltDeck(CompactDeck):
+    """A deck whose JSON was built (and cached) before: st.pydeck_chart reads only its JSON and tooltip,
+    so an unchanged view costs no layer building on a rerun."""
+
+    def __init__(self, spec: str):
+        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, map_style=None,
+                         tooltip=TOOLTIP)
+        self._spec = spec
+
+    def to_json(self) -> str:
+        return self._spec
+
+
+def live_map_deck(data: dict, base: dict[str, list[dict]], shown: tuple[str, ...], density: str, weight: str,
+                  lang: str) -> pdk.Deck:
+    """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places."""
+    deck_layers = base_layers(base, "zones" in shown)
+    if density == "heatmap" and len(data["hexagons"]):
+        deck_layers.append(heatmap_layer(data["hexagons"], weight))
+    if density == "hexagons" and len(data["hexagons"]):
+        deck_layers.append(hexagon_layer(data["hexagons"], weight, lang))
+    if "arcs" in shown and len(data["arcs"]):
+        deck_layers.append(arc_layer(data["arcs"], destinations(), lang))
+    if "points" in shown and len(data["points"]):
+        deck_layers += seizure_layers(data["points"], lang)
+    if "places" in shown:
+        deck_layers += [hub_layer(data["hubs"], lang), *checkpoint_layers(data["checkpoints"], lang)]
+    return deck(deck_layers)
 
 
 def deck(layers: list[pdk.Layer], view: pdk.ViewState = INITIAL_VIEW) -> pdk.Deck:

@@ -28,6 +28,18 @@ def tooltip_fields(title: object, lines: Iterable[tuple[str, object]]) -> dict[s
     return {"title": str(title), "detail": detail}
 
 
+def tooltip_frame(titles: pd.Series, lines: dict[str, pd.Series]) -> pd.DataFrame:
+    """``title`` and ``detail`` columns for many records at once (the same rule as :func:`tooltip_fields`,
+    column by column, for the thousands of points a map carries)."""
+    named = [
+        [f"{name}: {value}" if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
+         else None for value in values.astype(object).tolist()]
+        for name, values in lines.items()
+    ]
+    detail = ["\n".join(line for line in row if line is not None) for row in zip(*named)] if named else []
+    return pd.DataFrame({"title": titles.astype(str).tolist(), "detail": detail or [""] * len(titles)})
+
+
 _MARKDOWN_SPECIALS = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()<>#+-.!|~$"})
 
 

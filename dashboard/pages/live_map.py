@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+from datetime import datetime, time, timedelta
+
 import streamlit as st
 
 from dashboard import layers, style
 from dashboard.charts import mix_chart, series_chart
-from dashboard.config import MAP_LIMITS
+from dashboard.config import MAP_LIMITS, PLAY_INTERVAL_S
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
-from dashboard.controls import set_focus, show_url_problems
-from dashboard.data import base_geography, control_dates, data_extent, data_version, drill_down, map_data
+from dashboard.controls import play_step, playing, set_focus, show_url_problems
+from dashboard.data import control_dates, data_extent, data_version, drill_down, live_map_spec, map_data
 from dashboard.i18n import label, name, t
 from dashboard.records_table import records_frame
 from queries.filters import Focus
-from queries.reference import destinations
 from queries.views import bucket_for
 
 SEEN_KEY, AFTER_KEY, SELECTION_KEY = "seen_newest_id", "new_after_id", "applied_selection"
@@ -52,11 +54,20 @@ def render(ctx: PageContext) -> None:
     st.title(t("live_title", lang))
     show_url_problems(lang)
 
-    @st.fragment(run_every=ctx.view.refresh or None)
+    first_run = {"done": False}  # the fragment's first call is part of this full run
+    last_day = max(minute_now().date(), ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else minute_now().date()
+
+    @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
         version = data_version(ctx.path)
         view = ctx.view
         filters = view.filters(minute_now())
+        if playing():
+            start, end = play_step(last_day, advance=first_run["done"])
+            filters = replace(filters, start=datetime.combine(start, time()),
+                              end=datetime.combine(end + timedelta(days=1), time()))
+            st.caption(t("playing", lang, start=start, end=end))
+        first_run["done"] = True
         after = new_after_id(int(data_extent(ctx.path, version)["newest_id"]))
         data = map_data(ctx.path, version, filters, view.hex_res, after)
         summary, previous = data["summary"], data["previous"]
@@ -86,25 +97,14 @@ def render(ctx: PageContext) -> None:
             st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
         shown_layers = view.layers
-        base = base_geography(lang)
-        deck_layers = layers.base_layers(base, "zones" in shown_layers)
-        if view.density == "heatmap" and len(data["hexagons"]):
-            deck_layers.append(layers.heatmap_layer(data["hexagons"], view.weight))
-        if view.density == "hexagons" and len(data["hexagons"]):
-            deck_layers.append(layers.hexagon_layer(data["hexagons"], view.weight, lang))
-        if "arcs" in shown_layers and len(data["arcs"]):
-            deck_layers.append(layers.arc_layer(data["arcs"], destinations(), lang))
-        if "points" in shown_layers and len(points):
-            deck_layers += layers.seizure_layers(points, lang)
-        if "places" in shown_layers:
-            deck_layers += [layers.hub_layer(data["hubs"], lang), *layers.checkpoint_layers(data["checkpoints"], lang)]
-
+        spec = live_map_spec(ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight,
+                             lang)
         map_column, legend_column = st.columns([5, 1])
         with map_column:
-            event = st.pydeck_chart(layers.deck(deck_layers), height=620, key="live_map", on_select="rerun",
+            event = st.pydeck_chart(layers.PrebuiltDeck(spec), height=620, key="live_map", on_select="rerun",
                                     selection_mode="single-object")
             notes = []
-            total_points = int(points["total_rows"].iloc[0]) if len(points) else 0
+            total_points = int(summary["seizures"])
             if "points" in shown_layers and total_points > len(points):
                 notes.append(t("sampled", lang, shown=len(points), total=total_points, limit=MAP_LIMITS.points))
             hexagons = data["hexagons"]

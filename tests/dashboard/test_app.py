@@ -116,6 +116,44 @@ def test_a_preset_sets_the_slider_to_its_period(app):
     assert (end - start).days == 30 and app.query_params["period"] == "30d"
 
 
+def test_play_steps_the_live_map_through_the_record_in_a_window_of_the_chosen_width(app, store):
+    app.run()
+    app.slider(key="w_range").set_value((datetime(2025, 3, 1).date(), datetime(2025, 3, 31).date())).run()
+    app.toggle(key="w_play").set_value(True).run()
+    assert not app.exception
+    assert any(caption.value == "Playing: 2023-01-01 → 2023-01-31" for caption in app.caption)
+    assert seizures_metric(app) == expected(store, start=datetime(2023, 1, 1), end=datetime(2023, 2, 1))
+    app.session_state["play_window"] = (datetime(2023, 1, 8).date(), datetime(2023, 2, 7).date())
+    app.run()
+    assert any(caption.value == "Playing: 2023-01-08 → 2023-02-07" for caption in app.caption)
+    assert seizures_metric(app) == expected(store, start=datetime(2023, 1, 8), end=datetime(2023, 2, 8))
+    assert app.slider(key="w_range").value == (datetime(2025, 3, 1).date(), datetime(2025, 3, 31).date())
+
+
+def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, tmp_path, monkeypatch):
+    import shutil
+
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    monkeypatch.setenv("CORDON_DB", str(path))
+    live = AppTest.from_file(APP, default_timeout=120)
+    live.query_params.update({"period": "all", "refresh": "5"})
+    live.run()
+    assert seizures_metric(live) == 3_000 and "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
+    with Store(path).writing() as con:
+        insert_seizures(con, seizure_row(source_id="NEW-1"))
+        insert_seizures(con, seizure_row(source_id="NEW-2", lon=106.8))
+    live.run()
+    assert not live.exception
+    assert seizures_metric(live) == 3_002
+    assert any(info.value.startswith("2 new seizure(s) since") for info in live.info)
+    ring = next(layer for layer in deck(live)["layers"] if layer["id"] == "new-seizures")
+    assert sorted(row["lon"] for row in ring["data"]) == [106.712, 106.8]
+
+
 def test_the_url_reopens_the_same_view(app, store):
     app.query_params.update({"group": "Sb", "channel": "land_port", "from": "2024-01-01", "to": "2024-12-31",
                              "lang": "zh", "density": "hexagons", "hex": "6", "refresh": "0"})
@@ -144,6 +182,25 @@ def test_bad_url_parameters_are_ignored_with_a_visible_note(app, store):
     assert "<script>" not in note and "](javascript" not in note
     assert app.multiselect(key="w_groups").value == ["Ga"]
     assert seizures_metric(app) == expected(store, item_groups=("Ga",))
+
+
+def test_widgets_whose_state_was_dropped_get_the_last_view_back():
+    def script():
+        from datetime import date, datetime
+
+        import streamlit as st
+
+        from dashboard.controls import _load
+        from dashboard.state import View
+
+        st.session_state["w_hex"] = 8  # kept: this widget's state survived
+        _load(View(hex_res=5, layers=("points", "arcs"), item_groups=("Sb",)), date(2023, 1, 1),
+              datetime(2026, 1, 1), missing_only=True)
+
+    run = AppTest.from_function(script).run()
+    assert not run.exception
+    assert run.session_state["w_hex"] == 8
+    assert run.session_state["w_layers"] == ["points", "arcs"] and run.session_state["w_groups"] == ["Sb"]
 
 
 def test_switching_the_language_relabels_the_page_and_the_map(app):

@@ -20,10 +20,10 @@ def point(**overrides) -> dict:
     row = {
         "seizure_id": 7, "occurred_at": pd.Timestamp("2025-06-01 03:10"), "time_precision": "exact", "lon": 106.7,
         "lat": 21.9, "geo_precision": "point", "channel": "unofficial_path", "item": "gallium", "item_group": "Ga",
-        "form": "metal", "quantity_kg": 2.5, "value_cny": 6500.0, "declared_as": HOSTILE, "agency": "customs",
-        "destination_iso3": "VNM", "case_status": "open", "is_synthetic": True, "is_new": False,
+        "form": "metal", "quantity_kg": 2.5, "value_cny": 6500.0, "destination_iso3": "VNM", "is_synthetic": True,
+        "is_new": False,
         "checkpoint_en": HOSTILE, "checkpoint_zh": "友谊关", "hub_en": None, "hub_zh": None, "county_en": None,
-        "county_zh": "凭祥市", "total_rows": 1,
+        "county_zh": "凭祥市",
     }
     row.update(overrides)
     return row

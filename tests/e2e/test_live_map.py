@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dashboard.layers import INITIAL_VIEW
+from tests.e2e.conftest import start_app
 
 pytestmark = pytest.mark.browser
 
@@ -122,33 +123,47 @@ def test_switching_the_language(page, app_url):
 HOSTILE = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script>'
 
 
+HOSTILE_PLACE = (104.5, 24.5)  # an empty stretch of Yunnan, away from every other checkpoint
+
+
 @pytest.fixture(scope="module")
 def hostile_app(chromium_path, seeded_db, tmp_path_factory):
-    """The app on a copy of the seeded database plus one record whose text is HTML and script."""
+    """The app on a copy of the seeded database plus a checkpoint and a seizure whose text is HTML and script."""
     import shutil
 
+    import pandas as pd
+
     from queries.seizures import insert_seizures
-    from queries.store import Store
+    from queries.store import Store, write_frame
     from tests.conftest import seizure_row
-    from tests.e2e.conftest import start_app
 
     path = tmp_path_factory.mktemp("hostile") / "cordon.duckdb"
     shutil.copy(seeded_db, path)
+    lon, lat = HOSTILE_PLACE
     with Store(path).writing() as con:
-        insert_seizures(con, seizure_row(source_id="HOSTILE-1", declared_as=HOSTILE, lon=106.712, lat=21.976))
+        write_frame(con, "upsert_checkpoints", pd.DataFrame([{
+            "checkpoint_id": "hostile", "name_zh": HOSTILE, "name_en": HOSTILE, "kind": "border_inspection_station",
+            "lon": lon, "lat": lat, "geo_precision": "point", "province_code": "530000", "county_code": None,
+            "zone_code": None, "counterpart": HOSTILE, "counterpart_iso3": "VNM", "agency": "border_defence",
+            "source": "test"}]))
+        insert_seizures(con, seizure_row(source_id="HOSTILE-1", declared_as=HOSTILE, checkpoint_id="hostile",
+                                         lon=lon, lat=lat))
     with start_app(path) as url:
         yield url
 
 
 def test_record_text_in_a_tooltip_is_shown_as_text_never_run(page, hostile_app):
-    chart = open_map(page, f"{hostile_app}/?period=all&q=HOSTILE-1&layers=points&density=none&refresh=0")
+    chart = open_map(page, f"{hostile_app}/?period=all&q=HOSTILE-1&layers=places&density=none&refresh=0")
     page.wait_for_timeout(2000)
     assert seizures_shown(page) == 1
     box = chart.locator("canvas").first.bounding_box()
-    x, y = _pixel(106.712, 21.976, box["width"], box["height"])
+    x, y = _pixel(*HOSTILE_PLACE, box["width"], box["height"])
     page.mouse.move(box["x"] + x, box["y"] + y)
-    tooltip = page.locator(".deck-tooltip").filter(has_text="Declared as")
+    tooltip = page.locator(".deck-tooltip").filter(has_text="Across the border")
     tooltip.wait_for(timeout=TIMEOUT)
     assert HOSTILE in tooltip.inner_text()  # the markup shows as characters
     assert tooltip.locator("img, script").count() == 0
+    page.mouse.click(box["x"] + x, box["y"] + y)  # its records: the seizure's declared-as in the table
+    page.locator(".st-key-drill_down").get_by_test_id("stDataFrame").wait_for(timeout=TIMEOUT)
+    assert page.locator(".st-key-drill_down img[src=x], .st-key-drill_down script").count() == 0
     assert page.evaluate("window.hacked") is None

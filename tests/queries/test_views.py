@@ -123,7 +123,7 @@ def test_the_map_payload_is_bounded_and_new_records_come_first(con, rows):
     newest = int(rows["seizure_id"].max())
     data = views.map_data(con, Filters(), hex_res=7, after_id=newest - 5, limits=limits)
     points = data["points"]
-    assert len(points) == 100 and int(points["total_rows"].iloc[0]) == len(rows)
+    assert len(points) == 100 and int(data["summary"]["seizures"]) == len(rows)
     assert points["is_new"].tolist()[:5] == [True] * 5 and not points["is_new"].iloc[5:].any()
     assert len(data["hexagons"]) == 50 < int(data["hexagons"]["total_cells"].iloc[0])
     assert len(data["arcs"]) <= 10 and (data["arcs"]["destination_iso3"] != "CHN").all()
