@@ -7,6 +7,7 @@ while an unchanged view costs nothing.
 
 from __future__ import annotations
 
+import json
 import os
 
 import pandas as pd
@@ -42,8 +43,9 @@ def data_version(path: str) -> int:
 
 
 @st.cache_data(show_spinner=False)
-def base_geography(lang: str) -> dict[str, list[dict]]:
-    """The base map as flat records: countries (China and its neighbours), provinces, zones, boundary."""
+def base_geography(lang: str) -> dict[str, str]:
+    """The base map's layers as JSON text of flat records (serialized once, sent on every run):
+    countries (China and its neighbours), provinces, zones, boundary."""
     countries = load_layer("countries")
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]
@@ -61,12 +63,13 @@ def base_geography(lang: str) -> dict[str, list[dict]]:
     for record in boundary_records:
         record.update(tooltip_fields(t("boundary_with", lang, name=record["name_en"]),
                                      [(t("length", lang), f"{record['length_km']:,.0f} km")]))
-    return {
+    records = {
         "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02),
         "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.04, decimals=3, min_area=0.01),
         "zones": zone_records,
         "boundary": boundary_records,
     }
+    return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in records.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

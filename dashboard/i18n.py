@@ -113,8 +113,8 @@ TEXT: dict[str, tuple[str, str]] = {
     "period_custom": ("Custom", "自定义"),
     "time_slider": ("Dates shown", "显示日期"),
     "play": ("Play through the period", "逐段播放"),
-    "play_help": ("Steps the live map through the whole record in a window as wide as the dates shown, a "
-                  "quarter of the window every 1.5 s.",
+    "play_help": (("Steps the live map through the whole record in a window as wide as the dates shown, a "
+                   "quarter of the window every 1.5 s."),
                   "实时地图以所示日期宽度为窗口，从最早记录起每1.5秒前进四分之一个窗口。"),
     "playing": ("Playing: {start} → {end}", "播放中：{start} → {end}"),
     "mineral_group": ("Mineral group", "矿种"),
@@ -138,7 +138,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_seizures": ("Seizures", "查获起数"),
     "kpi_kg": ("Quantity (kg)", "数量（千克）"),
     "kpi_value": ("Value (CNY m)", "货值（百万元）"),
-    "kpi_zones": ("Border zones hit", "涉及边境县"),
+    "kpi_crossings": ("Crossings with seizures", "有查获的口岸"),
     "vs_previous": ("vs previous {days} days", "较前{days}天"),
     "layers": ("Map layers", "图层"),
     "layer_points": ("Seizure points", "查获点"),
@@ -220,7 +220,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "length": ("Length", "长度"),
     "flow": ("{origin} → {destination}", "{origin} → {destination}"),
     "status": ("Status", "状态"),
-    "main_mineral": ("Main mineral", "主要矿种"),
+    "largest_seizure": ("Largest seizure", "最大一宗"),
     "last_seizure": ("Last seizure", "最近查获"),
     "hex_res_4": ("Very large (≈ 1,800 km²)", "特大（约1800平方千米）"),
     "hex_res_5": ("Large (≈ 250 km²)", "大（约250平方千米）"),

@@ -47,21 +47,22 @@ def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
     return pd.concat([data.reset_index(drop=True), pd.DataFrame(tips, columns=["title", "detail"])], axis=1)
 
 
-def base_layers(base: dict[str, list[dict]], show_zones: bool) -> list[pdk.Layer]:
-    """Neighbours and China, province outlines and, if asked, border zones (pickable) and the land boundary."""
+def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
+    """Neighbours and China, province outlines and, if asked, border zones (pickable) and the land boundary.
+    ``base`` holds each layer's records as JSON text (``dashboard.data.base_geography``)."""
     layers = [
-        pdk.Layer("PolygonLayer", id="countries", data=base["countries"], get_polygon="polygon", get_fill_color="fill",
-                  stroked=False, filled=True, pickable=False),
-        pdk.Layer("PolygonLayer", id="provinces", data=base["provinces"], get_polygon="polygon", filled=False,
-                  stroked=True, get_line_color=list(style.PROVINCE_LINE), line_width_units=PIXELS, get_line_width=1),
+        frame_layer("PolygonLayer", base["countries"], id="countries", get_polygon="polygon", get_fill_color="fill",
+                    stroked=False, filled=True, pickable=False),
+        frame_layer("PolygonLayer", base["provinces"], id="provinces", get_polygon="polygon", filled=False,
+                    stroked=True, get_line_color=list(style.PROVINCE_LINE), line_width_units=PIXELS, get_line_width=1),
     ]
     if show_zones:
         layers += [
-            pdk.Layer("PolygonLayer", id="zones", data=base["zones"], get_polygon="polygon", filled=True, stroked=True,
-                      get_fill_color=list(style.ZONE_FILL), get_line_color=list(style.ZONE_LINE),
-                      line_width_units=PIXELS, get_line_width=1, pickable=True),
-            pdk.Layer("PathLayer", id="boundary", data=base["boundary"], get_path="path", get_color=list(style.BOUNDARY),
-                      width_units=PIXELS, get_width=2.5, cap_rounded=True, joint_rounded=True, pickable=True),
+            frame_layer("PolygonLayer", base["zones"], id="zones", get_polygon="polygon", filled=True, stroked=True,
+                        get_fill_color=list(style.ZONE_FILL), get_line_color=list(style.ZONE_LINE),
+                        line_width_units=PIXELS, get_line_width=1, pickable=True),
+            frame_layer("PathLayer", base["boundary"], id="boundary", get_path="path", get_color=list(style.BOUNDARY),
+                        width_units=PIXELS, get_width=2.5, cap_rounded=True, joint_rounded=True, pickable=True),
         ]
     return layers
 
@@ -77,7 +78,7 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
         tooltip_fields(
             f"{row.seizures:,} · {t('seizures', lang)}",
             [(t("quantity", lang), f"{row.kg:,.0f} kg"), (t("value", lang), f"¥{row.value_cny:,.0f}"),
-             (t("main_mineral", lang), label(row.main_group, lang)),
+             (t("largest_seizure", lang), label(row.largest_group, lang)),
              (t("last_seizure", lang), f"{row.last_occurred:%Y-%m-%d}")],
         )
         for row in hexagons.astype(object).itertuples()
@@ -94,7 +95,7 @@ def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
     data = pd.DataFrame({"lon": centres[:, 1].round(4), "lat": centres[:, 0].round(4),
                          "w": hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float).round(1)})
     return frame_layer("HeatmapLayer", data, id="heatmap", get_position=["lon", "lat"], get_weight="w",
-                     radius_pixels=40, intensity=1.2, threshold=0.05, aggregation=pdk.types.String("SUM"),
+                     radius_pixels=45, intensity=2.5, threshold=0.03, aggregation=pdk.types.String("SUM"),
                      color_range=style.DENSITY_RAMP.tolist())
 
 
@@ -119,8 +120,8 @@ def _names(frame: pd.DataFrame, lang: str, en: str, zh: str) -> pd.Series:
     return first.where(first.notna(), second)
 
 
-def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
-    """Seizures coloured by mineral group and sized by quantity, and a bright ring round the new ones."""
+def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """One record per seizure for the points layer: id, position, colour by group, radius by quantity, tooltip."""
     colour = [[*style.GROUP_COLOURS.get(g, (200, 200, 200)), 210] for g in points["item_group"]]
     site = _names(points, lang, "checkpoint_en", "checkpoint_zh")
     tips = tooltip_frame(
@@ -128,7 +129,7 @@ def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         {
             t("when", lang): _when(points, lang),
             t("quantity", lang): points["quantity_kg"].map(lambda kg: f"{kg:,.3g} kg"),
-            t("value", lang): points["value_cny"].map(lambda cny: f"¥{cny:,.0f}" if cny == cny else None),
+            t("value", lang): points["value_cny"].map(lambda cny: None if pd.isna(cny) else f"¥{cny:,.0f}"),
             t("channel", lang): _labels(points["channel"], lang),
             t("site", lang): site.where(site.notna(), _names(points, lang, "hub_en", "hub_zh")),
             t("county", lang): _names(points, lang, "county_en", "county_zh"),
@@ -137,10 +138,15 @@ def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
             t("record", lang): points["is_synthetic"].map(lambda synthetic: t("synthetic_record", lang) if synthetic else None),
         },
     )
-    data = pd.concat([pd.DataFrame({
+    return pd.concat([pd.DataFrame({
         "seizure_id": points["seizure_id"].astype(int), "lon": points["lon"].round(5), "lat": points["lat"].round(5),
         "colour": colour, "radius": seizure_radius_px(points["quantity_kg"]),
     }).reset_index(drop=True), tips], axis=1)
+
+
+def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Seizures coloured by mineral group and sized by quantity, and a bright ring round the new ones."""
+    data = seizure_records(points, lang)
     layers = [frame_layer("ScatterplotLayer", data, id="seizures", get_position=["lon", "lat"],
                         get_fill_color="colour", get_radius="radius", radius_units=PIXELS, stroked=True,
                         get_line_color=[14, 22, 36, 180], line_width_min_pixels=0.5, pickable=True)]
@@ -235,11 +241,25 @@ class FrameData:
     def __init__(self, frame: pd.DataFrame):
         self.frame = frame
 
+    def json(self) -> str:
+        return self.frame.to_json(orient="records", force_ascii=False, double_precision=6)
 
-def frame_layer(layer_type: str, frame: pd.DataFrame, **props) -> pdk.Layer:
-    """``pdk.Layer(layer_type, data=frame, **props)`` with the rows serialized by pandas."""
+
+class JSONData:
+    """A layer's rows already serialized (the base geography, the same on every run: serialized once)."""
+
+    def __init__(self, text: str):
+        self.text = text
+
+    def json(self) -> str:
+        return self.text
+
+
+def frame_layer(layer_type: str, frame: pd.DataFrame | str, **props) -> pdk.Layer:
+    """``pdk.Layer(layer_type, data=frame, **props)`` with the rows serialized by pandas, or, when
+    ``frame`` is a JSON string of records, taken as they are."""
     layer = pdk.Layer(layer_type, data=None, **props)
-    layer._data = FrameData(frame.reset_index(drop=True))
+    layer._data = JSONData(frame) if isinstance(frame, str) else FrameData(frame.reset_index(drop=True))
     return layer
 
 
@@ -250,18 +270,17 @@ class CompactDeck(pdk.Deck):
     :func:`frame_layer` have their rows written by ``DataFrame.to_json``."""
 
     def to_json(self) -> str:
-        frames: list[pd.DataFrame] = []
+        frames: list[FrameData | JSONData] = []
 
         def default(value):
-            if isinstance(value, FrameData):
-                frames.append(value.frame)
+            if isinstance(value, FrameData | JSONData):
+                frames.append(value)
                 return f"@@frame{len(frames) - 1}@@"
             return default_serialize(value)
 
         text = json.dumps(self, sort_keys=True, default=default, separators=(",", ":"), ensure_ascii=False)
         for index, frame in enumerate(frames):
-            text = text.replace(f'"@@frame{index}@@"', frame.to_json(orient="records", force_ascii=False,
-                                                                      double_precision=6), 1)
+            text = text.replace(f'"@@frame{index}@@"', frame.json(), 1)
         return text
 
 
@@ -278,7 +297,7 @@ class PrebuiltDeck(CompactDeck):
         return self._spec
 
 
-def live_map_deck(data: dict, base: dict[str, list[dict]], shown: tuple[str, ...], density: str, weight: str,
+def live_map_deck(data: dict, base: dict[str, str], shown: tuple[str, ...], density: str, weight: str,
                   lang: str) -> pdk.Deck:
     """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places."""
     deck_layers = base_layers(base, "zones" in shown)

@@ -89,8 +89,8 @@ def render(ctx: PageContext) -> None:
             (figures[1], "kpi_kg", summary["kg"], previous["kg"] if previous is not None else None, f"{summary['kg']:,.0f}"),
             (figures[2], "kpi_value", summary["value_cny"], previous["value_cny"] if previous is not None else None,
              f"{summary['value_cny'] / 1e6:,.1f}"),
-            (figures[3], "kpi_zones", summary["zones"], previous["zones"] if previous is not None else None,
-             f"{summary['zones']:,}"),
+            (figures[3], "kpi_crossings", int((data["checkpoints"]["seizures"] > 0).sum()), None,
+             f"{int((data['checkpoints']['seizures'] > 0).sum()):,}"),
         ):
             column.metric(t(key, lang), text, metric_delta(value, before), help=delta_help, border=True)
         if new_count:

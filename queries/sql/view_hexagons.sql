@@ -6,7 +6,7 @@ SELECT
     count(*)                                AS seizures,
     sum(quantity_kg)                        AS kg,
     coalesce(sum(value_cny), 0)             AS value_cny,
-    mode(item_group)                        AS main_group,
+    arg_max(item_group, quantity_kg)        AS largest_group,
     max(occurred_at)                        AS last_occurred,
     max(seizure_id)                         AS newest_id,
     count(*) OVER ()                        AS total_cells

@@ -6,7 +6,6 @@ SELECT
     coalesce(sum(value_cny), 0)          AS value_cny,
     count(*) FILTER (WHERE is_synthetic) AS synthetic,
     count(*) FILTER (WHERE geo_precision IN ('county', 'province')) AS coarse,
-    count(DISTINCT zone_code)            AS zones,
     min(occurred_at)                     AS first_occurred,
     max(occurred_at)                     AS last_occurred,
     max(ingested_at)                     AS last_ingested,

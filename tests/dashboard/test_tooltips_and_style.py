@@ -13,7 +13,7 @@ from dashboard.tooltips import TOOLTIP, markdown_text, tooltip_fields
 from queries.constants import ITEM_GROUPS
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-EMPTY_BASE = {"countries": [], "provinces": [], "zones": [], "boundary": []}
+EMPTY_BASE = {"countries": "[]", "provinces": "[]", "zones": "[]", "boundary": "[]"}
 
 
 def point(**overrides) -> dict:
@@ -53,7 +53,7 @@ def test_seizure_layers_carry_tooltips_in_the_chosen_language_and_ring_the_new_o
 def test_hexagons_carry_their_cell_and_a_density_colour():
     hexagons = pd.DataFrame({"cell": np.array([0x85415BD7FFFFFFF, 0x85415BDBFFFFFFF], dtype="uint64"),
                              "seizures": [1, 100], "kg": [2.0, 5000.0], "value_cny": [10.0, 1e6],
-                             "main_group": ["Ga", "Sb"], "last_occurred": pd.to_datetime(["2026-01-01", "2026-02-01"]),
+                             "largest_group": ["Ga", "Sb"], "last_occurred": pd.to_datetime(["2026-01-01", "2026-02-01"]),
                              "newest_id": [1, 2], "total_cells": [2, 2]})
     spec = json.loads(layers.deck([layers.hexagon_layer(hexagons, "count", "en"),
                                    layers.heatmap_layer(hexagons, "kg")]).to_json())
