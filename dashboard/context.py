@@ -13,7 +13,9 @@ from dashboard.state import View
 from queries.seed import beijing_now
 
 CONTEXT_KEY = "page_context"
-PAGES_DIR = Path(__file__).parent / "pages"
+# Not "pages": Streamlit treats a pages/ folder beside the entry point as the old multipage app and
+# runs its files directly on a deep link such as /analysis, before st.navigation has run.
+PAGES_DIR = Path(__file__).parent / "screens"
 
 
 @dataclass(frozen=True)

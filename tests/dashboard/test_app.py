@@ -247,7 +247,7 @@ def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
 def test_the_records_page_lists_the_filtered_records(app, store):
     app.query_params["group"] = "Ge"
     app.run()
-    app.switch_page("pages/records.py").run()
+    app.switch_page("screens/records.py").run()
     assert not app.exception and app.title[0].value == "Seizure records"
     want = expected(store, item_groups=("Ge",))
     assert app.caption[0].value.startswith(f"{want:,} records match")
@@ -259,9 +259,9 @@ def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):
     app.query_params.update({"from": "2026-01-01", "to": "2026-06-30"})
     del app.query_params["period"]
     app.run()
-    app.switch_page("pages/analysis.py").run()
+    app.switch_page("screens/analysis.py").run()
     assert not app.exception and app.title[0].value == "Trends and comparisons"
-    assert [header.value for header in app.subheader] == ["Seizures by mineral group", "Seizures by channel",
+    assert [header.value for header in app.main.subheader] == ["Seizures by mineral group", "Seizures by channel",
                                                           "By border zone", "Busiest crossings"]
     zones = table_with(app, "Border zone")
     assert {"Seizures", "Previous period"} <= set(zones.columns) and zones["Seizures"].sum() > 0

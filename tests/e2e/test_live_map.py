@@ -167,3 +167,12 @@ def test_record_text_in_a_tooltip_is_shown_as_text_never_run(page, hostile_app):
     page.locator(".st-key-drill_down").get_by_test_id("stDataFrame").wait_for(timeout=TIMEOUT)
     assert page.locator(".st-key-drill_down img[src=x], .st-key-drill_down script").count() == 0
     assert page.evaluate("window.hacked") is None
+
+
+@pytest.mark.parametrize(("path", "title"), [("analysis", "Trends and comparisons"), ("records", "Seizure records")])
+def test_a_link_straight_to_a_page_opens_it(page, app_url, path, title):
+    page.goto(f"{app_url}/{path}?period=all&group=Sb")
+    page.get_by_text(title).wait_for(timeout=TIMEOUT)
+    assert page.get_by_test_id("stException").count() == 0
+    assert page.get_by_test_id("stSidebar").get_by_text("Live map").is_visible()
+    assert "group=Sb" in page.url
