@@ -20,11 +20,17 @@ units, extent = admin_units(path, version), data_extent(path, version)
 view = sidebar(units, extent, minute_now())
 st.session_state[CONTEXT_KEY] = PageContext(path=path, view=view, units=units, extent=extent)
 pages = [
-    st.Page(PAGES_DIR / "live_map.py", title=t("page_live", view.lang), icon=":material/map:", url_path="live",
-            default=True),
-    st.Page(PAGES_DIR / "analysis.py", title=t("page_analysis", view.lang), icon=":material/monitoring:",
-            url_path="analysis"),
-    st.Page(PAGES_DIR / "records.py", title=t("page_records", view.lang), icon=":material/table_rows:",
-            url_path="records"),
+    st.Page(
+        PAGES_DIR / "live_map.py", title=t("page_live", view.lang), icon=":material/map:", url_path="live", default=True
+    ),
+    st.Page(
+        PAGES_DIR / "analysis.py",
+        title=t("page_analysis", view.lang),
+        icon=":material/monitoring:",
+        url_path="analysis",
+    ),
+    st.Page(
+        PAGES_DIR / "records.py", title=t("page_records", view.lang), icon=":material/table_rows:", url_path="records"
+    ),
 ]
 st.navigation(pages).run()

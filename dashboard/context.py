@@ -32,7 +32,7 @@ def minute_now() -> datetime:
 
 
 def metric_delta(current: float, previous: float | None) -> str | None:
-    """"+12 %" against the previous period (None when there is no previous period or it was empty)."""
+    """ "+12 %" against the previous period (None when there is no previous period or it was empty)."""
     if previous is None or pd.isna(previous) or previous == 0:
         return None
     return f"{(current - previous) / previous:+.0%}"

@@ -31,10 +31,23 @@ from queries.filters import ANY_BORDER_ZONE, PERIODS, Focus, period_bounds
 
 # widget key -> View field
 WIDGETS = {
-    "w_lang": "lang", "w_period": "period", "w_groups": "item_groups", "w_items": "items", "w_channels": "channels",
-    "w_zones": "zones", "w_provinces": "provinces", "w_counties": "counties", "w_agencies": "agencies",
-    "w_forms": "forms", "w_min_kg": "min_kg", "w_text": "text", "w_layers": "layers", "w_density": "density", "w_hex": "hex_res",
-    "w_weight": "weight", "w_refresh": "refresh",
+    "w_lang": "lang",
+    "w_period": "period",
+    "w_groups": "item_groups",
+    "w_items": "items",
+    "w_channels": "channels",
+    "w_zones": "zones",
+    "w_provinces": "provinces",
+    "w_counties": "counties",
+    "w_agencies": "agencies",
+    "w_forms": "forms",
+    "w_min_kg": "min_kg",
+    "w_text": "text",
+    "w_layers": "layers",
+    "w_density": "density",
+    "w_hex": "hex_res",
+    "w_weight": "weight",
+    "w_refresh": "refresh",
 }
 LIST_FIELDS = {"item_groups", "items", "channels", "zones", "provinces", "counties", "agencies", "forms", "layers"}
 FOCUS_KEY = "focus"
@@ -51,6 +64,7 @@ def _load(view: View, first_day: date, now: datetime, missing_only: bool = False
     """Put ``view`` into the widgets' state (before they are drawn); with ``missing_only``, only into
     widgets whose state is gone. Streamlit drops the state of widgets that a run did not reach, so a
     click that interrupts a run would otherwise reset every widget below the one clicked."""
+
     def put(key: str, value) -> None:
         if not (missing_only and key in st.session_state):
             st.session_state[key] = value
@@ -117,7 +131,9 @@ def reset_filters() -> None:
 
 def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
     """Draw the shared sidebar and return the view it describes; keep the URL in step."""
-    first_day = (extent["first_occurred"].date() if pd.notna(extent["first_occurred"]) else now.date() - timedelta(days=365))
+    first_day = (
+        extent["first_occurred"].date() if pd.notna(extent["first_occurred"]) else now.date() - timedelta(days=365)
+    )
     last_day = max(now.date(), extent["last_occurred"].date() if pd.notna(extent["last_occurred"]) else now.date())
     if not st.session_state.get("view_loaded"):
         query = {key: st.query_params.get_all(key) for key in st.query_params}
@@ -137,46 +153,86 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
         row = table.loc[code]
         return row["name_zh"] if lang == "zh" else f"{row['name_en']} {row['name_zh']}"
 
+    def choose(text: str, options, key: str, format_func, **props) -> None:
+        st.multiselect(text, options, key=key, placeholder=t("choose", lang), format_func=format_func, **props)
+
     with st.sidebar:
         st.radio(t("language", lang), list(LANGUAGES), key="w_lang", format_func=LANGUAGES.get, horizontal=True)
         lang = st.session_state["w_lang"]
         st.subheader(t("filters", lang))
-        st.segmented_control(t("period", lang), [*PERIODS, CUSTOM], key="w_period",
-                             format_func=lambda p: t(f"period_{p}", lang), on_change=_on_period, args=(now, first_day))
+        st.segmented_control(
+            t("period", lang),
+            [*PERIODS, CUSTOM],
+            key="w_period",
+            format_func=lambda p: t(f"period_{p}", lang),
+            on_change=_on_period,
+            args=(now, first_day),
+        )
         start, end = st.session_state["w_range"]
         st.session_state["w_range"] = (max(min(start, last_day), first_day), max(min(end, last_day), first_day))
-        st.slider(t("time_slider", lang), min_value=first_day, max_value=last_day, key="w_range",
-                  on_change=_on_range, format="YYYY-MM-DD")
+        st.slider(
+            t("time_slider", lang),
+            min_value=first_day,
+            max_value=last_day,
+            key="w_range",
+            on_change=_on_range,
+            format="YYYY-MM-DD",
+        )
         st.toggle(t("play", lang), key="w_play", help=t("play_help", lang), on_change=_on_play, args=(first_day,))
-        st.multiselect(t("mineral_group", lang), ITEM_GROUPS, key="w_groups", format_func=lambda c: label(c, lang))
+        choose(t("mineral_group", lang), ITEM_GROUPS, "w_groups", lambda c: label(c, lang))
         chosen_groups = set(st.session_state["w_groups"])
         item_options = [item.code for item in ITEMS if not chosen_groups or item.group in chosen_groups]
         st.session_state["w_items"] = [code for code in st.session_state["w_items"] if code in item_options]
-        st.multiselect(t("item", lang), item_options, key="w_items", format_func=lambda c: label(c, lang))
-        st.multiselect(t("channel", lang), CHANNELS, key="w_channels", format_func=lambda c: label(c, lang))
-        st.multiselect(t("zone", lang), [ANY_BORDER_ZONE, *zones.index], key="w_zones",
-                       format_func=lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place(c, zones))
-        st.multiselect(t("province", lang), list(provinces.index), key="w_provinces",
-                       format_func=lambda c: place(c, provinces))
+        choose(t("item", lang), item_options, "w_items", lambda c: label(c, lang))
+        choose(t("channel", lang), CHANNELS, "w_channels", lambda c: label(c, lang))
+        choose(
+            t("zone", lang),
+            [ANY_BORDER_ZONE, *zones.index],
+            "w_zones",
+            lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place(c, zones),
+        )
+        choose(t("province", lang), list(provinces.index), "w_provinces", lambda c: place(c, provinces))
         chosen_provinces = set(st.session_state["w_provinces"])
-        county_options = [c for c in counties.index if not chosen_provinces or counties.at[c, "province_code"] in chosen_provinces]
+        county_options = [
+            code
+            for code in counties.index
+            if not chosen_provinces or counties.at[code, "province_code"] in chosen_provinces
+        ]
         st.session_state["w_counties"] = [c for c in st.session_state["w_counties"] if c in county_options]
-        st.multiselect(t("county", lang), county_options, key="w_counties", format_func=lambda c: place(c, counties))
-        st.multiselect(t("agency", lang), AGENCIES, key="w_agencies", format_func=lambda c: label(c, lang))
-        st.multiselect(t("form", lang), FORMS, key="w_forms", format_func=lambda c: label(c, lang))
+        choose(t("county", lang), county_options, "w_counties", lambda c: place(c, counties))
+        choose(t("agency", lang), AGENCIES, "w_agencies", lambda c: label(c, lang))
+        choose(t("form", lang), FORMS, "w_forms", lambda c: label(c, lang))
         st.number_input(t("min_kg", lang), min_value=0.0, max_value=10_000_000.0, step=1.0, key="w_min_kg")
         st.text_input(t("search", lang), key="w_text", max_chars=200)
         st.button(t("reset", lang), on_click=reset_filters)
         with st.expander(t("layers", lang), expanded=False):
-            st.multiselect(t("layers", lang), LAYER_KEYS, key="w_layers", format_func=lambda k: t(f"layer_{k}", lang),
-                           label_visibility="collapsed")
-            st.radio(t("density", lang), DENSITIES, key="w_density", format_func=lambda d: t(f"density_{d}", lang),
-                     horizontal=True)
-            st.select_slider(t("hex_size", lang), HEX_RESOLUTIONS, key="w_hex", format_func=lambda r: t(f"hex_res_{r}", lang))
-            st.radio(t("weight", lang), WEIGHTS, key="w_weight", format_func=lambda w: t(f"weight_{w}", lang),
-                     horizontal=True)
-            st.radio(t("refresh", lang), REFRESH_SECONDS, key="w_refresh", horizontal=True,
-                     format_func=lambda s: t("refresh_off", lang) if s == 0 else f"{s} s")
+            choose(
+                t("layers", lang), LAYER_KEYS, "w_layers", lambda k: t(f"layer_{k}", lang), label_visibility="collapsed"
+            )
+            st.radio(
+                t("density", lang),
+                DENSITIES,
+                key="w_density",
+                format_func=lambda d: t(f"density_{d}", lang),
+                horizontal=True,
+            )
+            st.select_slider(
+                t("hex_size", lang), HEX_RESOLUTIONS, key="w_hex", format_func=lambda r: t(f"hex_res_{r}", lang)
+            )
+            st.radio(
+                t("weight", lang),
+                WEIGHTS,
+                key="w_weight",
+                format_func=lambda w: t(f"weight_{w}", lang),
+                horizontal=True,
+            )
+            st.radio(
+                t("refresh", lang),
+                REFRESH_SECONDS,
+                key="w_refresh",
+                horizontal=True,
+                format_func=lambda s: t("refresh_off", lang) if s == 0 else f"{s} s",
+            )
 
     view = current_view()
     st.session_state[LAST_VIEW_KEY] = view
@@ -213,7 +269,10 @@ def show_url_problems(lang: str) -> None:
     problems = st.session_state.get(PROBLEMS_KEY) or []
     if not problems:
         return
-    lines = "  \n".join(markdown_text(t("bad_param", lang, name=p.name, value=p.value, reason=p.reason)) for p in problems)
+    lines = "  \n".join(
+        markdown_text(t("bad_param", lang, name=problem.name, value=problem.value, reason=problem.reason))
+        for problem in problems
+    )
     with st.container(key="url_problems"):
         st.warning(lines, icon="⚠️")
         if st.button("OK", key="dismiss_url_problems"):

@@ -50,19 +50,29 @@ def base_geography(lang: str) -> dict[str, str]:
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]
     zones = load_layer("zones")
-    zone_records = polygon_records(zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km"],
-                                   tolerance=0.004)
+    zone_records = polygon_records(
+        zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km"], tolerance=0.004
+    )
     for record in zone_records:
-        record.update(tooltip_fields(
-            t("border_zone_of", lang, name=f"{record['name_en']} {record['name_zh']}"),
-            [(t("province", lang), record["province_zh"]), (t("borders", lang), record["neighbour_iso3"]),
-             (t("land_boundary", lang), f"{record['boundary_km']:.0f} km")],
-        ))
+        record.update(
+            tooltip_fields(
+                t("border_zone_of", lang, name=f"{record['name_en']} {record['name_zh']}"),
+                [
+                    (t("province", lang), record["province_zh"]),
+                    (t("borders", lang), record["neighbour_iso3"]),
+                    (t("land_boundary", lang), f"{record['boundary_km']:.0f} km"),
+                ],
+            )
+        )
     boundary = load_layer("boundary")
     boundary_records = path_records(boundary, ["iso3", "name_en", "length_km"], tolerance=0.004)
     for record in boundary_records:
-        record.update(tooltip_fields(t("boundary_with", lang, name=record["name_en"]),
-                                     [(t("length", lang), f"{record['length_km']:,.0f} km")]))
+        record.update(
+            tooltip_fields(
+                t("boundary_with", lang, name=record["name_en"]),
+                [(t("length", lang), f"{record['length_km']:,.0f} km")],
+            )
+        )
     records = {
         "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02),
         "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.04, decimals=3, min_area=0.01),
@@ -81,8 +91,11 @@ def admin_units(path: str, version: int) -> pd.DataFrame:
 
 def area_codes(units: pd.DataFrame) -> AreaCodes:
     counties = units[units["level"] == "county"]
-    return AreaCodes(provinces=frozenset(units.loc[units["level"] == "province", "code"]),
-                     counties=frozenset(counties["code"]), zones=frozenset(counties.loc[counties["is_border_zone"], "code"]))
+    return AreaCodes(
+        provinces=frozenset(units.loc[units["level"] == "province", "code"]),
+        counties=frozenset(counties["code"]),
+        zones=frozenset(counties.loc[counties["is_border_zone"], "code"]),
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -99,8 +112,17 @@ def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: 
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def live_map_spec(path: str, version: int, filters: Filters, hex_res: int, after_id: int, shown: tuple[str, ...],
-                  density: str, weight: str, lang: str) -> str:
+def live_map_spec(
+    path: str,
+    version: int,
+    filters: Filters,
+    hex_res: int,
+    after_id: int,
+    shown: tuple[str, ...],
+    density: str,
+    weight: str,
+    lang: str,
+) -> str:
     """The live map's deck JSON for one view at one data version (built once, then served from the cache)."""
     data = map_data(path, version, filters, hex_res, after_id)
     return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang).to_json()
@@ -122,8 +144,13 @@ def records(path: str, version: int, filters: Filters, limit: int, offset: int) 
 def analysis(path: str, version: int, filters: Filters, bucket: str) -> dict:
     with Store(path).reading() as con:
         current, previous = views.comparison(con, filters)
-        return {"summary": current, "previous": previous, "zones": views.zones(con, filters),
-                "crossings": views.crossings(con, filters), "series": views.series(con, filters, bucket)}
+        return {
+            "summary": current,
+            "previous": previous,
+            "zones": views.zones(con, filters),
+            "crossings": views.crossings(con, filters),
+            "series": views.series(con, filters, bucket),
+        }
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

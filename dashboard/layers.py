@@ -51,18 +51,55 @@ def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
     """Neighbours and China, province outlines and, if asked, border zones (pickable) and the land boundary.
     ``base`` holds each layer's records as JSON text (``dashboard.data.base_geography``)."""
     layers = [
-        frame_layer("PolygonLayer", base["countries"], id="countries", get_polygon="polygon", get_fill_color="fill",
-                    stroked=False, filled=True, pickable=False),
-        frame_layer("PolygonLayer", base["provinces"], id="provinces", get_polygon="polygon", filled=False,
-                    stroked=True, get_line_color=list(style.PROVINCE_LINE), line_width_units=PIXELS, get_line_width=1),
+        frame_layer(
+            "PolygonLayer",
+            base["countries"],
+            id="countries",
+            get_polygon="polygon",
+            get_fill_color="fill",
+            stroked=False,
+            filled=True,
+            pickable=False,
+        ),
+        frame_layer(
+            "PolygonLayer",
+            base["provinces"],
+            id="provinces",
+            get_polygon="polygon",
+            filled=False,
+            stroked=True,
+            get_line_color=list(style.PROVINCE_LINE),
+            line_width_units=PIXELS,
+            get_line_width=1,
+        ),
     ]
     if show_zones:
         layers += [
-            frame_layer("PolygonLayer", base["zones"], id="zones", get_polygon="polygon", filled=True, stroked=True,
-                        get_fill_color=list(style.ZONE_FILL), get_line_color=list(style.ZONE_LINE),
-                        line_width_units=PIXELS, get_line_width=1, pickable=True),
-            frame_layer("PathLayer", base["boundary"], id="boundary", get_path="path", get_color=list(style.BOUNDARY),
-                        width_units=PIXELS, get_width=2.5, cap_rounded=True, joint_rounded=True, pickable=True),
+            frame_layer(
+                "PolygonLayer",
+                base["zones"],
+                id="zones",
+                get_polygon="polygon",
+                filled=True,
+                stroked=True,
+                get_fill_color=list(style.ZONE_FILL),
+                get_line_color=list(style.ZONE_LINE),
+                line_width_units=PIXELS,
+                get_line_width=1,
+                pickable=True,
+            ),
+            frame_layer(
+                "PathLayer",
+                base["boundary"],
+                id="boundary",
+                get_path="path",
+                get_color=list(style.BOUNDARY),
+                width_units=PIXELS,
+                get_width=2.5,
+                cap_rounded=True,
+                joint_rounded=True,
+                pickable=True,
+            ),
         ]
     return layers
 
@@ -77,26 +114,53 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
     tips = [
         tooltip_fields(
             f"{row.seizures:,} · {t('seizures', lang)}",
-            [(t("quantity", lang), f"{row.kg:,.0f} kg"), (t("value", lang), f"¥{row.value_cny:,.0f}"),
-             (t("largest_seizure", lang), label(row.largest_group, lang)),
-             (t("last_seizure", lang), f"{row.last_occurred:%Y-%m-%d}")],
+            [
+                (t("quantity", lang), f"{row.kg:,.0f} kg"),
+                (t("value", lang), f"¥{row.value_cny:,.0f}"),
+                (t("largest_seizure", lang), label(row.largest_group, lang)),
+                (t("last_seizure", lang), f"{row.last_occurred:%Y-%m-%d}"),
+            ],
         )
         for row in hexagons.astype(object).itertuples()
     ]
     data = _with_tips(pd.DataFrame({"hex": cell_hex(hexagons["cell"]), "colour": style.density_colours(values)}), tips)
-    return frame_layer("H3HexagonLayer", data, id="hexagons", get_hexagon="hex", get_fill_color="colour",
-                     stroked=True, get_line_color=[14, 22, 36, 120], line_width_min_pixels=0.5, extruded=False,
-                     pickable=True, high_precision=pdk.types.String("auto"))
+    return frame_layer(
+        "H3HexagonLayer",
+        data,
+        id="hexagons",
+        get_hexagon="hex",
+        get_fill_color="colour",
+        stroked=True,
+        get_line_color=[14, 22, 36, 120],
+        line_width_min_pixels=0.5,
+        extruded=False,
+        pickable=True,
+        high_precision=pdk.types.String("auto"),
+    )
 
 
 def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
     """A heatmap drawn from the hexagons' centres and weights (already aggregated on the server)."""
     centres = np.array([h3.cell_to_latlng(cell) for cell in cell_hex(hexagons["cell"])]).reshape(-1, 2)
-    data = pd.DataFrame({"lon": centres[:, 1].round(4), "lat": centres[:, 0].round(4),
-                         "w": hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float).round(1)})
-    return frame_layer("HeatmapLayer", data, id="heatmap", get_position=["lon", "lat"], get_weight="w",
-                     radius_pixels=45, intensity=2.5, threshold=0.03, aggregation=pdk.types.String("SUM"),
-                     color_range=style.DENSITY_RAMP.tolist())
+    data = pd.DataFrame(
+        {
+            "lon": centres[:, 1].round(4),
+            "lat": centres[:, 0].round(4),
+            "w": hexagons[WEIGHT_COLUMNS[weight]].to_numpy(float).round(1),
+        }
+    )
+    return frame_layer(
+        "HeatmapLayer",
+        data,
+        id="heatmap",
+        get_position=["lon", "lat"],
+        get_weight="w",
+        radius_pixels=45,
+        intensity=2.5,
+        threshold=0.03,
+        aggregation=pdk.types.String("SUM"),
+        color_range=style.DENSITY_RAMP.tolist(),
+    )
 
 
 def seizure_radius_px(quantity_kg) -> np.ndarray:
@@ -107,7 +171,12 @@ def seizure_radius_px(quantity_kg) -> np.ndarray:
 def _when(points: pd.DataFrame, lang: str) -> pd.Series:
     """When each seizure happened, to the precision the record knows."""
     exact = points["occurred_at"].dt.strftime("%Y-%m-%d %H:%M")
-    day = points["occurred_at"].dt.strftime("%Y-%m-%d") + " (" + points["time_precision"].map(lambda p: label(p, lang)) + ")"
+    day = (
+        points["occurred_at"].dt.strftime("%Y-%m-%d")
+        + " ("
+        + points["time_precision"].map(lambda p: label(p, lang))
+        + ")"
+    )
     return exact.where(points["time_precision"] == "exact", day)
 
 
@@ -125,7 +194,12 @@ def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     colour = [[*style.GROUP_COLOURS.get(g, (200, 200, 200)), 210] for g in points["item_group"]]
     site = _names(points, lang, "checkpoint_en", "checkpoint_zh")
     tips = tooltip_frame(
-        _labels(points["item_group"], lang) + ": " + _labels(points["item"], lang) + " (" + _labels(points["form"], lang) + ")",
+        _labels(points["item_group"], lang)
+        + ": "
+        + _labels(points["item"], lang)
+        + " ("
+        + _labels(points["form"], lang)
+        + ")",
         {
             t("when", lang): _when(points, lang),
             t("quantity", lang): points["quantity_kg"].map(lambda kg: f"{kg:,.3g} kg"),
@@ -135,27 +209,63 @@ def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("county", lang): _names(points, lang, "county_en", "county_zh"),
             t("destination", lang): _labels(points["destination_iso3"], lang),
             t("location_known_to", lang): _labels(points["geo_precision"], lang),
-            t("record", lang): points["is_synthetic"].map(lambda synthetic: t("synthetic_record", lang) if synthetic else None),
+            t("record", lang): points["is_synthetic"].map(
+                lambda synthetic: t("synthetic_record", lang) if synthetic else None
+            ),
         },
     )
-    return pd.concat([pd.DataFrame({
-        "seizure_id": points["seizure_id"].astype(int), "lon": points["lon"].round(5), "lat": points["lat"].round(5),
-        "colour": colour, "radius": seizure_radius_px(points["quantity_kg"]),
-    }).reset_index(drop=True), tips], axis=1)
+    return pd.concat(
+        [
+            pd.DataFrame(
+                {
+                    "seizure_id": points["seizure_id"].astype(int),
+                    "lon": points["lon"].round(5),
+                    "lat": points["lat"].round(5),
+                    "colour": colour,
+                    "radius": seizure_radius_px(points["quantity_kg"]),
+                }
+            ).reset_index(drop=True),
+            tips,
+        ],
+        axis=1,
+    )
 
 
 def seizure_layers(points: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     """Seizures coloured by mineral group and sized by quantity, and a bright ring round the new ones."""
     data = seizure_records(points, lang)
-    layers = [frame_layer("ScatterplotLayer", data, id="seizures", get_position=["lon", "lat"],
-                        get_fill_color="colour", get_radius="radius", radius_units=PIXELS, stroked=True,
-                        get_line_color=[14, 22, 36, 180], line_width_min_pixels=0.5, pickable=True)]
+    layers = [
+        frame_layer(
+            "ScatterplotLayer",
+            data,
+            id="seizures",
+            get_position=["lon", "lat"],
+            get_fill_color="colour",
+            get_radius="radius",
+            radius_units=PIXELS,
+            stroked=True,
+            get_line_color=[14, 22, 36, 180],
+            line_width_min_pixels=0.5,
+            pickable=True,
+        )
+    ]
     new = data[points["is_new"].to_numpy(bool)] if "is_new" in points else data.iloc[0:0]
     if len(new):
-        layers.append(frame_layer("ScatterplotLayer", new[["lon", "lat", "radius"]], id="new-seizures",
-                                get_position=["lon", "lat"], get_radius="radius + 6", radius_units=PIXELS,
-                                filled=False, stroked=True, get_line_color=[*style.NEW_RING, 255],
-                                line_width_min_pixels=2.5, pickable=False))
+        layers.append(
+            frame_layer(
+                "ScatterplotLayer",
+                new[["lon", "lat", "radius"]],
+                id="new-seizures",
+                get_position=["lon", "lat"],
+                get_radius="radius + 6",
+                radius_units=PIXELS,
+                filled=False,
+                stroked=True,
+                get_line_color=[*style.NEW_RING, 255],
+                line_width_min_pixels=2.5,
+                pickable=False,
+            )
+        )
     return layers
 
 
@@ -165,19 +275,40 @@ def arc_layer(arcs: pd.DataFrame, destinations: pd.DataFrame, lang: str) -> pdk.
     target = destinations.loc[arcs["destination_iso3"]]
     tips = [
         tooltip_fields(
-            t("flow", lang, origin=name(row, lang, "origin_en", "origin_zh"), destination=label(row.destination_iso3, lang)),
+            t(
+                "flow",
+                lang,
+                origin=name(row, lang, "origin_en", "origin_zh"),
+                destination=label(row.destination_iso3, lang),
+            ),
             [(t("seizures", lang), f"{row.seizures:,}"), (t("quantity", lang), f"{row.kg:,.0f} kg")],
         )
         for row in arcs.itertuples()
     ]
     width = np.clip(0.5 + np.log10(arcs["seizures"].to_numpy(float)), 0.5, 3.5).round(1)
-    data = _with_tips(pd.DataFrame({
-        "from": np.column_stack([arcs["origin_lon"].round(4), arcs["origin_lat"].round(4)]).tolist(),
-        "to": np.column_stack([target["lon"], target["lat"]]).tolist(), "width": width,
-    }), tips)
-    return pdk.Layer("ArcLayer", id="arcs", data=data, get_source_position="from", get_target_position="to",
-                     get_source_color=[*style.ARC_SOURCE, 170], get_target_color=[*style.ARC_TARGET, 110],
-                     get_width="width", width_units=PIXELS, get_height=0.4, pickable=True)
+    data = _with_tips(
+        pd.DataFrame(
+            {
+                "from": np.column_stack([arcs["origin_lon"].round(4), arcs["origin_lat"].round(4)]).tolist(),
+                "to": np.column_stack([target["lon"], target["lat"]]).tolist(),
+                "width": width,
+            }
+        ),
+        tips,
+    )
+    return pdk.Layer(
+        "ArcLayer",
+        id="arcs",
+        data=data,
+        get_source_position="from",
+        get_target_position="to",
+        get_source_color=[*style.ARC_SOURCE, 170],
+        get_target_color=[*style.ARC_TARGET, 110],
+        get_width="width",
+        width_units=PIXELS,
+        get_height=0.4,
+        pickable=True,
+    )
 
 
 def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
@@ -185,26 +316,61 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
-            [(t("kind", lang), label(row.kind, lang)), (t("county", lang), name(row, lang, "county_en", "county_zh")),
-             (t("across_border", lang), f"{row.counterpart} ({label(row.counterpart_iso3, lang)})"
-              if isinstance(row.counterpart, str) else None),
-             (t("in_view", lang), f"{row.seizures:,}"),
-             (t("location_known_to", lang), label(row.geo_precision, lang))],
+            [
+                (t("kind", lang), label(row.kind, lang)),
+                (t("county", lang), name(row, lang, "county_en", "county_zh")),
+                (
+                    t("across_border", lang),
+                    f"{row.counterpart} ({label(row.counterpart_iso3, lang)})"
+                    if isinstance(row.counterpart, str)
+                    else None,
+                ),
+                (t("in_view", lang), f"{row.seizures:,}"),
+                (t("location_known_to", lang), label(row.geo_precision, lang)),
+            ],
         )
         for row in checkpoints.itertuples()
     ]
-    data = _with_tips(pd.DataFrame({
-        "checkpoint_id": checkpoints["checkpoint_id"], "lon": checkpoints["lon"], "lat": checkpoints["lat"],
-        "name": [name(row, lang) for row in checkpoints.itertuples()], "icon": [CHECKPOINT_ICON] * len(checkpoints),
-    }), tips)
+    data = _with_tips(
+        pd.DataFrame(
+            {
+                "checkpoint_id": checkpoints["checkpoint_id"],
+                "lon": checkpoints["lon"],
+                "lat": checkpoints["lat"],
+                "name": [name(row, lang) for row in checkpoints.itertuples()],
+                "icon": [CHECKPOINT_ICON] * len(checkpoints),
+            }
+        ),
+        tips,
+    )
     return [
-        pdk.Layer("IconLayer", id="checkpoints", data=data, get_icon="icon", get_position=["lon", "lat"],
-                  get_size=15, size_units=PIXELS, pickable=True),
-        pdk.Layer("TextLayer", id="checkpoint-labels", data=data[["lon", "lat", "name"]], get_position=["lon", "lat"],
-                  get_text="name", get_size=12, get_color=[230, 237, 246], get_pixel_offset=[10, 0],
-                  get_text_anchor=pdk.types.String("start"), get_alignment_baseline=pdk.types.String("center"),
-                  font_family=FONT, character_set=pdk.types.String("auto"), outline_width=2,
-                  outline_color=[14, 22, 36, 255], font_settings={"sdf": True}),
+        pdk.Layer(
+            "IconLayer",
+            id="checkpoints",
+            data=data,
+            get_icon="icon",
+            get_position=["lon", "lat"],
+            get_size=15,
+            size_units=PIXELS,
+            pickable=True,
+        ),
+        pdk.Layer(
+            "TextLayer",
+            id="checkpoint-labels",
+            data=data[["lon", "lat", "name"]],
+            get_position=["lon", "lat"],
+            get_text="name",
+            get_size=12,
+            get_color=[230, 237, 246],
+            get_pixel_offset=[10, 0],
+            get_text_anchor=pdk.types.String("start"),
+            get_alignment_baseline=pdk.types.String("center"),
+            font_family=FONT,
+            character_set=pdk.types.String("auto"),
+            outline_width=2,
+            outline_color=[14, 22, 36, 255],
+            font_settings={"sdf": True},
+        ),
     ]
 
 
@@ -213,25 +379,50 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
-            [(t("kind", lang), label(row.kind, lang)),
-             (t("handles", lang), ", ".join(label(g, lang) for g in row.item_groups)),
-             (t("country", lang), label(row.country_iso3, lang)), (t("in_view", lang), f"{row.seizures:,}"),
-             (t("note", lang), row.note)],
+            [
+                (t("kind", lang), label(row.kind, lang)),
+                (t("handles", lang), ", ".join(label(g, lang) for g in row.item_groups)),
+                (t("country", lang), label(row.country_iso3, lang)),
+                (t("in_view", lang), f"{row.seizures:,}"),
+                (t("note", lang), row.note),
+            ],
         )
         for row in hubs.itertuples()
     ]
-    data = _with_tips(pd.DataFrame({"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"],
-                                    "icon": [HUB_ICON] * len(hubs)}), tips)
-    return pdk.Layer("IconLayer", id="hubs", data=data, get_icon="icon", get_position=["lon", "lat"], get_size=17,
-                     size_units=PIXELS, pickable=True)
+    data = _with_tips(
+        pd.DataFrame(
+            {"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"], "icon": [HUB_ICON] * len(hubs)}
+        ),
+        tips,
+    )
+    return pdk.Layer(
+        "IconLayer",
+        id="hubs",
+        data=data,
+        get_icon="icon",
+        get_position=["lon", "lat"],
+        get_size=17,
+        size_units=PIXELS,
+        pickable=True,
+    )
 
 
 # Streamlit fills in a Carto basemap style (fetched from the internet) whenever a deck has none;
 # this style is a data URL with a single background layer, the sea, so nothing is fetched.
-OFFLINE_STYLE = "data:application/json;base64," + base64.b64encode(json.dumps({
-    "version": 8, "sources": {},
-    "layers": [{"id": "sea", "type": "background", "paint": {"background-color": style.hex_colour(style.SEA)}}],
-}).encode()).decode()
+OFFLINE_STYLE = (
+    "data:application/json;base64,"
+    + base64.b64encode(
+        json.dumps(
+            {
+                "version": 8,
+                "sources": {},
+                "layers": [
+                    {"id": "sea", "type": "background", "paint": {"background-color": style.hex_colour(style.SEA)}}
+                ],
+            }
+        ).encode()
+    ).decode()
+)
 
 
 class FrameData:
@@ -289,16 +480,16 @@ class PrebuiltDeck(CompactDeck):
     so an unchanged view costs no layer building on a rerun."""
 
     def __init__(self, spec: str):
-        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, map_style=None,
-                         tooltip=TOOLTIP)
+        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, map_style=None, tooltip=TOOLTIP)
         self._spec = spec
 
     def to_json(self) -> str:
         return self._spec
 
 
-def live_map_deck(data: dict, base: dict[str, str], shown: tuple[str, ...], density: str, weight: str,
-                  lang: str) -> pdk.Deck:
+def live_map_deck(
+    data: dict, base: dict[str, str], shown: tuple[str, ...], density: str, weight: str, lang: str
+) -> pdk.Deck:
     """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places."""
     deck_layers = base_layers(base, "zones" in shown)
     if density == "heatmap" and len(data["hexagons"]):

@@ -6,8 +6,18 @@ import pandas as pd
 
 from dashboard.i18n import label, name, t
 
-CODED = ("item_group", "item", "form", "channel", "agency", "destination_iso3", "case_status", "concealment",
-         "detection", "geo_precision")
+CODED = (
+    "item_group",
+    "item",
+    "form",
+    "channel",
+    "agency",
+    "destination_iso3",
+    "case_status",
+    "concealment",
+    "detection",
+    "geo_precision",
+)
 
 
 def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -17,27 +27,32 @@ def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
     rows = records.copy()
     for column in CODED:
         rows[column] = [label(code, lang) if isinstance(code, str) else "" for code in rows[column]]
-    return pd.DataFrame({
-        "ID": rows["seizure_id"],
-        t("when", lang): rows["occurred_at"],
-        t("mineral_group", lang): rows["item_group"],
-        t("item", lang): rows["item"],
-        t("form", lang): rows["form"],
-        t("kg", lang): rows["quantity_kg"],
-        t("value_cny", lang): rows["value_cny"],
-        t("channel", lang): rows["channel"],
-        t("site", lang): [name(row, lang, "site_en", "site_zh") for row in records.itertuples()],
-        t("county", lang): [name(row, lang, "county_en", "county_zh") for row in records.itertuples()],
-        t("destination", lang): rows["destination_iso3"],
-        t("agency", lang): rows["agency"],
-        t("declared_as", lang): rows["declared_as"],
-        t("status", lang): rows["case_status"],
-        t("record", lang): [t("synthetic_record", lang) if flag else "" for flag in rows["is_synthetic"]],
-    })
+    return pd.DataFrame(
+        {
+            "ID": rows["seizure_id"],
+            t("when", lang): rows["occurred_at"],
+            t("mineral_group", lang): rows["item_group"],
+            t("item", lang): rows["item"],
+            t("form", lang): rows["form"],
+            t("kg", lang): rows["quantity_kg"],
+            t("value_cny", lang): rows["value_cny"],
+            t("channel", lang): rows["channel"],
+            t("site", lang): [name(row, lang, "site_en", "site_zh") for row in records.itertuples()],
+            t("county", lang): [name(row, lang, "county_en", "county_zh") for row in records.itertuples()],
+            t("destination", lang): rows["destination_iso3"],
+            t("agency", lang): rows["agency"],
+            t("declared_as", lang): rows["declared_as"],
+            t("status", lang): rows["case_status"],
+            t("record", lang): [t("synthetic_record", lang) if flag else "" for flag in rows["is_synthetic"]],
+        }
+    )
 
 
 def record_detail(record: pd.Series, lang: str) -> pd.DataFrame:
     """Every field of one record as (field, value) rows, codes labelled."""
-    values = [(column, label(value, lang) if column in CODED and isinstance(value, str) else value)
-              for column, value in record.items() if column != "total_rows"]
+    values = [
+        (column, label(value, lang) if column in CODED and isinstance(value, str) else value)
+        for column, value in record.items()
+        if column != "total_rows"
+    ]
     return pd.DataFrame({"field": [column for column, _ in values], "value": [str(value) for _, value in values]})

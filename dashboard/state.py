@@ -66,12 +66,26 @@ class View:
     def filters(self, now: datetime) -> Filters:
         """The store's filters for this view at ``now`` (Beijing time)."""
         if self.period == CUSTOM and self.start_day and self.end_day:
-            start, end = datetime.combine(self.start_day, time()), datetime.combine(self.end_day + timedelta(days=1), time())
+            start, end = (
+                datetime.combine(self.start_day, time()),
+                datetime.combine(self.end_day + timedelta(days=1), time()),
+            )
         else:
             start, end = period_bounds(self.period if self.period in PERIODS else View.period, now)
-        return Filters(start=start, end=end, item_groups=self.item_groups, items=self.items, channels=self.channels,
-                       zones=self.zones, provinces=self.provinces, counties=self.counties, agencies=self.agencies,
-                       forms=self.forms, min_kg=self.min_kg, text=self.text.strip() or None)
+        return Filters(
+            start=start,
+            end=end,
+            item_groups=self.item_groups,
+            items=self.items,
+            channels=self.channels,
+            zones=self.zones,
+            provinces=self.provinces,
+            counties=self.counties,
+            agencies=self.agencies,
+            forms=self.forms,
+            min_kg=self.min_kg,
+            text=self.text.strip() or None,
+        )
 
 
 @dataclass(frozen=True)
@@ -202,7 +216,13 @@ def encode(view: View) -> dict[str, str]:
         params["min_kg"] = f"{view.min_kg:g}"
     if view.text.strip():
         params["q"] = view.text.strip()
-    for name, target in (("lang", "lang"), ("density", "density"), ("hex", "hex_res"), ("weight", "weight"), ("refresh", "refresh")):
+    for name, target in (
+        ("lang", "lang"),
+        ("density", "density"),
+        ("hex", "hex_res"),
+        ("weight", "weight"),
+        ("refresh", "refresh"),
+    ):
         if getattr(view, target) != getattr(default, target):
             params[name] = str(getattr(view, target))
     if view.focus is not None:

@@ -38,8 +38,9 @@ ARC_SOURCE = (255, 196, 0)
 ARC_TARGET = (255, 80, 60)
 
 # Density of seizures on hexagons, low to high (ColorBrewer YlOrRd, 7 classes).
-DENSITY_RAMP = np.array([(255, 255, 178), (254, 217, 118), (254, 178, 76), (253, 141, 60), (252, 78, 42),
-                         (227, 26, 28), (177, 0, 38)])
+DENSITY_RAMP = np.array(
+    [(255, 255, 178), (254, 217, 118), (254, 178, 76), (253, 141, 60), (252, 78, 42), (227, 26, 28), (177, 0, 38)]
+)
 
 
 def hex_colour(rgb: tuple[int, ...]) -> str:
@@ -60,42 +61,69 @@ def density_colours(weights, alpha: int = 165) -> list[list[int]]:
 
 def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str) -> str:
     """The map legend for the layers shown, as HTML; every label is escaped."""
+
     def row(symbol: str, text: str) -> str:
         return f'<div style="margin:2px 0">{symbol}{html.escape(text)}</div>'
 
     parts = []
     if "points" in layers:
-        swatch = ('<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};'
-                  'margin-right:5px"></span>')
+        swatch = (
+            '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};'
+            'margin-right:5px"></span>'
+        )
         parts.append(f"<b>{html.escape(t('legend_minerals', lang))}</b> ({html.escape(t('legend_size', lang))})")
         parts += [row(swatch.format(hex_colour(rgb)), label(code, lang)) for code, rgb in GROUP_COLOURS.items()]
-        parts.append(row(f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px solid '
-                         f'{hex_colour(NEW_RING)};margin-right:5px"></span>', t("legend_new", lang)))
+        parts.append(
+            row(
+                f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px solid '
+                f'{hex_colour(NEW_RING)};margin-right:5px"></span>',
+                t("legend_new", lang),
+            )
+        )
     if density != "none":
-        ramp = "".join(f'<span style="display:inline-block;width:14px;height:10px;background:{hex_colour(rgb)}"></span>'
-                       for rgb in DENSITY_RAMP)
-        parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_density", lang, weight=weight_label))}'
-                     f'</b><div>{ramp}</div></div>')
+        ramp = "".join(
+            f'<span style="display:inline-block;width:14px;height:10px;background:{hex_colour(rgb)}"></span>'
+            for rgb in DENSITY_RAMP
+        )
+        parts.append(
+            f'<div style="margin-top:6px"><b>{html.escape(t("legend_density", lang, weight=weight_label))}'
+            f"</b><div>{ramp}</div></div>"
+        )
     places = []
     if "zones" in layers:
         places += [
-            row(f'<span style="display:inline-block;width:18px;border-top:3px solid {hex_colour(BOUNDARY)};'
-                'margin:0 5px 3px 0"></span>', t("legend_boundary", lang)),
-            row('<span style="display:inline-block;width:12px;height:12px;background:rgba(232,89,12,0.25);'
-                f'border:1px solid {hex_colour(ZONE_LINE)};margin-right:5px"></span>', t("legend_zone", lang)),
+            row(
+                f'<span style="display:inline-block;width:18px;border-top:3px solid {hex_colour(BOUNDARY)};'
+                'margin:0 5px 3px 0"></span>',
+                t("legend_boundary", lang),
+            ),
+            row(
+                '<span style="display:inline-block;width:12px;height:12px;background:rgba(232,89,12,0.25);'
+                f'border:1px solid {hex_colour(ZONE_LINE)};margin-right:5px"></span>',
+                t("legend_zone", lang),
+            ),
         ]
     if "places" in layers:
         places += [
-            row(f'<span style="display:inline-block;width:10px;height:10px;background:{hex_colour(CHECKPOINT)};'
-                'transform:rotate(45deg);margin:0 7px 0 2px"></span>', t("legend_checkpoint", lang)),
-            row('<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px '
+            row(
+                f'<span style="display:inline-block;width:10px;height:10px;background:{hex_colour(CHECKPOINT)};'
+                'transform:rotate(45deg);margin:0 7px 0 2px"></span>',
+                t("legend_checkpoint", lang),
+            ),
+            row(
+                '<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px '
                 f'solid transparent;border-bottom:11px solid {hex_colour(HUB)};margin-right:5px"></span>',
-                t("legend_hub", lang)),
+                t("legend_hub", lang),
+            ),
         ]
     if "arcs" in layers:
-        places.append(row(f'<span style="display:inline-block;width:18px;height:3px;background:linear-gradient(90deg,'
-                          f'{hex_colour(ARC_SOURCE)},{hex_colour(ARC_TARGET)});margin:0 5px 3px 0"></span>',
-                          t("legend_arcs", lang)))
+        places.append(
+            row(
+                f'<span style="display:inline-block;width:18px;height:3px;background:linear-gradient(90deg,'
+                f'{hex_colour(ARC_SOURCE)},{hex_colour(ARC_TARGET)});margin:0 5px 3px 0"></span>',
+                t("legend_arcs", lang),
+            )
+        )
     if places:
         parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_places", lang))}</b></div>')
         parts += places

@@ -16,15 +16,24 @@ import pandas as pd
 
 TOOLTIP = {
     "text": "{title}\n{detail}",
-    "style": {"backgroundColor": "#172235", "color": "#e6edf6", "fontSize": "12px", "maxWidth": "340px",
-              "border": "1px solid #3b4d6b", "lineHeight": "1.45"},
+    "style": {
+        "backgroundColor": "#172235",
+        "color": "#e6edf6",
+        "fontSize": "12px",
+        "maxWidth": "340px",
+        "border": "1px solid #3b4d6b",
+        "lineHeight": "1.45",
+    },
 }
 
 
 def tooltip_fields(title: object, lines: Iterable[tuple[str, object]]) -> dict[str, str]:
     """``{"title", "detail"}`` for one record: one "name: value" line per value, empty values left out."""
-    detail = "\n".join(f"{name}: {value}" for name, value in lines
-                       if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value))))
+    detail = "\n".join(
+        f"{name}: {value}"
+        for name, value in lines
+        if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
+    )
     return {"title": str(title), "detail": detail}
 
 
@@ -32,8 +41,12 @@ def tooltip_frame(titles: pd.Series, lines: dict[str, pd.Series]) -> pd.DataFram
     """``title`` and ``detail`` columns for many records at once (the same rule as :func:`tooltip_fields`,
     column by column, for the thousands of points a map carries)."""
     named = [
-        [f"{name}: {value}" if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
-         else None for value in values.astype(object).tolist()]
+        [
+            f"{name}: {value}"
+            if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
+            else None
+            for value in values.astype(object).tolist()
+        ]
         for name, values in lines.items()
     ]
     detail = ["\n".join(line for line in row if line is not None) for row in zip(*named)] if named else []

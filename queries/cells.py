@@ -23,7 +23,8 @@ def cells_for(lat, lon, resolution: int = STORE_RESOLUTION) -> pd.arrays.Integer
     cells = np.zeros(len(lat), dtype=np.uint64)
     cells[valid] = np.fromiter(
         (h3int.latlng_to_cell(y, x, resolution) for y, x in zip(lat[valid].tolist(), lon[valid].tolist())),
-        dtype=np.uint64, count=int(valid.sum()),
+        dtype=np.uint64,
+        count=int(valid.sum()),
     )
     return pd.arrays.IntegerArray(cells, ~valid)
 
@@ -45,7 +46,9 @@ def fill_missing_cells(con: duckdb.DuckDBPyConnection) -> int:
         return 0
     con.register("filled", with_cells(missing)[["seizure_id", "h3_cell"]])
     try:
-        con.execute("UPDATE seizures SET h3_cell = filled.h3_cell FROM filled WHERE seizures.seizure_id = filled.seizure_id")
+        con.execute(
+            "UPDATE seizures SET h3_cell = filled.h3_cell FROM filled WHERE seizures.seizure_id = filled.seizure_id"
+        )
     finally:
         con.unregister("filled")
     return len(missing)

@@ -36,7 +36,7 @@ class Focus:
     """The records behind one thing on the map: an H3 cell, a checkpoint, a hub or one seizure."""
 
     kind: str  # 'cell', 'checkpoint', 'hub' or 'seizure'
-    key: str   # the cell's hex index, the checkpoint or hub id, the seizure id
+    key: str  # the cell's hex index, the checkpoint or hub id, the seizure id
     resolution: int | None = None  # H3 resolution of a cell
 
     KINDS = ("cell", "checkpoint", "hub", "seizure")
@@ -84,11 +84,18 @@ class Filters:
     def params(self, focus: Focus | None = None) -> dict:
         """The named parameters of ``filtered_seizures`` (and of every query built on it)."""
         return {
-            "start_at": self.start, "end_before": self.end,
-            "item_groups": list(self.item_groups), "items": list(self.items), "channels": list(self.channels),
-            "zones": list(self.zones), "provinces": list(self.provinces), "counties": list(self.counties),
-            "agencies": list(self.agencies), "forms": list(self.forms),
-            "min_kg": self.min_kg, "search": self.text or None,
+            "start_at": self.start,
+            "end_before": self.end,
+            "item_groups": list(self.item_groups),
+            "items": list(self.items),
+            "channels": list(self.channels),
+            "zones": list(self.zones),
+            "provinces": list(self.provinces),
+            "counties": list(self.counties),
+            "agencies": list(self.agencies),
+            "forms": list(self.forms),
+            "min_kg": self.min_kg,
+            "search": self.text or None,
             **(focus.params() if focus else NO_FOCUS),
         }
 

@@ -47,8 +47,9 @@ def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd.Ser
     return summary(con, filters), (summary(con, previous) if previous else None)
 
 
-def map_data(con: duckdb.DuckDBPyConnection, filters: Filters, hex_res: int, after_id: int,
-             limits: MapLimits = MapLimits()) -> dict[str, pd.DataFrame | pd.Series | None]:
+def map_data(
+    con: duckdb.DuckDBPyConnection, filters: Filters, hex_res: int, after_id: int, limits: MapLimits = MapLimits()
+) -> dict[str, pd.DataFrame | pd.Series | None]:
     """Everything the live map draws for a view: figures (now and the previous period), hexagons,
     a sample of points (new ones first), cross-border flows, checkpoints and hubs with counts."""
     params = filters.params()
@@ -57,8 +58,16 @@ def map_data(con: duckdb.DuckDBPyConnection, filters: Filters, hex_res: int, aft
         "summary": current,
         "previous": previous,
         "hexagons": run(con, "view_hexagons", {**params, "hex_res": hex_res, "hex_limit": limits.hexagons}),
-        "points": run(con, "view_points", {**params, "after_id": after_id, "point_limit": limits.points,
-                                           "sample_per_million": sample_rate(int(current["seizures"]), limits.points)}),
+        "points": run(
+            con,
+            "view_points",
+            {
+                **params,
+                "after_id": after_id,
+                "point_limit": limits.points,
+                "sample_per_million": sample_rate(int(current["seizures"]), limits.points),
+            },
+        ),
         "arcs": run(con, "view_arcs", {**params, "arc_limit": limits.arcs}),
         "checkpoints": run(con, "view_checkpoints", params),
         "hubs": run(con, "view_hubs", params),
@@ -82,8 +91,9 @@ def series(con: duckdb.DuckDBPyConnection, filters: Filters, bucket: str, focus:
     return run(con, "view_series", {**filters.params(focus), "bucket": bucket})
 
 
-def drill_down(con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus, bucket: str,
-               limit: int = 500) -> dict[str, pd.DataFrame | pd.Series]:
+def drill_down(
+    con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus, bucket: str, limit: int = 500
+) -> dict[str, pd.DataFrame | pd.Series]:
     """The records behind one thing on the map (within the view's filters), their series and mineral mix."""
     params = filters.params(focus)
     return {
@@ -106,8 +116,10 @@ def zones(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     if previous is None:
         return current.assign(previous_seizures=pd.NA, previous_kg=pd.NA)
     before = run(con, "view_zones", previous.params()).set_index("zone_code")
-    return current.assign(previous_seizures=current["zone_code"].map(before["seizures"]),
-                          previous_kg=current["zone_code"].map(before["kg"]))
+    return current.assign(
+        previous_seizures=current["zone_code"].map(before["seizures"]),
+        previous_kg=current["zone_code"].map(before["kg"]),
+    )
 
 
 def crossings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
@@ -115,5 +127,6 @@ def crossings(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
     current = run(con, "view_checkpoints", filters.params())
     previous = filters.previous()
     before = run(con, "view_checkpoints", previous.params()).set_index("checkpoint_id") if previous else None
-    return current.assign(previous_seizures=current["checkpoint_id"].map(before["seizures"]) if before is not None
-                          else pd.NA)
+    return current.assign(
+        previous_seizures=current["checkpoint_id"].map(before["seizures"]) if before is not None else pd.NA
+    )

@@ -22,11 +22,15 @@ def render(ctx: PageContext) -> None:
     found = analysis(ctx.path, version, filters, bucket_for(filters, extent["first_occurred"], extent["last_occurred"]))
     summary, previous = found["summary"], found["previous"]
     figures = st.columns(3)
-    for column, key, field, scale, fmt in ((figures[0], "kpi_seizures", "seizures", 1, "{:,.0f}"),
-                                          (figures[1], "kpi_kg", "kg", 1, "{:,.0f}"),
-                                          (figures[2], "kpi_value", "value_cny", 1e6, "{:,.1f}")):
+    for column, key, field, scale, fmt in (
+        (figures[0], "kpi_seizures", "seizures", 1, "{:,.0f}"),
+        (figures[1], "kpi_kg", "kg", 1, "{:,.0f}"),
+        (figures[2], "kpi_value", "value_cny", 1e6, "{:,.1f}"),
+    ):
         before = previous[field] if previous is not None else None
-        column.metric(t(key, lang), fmt.format(summary[field] / scale), metric_delta(summary[field], before), border=True)
+        column.metric(
+            t(key, lang), fmt.format(summary[field] / scale), metric_delta(summary[field], before), border=True
+        )
     if not summary["seizures"]:
         st.info(t("no_records", lang))
         return
@@ -46,26 +50,36 @@ def render(ctx: PageContext) -> None:
         st.subheader(t("by_zone", lang))
         zones = found["zones"]
         zones = zones[(zones["seizures"] > 0) | (zones["previous_seizures"].fillna(0) > 0)]
-        st.dataframe({
-            t("zone", lang): [name(row, lang) for row in zones.itertuples()],
-            t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
-            t("seizures", lang): zones["seizures"].tolist(),
-            t("previous", lang): zones["previous_seizures"].tolist(),
-            t("kg", lang): zones["kg"].round(0).tolist(),
-            t("value_cny", lang): zones["value_cny"].round(0).tolist(),
-        }, hide_index=True, key="zones_table")
+        st.dataframe(
+            {
+                t("zone", lang): [name(row, lang) for row in zones.itertuples()],
+                t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
+                t("seizures", lang): zones["seizures"].tolist(),
+                t("previous", lang): zones["previous_seizures"].astype("Int64").tolist(),
+                t("kg", lang): zones["kg"].round(0).tolist(),
+                t("value_cny", lang): zones["value_cny"].round(0).tolist(),
+            },
+            hide_index=True,
+            key="zones_table",
+        )
     with right:
         st.subheader(t("busiest", lang))
         crossings = found["crossings"]
         crossings = crossings[crossings["seizures"] > 0]
-        st.dataframe({
-            t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
-            t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
-            t("seizures", lang): crossings["seizures"].tolist(),
-            t("previous", lang): crossings["previous_seizures"].tolist(),
-            t("change", lang): [metric_delta(now, before) or "" for now, before in
-                                zip(crossings["seizures"], crossings["previous_seizures"])],
-        }, hide_index=True, key="crossings_table")
+        st.dataframe(
+            {
+                t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
+                t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
+                t("seizures", lang): crossings["seizures"].tolist(),
+                t("previous", lang): crossings["previous_seizures"].astype("Int64").tolist(),
+                t("change", lang): [
+                    metric_delta(now, before) or ""
+                    for now, before in zip(crossings["seizures"], crossings["previous_seizures"])
+                ],
+            },
+            hide_index=True,
+            key="crossings_table",
+        )
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -55,7 +55,9 @@ def render(ctx: PageContext) -> None:
     show_url_problems(lang)
 
     first_run = {"done": False}  # the fragment's first call is part of this full run
-    last_day = max(minute_now().date(), ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else minute_now().date()
+    last_day = (
+        max(minute_now().date(), ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else minute_now().date()
+    )
 
     @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
@@ -64,8 +66,9 @@ def render(ctx: PageContext) -> None:
         filters = view.filters(minute_now())
         if playing():
             start, end = play_step(last_day, advance=first_run["done"])
-            filters = replace(filters, start=datetime.combine(start, time()),
-                              end=datetime.combine(end + timedelta(days=1), time()))
+            filters = replace(
+                filters, start=datetime.combine(start, time()), end=datetime.combine(end + timedelta(days=1), time())
+            )
             st.caption(t("playing", lang, start=start, end=end))
         first_run["done"] = True
         after = new_after_id(int(data_extent(ctx.path, version)["newest_id"]))
@@ -78,31 +81,56 @@ def render(ctx: PageContext) -> None:
         last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
         st.caption(t("data_to", lang, last=last, shown=shown))
         if summary["synthetic"]:
-            st.warning(t("synthetic_warning", lang, synthetic=int(summary["synthetic"]), total=int(summary["seizures"])),
-                       icon="⚠️")
+            st.warning(
+                t("synthetic_warning", lang, synthetic=int(summary["synthetic"]), total=int(summary["seizures"])),
+                icon="⚠️",
+            )
         figures = st.columns(4)
         days = (filters.end - filters.start).days if filters.start and filters.end else None
         delta_help = t("vs_previous", lang, days=days) if days else None
         for column, key, value, before, text in (
-            (figures[0], "kpi_seizures", summary["seizures"], previous["seizures"] if previous is not None else None,
-             f"{summary['seizures']:,}"),
-            (figures[1], "kpi_kg", summary["kg"], previous["kg"] if previous is not None else None, f"{summary['kg']:,.0f}"),
-            (figures[2], "kpi_value", summary["value_cny"], previous["value_cny"] if previous is not None else None,
-             f"{summary['value_cny'] / 1e6:,.1f}"),
-            (figures[3], "kpi_crossings", int((data["checkpoints"]["seizures"] > 0).sum()), None,
-             f"{int((data['checkpoints']['seizures'] > 0).sum()):,}"),
+            (
+                figures[0],
+                "kpi_seizures",
+                summary["seizures"],
+                previous["seizures"] if previous is not None else None,
+                f"{summary['seizures']:,}",
+            ),
+            (
+                figures[1],
+                "kpi_kg",
+                summary["kg"],
+                previous["kg"] if previous is not None else None,
+                f"{summary['kg']:,.0f}",
+            ),
+            (
+                figures[2],
+                "kpi_value",
+                summary["value_cny"],
+                previous["value_cny"] if previous is not None else None,
+                f"{summary['value_cny'] / 1e6:,.1f}",
+            ),
+            (
+                figures[3],
+                "kpi_crossings",
+                int((data["checkpoints"]["seizures"] > 0).sum()),
+                None,
+                f"{int((data['checkpoints']['seizures'] > 0).sum()):,}",
+            ),
         ):
             column.metric(t(key, lang), text, metric_delta(value, before), help=delta_help, border=True)
         if new_count:
             st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
         shown_layers = view.layers
-        spec = live_map_spec(ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight,
-                             lang)
+        spec = live_map_spec(
+            ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang
+        )
         map_column, legend_column = st.columns([5, 1])
         with map_column:
-            event = st.pydeck_chart(layers.PrebuiltDeck(spec), height=620, key="live_map", on_select="rerun",
-                                    selection_mode="single-object")
+            event = st.pydeck_chart(
+                layers.PrebuiltDeck(spec), height=620, key="live_map", on_select="rerun", selection_mode="single-object"
+            )
             notes = []
             total_points = int(summary["seizures"])
             if "points" in shown_layers and total_points > len(points):
@@ -115,8 +143,10 @@ def render(ctx: PageContext) -> None:
             for note in notes:
                 st.caption(note)
         with legend_column:
-            st.markdown(style.legend_html(lang, shown_layers, view.density, layers.weight_label(view.weight, lang)),
-                        unsafe_allow_html=True)
+            st.markdown(
+                style.legend_html(lang, shown_layers, view.density, layers.weight_label(view.weight, lang)),
+                unsafe_allow_html=True,
+            )
 
         selection = event.selection if event is not None else None
         signature = repr(selection)
@@ -167,8 +197,10 @@ def drill(ctx: PageContext, filters, focus: Focus | None, version: int) -> None:
         left, right = st.columns([3, 2])
         with left:
             st.markdown(f"**{t('time_series', lang)}**")
-            st.altair_chart(series_chart(found["series"], "item_group", lang, control_dates(ctx.path, version), height=200),
-                            width="stretch")
+            st.altair_chart(
+                series_chart(found["series"], "item_group", lang, control_dates(ctx.path, version), height=200),
+                width="stretch",
+            )
         with right:
             st.markdown(f"**{t('mineral_mix', lang)}**")
             st.altair_chart(mix_chart(found["mix"], lang, height=200), width="stretch")
@@ -180,12 +212,15 @@ def busiest(checkpoints, lang: str) -> None:
     st.subheader(t("busiest", lang))
     top = checkpoints[checkpoints["seizures"] > 0].head(10)
     st.dataframe(
-        {t("checkpoint", lang): [name(row, lang) for row in top.itertuples()],
-         t("kind", lang): [label(kind, lang) for kind in top["kind"]],
-         t("county", lang): [name(row, lang, "county_en", "county_zh") for row in top.itertuples()],
-         t("seizures", lang): top["seizures"].tolist(),
-         t("kg", lang): top["kg"].round(0).tolist()},
-        hide_index=True, key="busiest_checkpoints",
+        {
+            t("checkpoint", lang): [name(row, lang) for row in top.itertuples()],
+            t("kind", lang): [label(kind, lang) for kind in top["kind"]],
+            t("county", lang): [name(row, lang, "county_en", "county_zh") for row in top.itertuples()],
+            t("seizures", lang): top["seizures"].tolist(),
+            t("kg", lang): top["kg"].round(0).tolist(),
+        },
+        hide_index=True,
+        key="busiest_checkpoints",
     )
 
 

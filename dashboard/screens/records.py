@@ -31,8 +31,14 @@ def render(ctx: PageContext) -> None:
     first = (page - 1) * RECORDS_PAGE_SIZE + 1
     st.caption(t("records_count", lang, total=total, first=first, last=first + len(rows) - 1))
     st.number_input(t("page_number", lang), min_value=1, max_value=pages, step=1, key="records_page")
-    event = st.dataframe(records_frame(rows, lang), hide_index=True, key="records_table", on_select="rerun",
-                         selection_mode="single-row", height=520)
+    event = st.dataframe(
+        records_frame(rows, lang),
+        hide_index=True,
+        key="records_table",
+        on_select="rerun",
+        selection_mode="single-row",
+        height=520,
+    )
     chosen = event.selection.rows if event is not None else []
     if chosen:
         st.dataframe(record_detail(rows.iloc[chosen[0]], lang), hide_index=True, key="record_detail")
