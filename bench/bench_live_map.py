@@ -110,7 +110,8 @@ def build_database(rows: int) -> Path:
 def query_only(store: Store, view: View, filters, newest: int) -> dict:
     """A filter change's queries: what ``queries.views.map_data`` reads on a fresh read connection."""
     with store.reading() as con:
-        return views.map_data(con, filters, view.hex_res, newest, MAP_LIMITS)
+        return views.map_data(con, filters, view.hex_res, newest, MAP_LIMITS,
+                              dashboard_data.map_parts(view.layers, view.density))
 
 
 def filter_change(store: Store, view: View, filters, newest: int, base: dict) -> tuple[dict, str]:
@@ -121,7 +122,8 @@ def filter_change(store: Store, view: View, filters, newest: int, base: dict) ->
 
 def unchanged_rerun(path: Path, version: int, view: View, filters, newest: int) -> str:
     """A rerun with the same view: the page's figures and deck JSON, both from the dashboard's caches."""
-    dashboard_data.map_data(str(path), version, filters, view.hex_res, newest)
+    dashboard_data.map_data(str(path), version, filters, view.hex_res, newest,
+                            dashboard_data.map_parts(view.layers, view.density))
     spec = dashboard_data.live_map_spec(str(path), version, filters, view.hex_res, newest, view.layers,
                                         view.density, view.weight, view.lang)
     return layers.PrebuiltDeck(spec).to_json()

@@ -106,9 +106,23 @@ def data_extent(path: str, version: int) -> pd.Series:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: int) -> dict:
+def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: int, parts: tuple[str, ...]) -> dict:
     with Store(path).reading() as con:
-        return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS)
+        return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS, parts)
+
+
+def map_parts(shown: tuple[str, ...], density: str) -> tuple[str, ...]:
+    """The parts of the map data that the layers shown need (see queries.views.map_data)."""
+    return tuple(
+        part
+        for part, needed in (
+            ("hexagons", density != "none"),
+            ("points", "points" in shown),
+            ("arcs", "arcs" in shown),
+            ("hubs", "places" in shown),
+        )
+        if needed
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -124,7 +138,7 @@ def live_map_spec(
     lang: str,
 ) -> str:
     """The live map's deck JSON for one view at one data version (built once, then served from the cache)."""
-    data = map_data(path, version, filters, hex_res, after_id)
+    data = map_data(path, version, filters, hex_res, after_id, map_parts(shown, density))
     return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang).to_json()
 
 

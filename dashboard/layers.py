@@ -492,14 +492,15 @@ def live_map_deck(
 ) -> pdk.Deck:
     """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places."""
     deck_layers = base_layers(base, "zones" in shown)
-    if density == "heatmap" and len(data["hexagons"]):
-        deck_layers.append(heatmap_layer(data["hexagons"], weight))
-    if density == "hexagons" and len(data["hexagons"]):
-        deck_layers.append(hexagon_layer(data["hexagons"], weight, lang))
-    if "arcs" in shown and len(data["arcs"]):
-        deck_layers.append(arc_layer(data["arcs"], destinations(), lang))
-    if "points" in shown and len(data["points"]):
-        deck_layers += seizure_layers(data["points"], lang)
+    hexagons, arcs, points = data.get("hexagons"), data.get("arcs"), data.get("points")
+    if density == "heatmap" and hexagons is not None and len(hexagons):
+        deck_layers.append(heatmap_layer(hexagons, weight))
+    if density == "hexagons" and hexagons is not None and len(hexagons):
+        deck_layers.append(hexagon_layer(hexagons, weight, lang))
+    if "arcs" in shown and arcs is not None and len(arcs):
+        deck_layers.append(arc_layer(arcs, destinations(), lang))
+    if "points" in shown and points is not None and len(points):
+        deck_layers += seizure_layers(points, lang)
     if "places" in shown:
         deck_layers += [hub_layer(data["hubs"], lang), *checkpoint_layers(data["checkpoints"], lang)]
     return deck(deck_layers)

@@ -324,10 +324,10 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
         else:
             lon, lat = _trail_points(rng, trails, at)
             precision, jitter_km = _choice(rng, TRAIL_PRECISION, len(at)), 0.05
-        segments.append(pd.DataFrame(dict(
-                     channel=channel, lon=lon, lat=lat, jitter_km=jitter_km, geo_precision=precision,
-                     checkpoint_id=at, hub_id=None, item=items, destination_iso3=border,
-                     day=days_for(items, np.ones(len(days))))))
+        segments.append(pd.DataFrame({
+                     "channel": channel, "lon": lon, "lat": lat, "jitter_km": jitter_km, "geo_precision": precision,
+                     "checkpoint_id": at, "hub_id": None, "item": items, "destination_iso3": border,
+                     "day": days_for(items, np.ones(len(days)))}))
 
     # Sea ports, postal hubs and air cargo in the hub cities.
     for channel, kind, jitter_km in (("sea_port", "sea_port", 1.0), ("postal_express", "postal_hub", 2.0),
@@ -335,12 +335,12 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
         sites = checkpoints[checkpoints["kind"] == kind]
         at = sites.index.to_numpy()[rng.integers(0, len(sites), counts[channel])]
         items = _choice(rng, ITEM_MIX[channel], len(at))
-        segments.append(pd.DataFrame(dict(
-                     channel=channel, lon=sites.loc[at, "lon"].to_numpy(), lat=sites.loc[at, "lat"].to_numpy(),
-                     jitter_km=jitter_km, geo_precision=_choice(rng, CITY_PRECISION, len(at)),
-                     checkpoint_id=at if channel != "air_cargo" else None, hub_id=None, item=items,
-                     destination_iso3=_choice(rng, BY_CHANNEL["destination"][channel], len(at)),
-                     day=days_for(items, np.ones(len(days))))))
+        segments.append(pd.DataFrame({
+                     "channel": channel, "lon": sites.loc[at, "lon"].to_numpy(), "lat": sites.loc[at, "lat"].to_numpy(),
+                     "jitter_km": jitter_km, "geo_precision": _choice(rng, CITY_PRECISION, len(at)),
+                     "checkpoint_id": at if channel != "air_cargo" else None, "hub_id": None, "item": items,
+                     "destination_iso3": _choice(rng, BY_CHANNEL["destination"][channel], len(at)),
+                     "day": days_for(items, np.ones(len(days)))}))
 
     # Processing hubs in China: the items each handles.
     hubs = geo.hubs[geo.hubs["country_iso3"] == "CHN"].set_index("hub_id", drop=False)
@@ -351,11 +351,11 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
         handled = [item.code for item in ITEMS if item.group in set(hubs.at[hub_id, "item_groups"])]
         items[mask] = _choice(rng, dict.fromkeys(handled, 1.0), int(mask.sum()))
     destination = _choice(rng, {**BY_CHANNEL["destination"]["processing_hub"], None: 0.6}, len(at))
-    segments.append(pd.DataFrame(dict(
-                 channel="processing_hub", lon=hubs.loc[at, "lon"].to_numpy(), lat=hubs.loc[at, "lat"].to_numpy(),
-                 jitter_km=6.0, geo_precision=hubs.loc[at, "geo_precision"].to_numpy(),
-                 checkpoint_id=None, hub_id=at, item=items, destination_iso3=destination,
-                 day=days_for(items, np.ones(len(days))))))
+    segments.append(pd.DataFrame({
+                 "channel": "processing_hub", "lon": hubs.loc[at, "lon"].to_numpy(), "lat": hubs.loc[at, "lat"].to_numpy(),
+                 "jitter_km": 6.0, "geo_precision": hubs.loc[at, "geo_precision"].to_numpy(),
+                 "checkpoint_id": None, "hub_id": at, "item": items, "destination_iso3": destination,
+                 "day": days_for(items, np.ones(len(days)))}))
 
     # The planted patterns: trails of their own, with their own course in time.
     for scenario, trail, crossing in _planted_trails(geo, rng, land):
@@ -363,10 +363,10 @@ def generate_seizures(geo: DemoGeography, rows: int, seed: int, end: datetime, s
         items = _choice(rng, ITEM_MIX[scenario], size)
         pick = rng.integers(0, len(trail.lon), size)
         picked_days = _sample_days(rng, days, calendar * _pattern_profile(days, scenario), size)
-        segments.append(pd.DataFrame(dict(
-                     channel="unofficial_path", lon=trail.lon[pick], lat=trail.lat[pick], jitter_km=0.05,
-                     geo_precision="point", checkpoint_id=crossing,
-                     hub_id=None, item=items, destination_iso3=land.at[crossing, "counterpart_iso3"], day=picked_days)))
+        segments.append(pd.DataFrame({
+                     "channel": "unofficial_path", "lon": trail.lon[pick], "lat": trail.lat[pick], "jitter_km": 0.05,
+                     "geo_precision": "point", "checkpoint_id": crossing,
+                     "hub_id": None, "item": items, "destination_iso3": land.at[crossing, "counterpart_iso3"], "day": picked_days}))
 
     return _finish(geo, rng, pd.concat(segments, ignore_index=True), days, pd.Timestamp(end), seed)
 
@@ -450,8 +450,8 @@ def _finish(geo: DemoGeography, rng: np.random.Generator, seg: pd.DataFrame, day
     attributes = {name: np.empty(n, dtype=object) for name in ("concealment", "detection", "agency")}
     for c in np.unique(channel):
         mask = channel == c
-        for name in attributes:
-            attributes[name][mask] = _choice(rng, BY_CHANNEL[name][c], int(mask.sum()))
+        for name, values in attributes.items():
+            values[mask] = _choice(rng, BY_CHANNEL[name][c], int(mask.sum()))
     declared = np.full(n, None, dtype=object)
     for g in np.unique(group):
         mask = (group == g) & np.isin(attributes["concealment"], ["false_declaration", "mixed_with_legal_goods"])

@@ -36,41 +36,62 @@ def sample_rate(total: int, limit: int) -> int:
     return min(1_000_000, math.ceil(1_000_000 * 1.2 * limit / total))
 
 
-def summary(con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus | None = None) -> pd.Series:
-    """Headline figures of a view (one row): seizures, kg, value, synthetic, coarse, newest id…"""
-    return run(con, "view_summary", filters.params(focus)).iloc[0]
+def summary(
+    con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus | None = None, after_id: int | None = None
+) -> pd.Series:
+    """Headline figures of a view (one row): seizures, kg, value, synthetic, coarse, newest id, and how
+    many have an id above ``after_id``…"""
+    return run(con, "view_summary", {**filters.params(focus), "after_id": after_id}).iloc[0]
 
 
-def comparison(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd.Series, pd.Series | None]:
+def comparison(
+    con: duckdb.DuckDBPyConnection, filters: Filters, after_id: int | None = None
+) -> tuple[pd.Series, pd.Series | None]:
     """The view's figures and those of the equal period before it (None for an open period)."""
     previous = filters.previous()
-    return summary(con, filters), (summary(con, previous) if previous else None)
+    return summary(con, filters, after_id=after_id), (summary(con, previous) if previous else None)
+
+
+MAP_PARTS = ("hexagons", "points", "arcs", "hubs")
 
 
 def map_data(
-    con: duckdb.DuckDBPyConnection, filters: Filters, hex_res: int, after_id: int, limits: MapLimits = MapLimits()
+    con: duckdb.DuckDBPyConnection,
+    filters: Filters,
+    hex_res: int,
+    after_id: int,
+    limits: MapLimits = MapLimits(),
+    parts: tuple[str, ...] = MAP_PARTS,
 ) -> dict[str, pd.DataFrame | pd.Series | None]:
-    """Everything the live map draws for a view: figures (now and the previous period), hexagons,
-    a sample of points (new ones first), cross-border flows, checkpoints and hubs with counts."""
+    """What the live map shows for a view: figures (now and the previous period) and the checkpoints
+    with their counts always; of hexagons, a sample of points (new ones first), cross-border flows
+    and hubs, the ``parts`` drawn (each is a scan of the view's rows: a hidden layer costs nothing)."""
     params = filters.params()
-    current, previous = comparison(con, filters)
-    return {
-        "summary": current,
-        "previous": previous,
-        "hexagons": run(con, "view_hexagons", {**params, "hex_res": hex_res, "hex_limit": limits.hexagons}),
-        "points": run(
-            con,
+    current, previous = comparison(con, filters, after_id)
+    queries = {
+        "hexagons": ("view_hexagons", {"hex_res": hex_res, "hex_limit": limits.hexagons}),
+        "points": (
             "view_points",
             {
-                **params,
                 "after_id": after_id,
                 "point_limit": limits.points,
                 "sample_per_million": sample_rate(int(current["seizures"]), limits.points),
             },
         ),
-        "arcs": run(con, "view_arcs", {**params, "arc_limit": limits.arcs}),
+        "arcs": ("view_arcs", {"arc_limit": limits.arcs}),
+        "hubs": ("view_hubs", {}),
+    }
+    unknown = set(parts) - set(queries)
+    if unknown:
+        raise ValueError(f"unknown map parts {sorted(unknown)}; known: {', '.join(MAP_PARTS)}")
+    return {
+        "summary": current,
+        "previous": previous,
         "checkpoints": run(con, "view_checkpoints", params),
-        "hubs": run(con, "view_hubs", params),
+        **{
+            part: run(con, name, {**params, **extra}) if part in parts else None
+            for part, (name, extra) in queries.items()
+        },
     }
 
 

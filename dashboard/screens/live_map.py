@@ -12,7 +12,7 @@ from dashboard.charts import mix_chart, series_chart
 from dashboard.config import MAP_LIMITS, PLAY_INTERVAL_S
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
-from dashboard.data import control_dates, data_extent, data_version, drill_down, live_map_spec, map_data
+from dashboard.data import control_dates, data_extent, data_version, drill_down, live_map_spec, map_data, map_parts
 from dashboard.i18n import label, name, t
 from dashboard.records_table import records_frame
 from queries.filters import Focus
@@ -72,10 +72,9 @@ def render(ctx: PageContext) -> None:
             st.caption(t("playing", lang, start=start, end=end))
         first_run["done"] = True
         after = new_after_id(int(data_extent(ctx.path, version)["newest_id"]))
-        data = map_data(ctx.path, version, filters, view.hex_res, after)
+        data = map_data(ctx.path, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
         summary, previous = data["summary"], data["previous"]
-        points = data["points"]
-        new_count = int(points["is_new"].sum()) if len(points) else 0
+        new_count = int(summary["new_seizures"])
 
         shown = f"{summary['seizures']:,} {t('seizures', lang)}"
         last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
@@ -133,10 +132,11 @@ def render(ctx: PageContext) -> None:
             )
             notes = []
             total_points = int(summary["seizures"])
-            if "points" in shown_layers and total_points > len(points):
+            points = data["points"]
+            if points is not None and total_points > len(points):
                 notes.append(t("sampled", lang, shown=len(points), total=total_points, limit=MAP_LIMITS.points))
             hexagons = data["hexagons"]
-            if view.density != "none" and len(hexagons) and int(hexagons["total_cells"].iloc[0]) > len(hexagons):
+            if hexagons is not None and len(hexagons) and int(hexagons["total_cells"].iloc[0]) > len(hexagons):
                 notes.append(t("hex_cut", lang, shown=len(hexagons), total=int(hexagons["total_cells"].iloc[0])))
             if summary["coarse"] and view.density != "none":
                 notes.append(t("coarse_left_out", lang, count=int(summary["coarse"])))
@@ -179,7 +179,14 @@ def drill(ctx: PageContext, filters, focus: Focus | None, version: int) -> None:
     extent = data_extent(ctx.path, version)
     bucket = bucket_for(filters, extent["first_occurred"], extent["last_occurred"])
     found = drill_down(ctx.path, version, filters, focus, bucket)
-    data = map_data(ctx.path, version, filters, ctx.view.hex_res, st.session_state.get(AFTER_KEY, 0))
+    data = map_data(
+        ctx.path,
+        version,
+        filters,
+        ctx.view.hex_res,
+        st.session_state.get(AFTER_KEY, 0),
+        map_parts(ctx.view.layers, ctx.view.density),
+    )
     with st.container(border=True, key="drill_down"):
         heading, clear = st.columns([5, 1])
         heading.subheader(t("drill_title", lang, what=focus_title(focus, data["checkpoints"], data["hubs"], lang)))

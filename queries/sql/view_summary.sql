@@ -1,5 +1,6 @@
 -- view_summary: the headline figures of a view: seizures, kilograms, value, how many are synthetic,
--- the newest record (for "new since the last refresh") and the data cut-off.
+-- the newest record and how many are newer than $after_id (NULL: none), for "new since the last
+-- refresh", and the data cut-off.
 SELECT
     count(*)                             AS seizures,
     coalesce(sum(quantity_kg), 0)        AS kg,
@@ -9,6 +10,7 @@ SELECT
     min(occurred_at)                     AS first_occurred,
     max(occurred_at)                     AS last_occurred,
     max(ingested_at)                     AS last_ingested,
-    coalesce(max(seizure_id), 0)         AS newest_id
+    coalesce(max(seizure_id), 0)         AS newest_id,
+    count(*) FILTER (WHERE seizure_id > $after_id) AS new_seizures
 FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
     $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
