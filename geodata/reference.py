@@ -14,7 +14,7 @@ LAYERS_DIR = Path(__file__).resolve().parent / "layers"
 LAYERS = ("provinces", "counties", "countries", "boundary", "zones", "checkpoints", "hubs")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _read(name: str) -> gpd.GeoDataFrame:
     return gpd.read_parquet(LAYERS_DIR / f"{name}.parquet")
 

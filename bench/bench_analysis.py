@@ -1,0 +1,285 @@
+"""Hot-spot analytics at scale, side by side with the usual way, each case in its own process.
+
+Run: ``python bench/bench_analysis.py [--quick]``. Seeds (once, kept in bench/out/) databases of
+demo seizures, then measures, each case in a fresh subprocess (time of the call; peak resident
+memory of the process, and its growth over the process before the call):
+
+* DBSCAN (eps 1 km, 10 seizures) on 1,000,000 points, Cordon's grid DBSCAN on METRIC_CRS metres,
+  against scikit-learn's ``DBSCAN(metric='haversine', algorithm='ball_tree')`` on radians, the
+  common recipe, at growing sizes until it fails (out of time or of the 4 GB budget); where both
+  finish, the partitions of their core points are compared (adjusted Rand index);
+* HDBSCAN on 100,000 points: the ``hdbscan`` package's Boruvka KD-tree (what Cordon uses) against
+  scikit-learn's ``HDBSCAN``;
+* Gi* on 50,000 hexagons with 999 permutations: Cordon's chunked conditional permutations against
+  esda's ``G_Local(star=True, permutations=999)``, which keeps an n x 999 matrix. esda's permutation
+  loop is compiled by numba when numba is installed (it is not one of Cordon's requirements;
+  ``pip install numba`` to give esda its usual speed), and runs as plain Python otherwise;
+* emerging hot spots over two years of weekly steps on the default data (20,000 demo rows).
+
+Prints markdown tables and writes them to bench/results/analysis.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import platform
+import resource
+import subprocess
+import sys
+import time
+from datetime import datetime
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+import numpy as np
+
+OUT = ROOT / "bench" / "out"
+RESULTS = ROOT / "bench" / "results" / "analysis.md"
+END = datetime(2026, 11, 20, 12, 0)
+MEMORY_BUDGET = 4 * 1024**3
+TIMEOUT_S = 150
+
+
+def _status_mb(field: str) -> float:
+    """VmRSS (now) or VmHWM (peak) of this process in MB; unlike ru_maxrss, not inherited from the parent."""
+    with open("/proc/self/status") as status:
+        return next(int(line.split()[1]) for line in status if line.startswith(field)) / 1024
+
+
+def _rss_mb() -> float:
+    """Resident MB now; also restarts the peak (VmHWM) from here, so that the peak is the call's."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    return _status_mb("VmRSS")
+
+
+def _database(rows: int) -> Path:
+    from geodata.demo_geography import demo_geography
+    from queries.seed import seed
+    from queries.store import Store
+
+    path = OUT / f"analysis-{rows}.duckdb"
+    if not path.exists():
+        seed(Store(path), demo_geography(), rows=rows, seed=2026, end=END)
+    return path
+
+
+def _points(rows: int, n: int | None = None):
+    """The analysis points of a demo database of ``rows`` rows, the first ``n`` of a fixed shuffle."""
+    from geodata.analysis_data import read_analysis_points
+    from queries.filters import Filters
+    from queries.store import Store
+
+    with Store(_database(rows)).reading() as con:
+        points = read_analysis_points(con, Filters()).points
+    if n is not None:
+        if n > len(points):
+            raise ValueError(f"{rows} rows give {len(points)} analysis points, fewer than {n}")
+        points = points.sample(n=n, random_state=1).reset_index(drop=True)
+    return points
+
+
+def _grid_values(cells: int, seed: int = 1):
+    import h3.api.basic_int as h3int
+
+    rings = int(np.ceil((-3 + np.sqrt(9 + 12 * (cells - 1))) / 6))
+    disk = np.array(sorted(h3int.grid_disk(h3int.latlng_to_cell(23.0, 105.0, 7), rings)), dtype=np.uint64)[:cells]
+    return disk, np.random.default_rng(seed).poisson(3, len(disk)).astype(float)
+
+
+# -- the cases, each run in a subprocess: prepare (not timed), then call (timed) -----------------
+
+def case_dbscan_cordon(n: int) -> dict:
+    from geodata.clusters import dbscan_labels, project
+
+    points = _points(1_200_000, n)
+    xy = project(points["lon"], points["lat"])
+    before = _rss_mb()
+    start = time.perf_counter()
+    labels = dbscan_labels(xy, 1000.0, 10)
+    seconds = time.perf_counter() - start
+    np.save(OUT / f"labels-cordon-{n}.npy", labels)
+    return {"seconds": seconds, "before_mb": before, "clusters": int(labels.max()) + 1}
+
+
+def case_dbscan_sklearn(n: int) -> dict:
+    from sklearn.cluster import DBSCAN
+
+    resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BUDGET, MEMORY_BUDGET))
+    points = _points(1_200_000, n)
+    radians = np.radians(points[["lat", "lon"]].to_numpy())
+    before = _rss_mb()
+    start = time.perf_counter()
+    model = DBSCAN(eps=1.0 / 6371.0088, min_samples=10, metric="haversine", algorithm="ball_tree").fit(radians)
+    seconds = time.perf_counter() - start
+    np.save(OUT / f"labels-sklearn-{n}.npy", model.labels_)
+    core = np.zeros(n, dtype=bool)
+    core[model.core_sample_indices_] = True
+    np.save(OUT / f"core-sklearn-{n}.npy", core)
+    return {"seconds": seconds, "before_mb": before, "clusters": int(model.labels_.max()) + 1}
+
+
+def case_hdbscan_cordon(n: int) -> dict:
+    from geodata.clusters import hdbscan_labels, project
+
+    xy = project(*_points(1_200_000, n)[["lon", "lat"]].to_numpy().T)
+    before = _rss_mb()
+    start = time.perf_counter()
+    labels = hdbscan_labels(xy, min_cluster_size=15)
+    return {"seconds": time.perf_counter() - start, "before_mb": before, "clusters": int(labels.max()) + 1}
+
+
+def case_hdbscan_sklearn(n: int) -> dict:
+    from sklearn.cluster import HDBSCAN
+
+    from geodata.clusters import project
+
+    xy = project(*_points(1_200_000, n)[["lon", "lat"]].to_numpy().T)
+    before = _rss_mb()
+    start = time.perf_counter()
+    labels = HDBSCAN(min_cluster_size=15, copy=True).fit_predict(xy)
+    return {"seconds": time.perf_counter() - start, "before_mb": before, "clusters": int(labels.max()) + 1}
+
+
+def case_gi_cordon(n: int) -> dict:
+    from geodata.hotspots import GiStar, ring_weights
+
+    cells, values = _grid_values(n)
+    before = _rss_mb()
+    start = time.perf_counter()
+    w = ring_weights(cells, 2)
+    gi = GiStar(values, w, permutations=999, seed=1)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "before_mb": before, "cells": len(gi.z)}
+
+
+def case_gi_esda(n: int) -> dict:
+    import esda
+    import libpysal
+
+    from geodata.hotspots import ring_weights
+
+    cells, values = _grid_values(n)
+    w = ring_weights(cells, 2)
+    before = _rss_mb()
+    start = time.perf_counter()
+    neighbours = {i: [int(j) for j in w.indices[w.indptr[i]:w.indptr[i + 1]] if j != i] for i in range(n)}
+    pysal_w = libpysal.weights.W(neighbours, silence_warnings=True)
+    gi = esda.G_Local(values, pysal_w, transform="B", star=True, permutations=999, seed=1)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "before_mb": before, "cells": len(gi.Zs)}
+
+
+def case_emerging(n: int) -> dict:
+    from geodata.emerging import EmergingParams, emerging_hot_spots
+
+    points = _points(20_000)
+    recent = points[points["occurred_at"] >= "2024-11-20"]
+    before = _rss_mb()
+    start = time.perf_counter()
+    cells = emerging_hot_spots(recent, EmergingParams(step="week"))
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "before_mb": before, "cells": len(cells), "steps": int(cells["steps"].iloc[0]),
+            "points": len(recent)}
+
+
+CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}
+
+
+def _run(case: str, n: int) -> dict:
+    """Run one case in a fresh process; its result, or why it failed."""
+    try:
+        done = subprocess.run([sys.executable, __file__, "--case", case, "--n", str(n)], capture_output=True,
+                              text=True, timeout=TIMEOUT_S, check=False)
+    except subprocess.TimeoutExpired:
+        return {"failed": f"over {TIMEOUT_S} s"}
+    if done.returncode != 0:
+        last = (done.stderr.strip().splitlines() or ["killed"])[-1]
+        return {"failed": "out of memory (4 GB)" if "MemoryError" in done.stderr else last[:80]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def _mb(result: dict) -> str:
+    return f"{result['peak_mb']:,.0f} ({result['peak_mb'] - result['before_mb']:+,.0f})"
+
+
+def _agreement(n: int) -> str:
+    from sklearn.metrics import adjusted_rand_score
+
+    ours, theirs = np.load(OUT / f"labels-cordon-{n}.npy"), np.load(OUT / f"labels-sklearn-{n}.npy")
+    core = np.load(OUT / f"core-sklearn-{n}.npy")
+    return f"{adjusted_rand_score(ours[core], theirs[core]):.4f}"
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=sorted(CASES))
+    parser.add_argument("--n", type=int)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a trial run")
+    args = parser.parse_args()
+    if args.case:
+        result = CASES[args.case](args.n)
+        result["peak_mb"] = _status_mb("VmHWM")
+        print(json.dumps(result))
+        return 0
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for rows in (1_200_000, 20_000):
+        _database(rows)
+    big = 100_000 if args.quick else 1_000_000
+    lines = [(f"vm: {platform.machine()}, python {platform.python_version()}, 2 cores; MB: peak resident memory of "
+              "the process during the call, data included (in brackets: over the process just before it)"), ""]
+
+    lines += ["### DBSCAN, eps 1 km, min 10 seizures", "",
+              ("| points | Cordon s | Cordon MB | scikit-learn haversine + ball tree s | its MB | ratio | "
+              "same clusters (ARI on cores) |"), "|---|---|---|---|---|---|---|"]
+    sizes = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000]
+    sizes = [s for s in sizes if s <= big]
+    sklearn_failed = None
+    for n in sizes:
+        ours = _run("dbscan_cordon", n)
+        if "failed" in ours:
+            raise SystemExit(f"Cordon's DBSCAN failed at {n:,} points: {ours['failed']}")
+        theirs = {"failed": f"not tried after it failed at {sklearn_failed:,}"} if sklearn_failed else _run("dbscan_sklearn", n)
+        if "failed" in theirs and not sklearn_failed:
+            sklearn_failed = n
+        if "failed" in theirs:
+            lines.append(f"| {n:,} | {ours['seconds']:.2f} | {_mb(ours)} | {theirs['failed']} | | | |")
+        else:
+            lines.append(f"| {n:,} | {ours['seconds']:.2f} | {_mb(ours)} | {theirs['seconds']:.2f} | {_mb(theirs)} "
+                         f"| {theirs['seconds'] / ours['seconds']:.0f}x | {_agreement(n)} |")
+        print(lines[-1], flush=True)
+
+    lines += ["", "### HDBSCAN, min cluster size 15", "",
+              "| points | Cordon (hdbscan, Boruvka KD-tree) s | MB | scikit-learn HDBSCAN s | MB |", "|---|---|---|---|---|"]
+    for n in ([20_000, 100_000] if not args.quick else [20_000]):
+        ours, theirs = _run("hdbscan_cordon", n), _run("hdbscan_sklearn", n)
+        other = theirs.get("failed") or f"{theirs['seconds']:.1f} | {_mb(theirs)}"
+        lines.append(f"| {n:,} | {ours['seconds']:.1f} | {_mb(ours)} | {other} |")
+        print(lines[-1], flush=True)
+
+    lines += ["", "### Gi* with 999 permutations, 2 rings (weights included)", "",
+              "| hexagons | way | s | MB |", "|---|---|---|---|"]
+    for cells in ([5_000] if args.quick else [5_000, 50_000]):
+        for label, case in (("Cordon (chunked, shared draws)", "gi_cordon"), ("esda G_Local (n x 999 matrix)", "gi_esda")):
+            result = _run(case, cells)
+            lines.append(f"| {cells:,} | {label} | {result['seconds']:.2f} | {_mb(result)} |" if "failed" not in result
+                         else f"| {cells:,} | {label} | {result['failed']} | |")
+            print(lines[-1], flush=True)
+
+    result = _run("emerging", 0)
+    lines += ["", "### Emerging hot spots, 2 years of weekly steps, default data (20,000 demo rows)", "",
+              "| points | cells | steps | s | MB |", "|---|---|---|---|---|",
+              f"| {result['points']:,} | {result['cells']:,} | {result['steps']} | {result['seconds']:.2f} | {_mb(result)} |"]
+    print(lines[-1], flush=True)
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    print("\n".join(lines))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
