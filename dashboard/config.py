@@ -8,7 +8,7 @@ from pathlib import Path
 from queries.store import DEFAULT_DB
 from queries.views import MapLimits
 
-MAP_LIMITS = MapLimits(points=2_500, hexagons=4_000, arcs=150)  # what the browser receives at most
+MAP_LIMITS = MapLimits(points=2_000, hexagons=4_000, arcs=150)  # what the browser receives at most
 BASE_MAP_EXTENT = (72.0, 8.0, 136.0, 55.0)  # lon/lat box the neighbours are clipped to: China and its rim
 RECORDS_PAGE_SIZE = 200
 PLAY_INTERVAL_S = 1.5  # one step of the time slider's playback

@@ -22,7 +22,7 @@ BUCKETS = ("day", "week", "month")
 class MapLimits:
     """How much of a view the map may carry to the browser."""
 
-    points: int = 2_500
+    points: int = 2_000
     hexagons: int = 4_000
     arcs: int = 150
 

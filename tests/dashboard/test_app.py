@@ -63,7 +63,7 @@ def test_live_map_renders_the_map_figures_and_synthetic_warning(app):
     assert {"countries", "zones", "boundary", "heatmap", "seizures", "checkpoints", "hubs"} <= set(layer_ids)
     seizures = next(layer for layer in spec["layers"] if layer["id"] == "seizures")
     assert len(seizures["data"]) == MAP_LIMITS.points < 3_000
-    assert any("Points layer: 2,500 of 3,000 seizures" in caption.value for caption in app.caption)
+    assert any(f"Points layer: {MAP_LIMITS.points:,} of 3,000 seizures" in caption.value for caption in app.caption)
     assert spec["mapStyle"].startswith("data:application/json;base64,") and "mapProvider" not in spec
 
 
