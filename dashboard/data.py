@@ -18,6 +18,8 @@ from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
 from dashboard.i18n import t
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
+from geodata.analysis_data import read_analysis_points
+from geodata.clusters import find_clusters
 from geodata.demo_geography import demo_geography
 from geodata.reference import load_layer
 from geodata.shapes import path_records, polygon_records
@@ -172,3 +174,12 @@ def control_dates(path: str, version: int) -> pd.DataFrame:
     """When each export-control announcement took effect, for the time axes."""
     with Store(path).reading() as con:
         return run(con, "control_dates")
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def clusters(path: str, version: int, filters: Filters, params) -> dict:
+    """The view's clusters for ``params`` (DBSCANParams or HDBSCANParams), cached per view and parameters."""
+    with Store(path).reading() as con:
+        found = read_analysis_points(con, filters)
+    result = find_clusters(found.points, params)
+    return {"table": result.table, "analysed": len(found.points), "left_out": found.left_out}

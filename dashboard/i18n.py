@@ -231,6 +231,50 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_number": ("Page", "页"),
     "record_detail": ("Select a row to see the whole record.", "选择一行查看完整记录。"),
     "analysis_title": ("Trends and comparisons", "趋势与对比"),
+    "clusters_title": ("Clusters of seizures", "查获聚集区"),
+    "clusters_hint": (
+        (
+            "Choose the parameters and run: clusters are groups of seizures close to each other, computed in metres "
+            "on the records the filters select."
+        ),
+        "选择参数后运行：聚集区是彼此相近的查获，按所选记录以米为单位计算。",
+    ),
+    "cluster_method": ("Method", "方法"),
+    "method_dbscan": ("DBSCAN (fixed distance)", "DBSCAN（固定距离）"),
+    "method_hdbscan": ("HDBSCAN (varying density)", "HDBSCAN（可变密度）"),
+    "eps_km": ("Distance (km)", "距离（千米）"),
+    "eps_help": (
+        "DBSCAN: two seizures are neighbours when they are at most this many kilometres apart.",
+        "DBSCAN：两起查获相距不超过此千米数即为相邻。",
+    ),
+    "min_count": ("Minimum seizures", "最少查获数"),
+    "min_count_help": (
+        (
+            "DBSCAN: a seizure starts a cluster when this many seizures (itself included) are its neighbours; "
+            "HDBSCAN: the smallest cluster."
+        ),
+        "DBSCAN：某起查获的相邻查获（含自身）达到此数时形成聚集区；HDBSCAN：最小聚集区规模。",
+    ),
+    "window_days": ("Time window (days, 0: none)", "时间窗口（天，0为不限）"),
+    "window_help": (
+        "DBSCAN: neighbours must also be at most this many days apart (space-time clusters).",
+        "DBSCAN：相邻查获的时间间隔也不得超过此天数（时空聚集）。",
+    ),
+    "run": ("Run", "运行"),
+    "clustering": ("Clustering…", "正在计算聚集区…"),
+    "clusters_summary": (
+        (
+            "{clusters:,} clusters in {analysed:,} seizures; {left_out:,} known only to the county or province were "
+            "left out. Parameters: {params}."
+        ),
+        "{analysed:,} 起查获中有 {clusters:,} 个聚集区；{left_out:,} 起仅知县或省级位置，未计入。参数：{params}。",
+    ),
+    "no_clusters": ("No cluster with these parameters.", "在这些参数下没有聚集区。"),
+    "cluster_label": ("Cluster {number}", "聚集区 {number}"),
+    "main_items": ("Main items", "主要品目"),
+    "distance_km": ("Nearest checkpoint, km", "距最近口岸（千米）"),
+    "first_seen": ("First seen", "首次"),
+    "last_seen": ("Last seen", "最近"),
     "no_records": ("No seizure matches these filters.", "没有符合筛选条件的查获记录。"),
     "when": ("When", "时间"),
     "quantity": ("Quantity", "数量"),

@@ -18,6 +18,7 @@ from pydeck.bindings.json_tools import default_serialize
 from dashboard import style
 from dashboard.i18n import label, name, t
 from dashboard.tooltips import TOOLTIP, tooltip_fields, tooltip_frame
+from geodata.shapes import polygon_records
 from queries.cells import cell_hex
 from queries.reference import destinations
 
@@ -405,6 +406,71 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
         size_units=PIXELS,
         pickable=True,
     )
+
+
+CLUSTER_COLOURS = [
+    (255, 92, 92),
+    (77, 171, 247),
+    (255, 212, 59),
+    (151, 117, 250),
+    (105, 219, 124),
+    (255, 169, 77),
+    (56, 217, 169),
+    (247, 131, 172),
+]
+
+
+def cluster_layers(table, lang: str) -> list[pdk.Layer]:
+    """Clusters (geodata.clusters.find_clusters' table) as their outlines, and a marker per cluster sized by its
+    seizures: the outlines are a few km across, the markers keep them visible at the zone's zoom."""
+    outlines = polygon_records(table, ["cluster"], tolerance=0.0005)
+    rows = table.set_index("cluster")
+    for record in outlines:
+        row = rows.loc[record["cluster"]]
+        record["fill"] = [*CLUSTER_COLOURS[int(record["cluster"]) % len(CLUSTER_COLOURS)], 170]
+        record.update(
+            tooltip_fields(
+                t("cluster_label", lang, number=int(record["cluster"]) + 1),
+                [
+                    (t("seizures", lang), f"{int(row['seizures']):,}"),
+                    (t("quantity", lang), f"{row['kg']:,.0f} kg"),
+                    (t("main_items", lang), row["main_items"]),
+                    (t("checkpoint", lang), name(row, lang, "checkpoint_en", "checkpoint_zh")),
+                    (t("distance_km", lang), f"{row['checkpoint_km']:,.1f} km"),
+                ],
+            )
+        )
+    cluster_layer = frame_layer(
+        "PolygonLayer",
+        pd.DataFrame(outlines),
+        id="clusters",
+        get_polygon="polygon",
+        get_fill_color="fill",
+        get_line_color=[230, 237, 246, 220],
+        stroked=True,
+        line_width_units=PIXELS,
+        get_line_width=1.5,
+        pickable=True,
+    )
+    # the outlines are a few km across: a marker per cluster keeps them visible at the zone's zoom
+    centres = pd.DataFrame(outlines)[["cluster", "fill", "title", "detail"]].merge(
+        table[["cluster", "lon", "lat", "seizures"]], on="cluster"
+    )
+    centres["radius"] = (3 + 2.5 * np.log10(centres["seizures"].clip(lower=1))).round(1)
+    centre_layer = frame_layer(
+        "ScatterplotLayer",
+        centres,
+        id="cluster-centres",
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_radius="radius",
+        radius_units=PIXELS,
+        stroked=True,
+        get_line_color=[230, 237, 246, 230],
+        line_width_min_pixels=1,
+        pickable=True,
+    )
+    return [cluster_layer, centre_layer]
 
 
 # Streamlit fills in a Carto basemap style (fetched from the internet) whenever a deck has none;

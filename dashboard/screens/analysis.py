@@ -9,6 +9,7 @@ from dashboard.context import PageContext, current_context, metric_delta, minute
 from dashboard.controls import show_url_problems
 from dashboard.data import analysis, control_dates, data_extent, data_version
 from dashboard.i18n import label, name, t
+from dashboard.screens.clusters import render_clusters
 from queries.views import bucket_for
 
 
@@ -80,6 +81,7 @@ def render(ctx: PageContext) -> None:
             hide_index=True,
             key="crossings_table",
         )
+    render_clusters(ctx.path, filters, lang)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

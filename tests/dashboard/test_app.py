@@ -262,10 +262,35 @@ def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):
     app.switch_page("screens/analysis.py").run()
     assert not app.exception and app.title[0].value == "Trends and comparisons"
     assert [header.value for header in app.main.subheader] == ["Seizures by mineral group", "Seizures by channel",
-                                                          "By border zone", "Busiest crossings"]
+                                                          "By border zone", "Busiest crossings",
+                                                               "Clusters of seizures"]
     zones = table_with(app, "Border zone")
     assert {"Seizures", "Previous period"} <= set(zones.columns) and zones["Seizures"].sum() > 0
     assert len(app.get("vega_lite_chart")) == 2
+
+
+def test_the_analysis_page_clusters_the_filtered_seizures_with_the_chosen_parameters(app, store):
+    from geodata.analysis_data import read_analysis_points
+    from geodata.clusters import DBSCANParams, find_clusters
+
+    app.run()
+    app.switch_page("screens/analysis.py").run()
+    assert any(caption.value.startswith("Choose the parameters and run") for caption in app.caption)
+    app.number_input(key="c_eps").set_value(2.0)
+    app.number_input(key="c_min").set_value(5)
+    next(button for button in app.button if button.label == "Run").click().run()
+    assert not app.exception
+    with store.reading() as con:
+        found = read_analysis_points(con, Filters())
+    want = find_clusters(found.points, DBSCANParams(eps_km=2.0, min_count=5)).table
+    summary = next(caption.value for caption in app.caption if "clusters in" in caption.value)
+    assert summary.startswith(f"{len(want):,} clusters in {len(found.points):,} seizures; {found.left_out:,} known")
+    assert "eps_km = 2.0" in summary and "min_count = 5" in summary
+    table = table_with(app, "Nearest checkpoint, km")
+    assert table["Seizures"].tolist() == want["seizures"].tolist() and len(table) > 0
+    outlines = next(layer for layer in json.loads(app.get("deck_gl_json_chart")[-1].proto.json)["layers"]
+                    if layer["id"] == "clusters")
+    assert len(outlines["data"]) == len(want)
 
 
 def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypatch):
