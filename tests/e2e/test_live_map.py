@@ -176,3 +176,19 @@ def test_a_link_straight_to_a_page_opens_it(page, app_url, path, title):
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_test_id("stSidebar").get_by_text("Live map").is_visible()
     assert "group=Sb" in page.url
+
+
+def test_running_a_clustering_on_the_analysis_page_shows_its_layer_and_table(page, app_url):
+    page.goto(f"{app_url}/analysis?period=all")
+    page.get_by_text("Clusters of seizures").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Run").click()
+    summary = page.get_by_text(re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures"))
+    summary.wait_for(timeout=TIMEOUT)
+    clusters = int(summary.inner_text().split(" ", 1)[0].replace(",", ""))
+    assert clusters > 0
+    chart = page.get_by_test_id("stDeckGlJsonChart").last
+    chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
+    table = page.get_by_test_id("stDataFrame").last  # the cluster table (drawn on a canvas: no text to read)
+    table.wait_for(timeout=TIMEOUT)
+    assert table.bounding_box()["height"] > 100
+    assert page.get_by_test_id("stException").count() == 0
