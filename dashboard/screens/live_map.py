@@ -87,37 +87,15 @@ def render(ctx: PageContext) -> None:
         figures = st.columns(4)
         days = (filters.end - filters.start).days if filters.start and filters.end else None
         delta_help = t("vs_previous", lang, days=days) if days else None
+        crossings = int((data["checkpoints"]["seizures"] > 0).sum())
         for column, key, value, before, text in (
-            (
-                figures[0],
-                "kpi_seizures",
-                summary["seizures"],
-                previous["seizures"] if previous is not None else None,
-                f"{summary['seizures']:,}",
-            ),
-            (
-                figures[1],
-                "kpi_kg",
-                summary["kg"],
-                previous["kg"] if previous is not None else None,
-                f"{summary['kg']:,.0f}",
-            ),
-            (
-                figures[2],
-                "kpi_value",
-                summary["value_cny"],
-                previous["value_cny"] if previous is not None else None,
-                f"{summary['value_cny'] / 1e6:,.1f}",
-            ),
-            (
-                figures[3],
-                "kpi_crossings",
-                int((data["checkpoints"]["seizures"] > 0).sum()),
-                None,
-                f"{int((data['checkpoints']['seizures'] > 0).sum()):,}",
-            ),
+            (figures[0], "kpi_seizures", summary["seizures"], "seizures", f"{summary['seizures']:,}"),
+            (figures[1], "kpi_kg", summary["kg"], "kg", f"{summary['kg']:,.0f}"),
+            (figures[2], "kpi_value", summary["value_cny"], "value_cny", f"{summary['value_cny'] / 1e6:,.1f}"),
+            (figures[3], "kpi_crossings", crossings, None, f"{crossings:,}"),
         ):
-            column.metric(t(key, lang), text, metric_delta(value, before), help=delta_help, border=True)
+            previous_value = previous[before] if previous is not None and before else None
+            column.metric(t(key, lang), text, metric_delta(value, previous_value), help=delta_help, border=True)
         if new_count:
             st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
@@ -156,21 +134,23 @@ def render(ctx: PageContext) -> None:
             if picked is not None:
                 set_focus(picked)
         focus = st.session_state.get("focus")
-        drill(ctx, filters, focus, version)
+        drill(ctx, filters, focus, version, data)
         busiest(data["checkpoints"], lang)
 
     live()
 
 
 def focus_title(focus: Focus, checkpoints, hubs, lang: str) -> str:
+    """What the drill-down is about: the place's name, or the hexagon or record; ``hubs`` is None when the
+    places layer is hidden (then a hub is named by its id)."""
     if focus.kind == "checkpoint" and focus.key in set(checkpoints["checkpoint_id"]):
         return name(checkpoints.set_index("checkpoint_id").loc[focus.key], lang)
-    if focus.kind == "hub" and focus.key in set(hubs["hub_id"]):
+    if focus.kind == "hub" and hubs is not None and focus.key in set(hubs["hub_id"]):
         return name(hubs.set_index("hub_id").loc[focus.key], lang)
     return t(focus.kind if focus.kind in ("cell", "seizure") else "record", lang, key=focus.key)
 
 
-def drill(ctx: PageContext, filters, focus: Focus | None, version: int) -> None:
+def drill(ctx: PageContext, filters, focus: Focus | None, version: int, data: dict) -> None:
     """The records behind the selected hexagon, point, checkpoint or hub, their time series and mineral mix."""
     lang = ctx.view.lang
     if focus is None:
@@ -179,14 +159,6 @@ def drill(ctx: PageContext, filters, focus: Focus | None, version: int) -> None:
     extent = data_extent(ctx.path, version)
     bucket = bucket_for(filters, extent["first_occurred"], extent["last_occurred"])
     found = drill_down(ctx.path, version, filters, focus, bucket)
-    data = map_data(
-        ctx.path,
-        version,
-        filters,
-        ctx.view.hex_res,
-        st.session_state.get(AFTER_KEY, 0),
-        map_parts(ctx.view.layers, ctx.view.density),
-    )
     with st.container(border=True, key="drill_down"):
         heading, clear = st.columns([5, 1])
         heading.subheader(t("drill_title", lang, what=focus_title(focus, data["checkpoints"], data["hubs"], lang)))

@@ -244,6 +244,15 @@ def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
     assert table_with(app, "ID")["ID"].tolist() == [seizure]
 
 
+def test_a_hub_focus_with_the_places_layer_hidden_still_opens_its_records(app, store):
+    with store.reading() as con:
+        hub = views.map_data(con, Filters(), hex_res=5, after_id=0)["hubs"].iloc[0]["hub_id"]
+    app.query_params.update({"focus": f"hub:{hub}", "layers": "points"})
+    app.run()
+    assert not app.exception
+    assert any(header.value.startswith("Records behind") for header in app.subheader)
+
+
 def test_the_records_page_lists_the_filtered_records(app, store):
     app.query_params["group"] = "Ge"
     app.run()
