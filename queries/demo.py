@@ -21,9 +21,10 @@ rise after its export control takes effect, the 2025 campaign (Shenzhen 2025-05-
 Three patterns are planted for the hot-spot analyses to find:
 
 * ``PERSISTENT``: a steady trail next to Dongxing (Mong Cai crossing) through the whole period;
-* ``FADING``: a trail by Hekou (Lao Cai crossing) busy in 2023 that dies away during 2024;
-* ``CORRIDOR``: a new trail along the boundary in Napo county (Guangxi) from 2026-01-01,
-  growing month by month, carrying heavy rare earths, gallium and germanium.
+* ``FADING``: a trail by Hekou (Lao Cai crossing) busy early in 2023 that fades through 2023 and is
+  all but gone in 2024;
+* ``CORRIDOR``: a new trail on an 8 km stretch of the boundary in Napo county (Guangxi), opening on
+  2026-01-01 and growing month by month, carrying heavy rare earths, gallium and germanium.
 """
 
 from __future__ import annotations
@@ -55,7 +56,7 @@ SCENARIO_SHARES = {
     "processing_hub": 0.085,
     "PERSISTENT": 0.04,
     "FADING": 0.03,
-    "CORRIDOR": 0.025,
+    "CORRIDOR": 0.035,
 }
 
 # Relative traffic at each crossing (busiest first); an unknown id weighs 1.
@@ -198,8 +199,10 @@ class _Trail:
 
 
 def build_trail(geo: DemoGeography, lon: float, lat: float, rng: np.random.Generator, *, radius_km: float = 15.0,
-                max_boundary_km: float = 4.0, points: int = 120, county_code: str | None = None) -> _Trail:
-    """Sample a smuggling trail near (lon, lat): Chinese soil, close to the boundary, optionally in one county."""
+                max_boundary_km: float = 4.0, points: int = 120, county_code: str | None = None,
+                stretch_km: float | None = None) -> _Trail:
+    """Sample a smuggling trail near (lon, lat): Chinese soil, close to the boundary, optionally in one county,
+    optionally on one stretch of it (within ``stretch_km`` of the trail's first point)."""
     candidates = points * 25
     r = radius_km * np.sqrt(rng.random(candidates))
     theta = rng.random(candidates) * 2 * np.pi
@@ -212,7 +215,11 @@ def build_trail(geo: DemoGeography, lon: float, lat: float, rng: np.random.Gener
     keep[keep] = geo.distance_to_boundary_km(cand_lon[keep], cand_lat[keep]) <= max_boundary_km
     if not keep.any():
         raise ValueError(f"no point within {max_boundary_km} km of the boundary and {radius_km} km of ({lon}, {lat})")
-    return _Trail(cand_lon[keep][:points], cand_lat[keep][:points])
+    kept_lon, kept_lat = cand_lon[keep], cand_lat[keep]
+    if stretch_km is not None:
+        near = np.hypot((kept_lon - kept_lon[0]) / dlon, (kept_lat - kept_lat[0]) / dlat) <= stretch_km
+        kept_lon, kept_lat = kept_lon[near], kept_lat[near]
+    return _Trail(kept_lon[:points], kept_lat[:points])
 
 
 def _calendar(days: pd.DatetimeIndex) -> np.ndarray:
@@ -244,7 +251,7 @@ def _pattern_profile(days: pd.DatetimeIndex, scenario: str) -> np.ndarray:
     if scenario == "FADING":
         return np.exp(-age / 150.0)
     since_2026 = (days - pd.Timestamp("2026-01-01")).days.to_numpy()
-    return np.where(since_2026 < 0, 0.0, 1.0 + since_2026 / 30.0)
+    return np.where(since_2026 < 0, 0.0, 3.0 + since_2026 / 30.0)
 
 
 def _sample_days(rng: np.random.Generator, days: pd.DatetimeIndex, weight: np.ndarray, size: int) -> np.ndarray:
@@ -395,7 +402,7 @@ def _planted_trails(geo: DemoGeography, rng: np.random.Generator, land: pd.DataF
     yield "FADING", build_trail(geo, land.at["hekou", "lon"], land.at["hekou", "lat"], rng,
                                 radius_km=8.0, max_boundary_km=2.0, points=40), "hekou"
     yield "CORRIDOR", build_trail(geo, napo["anchor_lon"], napo["anchor_lat"], rng, radius_km=30.0,
-                                  max_boundary_km=3.0, points=60, county_code=napo["code"]), "longbang"
+                                  max_boundary_km=3.0, points=60, county_code=napo["code"], stretch_km=8.0), "longbang"
 
 
 def _finish(geo: DemoGeography, rng: np.random.Generator, seg: pd.DataFrame, days: pd.DatetimeIndex,
