@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 import os
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 import pandas as pd
 import streamlit as st
@@ -18,9 +20,13 @@ from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
 from dashboard.i18n import t
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
-from geodata.analysis_data import read_analysis_points
+from geodata.analysis_data import AnalysisPoints, read_analysis_points
 from geodata.clusters import find_clusters
+from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.demo_geography import demo_geography
+from geodata.emerging import EmergingParams, emerging_hot_spots, just_emerged
+from geodata.hotspots import HotSpotParams
+from geodata.hotspots import hot_spots as geodata_hot_spots
 from geodata.reference import load_layer
 from geodata.shapes import path_records, polygon_records
 from queries import views
@@ -138,10 +144,43 @@ def live_map_spec(
     density: str,
     weight: str,
     lang: str,
+    alert_stamp: datetime | None = None,
 ) -> str:
-    """The live map's deck JSON for one view at one data version (built once, then served from the cache)."""
+    """The live map's deck JSON for one view at one data version (built once, then served from the cache),
+    with the view's alerts as of ``alert_stamp`` outlined (none when it is None: a replay has no alerts)."""
     data = map_data(path, version, filters, hex_res, after_id, map_parts(shown, density))
-    return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang).to_json()
+    found = alerts(path, filters, alert_stamp) if alert_stamp is not None else None
+    return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang, found).to_json()
+
+
+ALERT_WEEKS = 12  # the alerts' analysis: this many whole weeks before the current one, and the current one
+ALERT_PARAMS = EmergingParams(resolution=6, step="week")
+ALERT_INTERVAL_MIN = 15
+ALERT_COLUMNS = ("cell", "category", "previous_category", "seizures", *CHECKPOINT_COLUMNS)
+
+
+def alert_stamp(now: datetime) -> datetime:
+    """``now`` to the quarter hour: alerts are recomputed at most every ``ALERT_INTERVAL_MIN`` minutes,
+    not on every refresh (a weekly trend does not change from one minute to the next)."""
+    return now.replace(minute=now.minute - now.minute % ALERT_INTERVAL_MIN, second=0, microsecond=0)
+
+
+def alerts(path: str, filters: Filters, stamp: datetime) -> pd.DataFrame:
+    """The view's hexagons that have just become a new or intensifying hot spot (weekly Gi*, the last
+    ``ALERT_WEEKS`` weeks to ``stamp``, whatever dates the view shows), with their nearest checkpoint."""
+    return _alerts(path, replace(filters, start=None, end=None), stamp)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def _alerts(path: str, filters: Filters, stamp: datetime) -> pd.DataFrame:
+    monday = stamp.replace(hour=0, minute=0) - timedelta(days=stamp.weekday())
+    with Store(path).reading() as con:
+        points = read_analysis_points(con, replace(filters, start=monday - timedelta(weeks=ALERT_WEEKS))).points
+    try:
+        found = just_emerged(points, ALERT_PARAMS)
+    except ValueError:  # no precise record, or fewer than 3 weeks with records
+        return pd.DataFrame({column: [] for column in ALERT_COLUMNS})
+    return pd.DataFrame(_with_nearest_checkpoints(found)[list(ALERT_COLUMNS)])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -176,10 +215,42 @@ def control_dates(path: str, version: int) -> pd.DataFrame:
         return run(con, "control_dates")
 
 
+@st.cache_data(show_spinner=False, max_entries=2)
+def analysis_points(path: str, version: int, filters: Filters) -> AnalysisPoints:
+    """The view's precisely located seizures, the input of every analysis (one read for all of them)."""
+    with Store(path).reading() as con:
+        return read_analysis_points(con, filters)
+
+
+def _with_nearest_checkpoints(features):
+    """``features`` with the checkpoint nearest to each and its distance (coverage gaps need them)."""
+    near = nearest_checkpoints(features.geometry)
+    return features.assign(**{column: near[column].to_numpy() for column in CHECKPOINT_COLUMNS})
+
+
 @st.cache_data(show_spinner=False, max_entries=16)
 def clusters(path: str, version: int, filters: Filters, params) -> dict:
     """The view's clusters for ``params`` (DBSCANParams or HDBSCANParams), cached per view and parameters."""
-    with Store(path).reading() as con:
-        found = read_analysis_points(con, filters)
+    found = analysis_points(path, version, filters)
     result = find_clusters(found.points, params)
     return {"table": result.table, "analysed": len(found.points), "left_out": found.left_out}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def hot_spots(path: str, version: int, filters: Filters, params: HotSpotParams) -> dict:
+    """The view's Gi* hexagons with their nearest checkpoint, cached per view and parameters."""
+    found = analysis_points(path, version, filters)
+    cells = _with_nearest_checkpoints(geodata_hot_spots(found.points, params))
+    return {"cells": cells, "analysed": len(found.points), "left_out": found.left_out}
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def emerging(path: str, version: int, filters: Filters, params: EmergingParams) -> dict:
+    """The view's emerging hot spots with their nearest checkpoint, or ``error`` when the view cannot
+    have any (no precise record, fewer than 3 time steps)."""
+    found = analysis_points(path, version, filters)
+    try:
+        cells = _with_nearest_checkpoints(emerging_hot_spots(found.points, params))
+    except ValueError as error:
+        return {"error": str(error), "analysed": len(found.points), "left_out": found.left_out}
+    return {"cells": cells, "analysed": len(found.points), "left_out": found.left_out}

@@ -13,6 +13,24 @@ from queries.constants import ITEM_BY_CODE
 LANGUAGES = {"en": "English", "zh": "中文"}
 
 CODE_LABELS: dict[str, tuple[str, str]] = {
+    # Gi* emerging hot-spot categories (geodata.emerging.CATEGORIES)
+    "new hot spot": ("New hot spot", "新增热点"),
+    "consecutive hot spot": ("Consecutive hot spot", "连续热点"),
+    "intensifying hot spot": ("Intensifying hot spot", "增强热点"),
+    "persistent hot spot": ("Persistent hot spot", "持续热点"),
+    "diminishing hot spot": ("Diminishing hot spot", "减弱热点"),
+    "sporadic hot spot": ("Sporadic hot spot", "零星热点"),
+    "oscillating hot spot": ("Oscillating hot spot", "振荡热点"),
+    "historical hot spot": ("Historical hot spot", "历史热点"),
+    "new cold spot": ("New cold spot", "新增冷点"),
+    "consecutive cold spot": ("Consecutive cold spot", "连续冷点"),
+    "intensifying cold spot": ("Intensifying cold spot", "增强冷点"),
+    "persistent cold spot": ("Persistent cold spot", "持续冷点"),
+    "diminishing cold spot": ("Diminishing cold spot", "减弱冷点"),
+    "sporadic cold spot": ("Sporadic cold spot", "零星冷点"),
+    "oscillating cold spot": ("Oscillating cold spot", "振荡冷点"),
+    "historical cold spot": ("Historical cold spot", "历史冷点"),
+    "no pattern detected": ("No pattern detected", "无明显模式"),
     # mineral groups
     "REE_heavy": ("Heavy rare earths", "重稀土"),
     "REE_light": ("Light rare earths", "轻稀土"),
@@ -231,13 +249,12 @@ TEXT: dict[str, tuple[str, str]] = {
     "page_number": ("Page", "页"),
     "record_detail": ("Select a row to see the whole record.", "选择一行查看完整记录。"),
     "analysis_title": ("Trends and comparisons", "趋势与对比"),
-    "clusters_title": ("Clusters of seizures", "查获聚集区"),
     "clusters_hint": (
         (
-            "Choose the parameters and run: clusters are groups of seizures close to each other, computed in metres "
-            "on the records the filters select."
+            "Clusters are groups of seizures close to each other, in kilometres on the ground (and in days, for "
+            "space-time clusters). Only records located to the point or town count. Change the parameters and run."
         ),
-        "选择参数后运行：聚集区是彼此相近的查获，按所选记录以米为单位计算。",
+        "聚集区是地面距离（时空聚集另加天数）上彼此相近的查获。仅计入精确到点或乡镇的记录。修改参数后运行。",
     ),
     "cluster_method": ("Method", "方法"),
     "method_dbscan": ("DBSCAN (fixed distance)", "DBSCAN（固定距离）"),
@@ -269,6 +286,114 @@ TEXT: dict[str, tuple[str, str]] = {
         ),
         "{analysed:,} 起查获中有 {clusters:,} 个聚集区；{left_out:,} 起仅知县或省级位置，未计入。参数：{params}。",
     ),
+    "analysis_method": ("Hot-spot analysis", "热点分析"),
+    "analysis_clusters": ("Clusters", "聚集区"),
+    "analysis_hotspots": ("Gi* hot spots", "Gi* 热点"),
+    "analysis_emerging": ("Emerging hot spots", "新兴热点"),
+    "hotspots_hint": (
+        (
+            "Getis-Ord Gi* asks of every hexagon whether it and its neighbours hold more (hot) or fewer (cold) "
+            "seizures than chance would put there, given the whole area. Only records located to the point or "
+            "town count."
+        ),
+        "Getis-Ord Gi* 检验每个六边形及其邻域的查获是否显著多于（热点）或少于（冷点）随机分布的预期。仅计入精确到点或乡镇的记录。",
+    ),
+    "rings": ("Neighbourhood (rings of hexagons)", "邻域（六边形圈数）"),
+    "rings_help": (
+        "1: a hexagon and the 6 touching it; 2: and the 12 around those. Wider rings find broader hot spots.",
+        "1：六边形及相邻的6个；2：再加外圈12个。圈数越大，发现的热点范围越广。",
+    ),
+    "permutations": ("Permutations (0: normal approximation)", "置换次数（0为正态近似）"),
+    "permutations_help": (
+        (
+            "0 takes p-values from the normal distribution (fast). 999 draws the neighbourhoods at random 999 times "
+            "and makes no assumption about the distribution; it takes longer."
+        ),
+        "0：用正态分布计算p值（快）。999：随机抽取邻域999次，不假设分布形态，耗时较长。",
+    ),
+    "fdr": ("Correct for testing every hexagon (FDR)", "多重检验校正（FDR）"),
+    "fdr_help": (
+        (
+            "With thousands of hexagons, some pass at 90 % by chance alone. The false-discovery-rate correction "
+            "keeps the share of such false alarms among the hot spots found near 10 %, 5 % or 1 %."
+        ),
+        "六边形数以千计时，有些会偶然通过90%检验。错误发现率校正使所发现热点中的误报比例保持在10%、5%或1%左右。",
+    ),
+    "bins_help": (
+        (
+            "Confidence: a 99 % hot spot has at most a 1 % chance of being a random heap of seizures; 95 % and 90 % "
+            "are less sure. Grey hexagons hold seizures but are not significant."
+        ),
+        "置信度：99%热点为随机聚集的可能性不超过1%；95%和90%把握较低。灰色六边形有查获但不显著。",
+    ),
+    "bin_3": ("Hot spot, 99 % confidence", "热点，99%置信度"),
+    "bin_2": ("Hot spot, 95 % confidence", "热点，95%置信度"),
+    "bin_1": ("Hot spot, 90 % confidence", "热点，90%置信度"),
+    "bin_0": ("Not significant", "不显著"),
+    "bin_-1": ("Cold spot, 90 % confidence", "冷点，90%置信度"),
+    "bin_-2": ("Cold spot, 95 % confidence", "冷点，95%置信度"),
+    "bin_-3": ("Cold spot, 99 % confidence", "冷点，99%置信度"),
+    "computing": ("Computing…", "正在计算…"),
+    "hotspots_summary": (
+        (
+            "{hot:,} hot and {cold:,} cold hexagons of {cells:,}, from {analysed:,} seizures; {left_out:,} known "
+            "only to the county or province were left out. Parameters: {params}."
+        ),
+        "{cells:,} 个六边形中有 {hot:,} 个热点、{cold:,} 个冷点，基于 {analysed:,} 起查获；{left_out:,} 起仅知县或省级位置，未计入。参数：{params}。",
+    ),
+    "emerging_hint": (
+        (
+            "Gi* is computed for every week or month, and each hexagon is classified by how its hot or cold spots "
+            "run over time (ArcGIS's Emerging Hot Spot Analysis): new, consecutive, intensifying, persistent, "
+            "diminishing, sporadic, oscillating, historical. The trend is a Mann-Kendall test."
+        ),
+        "按周或月计算 Gi*，再按各六边形热点/冷点随时间的变化分类（同 ArcGIS 新兴热点分析）：新增、连续、增强、持续、减弱、零星、振荡、历史。趋势采用 Mann-Kendall 检验。",
+    ),
+    "step": ("Time step", "时间步长"),
+    "step_week": ("Week", "周"),
+    "step_month": ("Month", "月"),
+    "alpha": ("Significance level", "显著性水平"),
+    "alpha_help": (
+        "A hexagon is a hot or cold spot at a step, and a trend counts, when its p-value is at most this.",
+        "某时间步的p值不超过此值时，六边形记为热点或冷点，趋势亦按此判断。",
+    ),
+    "emerging_summary": (
+        (
+            "{patterns:,} of {cells:,} hexagons show a pattern over {steps:,} steps ({first} to {last}), from "
+            "{analysed:,} seizures; {left_out:,} known only to the county or province were left out. "
+            "Parameters: {params}."
+        ),
+        "{cells:,} 个六边形中有 {patterns:,} 个呈现模式，共 {steps:,} 个时间步（{first} 至 {last}），基于 {analysed:,} 起查获；{left_out:,} 起仅知县或省级位置，未计入。参数：{params}。",
+    ),
+    "analysis_failed": ("This analysis cannot run on this view: {reason}", "无法对当前筛选运行此分析：{reason}"),
+    "gap_km": ("Coverage gaps: only those at least this far from any checkpoint (km)", "覆盖空白：仅显示距任何口岸至少此距离者（千米）"),
+    "gap_help": (
+        (
+            "For planners: 0 shows every significant result; 20 shows only those 20 km or more from the nearest "
+            "checkpoint, which no post is placed to intercept."
+        ),
+        "供规划使用：0显示全部显著结果；20仅显示距最近口岸20千米以上、无检查点可拦截的区域。",
+    ),
+    "gaps_summary": (
+        "{gaps:,} of {total:,} are at least {km:g} km from any checkpoint.",
+        "{total:,} 个中有 {gaps:,} 个距任何口岸至少 {km:g} 千米。",
+    ),
+    "z_score": ("Gi* z", "Gi* z值"),
+    "q_value": ("p (corrected)", "p值（校正后）"),
+    "confidence": ("Confidence", "置信度"),
+    "category": ("Category", "类别"),
+    "hot_steps": ("Hot steps", "热点步数"),
+    "trend_z": ("Trend z", "趋势 z值"),
+    "hexagon_id": ("Hexagon", "六边形"),
+    "legend_hotspots": ("Gi* hot and cold spots", "Gi* 热点与冷点"),
+    "legend_emerging": ("Emerging hot spots", "新兴热点"),
+    "legend_cluster": ("Cluster: outline of its seizures with a margin; marker size grows with its seizures", "聚集区：其查获范围（含缓冲）；标记大小随查获数增大"),
+    "legend_alert": ("Just became a new or intensifying hot spot", "刚成为新增或增强热点"),
+    "alerts": (
+        "{count:,} hexagon(s) just became a new or intensifying hot spot (weekly Gi*, last {weeks} weeks):",
+        "{count:,} 个六边形刚成为新增或增强热点（每周 Gi*，近 {weeks} 周）：",
+    ),
+    "alert_item": ("{category} near {checkpoint} ({km:,.0f} km), {seizures:,} seizures", "{category}，近{checkpoint}（{km:,.0f} 千米），{seizures:,} 起查获"),
     "no_clusters": ("No cluster with these parameters.", "在这些参数下没有聚集区。"),
     "cluster_label": ("Cluster {number}", "聚集区 {number}"),
     "main_items": ("Main items", "主要品目"),

@@ -18,6 +18,8 @@ from pydeck.bindings.json_tools import default_serialize
 from dashboard import style
 from dashboard.i18n import label, name, t
 from dashboard.tooltips import TOOLTIP, tooltip_fields, tooltip_frame
+from geodata.emerging import NO_PATTERN
+from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
 from geodata.shapes import polygon_records
 from queries.cells import cell_hex
 from queries.reference import destinations
@@ -125,14 +127,19 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
         for row in hexagons.astype(object).itertuples()
     ]
     data = _with_tips(pd.DataFrame({"hex": cell_hex(hexagons["cell"]), "colour": style.density_colours(values)}), tips)
+    return _h3_layer(data, "hexagons")
+
+
+def _h3_layer(data: pd.DataFrame, layer_id: str) -> pdk.Layer:
+    """Flat H3 hexagons (``hex``) filled with their ``colour``, thinly outlined, pickable."""
     return frame_layer(
         "H3HexagonLayer",
         data,
-        id="hexagons",
+        id=layer_id,
         get_hexagon="hex",
         get_fill_color="colour",
         stroked=True,
-        get_line_color=[14, 22, 36, 120],
+        get_line_color=[14, 22, 36, 130],
         line_width_min_pixels=0.5,
         extruded=False,
         pickable=True,
@@ -408,18 +415,6 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
     )
 
 
-CLUSTER_COLOURS = [
-    (255, 92, 92),
-    (77, 171, 247),
-    (255, 212, 59),
-    (151, 117, 250),
-    (105, 219, 124),
-    (255, 169, 77),
-    (56, 217, 169),
-    (247, 131, 172),
-]
-
-
 def cluster_layers(table, lang: str) -> list[pdk.Layer]:
     """Clusters (geodata.clusters.find_clusters' table) as their outlines, and a marker per cluster sized by its
     seizures: the outlines are a few km across, the markers keep them visible at the zone's zoom."""
@@ -427,7 +422,7 @@ def cluster_layers(table, lang: str) -> list[pdk.Layer]:
     rows = table.set_index("cluster")
     for record in outlines:
         row = rows.loc[record["cluster"]]
-        record["fill"] = [*CLUSTER_COLOURS[int(record["cluster"]) % len(CLUSTER_COLOURS)], 170]
+        record["fill"] = [*style.CLUSTER_COLOURS[int(record["cluster"]) % len(style.CLUSTER_COLOURS)], 170]
         record.update(
             tooltip_fields(
                 t("cluster_label", lang, number=int(record["cluster"]) + 1),
@@ -471,6 +466,120 @@ def cluster_layers(table, lang: str) -> list[pdk.Layer]:
         pickable=True,
     )
     return [cluster_layer, centre_layer]
+
+
+def _class_hexagons(
+    cells: pd.DataFrame, colours: list[list[int]], tips: list[dict], layer_id: str, marked: np.ndarray
+) -> list[pdk.Layer]:
+    """Analysis hexagons (hex-string ``cell``) filled with one colour each, with their tooltips, and a
+    dot on each ``marked`` one: hexagons of a few km² vanish at the zoom of a whole border zone."""
+    data = _with_tips(pd.DataFrame({"hex": cells["cell"].to_numpy(), "colour": colours}), tips)
+    hexagons = _h3_layer(data, layer_id)
+    centres = [h3.cell_to_latlng(cell) for cell in cells["cell"].to_numpy()[marked]]
+    dots = data[marked].assign(lat=[lat for lat, _ in centres], lon=[lon for _, lon in centres])
+    markers = frame_layer(
+        "ScatterplotLayer",
+        dots.drop(columns="hex"),
+        id=f"{layer_id}-markers",
+        get_position=["lon", "lat"],
+        get_fill_color="colour",
+        get_radius=400,
+        radius_min_pixels=6,
+        stroked=True,
+        get_line_color=[255, 255, 255, 230],
+        line_width_min_pixels=1.2,
+        pickable=True,
+    )
+    return [hexagons, markers]
+
+
+def _nearest_line(row, lang: str) -> tuple[str, str | None]:
+    """The "nearest checkpoint" tooltip line of an analysis feature that carries ``CHECKPOINT_COLUMNS``."""
+    if not isinstance(getattr(row, "checkpoint_id", None), str):
+        return t("checkpoint", lang), None
+    return t("checkpoint", lang), f"{name(row, lang, 'checkpoint_en', 'checkpoint_zh')}, {row.checkpoint_km:,.1f} km"
+
+
+def hot_spot_layers(cells: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Gi* hexagons (geodata.hotspots.hot_spots) coloured by confidence bin, the not significant ones
+    faint, the significant ones marked."""
+    colours = [[*BIN_COLOURS[b], 60 if b == 0 else 200] for b in cells["bin"].tolist()]
+    tips = [
+        tooltip_fields(
+            t(f"bin_{row.bin}", lang),
+            [
+                (t("seizures", lang), f"{row.seizures:,}"),
+                (t("quantity", lang), f"{row.kg:,.0f} kg"),
+                (t("z_score", lang), f"{row.z:.2f}"),
+                (t("q_value", lang), f"{row.q:.2g}"),
+                _nearest_line(row, lang),
+            ],
+        )
+        for row in cells.itertuples()
+    ]
+    return _class_hexagons(cells, colours, tips, "hot-spots", cells["bin"].to_numpy() != 0)
+
+
+def emerging_layers(cells: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Emerging hot-spot hexagons (geodata.emerging.emerging_hot_spots) coloured by category, those with
+    a pattern marked."""
+    colours = [[*CATEGORY_COLOURS[c], 50 if c == NO_PATTERN else 210] for c in cells["category"].tolist()]
+    tips = [
+        tooltip_fields(
+            label(row.category, lang),
+            [
+                (t("seizures", lang), f"{row.seizures:,}"),
+                (t("hot_steps", lang), f"{row.hot_steps} / {row.steps}"),
+                (t("trend_z", lang), f"{row.trend_z:+.2f} (p {row.trend_p:.3g})"),
+                _nearest_line(row, lang),
+            ],
+        )
+        for row in cells.itertuples()
+    ]
+    return _class_hexagons(cells, colours, tips, "emerging", cells["category"].to_numpy() != NO_PATTERN)
+
+
+def alert_layers(alerts: pd.DataFrame, lang: str) -> list[pdk.Layer]:
+    """Hexagons that have just become a new or intensifying hot spot: a bright outline, and a ring around
+    it that stays visible at the zoom of the whole border (where the hexagon is a few pixels)."""
+    tips = [
+        tooltip_fields(
+            f"⚠ {label(row.category, lang)}",
+            [(t("seizures", lang), f"{row.seizures:,}"), _nearest_line(row, lang)],
+        )
+        for row in alerts.itertuples()
+    ]
+    data = _with_tips(pd.DataFrame({"hex": alerts["cell"].to_numpy()}), tips)
+    centres = [h3.cell_to_latlng(cell) for cell in data["hex"]]
+    outline = frame_layer(
+        "H3HexagonLayer",
+        data,
+        id="alerts",
+        get_hexagon="hex",
+        filled=True,
+        get_fill_color=[*style.ALERT, 60],
+        stroked=True,
+        get_line_color=[*style.ALERT, 255],
+        line_width_units=PIXELS,
+        get_line_width=3,
+        extruded=False,
+        pickable=True,
+    )
+    ring = frame_layer(
+        "ScatterplotLayer",
+        data.assign(lat=[lat for lat, _ in centres], lon=[lon for _, lon in centres]),
+        id="alerts-rings",
+        get_position=["lon", "lat"],
+        get_radius=4000,
+        radius_min_pixels=16,
+        filled=False,
+        stroked=True,
+        get_line_color=[*style.ALERT, 255],
+        line_width_units=PIXELS,
+        get_line_width=3,
+        pickable=True,
+    )
+    return [outline, ring]
 
 
 # Streamlit fills in a Carto basemap style (fetched from the internet) whenever a deck has none;
@@ -554,9 +663,16 @@ class PrebuiltDeck(CompactDeck):
 
 
 def live_map_deck(
-    data: dict, base: dict[str, str], shown: tuple[str, ...], density: str, weight: str, lang: str
+    data: dict,
+    base: dict[str, str],
+    shown: tuple[str, ...],
+    density: str,
+    weight: str,
+    lang: str,
+    alerts: pd.DataFrame | None = None,
 ) -> pdk.Deck:
-    """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places."""
+    """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places,
+    and the ``alerts`` outlined on top."""
     deck_layers = base_layers(base, "zones" in shown)
     hexagons, arcs, points = data.get("hexagons"), data.get("arcs"), data.get("points")
     if density == "heatmap" and hexagons is not None and len(hexagons):
@@ -569,6 +685,8 @@ def live_map_deck(
         deck_layers += seizure_layers(points, lang)
     if "places" in shown:
         deck_layers += [hub_layer(data["hubs"], lang), *checkpoint_layers(data["checkpoints"], lang)]
+    if alerts is not None and len(alerts):
+        deck_layers += alert_layers(alerts, lang)
     return deck(deck_layers)
 
 

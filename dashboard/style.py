@@ -7,6 +7,8 @@ import html
 import numpy as np
 
 from dashboard.i18n import label, t
+from geodata.emerging import NO_PATTERN
+from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
 
 GROUP_COLOURS = {
     "REE_heavy": (255, 92, 92),
@@ -34,8 +36,21 @@ BOUNDARY = (255, 80, 60)
 CHECKPOINT = (255, 255, 255)
 HUB = (255, 196, 0)
 NEW_RING = (0, 255, 200)
+ALERT = (255, 64, 255)
 ARC_SOURCE = (255, 196, 0)
 ARC_TARGET = (255, 80, 60)
+
+# One colour per cluster, in turn.
+CLUSTER_COLOURS = [
+    (255, 92, 92),
+    (77, 171, 247),
+    (255, 212, 59),
+    (151, 117, 250),
+    (105, 219, 124),
+    (255, 169, 77),
+    (56, 217, 169),
+    (247, 131, 172),
+]
 
 # Density of seizures on hexagons, low to high (ColorBrewer YlOrRd, 7 classes).
 DENSITY_RAMP = np.array(
@@ -59,13 +74,59 @@ def density_colours(weights, alpha: int = 165) -> list[list[int]]:
     return np.column_stack([rgb, np.full(len(rgb), alpha)]).tolist()
 
 
-def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str) -> str:
-    """The map legend for the layers shown, as HTML; every label is escaped."""
+def _row(symbol: str, text: str) -> str:
+    return f'<div style="margin:2px 0">{symbol}{html.escape(text)}</div>'
 
-    def row(symbol: str, text: str) -> str:
-        return f'<div style="margin:2px 0">{symbol}{html.escape(text)}</div>'
 
+def _square(rgb: tuple[int, ...]) -> str:
+    return (
+        f'<span style="display:inline-block;width:12px;height:12px;background:{hex_colour(rgb)};'
+        'margin-right:5px;vertical-align:-1px"></span>'
+    )
+
+
+def _ring(rgb: tuple[int, ...]) -> str:
+    return (
+        f'<span style="display:inline-block;width:9px;height:9px;border:2px solid {hex_colour(rgb)};'
+        'border-radius:50%;margin-right:5px;vertical-align:-1px"></span>'
+    )
+
+
+def _outline(rgb: tuple[int, ...]) -> str:
+    return (
+        f'<span style="display:inline-block;width:9px;height:9px;border:2px solid {hex_colour(rgb)};'
+        'margin-right:5px;vertical-align:-1px"></span>'
+    )
+
+
+def _legend(parts: list[str]) -> str:
+    return f'<div style="font-size:0.85rem;line-height:1.35">{"".join(parts)}</div>'
+
+
+def analysis_legend_html(lang: str, kind: str, categories: tuple[str, ...] = ()) -> str:
+    """The legend of an analysis map: ``kind`` "hotspots" (every confidence bin), "emerging" (the
+    ``categories`` present, in the order of ``CATEGORY_COLOURS``) or "clusters"; labels escaped."""
+    if kind == "hotspots":
+        parts = [f"<b>{html.escape(t('legend_hotspots', lang))}</b>"]
+        parts += [_row(_square(rgb), t(f"bin_{b}", lang)) for b, rgb in BIN_COLOURS.items()]
+    elif kind == "emerging":
+        parts = [f"<b>{html.escape(t('legend_emerging', lang))}</b>"]
+        present = set(categories) | {NO_PATTERN}
+        parts += [_row(_square(rgb), label(c, lang)) for c, rgb in CATEGORY_COLOURS.items() if c in present]
+    elif kind == "clusters":
+        parts = [_row("".join(_square(rgb) for rgb in CLUSTER_COLOURS[:3]), t("legend_cluster", lang))]
+    else:
+        raise ValueError(f"kind must be hotspots, emerging or clusters, got {kind!r}")
+    parts.append(_row(_outline(CHECKPOINT), t("legend_checkpoint", lang)))
+    return _legend(parts)
+
+
+def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str, alerts: bool = False) -> str:
+    """The map legend for the layers shown (and the alert outline when ``alerts``), as HTML; every label is escaped."""
+    row = _row
     parts = []
+    if alerts:
+        parts.append(row(_ring(ALERT), t("legend_alert", lang)))
     if "points" in layers:
         swatch = (
             '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};'
@@ -127,4 +188,4 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
     if places:
         parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_places", lang))}</b></div>')
         parts += places
-    return f'<div style="font-size:0.85rem;line-height:1.35">{"".join(parts)}</div>'
+    return _legend(parts)

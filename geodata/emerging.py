@@ -60,6 +60,7 @@ CATEGORIES = (*(f"{p} {kind} spot" for kind in ("hot", "cold") for p in PATTERNS
 EMERGING_COLUMNS = ("cell", "category", "seizures", "steps", "hot_steps", "cold_steps", "final_z",
                     "trend_z", "trend_p", "geometry")
 MOST_STEPS = 0.9  # "90 percent of the time-step intervals"
+ALERT_CATEGORIES = ("new hot spot", "intensifying hot spot")  # what the live map flags when a cell becomes one
 
 
 @dataclass(frozen=True)
@@ -227,3 +228,22 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
     frame.attrs["params"] = asdict(params)
     frame.attrs["first_step"], frame.attrs["last_step"] = cube.starts[0].isoformat(), cube.starts[-1].isoformat()
     return frame
+
+
+def just_emerged(points: pd.DataFrame, params: EmergingParams = EmergingParams(step="week")) -> gpd.GeoDataFrame:
+    """The cells that have just become a new or intensifying hot spot (``ALERT_CATEGORIES``): in one of
+    them at the last step, and not in that category when the same analysis ends a step earlier.
+
+    Returns the rows of :func:`emerging_hot_spots` for those cells with ``previous_category`` added
+    (``NO_PATTERN`` for a cell without seizures before the last step, or when fewer than 3 steps came
+    before it). ``attrs`` are those of the analysis up to the last step.
+    """
+    now = emerging_hot_spots(points, params)
+    last_step = pd.Timestamp(now.attrs["last_step"])
+    try:
+        before = emerging_hot_spots(points[step_starts(points["occurred_at"], params.step) < last_step], params)
+        previous = now["cell"].map(before.set_index("cell")["category"]).fillna(NO_PATTERN)
+    except ValueError:  # fewer than 3 steps before the last one
+        previous = pd.Series(NO_PATTERN, index=now.index)
+    flagged = now[now["category"].isin(ALERT_CATEGORIES) & (now["category"] != previous)]
+    return flagged.assign(previous_category=previous[flagged.index])

@@ -10,6 +10,7 @@ from dashboard.controls import show_url_problems
 from dashboard.data import analysis, control_dates, data_extent, data_version
 from dashboard.i18n import label, name, t
 from dashboard.screens.clusters import render_clusters
+from dashboard.screens.hotspots import render_emerging, render_hot_spots
 from queries.views import bucket_for
 
 
@@ -81,7 +82,25 @@ def render(ctx: PageContext) -> None:
             hide_index=True,
             key="crossings_table",
         )
-    render_clusters(ctx.path, filters, lang)
+    render_hot_spot_analyses(ctx.path, filters, lang)
+
+
+ANALYSES = {"hotspots": render_hot_spots, "emerging": render_emerging, "clusters": render_clusters}
+
+
+def render_hot_spot_analyses(path: str, filters, lang: str) -> None:
+    """The chosen hot-spot analysis of the filtered seizures (Gi* first: "where, and is it real?")."""
+    st.subheader(t("analysis_method", lang))
+    chosen = st.segmented_control(
+        t("analysis_method", lang),
+        tuple(ANALYSES),
+        default="hotspots",
+        required=True,
+        key="a_method",
+        format_func=lambda kind: t(f"analysis_{kind}", lang),
+        label_visibility="collapsed",
+    )
+    ANALYSES[chosen or "hotspots"](path, filters, lang)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -1,6 +1,7 @@
 """The clusters section of the Analysis page: parameters, the outlines on a map, the table.
 
-Rendered by ``dashboard.screens.analysis``; every result shows the parameters it was computed with.
+Rendered by ``dashboard.screens.analysis``; the form runs with its defaults at once and again on
+every submit, and every result shows the parameters it was computed with.
 """
 
 from __future__ import annotations
@@ -8,15 +9,15 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import layers
-from dashboard.data import base_geography, clusters, data_version
-from dashboard.i18n import name, t
+from dashboard import layers, style
+from dashboard.data import clusters, data_version
+from dashboard.i18n import label, name, t
+from dashboard.results import gap_filter, params_text, result_map
 from geodata.clusters import DBSCANParams, HDBSCANParams
 
 
-def cluster_params() -> DBSCANParams | HDBSCANParams | None:
-    """The parameters form; the parameters of the last submitted run (None before the first)."""
-    lang = st.session_state.get("w_lang", "en")
+def cluster_params(lang: str) -> DBSCANParams | HDBSCANParams:
+    """The parameters form; the parameters last submitted (the defaults before the first submit)."""
     with st.form("cluster_form"):
         method = st.radio(
             t("cluster_method", lang),
@@ -31,22 +32,25 @@ def cluster_params() -> DBSCANParams | HDBSCANParams | None:
             t("min_count", lang), 2, 10_000, 10, key="c_min", help=t("min_count_help", lang)
         )
         window = right.number_input(t("window_days", lang), 0, 3_650, 0, key="c_window", help=t("window_help", lang))
-        if st.form_submit_button(t("run", lang)):
-            st.session_state["cluster_run"] = True
-    if not st.session_state.get("cluster_run"):
-        return None
+        st.form_submit_button(t("run", lang))
     if method == "hdbscan":
         return HDBSCANParams(min_cluster_size=int(min_count))
     return DBSCANParams(eps_km=float(eps_km), min_count=int(min_count), window_days=float(window) or None)
 
 
+def labelled_shares(text: str, lang: str) -> str:
+    """'antimony 60 %, tungsten 30 %' (geodata.clusters' main items or channels) with labels for the codes."""
+    parts = []
+    for part in filter(None, text.split(", ")):
+        code, share = part.rsplit(" ", 2)[0], " ".join(part.rsplit(" ", 2)[1:])
+        parts.append(f"{label(code, lang)} {share}")
+    return ", ".join(parts)
+
+
 def render_clusters(path: str, filters, lang: str) -> None:
-    st.subheader(t("clusters_title", lang))
-    params = cluster_params()
-    if params is None:
-        st.caption(t("clusters_hint", lang))
-        return
-    with st.spinner(t("clustering", lang)):
+    st.caption(t("clusters_hint", lang))
+    params = cluster_params(lang)
+    with st.spinner(t("clustering", lang), show_time=True):
         found = clusters(path, data_version(path), filters, params)
     table = found["table"]
     st.caption(
@@ -56,20 +60,28 @@ def render_clusters(path: str, filters, lang: str) -> None:
             clusters=len(table),
             analysed=found["analysed"],
             left_out=found["left_out"],
-            params=", ".join(
-                f"{key} = {value}" for key, value in table.attrs.get("params", {}).items() if value is not None
-            ),
+            params=params_text(table.attrs.get("params", {})),
         )
     )
     if table.empty:
         st.info(t("no_clusters", lang))
         return
-    st.pydeck_chart(
-        layers.deck([*layers.base_layers(base_geography(lang), True), *layers.cluster_layers(table, lang)]),
-        height=520,
-        key="cluster_map",
+    gap_km, gaps = gap_filter(table, lang, "c_gap_km")
+    shown = (gaps if gap_km else table).assign(
+        main_items=lambda frame: [labelled_shares(text, lang) for text in frame["main_items"]],
+        main_channels=lambda frame: [labelled_shares(text, lang) for text in frame["main_channels"]],
     )
-    shown = table.drop(columns="geometry")
+    result_map(
+        path,
+        filters,
+        lang,
+        layers.cluster_layers(shown, lang),
+        shown,
+        style.analysis_legend_html(lang, "clusters"),
+        "cluster_map",
+    )
+    if not gap_km:
+        shown = shown.sort_values("cluster")
     st.dataframe(
         pd.DataFrame(
             {

@@ -12,9 +12,22 @@ from dashboard.charts import mix_chart, series_chart
 from dashboard.config import MAP_LIMITS, PLAY_INTERVAL_S
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
-from dashboard.data import control_dates, data_extent, data_version, drill_down, live_map_spec, map_data, map_parts
+from dashboard.data import (
+    ALERT_PARAMS,
+    ALERT_WEEKS,
+    alert_stamp,
+    alerts,
+    control_dates,
+    data_extent,
+    data_version,
+    drill_down,
+    live_map_spec,
+    map_data,
+    map_parts,
+)
 from dashboard.i18n import label, name, t
 from dashboard.records_table import records_frame
+from dashboard.tooltips import markdown_text
 from queries.filters import Focus
 from queries.views import bucket_for
 
@@ -40,6 +53,8 @@ def focus_from_selection(selection: dict, hex_res: int) -> Focus | None:
         obj = picked[0]
         if layer_id == "hexagons":
             return Focus("cell", obj["hex"], hex_res)
+        if layer_id in ("alerts", "alerts-rings"):
+            return Focus("cell", obj["hex"], ALERT_PARAMS.resolution)
         if layer_id == "seizures":
             return Focus("seizure", str(obj["seizure_id"]))
         if layer_id == "checkpoints":
@@ -47,6 +62,27 @@ def focus_from_selection(selection: dict, hex_res: int) -> Focus | None:
         if layer_id == "hubs":
             return Focus("hub", obj["hub_id"])
     return None
+
+
+ALERTS_LISTED = 5
+
+
+def alert_text(flagged, lang: str) -> str:
+    """The alert banner: how many hexagons just became hot spots, the first few with their nearest checkpoint."""
+    lines = [t("alerts", lang, count=len(flagged), weeks=ALERT_WEEKS)]
+    for row in flagged.sort_values("seizures", ascending=False).head(ALERTS_LISTED).itertuples():
+        lines.append(
+            "- "
+            + t(
+                "alert_item",
+                lang,
+                category=label(row.category, lang),
+                checkpoint=markdown_text(name(row, lang, "checkpoint_en", "checkpoint_zh")),
+                km=row.checkpoint_km,
+                seizures=int(row.seizures),
+            )
+        )
+    return "\n".join(lines)
 
 
 def render(ctx: PageContext) -> None:
@@ -99,9 +135,13 @@ def render(ctx: PageContext) -> None:
         if new_count:
             st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
+        stamp = None if playing() else alert_stamp(minute_now())
+        flagged = alerts(ctx.path, filters, stamp) if stamp else None
+        if flagged is not None and len(flagged):
+            st.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
         shown_layers = view.layers
         spec = live_map_spec(
-            ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang
+            ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang, stamp
         )
         map_column, legend_column = st.columns([5, 1])
         with map_column:
@@ -122,7 +162,13 @@ def render(ctx: PageContext) -> None:
                 st.caption(note)
         with legend_column:
             st.markdown(
-                style.legend_html(lang, shown_layers, view.density, layers.weight_label(view.weight, lang)),
+                style.legend_html(
+                    lang,
+                    shown_layers,
+                    view.density,
+                    layers.weight_label(view.weight, lang),
+                    alerts=flagged is not None and len(flagged) > 0,
+                ),
                 unsafe_allow_html=True,
             )
 

@@ -154,6 +154,41 @@ def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, 
     assert sorted(row["lon"] for row in ring["data"]) == [106.712, 106.8]
 
 
+def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded_db, tmp_path, monkeypatch):
+    import shutil
+
+    import h3
+
+    import dashboard.context
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    with Store(path).writing() as con:  # 40 seizures in one quiet spot in Lancang county, this week only
+        for number in range(40):
+            insert_seizures(con, seizure_row(source_id=f"BURST-{number}", occurred_at=datetime(2026, 11, 18, 3, number),
+                                             lon=99.50 + number * 1e-4, lat=22.60, province_code="530000",
+                                             county_code="530828", zone_code="530828", checkpoint_id=None,
+                                             channel="unofficial_path"))
+    monkeypatch.setattr(dashboard.context, "minute_now", lambda: datetime(2026, 11, 20, 12, 7))
+    monkeypatch.setenv("CORDON_DB", str(path))
+    live = AppTest.from_file(APP, default_timeout=120)
+    live.query_params["period"] = "all"
+    live.run()
+    assert not live.exception
+    burst = h3.latlng_to_cell(22.60, 99.50, 6)
+    banner = next(w.value for w in live.warning if "just became a new or intensifying hot spot" in w.value)
+    assert "- New hot spot near" in banner and "40 seizures" in banner
+    flagged = next(layer for layer in deck(live)["layers"] if layer["id"] == "alerts")
+    assert burst in {row["hex"] for row in flagged["data"]}
+    assert any("Just became a new or intensifying hot spot" in m.value for m in live.markdown)
+    # a channel that the burst does not belong to raises no alert
+    live.multiselect(key="w_channels").set_value(["postal_express"]).run()
+    assert not any("just became" in w.value for w in live.warning)
+    assert "alerts" not in [layer["id"] for layer in deck(live)["layers"]]
+
+
 def test_the_url_reopens_the_same_view(app, store):
     app.query_params.update({"group": "Sb", "channel": "land_port", "from": "2024-01-01", "to": "2024-12-31",
                              "lang": "zh", "density": "hexagons", "hex": "6", "refresh": "0"})
@@ -272,34 +307,109 @@ def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):
     assert not app.exception and app.title[0].value == "Trends and comparisons"
     assert [header.value for header in app.main.subheader] == ["Seizures by mineral group", "Seizures by channel",
                                                           "By border zone", "Busiest crossings",
-                                                               "Clusters of seizures"]
+                                                               "Hot-spot analysis"]
     zones = table_with(app, "Border zone")
     assert {"Seizures", "Previous period"} <= set(zones.columns) and zones["Seizures"].sum() > 0
     assert len(app.get("vega_lite_chart")) == 2
 
 
-def test_the_analysis_page_clusters_the_filtered_seizures_with_the_chosen_parameters(app, store):
-    from geodata.analysis_data import read_analysis_points
-    from geodata.clusters import DBSCANParams, find_clusters
+def _analysis_layer(app: AppTest, layer_id: str) -> dict:
+    """The layer ``layer_id`` of the analysis map (the last deck on the page)."""
+    spec = json.loads(app.get("deck_gl_json_chart")[-1].proto.json)
+    return next(layer for layer in spec["layers"] if layer["id"] == layer_id)
 
+
+def _analysis_points(store: Store):
+    from geodata.analysis_data import read_analysis_points
+
+    with store.reading() as con:
+        return read_analysis_points(con, Filters())
+
+
+def _open_analysis(app: AppTest, method: str) -> AppTest:
     app.run()
     app.switch_page("screens/analysis.py").run()
-    assert any(caption.value.startswith("Choose the parameters and run") for caption in app.caption)
+    app.segmented_control(key="a_method").set_value(method).run()
+    assert not app.exception
+    return app
+
+
+def test_the_analysis_page_clusters_the_filtered_seizures_with_the_chosen_parameters(app, store):
+    from geodata.clusters import DBSCANParams, find_clusters
+
+    _open_analysis(app, "clusters")
+    assert any(caption.value.startswith("Clusters are groups of seizures") for caption in app.caption)
+    assert "eps_km = 1.0, min_count = 10" in next(c.value for c in app.caption if "clusters in" in c.value)
     app.number_input(key="c_eps").set_value(2.0)
     app.number_input(key="c_min").set_value(5)
     next(button for button in app.button if button.label == "Run").click().run()
     assert not app.exception
-    with store.reading() as con:
-        found = read_analysis_points(con, Filters())
+    found = _analysis_points(store)
     want = find_clusters(found.points, DBSCANParams(eps_km=2.0, min_count=5)).table
     summary = next(caption.value for caption in app.caption if "clusters in" in caption.value)
     assert summary.startswith(f"{len(want):,} clusters in {len(found.points):,} seizures; {found.left_out:,} known")
     assert "eps_km = 2.0" in summary and "min_count = 5" in summary
     table = table_with(app, "Nearest checkpoint, km")
     assert table["Seizures"].tolist() == want["seizures"].tolist() and len(table) > 0
-    outlines = next(layer for layer in json.loads(app.get("deck_gl_json_chart")[-1].proto.json)["layers"]
-                    if layer["id"] == "clusters")
-    assert len(outlines["data"]) == len(want)
+    assert len(_analysis_layer(app, "clusters")["data"]) == len(want)
+    # main items are labelled, not codes
+    assert not table["Main items"].str.contains("ree_concentrate|_", regex=True).any()
+    # coverage gaps: only the clusters at least 20 km from any checkpoint, farthest first
+    app.number_input(key="c_gap_km").set_value(20.0).run()
+    far = want[want["checkpoint_km"] >= 20.0]
+    gaps = table_with(app, "Nearest checkpoint, km")
+    assert sorted(gaps["Seizures"].tolist()) == sorted(far["seizures"].tolist())
+    assert gaps["Nearest checkpoint, km"].is_monotonic_decreasing
+    assert any(c.value == f"{len(far):,} of {len(want):,} are at least 20 km from any checkpoint." for c in app.caption)
+
+
+def test_the_analysis_page_shows_gi_star_hot_spots_with_the_chosen_parameters(app, store):
+    from geodata.hotspots import HotSpotParams, hot_spots
+
+    _open_analysis(app, "hotspots")
+    app.selectbox(key="h_res").set_value(6)
+    app.selectbox(key="h_weight").set_value("kg")
+    next(button for button in app.button if button.label == "Run").click().run()
+    assert not app.exception
+    found = _analysis_points(store)
+    want = hot_spots(found.points, HotSpotParams(resolution=6, weight="kg"))
+    hot, cold = int((want["bin"] > 0).sum()), int((want["bin"] < 0).sum())
+    summary = next(c.value for c in app.caption if "hot and" in c.value)
+    assert summary.startswith(f"{hot:,} hot and {cold:,} cold hexagons of {len(want):,}, from {len(found.points):,}")
+    assert "resolution = 6" in summary and "weight = kg" in summary and "fdr = True" in summary
+    hexagons = _analysis_layer(app, "hot-spots")["data"]
+    assert sorted(h["hex"] for h in hexagons) == sorted(want["cell"])
+    assert len(_analysis_layer(app, "hot-spots-markers")["data"]) == hot + cold
+    table = table_with(app, "Gi* z")
+    assert len(table) == hot and table["Gi* z"].is_monotonic_decreasing
+    assert set(table["Confidence"]) <= {"Hot spot, 99 % confidence", "Hot spot, 95 % confidence",
+                                        "Hot spot, 90 % confidence"}
+    legend = next(m.value for m in app.markdown if "Gi* hot and cold spots" in m.value)
+    assert "Cold spot, 99 % confidence" in legend
+
+
+def test_the_analysis_page_shows_emerging_hot_spots_or_says_why_it_cannot(app, store):
+    from geodata.emerging import NO_PATTERN, EmergingParams, emerging_hot_spots
+
+    _open_analysis(app, "emerging")
+    app.selectbox(key="e_step").set_value("week")
+    next(button for button in app.button if button.label == "Run").click().run()
+    assert not app.exception
+    found = _analysis_points(store)
+    want = emerging_hot_spots(found.points, EmergingParams(step="week"))
+    patterned = want[want["category"] != NO_PATTERN]
+    summary = next(c.value for c in app.caption if "hexagons show a pattern" in c.value)
+    assert summary.startswith(f"{len(patterned):,} of {len(want):,} hexagons show a pattern over "
+                              f"{int(want['steps'].iloc[0]):,} steps")
+    assert "step = week" in summary
+    table = table_with(app, "Category")
+    assert len(table) == len(patterned)
+    assert len(_analysis_layer(app, "emerging")["data"]) == len(want)
+    # a view too short for three steps gets a plain warning, not a crash
+    app.slider(key="w_range").set_value((datetime(2026, 11, 10).date(), datetime(2026, 11, 19).date())).run()
+    assert not app.exception
+    assert any(w.value.startswith("This analysis cannot run on this view: emerging hot spots need at least 3 time "
+                                  "steps, the view spans 2 week(s)") for w in app.warning)
 
 
 def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypatch):

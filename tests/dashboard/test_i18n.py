@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import ast
 import string
+from pathlib import Path
 
+import dashboard.i18n
 from dashboard.i18n import CODE_LABELS, TEXT, label, t
 from queries import constants
 
@@ -13,6 +16,26 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
     for key, (english, chinese) in TEXT.items():
         assert english.strip() and chinese.strip(), key
         assert {f for _, f, _, _ in fields.parse(english) if f} == {f for _, f, _, _ in fields.parse(chinese) if f}, key
+
+
+def test_no_key_is_written_twice_in_a_table():
+    """A repeated key in a dict literal silently replaces the first entry: the page would show the wrong text."""
+    tree = ast.parse(Path(dashboard.i18n.__file__).read_text(encoding="utf-8"))
+    tables = [node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign | ast.Assign)
+              and isinstance(node.value, ast.Dict) and len(node.value.keys) > 20]
+    assert len(tables) == 2  # CODE_LABELS and TEXT
+    for table in tables:
+        keys = [key.value for key in table.keys]
+        assert sorted({k for k in keys if keys.count(k) > 1}) == []
+
+
+def test_every_analysis_category_and_bin_has_a_label():
+    from geodata.emerging import CATEGORIES
+    from geodata.palette import BIN_COLOURS
+
+    for category in CATEGORIES:
+        assert label(category, "en") != category and label(category, "zh") != category
+    assert all(t(f"bin_{b}", "zh") for b in BIN_COLOURS)
 
 
 def test_every_stored_code_has_an_english_and_a_chinese_label():

@@ -7,6 +7,7 @@ import json
 
 import numpy as np
 import pandas as pd
+import pytest
 
 from dashboard import layers, style
 from dashboard.tooltips import TOOLTIP, markdown_text, tooltip_fields
@@ -102,3 +103,15 @@ def test_the_legend_follows_the_layers_and_language():
     assert "International land boundary" not in english
     chinese = style.legend_html("zh", ("zones",), "none", "起数")
     assert "陆地国界" in chinese and "镓" not in chinese and "密度" not in chinese
+    assert "Just became" not in english
+    assert "Just became a new or intensifying hot spot" in style.legend_html("en", (), "none", "Count", alerts=True)
+
+
+def test_the_analysis_legends_show_every_confidence_bin_or_the_categories_found():
+    bins = style.analysis_legend_html("en", "hotspots")
+    assert all(f"spot, {level} % confidence" in bins for level in (90, 95, 99)) and "Not significant" in bins
+    emerging = style.analysis_legend_html("zh", "emerging", ("intensifying hot spot", "historical cold spot"))
+    assert "增强热点" in emerging and "历史冷点" in emerging and "无明显模式" in emerging and "新增热点" not in emerging
+    assert "Cluster" in style.analysis_legend_html("en", "clusters")
+    with pytest.raises(ValueError, match="kind must be"):
+        style.analysis_legend_html("en", "heatmap")

@@ -178,17 +178,34 @@ def test_a_link_straight_to_a_page_opens_it(page, app_url, path, title):
     assert "group=Sb" in page.url
 
 
-def test_running_a_clustering_on_the_analysis_page_shows_its_layer_and_table(page, app_url):
-    page.goto(f"{app_url}/analysis?period=all")
-    page.get_by_text("Clusters of seizures").wait_for(timeout=TIMEOUT)
-    page.get_by_role("button", name="Run").click()
-    summary = page.get_by_text(re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures"))
-    summary.wait_for(timeout=TIMEOUT)
-    clusters = int(summary.inner_text().split(" ", 1)[0].replace(",", ""))
-    assert clusters > 0
-    chart = page.get_by_test_id("stDeckGlJsonChart").last
-    chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
-    table = page.get_by_test_id("stDataFrame").last  # the cluster table (drawn on a canvas: no text to read)
+def _analysis_result(page, summary: re.Pattern) -> int:
+    """Wait for an analysis' summary caption, its map and table; the number the summary starts with."""
+    caption = page.get_by_text(summary)
+    caption.wait_for(timeout=TIMEOUT)
+    page.get_by_test_id("stDeckGlJsonChart").last.locator("canvas").first.wait_for(timeout=TIMEOUT)
+    table = page.get_by_test_id("stDataFrame").last  # drawn on a canvas: no text to read
     table.wait_for(timeout=TIMEOUT)
     assert table.bounding_box()["height"] > 100
+    assert page.get_by_test_id("stException").count() == 0
+    return int(caption.inner_text().split(" ", 1)[0].replace(",", ""))
+
+
+def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_table(page, app_url):
+    page.goto(f"{app_url}/analysis?period=all")
+    assert _analysis_result(page, re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of")) > 0  # Gi* first
+    assert page.get_by_text("Hot spot, 99 % confidence").first.is_visible()
+
+    page.get_by_text("Emerging hot spots", exact=True).click()
+    assert _analysis_result(page, re.compile(r"^\d[\d,]* of [\d,]+ hexagons show a pattern")) >= 0
+    assert page.get_by_text("No pattern detected").first.is_visible()
+
+    page.get_by_text("Clusters", exact=True).click()
+    page.get_by_role("button", name="Run").click()
+    assert _analysis_result(page, re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures")) > 0
+    # coverage gaps: a distance leaves only the clusters that far from every checkpoint
+    gap = page.get_by_test_id("stNumberInputField").last  # the gap distance, below the clustering form
+    gap.fill("20")
+    gap.press("Enter")
+    page.get_by_text(re.compile(r"^\d[\d,]* of [\d,]+ are at least 20 km from any checkpoint\.")).wait_for(
+        timeout=TIMEOUT)
     assert page.get_by_test_id("stException").count() == 0

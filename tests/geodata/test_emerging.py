@@ -21,6 +21,7 @@ from geodata.emerging import (
     EmergingParams,
     classify,
     emerging_hot_spots,
+    just_emerged,
     mann_kendall,
     step_starts,
 )
@@ -102,6 +103,21 @@ def test_each_category_is_found_on_planted_data(kind, pattern):
     cells = emerging_hot_spots(points, EmergingParams(resolution=6, rings=1, step="month")).set_index("cell")
     assert cells.loc[centre, "category"] == f"{pattern} {kind} spot"
     assert cells["steps"].iloc[0] == T and len(cells) == 127
+
+
+def test_an_alert_is_raised_for_a_cell_that_has_just_become_a_new_hot_spot_only():
+    params = EmergingParams(resolution=6, rings=1, step="month")
+    points, centre = _planted_points(PATCHES["new"])
+    alerts = just_emerged(points, params).set_index("cell")
+    # the patch and the cells whose neighbourhood reaches into it, nothing farther away
+    near_patch = {format(c, "x") for c in h3int.grid_disk(int(centre, 16), 2)}
+    assert centre in alerts.index and set(alerts.index) <= near_patch
+    assert set(alerts["category"]) == {"new hot spot"} and set(alerts["previous_category"]) == {NO_PATTERN}
+    # a cell that was already a persistent or intensifying hot spot a step earlier raises nothing
+    for pattern in ("persistent", "intensifying"):
+        points, centre = _planted_points(PATCHES[pattern])
+        assert emerging_hot_spots(points, params).set_index("cell").loc[centre, "category"] == f"{pattern} hot spot"
+        assert just_emerged(points, params).empty
 
 
 def test_mann_kendall_matches_the_textbook_and_kendalls_tau_where_there_are_no_ties():

@@ -1,0 +1,67 @@
+"""What every analysis result on the Analysis page shows: its parameters, its map beside a legend
+framed on what it found, and the coverage-gap control that narrows it to what no checkpoint covers.
+"""
+
+from __future__ import annotations
+
+import math
+
+import geopandas as gpd
+import pydeck as pdk
+import streamlit as st
+
+from dashboard import layers
+from dashboard.data import base_geography, data_version, map_data
+from dashboard.i18n import t
+from geodata.coverage import coverage_gaps
+from queries.filters import Filters
+
+MAP_HEIGHT = 560
+MAP_WIDTH_PX = 900  # about the map's width beside its legend on a laptop screen
+
+
+def params_text(params: dict) -> str:
+    """``key = value, …`` of the parameters that are set, as every result's caption shows them."""
+    return ", ".join(f"{key} = {value}" for key, value in params.items() if value is not None)
+
+
+def view_of(features: gpd.GeoDataFrame) -> pdk.ViewState:
+    """A view that frames ``features`` (the whole border region when there are none)."""
+    if features.empty:
+        return layers.INITIAL_VIEW
+    west, south, east, north = features.total_bounds
+    lon_span = max(east - west, 0.05) * 1.3
+    lat_span = max(north - south, 0.05) * 1.3 / math.cos(math.radians((north + south) / 2))
+    zoom = math.log2(min(MAP_WIDTH_PX * 360 / (512 * lon_span), MAP_HEIGHT * 360 / (512 * lat_span)))
+    return pdk.ViewState(
+        longitude=(west + east) / 2, latitude=(south + north) / 2, zoom=min(max(zoom, 4.5), 11), min_zoom=3, max_zoom=13
+    )
+
+
+def gap_filter(features: gpd.GeoDataFrame, lang: str, key: str) -> tuple[float, gpd.GeoDataFrame]:
+    """The coverage-gap control: the distance chosen, and the ``features`` (with ``checkpoint_km``) at
+    least that far from every checkpoint, farthest first (all of them at 0 km)."""
+    km = st.number_input(t("gap_km", lang), 0.0, 500.0, 0.0, 5.0, key=key, help=t("gap_help", lang))
+    gaps = coverage_gaps(features, km)
+    if km > 0:
+        st.caption(t("gaps_summary", lang, gaps=len(gaps), total=len(features), km=km))
+    return km, gaps
+
+
+def result_map(path: str, filters: Filters, lang: str, result_layers: list, framed: gpd.GeoDataFrame, legend: str,
+               key: str) -> None:
+    """The base map, the view's checkpoints and ``result_layers`` over them, framed on ``framed``, with ``legend`` beside."""
+    places = map_data(path, data_version(path), filters, 7, 0, ("hubs",))
+    deck = layers.deck(
+        [
+            *layers.base_layers(base_geography(lang), True),
+            *layers.checkpoint_layers(places["checkpoints"], lang),
+            *result_layers,
+        ],
+        view_of(framed),
+    )
+    left, right = st.columns([4, 1])
+    with left:
+        st.pydeck_chart(deck, height=MAP_HEIGHT, key=key)
+    with right:
+        st.markdown(legend, unsafe_allow_html=True)
