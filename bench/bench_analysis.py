@@ -14,7 +14,9 @@ memory of the process, and its growth over the process before the call):
   esda's ``G_Local(star=True, permutations=999)``, which keeps an n x 999 matrix. esda's permutation
   loop is compiled by numba when numba is installed (it is not one of Cordon's requirements;
   ``pip install numba`` to give esda its usual speed), and runs as plain Python otherwise;
-* emerging hot spots over two years of weekly steps on the default data (20,000 demo rows).
+* emerging hot spots over two years of weekly steps on the default data (20,000 demo rows);
+* the live map's alerts at 1,200,000 seizures: the last 12 weeks read in SQL and classified twice
+  (``dashboard.data._alerts``), against the same classification over the whole record.
 
 Prints markdown tables and writes them to bench/results/analysis.md.
 """
@@ -186,6 +188,27 @@ def case_emerging(n: int) -> dict:
             "points": len(recent)}
 
 
+def case_alerts(window: int) -> dict:
+    """The live map's alerts at the end of the 1.2M database: over the alert window (``window`` 1) as the
+    dashboard computes them, or over the whole record (0), the way without a window."""
+    import dashboard.data as dashboard_data
+    from geodata.analysis_data import read_analysis_points
+    from geodata.emerging import just_emerged
+    from queries.filters import Filters
+    from queries.store import Store
+
+    path = _database(1_200_000)
+    before = _rss_mb()
+    start = time.perf_counter()
+    if window:
+        found = dashboard_data._alerts.__wrapped__(str(path), Filters(), END)
+    else:
+        with Store(path).reading() as con:
+            found = just_emerged(read_analysis_points(con, Filters()).points, dashboard_data.ALERT_PARAMS)
+    seconds = time.perf_counter() - start
+    return {"seconds": seconds, "before_mb": before, "alerts": len(found)}
+
+
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}
 
 
@@ -214,11 +237,23 @@ def _agreement(n: int) -> str:
     return f"{adjusted_rand_score(ours[core], theirs[core]):.4f}"
 
 
+def _alert_lines() -> list[str]:
+    lines = ["", "### Live-map alerts, 1,200,000 demo seizures (weekly Gi*, resolution 6, classified twice)", "",
+             "| way | s | MB | alerts |", "|---|---|---|---|"]
+    for label, window in (("Cordon: the last 12 weeks, read in SQL", 1), ("the whole record", 0)):
+        result = _run("alerts", window)
+        lines.append(f"| {label} | {result['seconds']:.2f} | {_mb(result)} | {result['alerts']} |"
+                     if "failed" not in result else f"| {label} | {result['failed']} | | |")
+        print(lines[-1], flush=True)
+    return lines
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--case", choices=sorted(CASES))
     parser.add_argument("--n", type=int)
     parser.add_argument("--quick", action="store_true", help="smaller sizes, for a trial run")
+    parser.add_argument("--alerts-only", action="store_true", help="only the live map's alerts (printed, not saved)")
     args = parser.parse_args()
     if args.case:
         result = CASES[args.case](args.n)
@@ -229,6 +264,10 @@ def main() -> int:
     OUT.mkdir(parents=True, exist_ok=True)
     for rows in (1_200_000, 20_000):
         _database(rows)
+    alerts = _alert_lines()
+    if args.alerts_only:
+        print("\n".join(alerts))
+        return 0
     big = 100_000 if args.quick else 1_000_000
     lines = [(f"vm: {platform.machine()}, python {platform.python_version()}, 2 cores; MB: peak resident memory of "
               "the process during the call, data included (in brackets: over the process just before it)"), ""]
@@ -275,6 +314,7 @@ def main() -> int:
               "| points | cells | steps | s | MB |", "|---|---|---|---|---|",
               f"| {result['points']:,} | {result['cells']:,} | {result['steps']} | {result['seconds']:.2f} | {_mb(result)} |"]
     print(lines[-1], flush=True)
+    lines += alerts
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))

@@ -1,36 +1,75 @@
-"""Cordon's entry point: ``python -m streamlit run dashboard/app.py``. It draws the shared sidebar and
-routes to the pages; each page file renders from the :class:`~dashboard.context.PageContext` that this
-run put in the session."""
+"""Cordon's entry point: ``python -m streamlit run dashboard/app.py``. It opens the store, asks for a
+sign-in, draws the shared sidebar and routes to the pages the user's role allows; each page file
+renders from the :class:`~dashboard.context.PageContext` that this run put in the session."""
 
 from __future__ import annotations
 
+import duckdb
 import streamlit as st
 
+from dashboard.auth import current_user, require, sign_in_form, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard.data import admin_units, data_extent, data_version, get_store
-from dashboard.i18n import t
+from dashboard.data import Source, admin_units, data_extent, data_version, get_store
+from dashboard.i18n import LANGUAGES, t
+from queries.access import may
+from queries.store import StoreError
+
+# file in dashboard/screens, URL path, icon, and the action of queries.access.PERMISSIONS it needs
+PAGES = (
+    ("live_map.py", "live", ":material/map:", "live_map"),
+    ("analysis.py", "analysis", ":material/monitoring:", "analysis"),
+    ("records.py", "records", ":material/table_rows:", "records"),
+    ("import_records.py", "import", ":material/upload_file:", "imports"),
+    ("users.py", "users", ":material/group:", "users"),
+    ("audit.py", "audit", ":material/policy:", "audit"),
+)
+
+
+def store_error(path: str, error: Exception) -> None:
+    """A database Cordon cannot open or read: say so, in both languages, instead of a traceback."""
+    st.error(f"{t('store_error', 'en', path=path)}\n\n{t('store_error', 'zh', path=path)}\n\n`{error}`")
+    st.stop()
+
 
 st.set_page_config(page_title="Cordon", page_icon="🛡️", layout="wide")
 path = db_path()
-get_store(path)
-version = data_version(path)
-units, extent = admin_units(path, version), data_extent(path, version)
-view = sidebar(units, extent, minute_now())
-st.session_state[CONTEXT_KEY] = PageContext(path=path, view=view, units=units, extent=extent)
-pages = [
-    st.Page(
-        PAGES_DIR / "live_map.py", title=t("page_live", view.lang), icon=":material/map:", url_path="live", default=True
-    ),
-    st.Page(
-        PAGES_DIR / "analysis.py",
-        title=t("page_analysis", view.lang),
-        icon=":material/monitoring:",
-        url_path="analysis",
-    ),
-    st.Page(
-        PAGES_DIR / "records.py", title=t("page_records", view.lang), icon=":material/table_rows:", url_path="records"
-    ),
-]
-st.navigation(pages).run()
+lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
+                                          else "en")
+try:
+    store = get_store(path)
+except (StoreError, duckdb.Error, OSError) as error:
+    store_error(path, error)
+pages = {
+    url: (st.Page(PAGES_DIR / file, title=t(f"page_{url}", lang), icon=icon, url_path=url, default=url == "live"), action)
+    for file, url, icon, action in PAGES
+}
+# Routed before the sign-in, so that a link to a page (/analysis?...) still leads there after it.
+chosen = st.navigation([page for page, _ in pages.values()], position="hidden")
+now = minute_now()
+user = current_user(store, now)
+if user is None:
+    sign_in_form(store, now, lang)
+    st.stop()
+
+source = Source(path, user.scope)
+try:
+    version = data_version(path)
+    units, extent = admin_units(path, version), data_extent(source, version)
+except (StoreError, duckdb.Error, OSError) as error:
+    store_error(path, error)
+with st.sidebar:
+    for page, action in pages.values():
+        if may(user.role, action):
+            st.page_link(page)
+view = sidebar(units, extent, now, may(user.role, "filters"))
+with st.sidebar:
+    st.divider()
+    st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
+    if st.button(t("sign_out", view.lang), key="sign_out", icon=":material/logout:"):
+        sign_out(store, user.username, now)
+        st.rerun()
+st.session_state[CONTEXT_KEY] = PageContext(user=user, source=source, view=view, units=units, extent=extent)
+require(store, user, next(action for page, action in pages.values() if page is chosen), now, view.lang)
+chosen.run()

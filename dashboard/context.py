@@ -9,7 +9,9 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
+from dashboard.data import Source
 from dashboard.state import View
+from queries.access import User
 from queries.seed import beijing_now
 
 CONTEXT_KEY = "page_context"
@@ -20,10 +22,18 @@ PAGES_DIR = Path(__file__).parent / "screens"
 
 @dataclass(frozen=True)
 class PageContext:
-    path: str
+    """The signed-in ``user``, the ``source`` its pages read (the database and the user's scope), the
+    view of the sidebar, the admin units and the extent of the records the user may see."""
+
+    user: User
+    source: Source
     view: View
     units: pd.DataFrame
     extent: pd.Series
+
+    @property
+    def path(self) -> str:
+        return self.source.path
 
 
 def minute_now() -> datetime:

@@ -129,8 +129,54 @@ def reset_filters() -> None:
         st.query_params["lang"] = st.session_state["w_lang"]
 
 
-def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
-    """Draw the shared sidebar and return the view it describes; keep the URL in step."""
+FILTER_DEFAULTS = {key: [] for key in ("w_groups", "w_items", "w_channels", "w_zones", "w_provinces", "w_counties",
+                                        "w_agencies", "w_forms")} | {"w_min_kg": 0.0, "w_text": ""}
+
+
+def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
+    """The filters of the sidebar (inside it): minerals, channel, places, agency, form, quantity, text."""
+    provinces = units[units["level"] == "province"].set_index("code")
+    counties = units[units["level"] == "county"].set_index("code")
+    zones = counties[counties["is_border_zone"]]
+
+    def place(code: str, table: pd.DataFrame) -> str:
+        row = table.loc[code]
+        return row["name_zh"] if lang == "zh" else f"{row['name_en']} {row['name_zh']}"
+
+    def choose(text: str, options, key: str, format_func, **props) -> None:
+        st.multiselect(text, options, key=key, placeholder=t("choose", lang), format_func=format_func, **props)
+
+    choose(t("mineral_group", lang), ITEM_GROUPS, "w_groups", lambda c: label(c, lang))
+    chosen_groups = set(st.session_state["w_groups"])
+    item_options = [item.code for item in ITEMS if not chosen_groups or item.group in chosen_groups]
+    st.session_state["w_items"] = [code for code in st.session_state["w_items"] if code in item_options]
+    choose(t("item", lang), item_options, "w_items", lambda c: label(c, lang))
+    choose(t("channel", lang), CHANNELS, "w_channels", lambda c: label(c, lang))
+    choose(
+        t("zone", lang),
+        [ANY_BORDER_ZONE, *zones.index],
+        "w_zones",
+        lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place(c, zones),
+    )
+    choose(t("province", lang), list(provinces.index), "w_provinces", lambda c: place(c, provinces))
+    chosen_provinces = set(st.session_state["w_provinces"])
+    county_options = [
+        code
+        for code in counties.index
+        if not chosen_provinces or counties.at[code, "province_code"] in chosen_provinces
+    ]
+    st.session_state["w_counties"] = [c for c in st.session_state["w_counties"] if c in county_options]
+    choose(t("county", lang), county_options, "w_counties", lambda c: place(c, counties))
+    choose(t("agency", lang), AGENCIES, "w_agencies", lambda c: label(c, lang))
+    choose(t("form", lang), FORMS, "w_forms", lambda c: label(c, lang))
+    st.number_input(t("min_kg", lang), min_value=0.0, max_value=10_000_000.0, step=1.0, key="w_min_kg")
+    st.text_input(t("search", lang), key="w_text", max_chars=200)
+    st.button(t("reset", lang), on_click=reset_filters)
+
+
+def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: bool = True) -> View:
+    """Draw the shared sidebar and return the view it describes; keep the URL in step. Without
+    ``may_filter`` (a commander), the filters are neither drawn nor taken from the URL."""
     first_day = (
         extent["first_occurred"].date() if pd.notna(extent["first_occurred"]) else now.date() - timedelta(days=365)
     )
@@ -144,18 +190,9 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
         st.session_state[LAST_VIEW_KEY] = view
     else:
         _load(st.session_state[LAST_VIEW_KEY], first_day, now, missing_only=True)
+    if not may_filter:
+        st.session_state.update(FILTER_DEFAULTS)
     lang = st.session_state["w_lang"]
-    provinces = units[units["level"] == "province"].set_index("code")
-    counties = units[units["level"] == "county"].set_index("code")
-    zones = counties[counties["is_border_zone"]]
-
-    def place(code: str, table: pd.DataFrame) -> str:
-        row = table.loc[code]
-        return row["name_zh"] if lang == "zh" else f"{row['name_en']} {row['name_zh']}"
-
-    def choose(text: str, options, key: str, format_func, **props) -> None:
-        st.multiselect(text, options, key=key, placeholder=t("choose", lang), format_func=format_func, **props)
-
     with st.sidebar:
         st.radio(t("language", lang), list(LANGUAGES), key="w_lang", format_func=LANGUAGES.get, horizontal=True)
         lang = st.session_state["w_lang"]
@@ -179,35 +216,16 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime) -> View:
             format="YYYY-MM-DD",
         )
         st.toggle(t("play", lang), key="w_play", help=t("play_help", lang), on_change=_on_play, args=(first_day,))
-        choose(t("mineral_group", lang), ITEM_GROUPS, "w_groups", lambda c: label(c, lang))
-        chosen_groups = set(st.session_state["w_groups"])
-        item_options = [item.code for item in ITEMS if not chosen_groups or item.group in chosen_groups]
-        st.session_state["w_items"] = [code for code in st.session_state["w_items"] if code in item_options]
-        choose(t("item", lang), item_options, "w_items", lambda c: label(c, lang))
-        choose(t("channel", lang), CHANNELS, "w_channels", lambda c: label(c, lang))
-        choose(
-            t("zone", lang),
-            [ANY_BORDER_ZONE, *zones.index],
-            "w_zones",
-            lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place(c, zones),
-        )
-        choose(t("province", lang), list(provinces.index), "w_provinces", lambda c: place(c, provinces))
-        chosen_provinces = set(st.session_state["w_provinces"])
-        county_options = [
-            code
-            for code in counties.index
-            if not chosen_provinces or counties.at[code, "province_code"] in chosen_provinces
-        ]
-        st.session_state["w_counties"] = [c for c in st.session_state["w_counties"] if c in county_options]
-        choose(t("county", lang), county_options, "w_counties", lambda c: place(c, counties))
-        choose(t("agency", lang), AGENCIES, "w_agencies", lambda c: label(c, lang))
-        choose(t("form", lang), FORMS, "w_forms", lambda c: label(c, lang))
-        st.number_input(t("min_kg", lang), min_value=0.0, max_value=10_000_000.0, step=1.0, key="w_min_kg")
-        st.text_input(t("search", lang), key="w_text", max_chars=200)
-        st.button(t("reset", lang), on_click=reset_filters)
+        if may_filter:
+            _filter_widgets(units, lang)
         with st.expander(t("layers", lang), expanded=False):
-            choose(
-                t("layers", lang), LAYER_KEYS, "w_layers", lambda k: t(f"layer_{k}", lang), label_visibility="collapsed"
+            st.multiselect(
+                t("layers", lang),
+                LAYER_KEYS,
+                key="w_layers",
+                placeholder=t("choose", lang),
+                format_func=lambda k: t(f"layer_{k}", lang),
+                label_visibility="collapsed",
             )
             st.radio(
                 t("density", lang),

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import json
 import os
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
@@ -30,19 +30,51 @@ from geodata.hotspots import hot_spots as geodata_hot_spots
 from geodata.reference import load_layer
 from geodata.shapes import path_records, polygon_records
 from queries import views
+from queries.access import Scope, ensure_admin
 from queries.filters import Filters, Focus
 from queries.seed import seed
 from queries.store import Store, run
 
 
+@dataclass(frozen=True)
+class Source:
+    """The database a page reads and the scope of the signed-in user's grants. It is the first argument
+    of every cached loader of seizures, so it is part of every cache key: a result cached for one
+    scope is never served to another."""
+
+    path: str
+    scope: Scope
+
+    def reading(self):
+        """A reading connection that sees only this scope's seizures (``queries.access.Scope``)."""
+        return Store(self.path).reading(scope=self.scope)
+
+
 @st.cache_resource(show_spinner=False)
 def get_store(path: str) -> Store:
-    """The store at ``path``; on first start, create it and seed the demo data."""
+    """The store at ``path``; on first start, create it and seed the demo data; a file made by an older
+    Cordon is upgraded (its migrations run once, under the store's write lock). When the store has no
+    account yet, an ``admin`` with a random password is made and the password printed once, to the
+    terminal that started the dashboard (never to the page or a log file)."""
     store = Store(path)
     if not store.exists():
         with st.spinner(f"First start: creating the demo database at {path} (a few seconds)…"):
             seed(store, demo_geography())
+    else:
+        store.migrate()
+    password = ensure_admin(store)
+    if password is not None:
+        print(ADMIN_CREATED.format(path=path, password=password), flush=True)
     return store
+
+
+ADMIN_CREATED = """
+Cordon: no account existed in {path}, so one was created:
+    user name  admin
+    password   {password}
+This is the only time the password is shown. Sign in, then add accounts on the Users page
+(or: python -m queries users add ...) and change this password.
+"""
 
 
 def data_version(path: str) -> int:
@@ -107,15 +139,15 @@ def area_codes(units: pd.DataFrame) -> AreaCodes:
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
-def data_extent(path: str, version: int) -> pd.Series:
+def data_extent(source: Source, version: int) -> pd.Series:
     """First and last record, newest id and count, for the time slider and the "new" marks."""
-    with Store(path).reading() as con:
-        return run(con, "data_extent").iloc[0]
+    with source.reading() as con:
+        return run(con, "data_extent", Filters().params()).iloc[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def map_data(path: str, version: int, filters: Filters, hex_res: int, after_id: int, parts: tuple[str, ...]) -> dict:
-    with Store(path).reading() as con:
+def map_data(source: Source, version: int, filters: Filters, hex_res: int, after_id: int, parts: tuple[str, ...]) -> dict:
+    with source.reading() as con:
         return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS, parts)
 
 
@@ -135,7 +167,7 @@ def map_parts(shown: tuple[str, ...], density: str) -> tuple[str, ...]:
 
 @st.cache_data(show_spinner=False, max_entries=32)
 def live_map_spec(
-    path: str,
+    source: Source,
     version: int,
     filters: Filters,
     hex_res: int,
@@ -148,8 +180,8 @@ def live_map_spec(
 ) -> str:
     """The live map's deck JSON for one view at one data version (built once, then served from the cache),
     with the view's alerts as of ``alert_stamp`` outlined (none when it is None: a replay has no alerts)."""
-    data = map_data(path, version, filters, hex_res, after_id, map_parts(shown, density))
-    found = alerts(path, filters, alert_stamp) if alert_stamp is not None else None
+    data = map_data(source, version, filters, hex_res, after_id, map_parts(shown, density))
+    found = alerts(source, filters, alert_stamp) if alert_stamp is not None else None
     return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang, found).to_json()
 
 
@@ -165,16 +197,16 @@ def alert_stamp(now: datetime) -> datetime:
     return now.replace(minute=now.minute - now.minute % ALERT_INTERVAL_MIN, second=0, microsecond=0)
 
 
-def alerts(path: str, filters: Filters, stamp: datetime) -> pd.DataFrame:
+def alerts(source: Source, filters: Filters, stamp: datetime) -> pd.DataFrame:
     """The view's hexagons that have just become a new or intensifying hot spot (weekly Gi*, the last
     ``ALERT_WEEKS`` weeks to ``stamp``, whatever dates the view shows), with their nearest checkpoint."""
-    return _alerts(path, replace(filters, start=None, end=None), stamp)
+    return _alerts(source, replace(filters, start=None, end=None), stamp)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
-def _alerts(path: str, filters: Filters, stamp: datetime) -> pd.DataFrame:
+def _alerts(source: Source, filters: Filters, stamp: datetime) -> pd.DataFrame:
     monday = stamp.replace(hour=0, minute=0) - timedelta(days=stamp.weekday())
-    with Store(path).reading() as con:
+    with source.reading() as con:
         points = read_analysis_points(con, replace(filters, start=monday - timedelta(weeks=ALERT_WEEKS))).points
     try:
         found = just_emerged(points, ALERT_PARAMS)
@@ -184,20 +216,20 @@ def _alerts(path: str, filters: Filters, stamp: datetime) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def drill_down(path: str, version: int, filters: Filters, focus: Focus, bucket: str) -> dict:
-    with Store(path).reading() as con:
+def drill_down(source: Source, version: int, filters: Filters, focus: Focus, bucket: str) -> dict:
+    with source.reading() as con:
         return views.drill_down(con, filters, focus, bucket)
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def records(path: str, version: int, filters: Filters, limit: int, offset: int) -> pd.DataFrame:
-    with Store(path).reading() as con:
+def records(source: Source, version: int, filters: Filters, limit: int, offset: int) -> pd.DataFrame:
+    with source.reading() as con:
         return views.records(con, filters, limit, offset)
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def analysis(path: str, version: int, filters: Filters, bucket: str) -> dict:
-    with Store(path).reading() as con:
+def analysis(source: Source, version: int, filters: Filters, bucket: str) -> dict:
+    with source.reading() as con:
         current, previous = views.comparison(con, filters)
         return {
             "summary": current,
@@ -216,9 +248,9 @@ def control_dates(path: str, version: int) -> pd.DataFrame:
 
 
 @st.cache_data(show_spinner=False, max_entries=2)
-def analysis_points(path: str, version: int, filters: Filters) -> AnalysisPoints:
+def analysis_points(source: Source, version: int, filters: Filters) -> AnalysisPoints:
     """The view's precisely located seizures, the input of every analysis (one read for all of them)."""
-    with Store(path).reading() as con:
+    with source.reading() as con:
         return read_analysis_points(con, filters)
 
 
@@ -229,26 +261,26 @@ def _with_nearest_checkpoints(features):
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def clusters(path: str, version: int, filters: Filters, params) -> dict:
+def clusters(source: Source, version: int, filters: Filters, params) -> dict:
     """The view's clusters for ``params`` (DBSCANParams or HDBSCANParams), cached per view and parameters."""
-    found = analysis_points(path, version, filters)
+    found = analysis_points(source, version, filters)
     result = find_clusters(found.points, params)
     return {"table": result.table, "analysed": len(found.points), "left_out": found.left_out}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def hot_spots(path: str, version: int, filters: Filters, params: HotSpotParams) -> dict:
+def hot_spots(source: Source, version: int, filters: Filters, params: HotSpotParams) -> dict:
     """The view's Gi* hexagons with their nearest checkpoint, cached per view and parameters."""
-    found = analysis_points(path, version, filters)
+    found = analysis_points(source, version, filters)
     cells = _with_nearest_checkpoints(geodata_hot_spots(found.points, params))
     return {"cells": cells, "analysed": len(found.points), "left_out": found.left_out}
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
-def emerging(path: str, version: int, filters: Filters, params: EmergingParams) -> dict:
+def emerging(source: Source, version: int, filters: Filters, params: EmergingParams) -> dict:
     """The view's emerging hot spots with their nearest checkpoint, or ``error`` when the view cannot
     have any (no precise record, fewer than 3 time steps)."""
-    found = analysis_points(path, version, filters)
+    found = analysis_points(source, version, filters)
     try:
         cells = _with_nearest_checkpoints(emerging_hot_spots(found.points, params))
     except ValueError as error:

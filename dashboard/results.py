@@ -4,19 +4,45 @@ framed on what it found, and the coverage-gap control that narrows it to what no
 
 from __future__ import annotations
 
+import json
 import math
+from dataclasses import dataclass
 
 import geopandas as gpd
 import pydeck as pdk
 import streamlit as st
 
 from dashboard import layers
-from dashboard.data import base_geography, data_version, map_data
+from dashboard.data import Source, base_geography, data_version, map_data
 from dashboard.i18n import t
 from geodata.coverage import coverage_gaps
 from queries.filters import Filters
 
 MAP_HEIGHT = 560
+
+
+@dataclass(frozen=True, eq=False)
+class ShownLayer:
+    """The analysis layer a page shows, for the Export panel: its name among the export layers
+    (hotspots, emerging, clusters, or gaps when a coverage-gap distance is set) and its frame, whose
+    ``attrs`` carry the parameters it was made with."""
+
+    layer: str
+    frame: gpd.GeoDataFrame
+
+    @property
+    def signature(self) -> str:
+        """What the layer was made with, to tell when a file prepared from it is out of date."""
+        return json.dumps([self.layer, self.frame.attrs, len(self.frame)], sort_keys=True, default=str)
+
+
+def shown_layer(analysis: str, result: gpd.GeoDataFrame, gap_km: float, gaps: gpd.GeoDataFrame) -> ShownLayer:
+    """The layer on the page: the ``analysis`` result, or its coverage gaps when ``gap_km`` is set."""
+    if not gap_km:
+        return ShownLayer(analysis, result)
+    gaps = gaps.copy()
+    gaps.attrs = {**result.attrs, "min_km": gap_km, "gaps_of": analysis}
+    return ShownLayer("gaps", gaps)
 MAP_WIDTH_PX = 900  # about the map's width beside its legend on a laptop screen
 
 
@@ -48,10 +74,10 @@ def gap_filter(features: gpd.GeoDataFrame, lang: str, key: str) -> tuple[float, 
     return km, gaps
 
 
-def result_map(path: str, filters: Filters, lang: str, result_layers: list, framed: gpd.GeoDataFrame, legend: str,
+def result_map(source: Source, filters: Filters, lang: str, result_layers: list, framed: gpd.GeoDataFrame, legend: str,
                key: str) -> None:
     """The base map, the view's checkpoints and ``result_layers`` over them, framed on ``framed``, with ``legend`` beside."""
-    places = map_data(path, data_version(path), filters, 7, 0, ("hubs",))
+    places = map_data(source, data_version(source.path), filters, 7, 0, ("hubs",))
     deck = layers.deck(
         [
             *layers.base_layers(base_geography(lang), True),

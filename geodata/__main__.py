@@ -5,9 +5,15 @@ Commands:
   clusters   cluster the filtered seizures (DBSCAN, space-time DBSCAN or HDBSCAN) and write the clusters
   hotspots   Gi* hot and cold spots on a hexagon grid
   emerging   emerging hot spots: Gi* per week or month and a trend per hexagon
+  export     any layer (analyses, coverage gaps, seizures, checkpoints, hubs, zones) in a GIS format,
+             with its provenance inside and beside it (geodata/export.py)
+  brief      a one-page situation brief for commanders, PNG or PDF: map, hot spots, clusters, figures
+             (geodata/brief.py)
 
 The analyses read --db, filter as the dashboard does, leave out records known only to the county or
 province (and say how many), and write --out as GeoJSON (.geojson/.json) or GeoParquet (.parquet).
+Their parameters are defined once (_PARAMETERS) and shared with export; a parameter not given takes
+the default of its params dataclass (geodata/clusters.py, hotspots.py, emerging.py).
 """
 
 from __future__ import annotations
@@ -40,17 +46,17 @@ def _filters(args: argparse.Namespace):
 
 def _analyse(args: argparse.Namespace) -> int:
     from geodata.analysis_data import read_analysis_points
+    from geodata.export_sources import analysis_layer, coverage_gap_layer
     from queries.store import Store
 
     if args.out.suffix.lower() not in (".geojson", ".json", ".parquet"):
         raise ValueError(f"--out must end in .geojson, .json or .parquet, got {args.out.name}")
+    params = _params(args, args.command)
     with Store(args.db).reading() as con:
         data = read_analysis_points(con, _filters(args))
-    layer = args.analysis(data.points, args)
+    layer = analysis_layer(data.points, args.command, params)
     if args.gaps_km is not None:
-        from geodata.coverage import coverage_gaps
-
-        layer = coverage_gaps(layer[layer["bin"] > 0] if "bin" in layer.columns else layer, args.gaps_km)
+        layer = coverage_gap_layer(layer, args.gaps_km)
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix.lower() == ".parquet":
         layer.to_parquet(args.out)
@@ -61,39 +67,101 @@ def _analyse(args: argparse.Namespace) -> int:
     return 0
 
 
-def _clusters(points, args):
-    from geodata.clusters import DBSCANParams, HDBSCANParams, find_clusters
+# Each analysis parameter once: its params dataclass field, flag, argparse options and help. No default
+# here: a parameter not given is left out and takes its dataclass's default (analysis_params).
+_PARAMETERS = {
+    "method": ("--method", {"choices": ("dbscan", "hdbscan")}, "clusters: dbscan (default) or hdbscan"),
+    "eps_km": ("--eps-km", {"type": float}, "DBSCAN: neighbours are within this many km"),
+    "min_count": ("--min-count", {"type": int}, "DBSCAN: neighbours (itself included) of a core"),
+    "window_days": ("--window-days", {"type": float}, "DBSCAN: neighbours must also be this close in days"),
+    "min_cluster_size": ("--min-cluster-size", {"type": int}, "HDBSCAN: the smallest cluster"),
+    "min_samples": ("--min-samples", {"type": int}, "HDBSCAN: larger leaves more seizures as noise"),
+    "outline_km": ("--outline-km", {"type": float}, "margin of the outline around the seizures"),
+    "resolution": ("--res", {"type": int}, "H3 resolution of the hexagons (6: about 36 km², 7: about 5 km²)"),
+    "rings": ("--rings", {"type": int}, "neighbourhood: hexagons within this many steps"),
+    "weight": ("--weight", {"choices": ("count", "kg", "value")}, "what a hexagon measures"),
+    "permutations": ("--permutations", {"type": int}, "e.g. 999 for permutation p-values"),
+    "fdr": ("--fdr", {"action": argparse.BooleanOptionalAction}, "false-discovery-rate correction (or not)"),
+    "seed": ("--seed", {"type": int}, "seed of the permutations"),
+    "step": ("--step", {"choices": ("week", "month")}, "length of a time step"),
+    "alpha": ("--alpha", {"type": float}, "significance of hot/cold steps and of the trend"),
+}
+_ANALYSIS_PARAMETERS = {
+    "clusters": ("method", "eps_km", "min_count", "window_days", "min_cluster_size", "min_samples", "outline_km"),
+    "hotspots": ("resolution", "rings", "weight", "permutations", "fdr", "seed"),
+    "emerging": ("resolution", "rings", "step", "weight", "alpha", "fdr"),
+}
 
-    params = (HDBSCANParams(args.min_cluster_size, args.min_samples, args.outline_km) if args.method == "hdbscan"
-              else DBSCANParams(args.eps_km, args.min_count, args.window_days, args.outline_km))
-    return find_clusters(points, params).table
+
+def _add_parameters(parser: argparse.ArgumentParser, names) -> None:
+    for name in names:
+        flag, options, help_text = _PARAMETERS[name]
+        parser.add_argument(flag, dest=name, default=argparse.SUPPRESS, help=help_text, **options)
 
 
-def _hotspots(points, args):
-    from geodata.hotspots import HotSpotParams, hot_spots
-
-    return hot_spots(points, HotSpotParams(args.res, args.rings, args.weight, args.permutations, not args.no_fdr,
-                                           args.seed))
+def _given(args: argparse.Namespace) -> dict:
+    """The analysis parameters given on the command line, by dataclass field."""
+    return {name: getattr(args, name) for name in _PARAMETERS if hasattr(args, name)}
 
 
-def _emerging(points, args):
-    from geodata.emerging import EmergingParams, emerging_hot_spots
+def _params(args: argparse.Namespace, analysis: str):
+    from geodata.export_sources import analysis_params
 
-    return emerging_hot_spots(points, EmergingParams(args.res, args.rings, args.step, args.weight, args.alpha, args.fdr))
+    return analysis_params(analysis, _given(args))
 
 
-def _add_analysis(commands, name: str, help_text: str, analysis) -> argparse.ArgumentParser:
-    parser = commands.add_parser(name, help=help_text)
+def _export(args: argparse.Namespace) -> int:
+    from geodata.export import check_output, export_seizures, provenance_path, write_layer
+    from geodata.export_sources import ANALYSES, build_layer, check_layer
+    from queries.store import Store
+
+    check_layer(args.layer)
+    out = check_output(args.out, args.format)
+    if args.layer != "gaps" and (args.gaps_of or args.gaps_km is not None):
+        raise ValueError(f"--gaps-of and --gaps-km apply to --layer gaps, not to {args.layer}")
+    analysis = (args.gaps_of or "hotspots") if args.layer == "gaps" else args.layer
+    if analysis not in ANALYSES and _given(args):
+        flags = ", ".join(_PARAMETERS[name][0] for name in _given(args))
+        raise ValueError(f"the {args.layer} layer takes no analysis parameters, got {flags}")
+    params = _params(args, analysis) if analysis in ANALYSES else None
+    with Store(args.db).reading() as con:
+        if args.layer == "seizures":
+            provenance = export_seizures(con, _filters(args), args.format, out)
+        else:
+            frame, provenance = build_layer(con, args.layer, _filters(args), params, gaps_of=analysis,
+                                            gaps_km=args.gaps_km or 0.0)
+            write_layer(frame, out, args.format, provenance)
+    features = provenance.records if args.layer == "seizures" else len(frame)
+    print(f"{args.layer}: {features} features written to {out}, provenance in {provenance_path(out, args.format)}; "
+          f"{provenance.records} seizures used, {provenance.left_out} left out (known only to the county or province)")
+    return 0
+
+
+def _brief(args: argparse.Namespace) -> int:
+    from geodata.brief import brief_command
+
+    print(brief_command(args.db, args.out, _filters(args), args.lang, args.period, _given(args), args.top))
+    return 0
+
+
+def _add_filters(parser: argparse.ArgumentParser) -> None:
+    """--db and the view's filters, as the analyses and export take them."""
     parser.add_argument("--db", type=Path, default=os.environ.get("CORDON_DB") or DEFAULT_DB,
                         help="the Cordon database file (default: $CORDON_DB or data/cordon.duckdb)")
-    parser.add_argument("--out", type=Path, required=True, help="output layer: .geojson, .json or .parquet")
     parser.add_argument("--from", dest="start", type=datetime.fromisoformat, help="first day (YYYY-MM-DD), included")
     parser.add_argument("--to", dest="end", type=datetime.fromisoformat, help="last day (YYYY-MM-DD), included")
     parser.add_argument("--group", action="append", default=[], help="mineral group, e.g. REE_heavy (repeatable)")
     parser.add_argument("--channel", action="append", default=[], help="channel, e.g. unofficial_path (repeatable)")
     parser.add_argument("--province", action="append", default=[], help="province code, e.g. 450000 (repeatable)")
     parser.add_argument("--zone", action="append", default=[], help="border-zone county code, or 'any' (repeatable)")
-    parser.set_defaults(run=_analyse, analysis=analysis, gaps_km=None)
+
+
+def _add_analysis(commands, name: str, help_text: str) -> argparse.ArgumentParser:
+    parser = commands.add_parser(name, help=help_text)
+    _add_filters(parser)
+    parser.add_argument("--out", type=Path, required=True, help="output layer: .geojson, .json or .parquet")
+    _add_parameters(parser, _ANALYSIS_PARAMETERS[name])
+    parser.set_defaults(run=_analyse, gaps_km=None)
     return parser
 
 
@@ -106,33 +174,38 @@ def main(argv: list[str] | None = None) -> int:
     build.add_argument("--out", type=Path, help="output directory (default: geodata/layers)")
     build.set_defaults(run=_build)
 
-    clusters = _add_analysis(commands, "clusters", "cluster the filtered seizures and write one outline per cluster",
-                             _clusters)
-    clusters.add_argument("--method", choices=("dbscan", "hdbscan"), default="dbscan")
-    clusters.add_argument("--eps-km", type=float, default=1.0, help="DBSCAN: neighbours are within this many km")
-    clusters.add_argument("--min-count", type=int, default=10, help="DBSCAN: neighbours (itself included) of a core")
-    clusters.add_argument("--window-days", type=float, help="DBSCAN: neighbours must also be this close in days")
-    clusters.add_argument("--min-cluster-size", type=int, default=15, help="HDBSCAN: the smallest cluster")
-    clusters.add_argument("--min-samples", type=int, help="HDBSCAN: larger leaves more seizures as noise")
-    clusters.add_argument("--outline-km", type=float, default=0.5, help="margin of the outline around the seizures")
+    clusters = _add_analysis(commands, "clusters", "cluster the filtered seizures and write one outline per cluster")
     clusters.add_argument("--gaps-km", type=float, help="write only clusters at least this far from any checkpoint")
-
-    hotspots = _add_analysis(commands, "hotspots", "Gi* hot and cold spots on a hexagon grid", _hotspots)
-    hotspots.add_argument("--res", type=int, default=7, help="H3 resolution of the hexagons (7: about 5 km²)")
-    hotspots.add_argument("--rings", type=int, default=2, help="neighbourhood: hexagons within this many steps")
-    hotspots.add_argument("--weight", choices=("count", "kg", "value"), default="count")
-    hotspots.add_argument("--permutations", type=int, default=0, help="e.g. 999 for permutation p-values")
-    hotspots.add_argument("--no-fdr", action="store_true", help="no false-discovery-rate correction")
-    hotspots.add_argument("--seed", type=int, default=0, help="seed of the permutations")
+    hotspots = _add_analysis(commands, "hotspots", "Gi* hot and cold spots on a hexagon grid")
     hotspots.add_argument("--gaps-km", type=float, help="write only hot spots at least this far from any checkpoint")
+    _add_analysis(commands, "emerging", "emerging hot spots over weeks or months")
 
-    emerging = _add_analysis(commands, "emerging", "emerging hot spots over weeks or months", _emerging)
-    emerging.add_argument("--res", type=int, default=6, help="H3 resolution of the hexagons (6: about 36 km²)")
-    emerging.add_argument("--rings", type=int, default=2, help="neighbourhood: hexagons within this many steps")
-    emerging.add_argument("--step", choices=("week", "month"), default="month")
-    emerging.add_argument("--weight", choices=("count", "kg", "value"), default="count")
-    emerging.add_argument("--alpha", type=float, default=0.05, help="significance of hot/cold steps and of the trend")
-    emerging.add_argument("--fdr", action="store_true", help="false-discovery-rate correction at each step")
+    # --layer and --format are checked by geodata.export (an unknown one exits with 2 and the choices),
+    # which is not imported here so that the other commands start without the analyses.
+    export = commands.add_parser("export", help="write a layer in a GIS format with its provenance")
+    _add_filters(export)
+    export.add_argument("--layer", required=True, help="hotspots, clusters, emerging, gaps (coverage gaps), seizures, "
+                        "checkpoints, hubs or zones")
+    export.add_argument("--format", required=True, help="geojson, gpkg, shp (zipped), kml, kmz, parquet (GeoParquet) "
+                        "or csv (WKT geometry)")
+    export.add_argument("--out", type=Path, required=True,
+                        help="output file, ending in the format's extension (.shp.zip for shp); "
+                             "its provenance is written beside it as NAME.provenance.json")
+    export.add_argument("--gaps-of", choices=("hotspots", "clusters"), help="layer gaps: among hotspots (default) "
+                        "or clusters, with their parameters")
+    export.add_argument("--gaps-km", type=float, help="layer gaps: at least this far from any checkpoint (default 0)")
+    _add_parameters(export, _PARAMETERS)
+    export.set_defaults(run=_export)
+
+    # --lang and --period are checked by geodata.brief, not imported here either.
+    brief = commands.add_parser("brief", help="a one-page situation brief for commanders (PNG or PDF)")
+    _add_filters(brief)
+    brief.add_argument("--out", type=Path, required=True, help="the page, A4 landscape: .png or .pdf")
+    brief.add_argument("--period", help="instead of --from/--to, the period ending now: 24h, 7d, 30d, 90d, 1y or all")
+    brief.add_argument("--lang", default="en", help="en (default) or zh; zh needs a CJK font (Debian: fonts-noto-cjk)")
+    brief.add_argument("--top", type=int, help="how many clusters the table lists (default 8)")
+    _add_parameters(brief, (*_ANALYSIS_PARAMETERS["hotspots"], "eps_km", "min_count", "window_days", "outline_km"))
+    brief.set_defaults(run=_brief)
     args = parser.parse_args(argv)
     try:
         return args.run(args)

@@ -336,6 +336,16 @@ def _top_shares(labels: np.ndarray, values: pd.Series, clusters: int, top: int =
     return text
 
 
+def labelled_shares(text: str, label_of) -> str:
+    """``main_items``/``main_channels`` text ('antimony 60 %, tungsten 30 %') with each code replaced by
+    ``label_of(code)``; codes hold no space or comma, so the text splits back into its parts."""
+    parts = []
+    for part in filter(None, text.split(", ")):
+        code, share, percent = part.rsplit(" ", 2)
+        parts.append(f"{label_of(code)} {share} {percent}")
+    return ", ".join(parts)
+
+
 def cluster_table(points: pd.DataFrame, xy: np.ndarray, labels: np.ndarray, outline_km: float,
                   checkpoints: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """One row per cluster (``CLUSTER_COLUMNS``, EPSG:4326) for analysis ``points``, their metric ``xy``

@@ -1,7 +1,8 @@
-"""The real places and the locator, shaped for the store's tables and its demo generator.
+"""The real places, the locator and the coordinate conversions, shaped for the store's tables, its
+demo generator and its imports.
 
 queries does not import geodata; its command line and the dashboard call :func:`demo_geography`
-and hand the result to ``queries.seed``.
+and :func:`import_geography` and hand the result to ``queries.seed`` or ``queries.ingest``.
 """
 
 from __future__ import annotations
@@ -10,9 +11,11 @@ from functools import lru_cache
 
 import pandas as pd
 
+from geodata.coords import bd09_to_wgs84, gcj02_to_wgs84
 from geodata.locate import distance_to_boundary_km, locate
 from geodata.reference import load_layer
 from queries.demo import DemoGeography
+from queries.ingest import ImportGeography
 
 
 def checkpoint_rows() -> pd.DataFrame:
@@ -61,3 +64,8 @@ def demo_geography() -> DemoGeography:
     """Everything the seeder needs from geodata, built once per process."""
     return DemoGeography(checkpoints=checkpoint_rows(), hubs=hub_rows(), admin_units=admin_unit_rows(),
                          locate=locate, distance_to_boundary_km=distance_to_boundary_km)
+
+
+def import_geography() -> ImportGeography:
+    """The locator and the conversions from GCJ-02 and BD-09 to WGS84, as imports take them."""
+    return ImportGeography(locate, {"gcj02": gcj02_to_wgs84, "bd09": bd09_to_wgs84})

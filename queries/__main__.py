@@ -1,18 +1,23 @@
-"""Command line of the store: ``python -m queries seed|status|migrate|feed --db PATH``.
+"""Command line of the store: ``python -m queries seed|status|migrate|feed|ingest|users|audit --db PATH``.
 
 This module is the composition root of the store's commands: it hands geodata's places and
-locator to the seeder and the feed, so that the library modules of queries never import geodata.
+locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
 """
 
 from __future__ import annotations
 
 import argparse
+import getpass
 import math
 import os
+import signal
 import sys
 import time
+from datetime import datetime
 
-from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed
+from queries.constants import ROLES
+from queries.ingest.files import DEFAULT_LIMITS, MB
+from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, beijing_now, seed
 from queries.store import DEFAULT_DB, Store, StoreError, run
 
 
@@ -80,6 +85,142 @@ def _feed(args: argparse.Namespace) -> int:
     return 0
 
 
+# Test hook: with this set, an import says so and waits just before it commits (tests kill it there).
+HOLD_BEFORE_COMMIT = "CORDON_INGEST_HOLD_BEFORE_COMMIT"
+
+
+def import_geography():
+    """geodata's locator and coordinate conversions, as imports take them."""
+    from geodata.demo_geography import import_geography as geodata_import_geography
+
+    return geodata_import_geography()
+
+
+def _hold_before_commit() -> None:
+    print("ingest: holding before commit", flush=True)
+    signal.pause()
+
+
+def _ingest(args: argparse.Namespace) -> int:
+    from queries.ingest import IngestError, Limits, ingest, read_path
+
+    store, geography, failed = Store(args.db), import_geography(), 0
+    hold = _hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None
+    for path in args.files:
+        try:
+            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits(max_bytes=int(args.max_mb * MB)))
+            encoding = f", {parsed.encoding}" if parsed.encoding else ""
+            print(f"{path}: {parsed.table.format}{encoding}; columns "
+                  + ", ".join(f"{header} → {name}" for name, header in parsed.columns.items())
+                  + (f"; not used: {', '.join(map(str, parsed.unmapped))}" if parsed.unmapped else ""), flush=True)
+            print(ingest(store, parsed, geography, before_commit=hold).summary(), flush=True)
+        except IngestError as error:
+            print(f"error: {error}", file=sys.stderr)
+            failed += 1
+    return 2 if failed else 0
+
+
+def _password(args: argparse.Namespace) -> str:
+    """The new password: one line of standard input with --password-stdin, else typed twice, unseen."""
+    if args.password_stdin:
+        return sys.stdin.readline().rstrip("\r\n")
+    typed = getpass.getpass(f"password for {args.username}: ")
+    if getpass.getpass("the same again: ") != typed:
+        raise ValueError("the two passwords differ; nothing changed")
+    return typed
+
+
+def _user_line(user, now: datetime) -> str:
+    """One account (a queries.access.User) on one line, as ``users list`` and every change print it."""
+    grants = "everything (admin)" if user.role == "admin" else ", ".join(map(str, user.grants)) or "nothing"
+    locked = f"locked until {user.locked_until:%Y-%m-%d %H:%M}" if user.locked(now) else "not locked"
+    seen = f"last sign-in {user.last_sign_in_at:%Y-%m-%d %H:%M}" if user.last_sign_in_at else "never signed in"
+    return (f"{user.username:<16} {user.role:<9} {'active' if user.active else 'disabled':<8} {locked}; sees {grants}; "
+            f"{seen}; {user.display_name}")
+
+
+def _users(args: argparse.Namespace) -> int:
+    from queries import access
+
+    store, now = Store(args.db), beijing_now()
+    if args.action == "list":
+        for user in access.list_users(store):
+            print(_user_line(user, now))
+        return 0
+    change = {"actor": access.os_actor(), "source": "cli", "now": now}
+    if args.action == "add":
+        user = access.add_user(store, args.username, _password(args), args.role, display_name=args.display_name,
+                               grants=[access.Grant.parse(text) for text in args.grant], **change)
+    elif args.action in ("enable", "disable"):
+        user = access.set_active(store, args.username, args.action == "enable", **change)
+    elif args.action in ("grant", "revoke"):
+        regions = [access.Grant.parse(text) for text in args.regions]
+        user = access.change_grants(store, args.username, **{args.action: regions}, **change)
+    elif args.action == "role":
+        user = access.set_role(store, args.username, args.role, **change)
+    else:
+        user = access.set_password(store, args.username, _password(args), **change)
+    print(_user_line(user, now))
+    return 0
+
+
+def _users_arguments(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="action", required=True)
+    for name, help_text in (
+        ("list", "every account: role, active, locked, the regions it sees, last sign-in"),
+        ("add", "create an account (the password is asked for, or read from standard input)"),
+        ("disable", "switch an account off (it is kept, with its audit trail)"),
+        ("enable", "switch an account on again; also lifts a lockout"),
+        ("grant", "let an account see regions: province:CODE, zone:CODE (a border county) or all"),
+        ("revoke", "take regions away from an account"),
+        ("role", "give an account another role"),
+        ("passwd", "set an account's password; also lifts a lockout"),
+    ):
+        action = actions.add_parser(name, help=help_text, allow_abbrev=False)  # --password is not --password-stdin
+        action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
+        if name != "list":
+            action.add_argument("username")
+        if name in ("add", "passwd"):
+            action.add_argument("--password-stdin", action="store_true",
+                                help="read the password from the first line of standard input")
+        if name == "add":
+            action.add_argument("--role", choices=ROLES, required=True)
+            action.add_argument("--display-name", default=None, help="the name shown (default: the username)")
+            action.add_argument("--grant", action="append", default=[], metavar="REGION",
+                                help="a region the account sees (repeatable); admins see everything")
+        if name in ("grant", "revoke"):
+            action.add_argument("regions", nargs="+", metavar="REGION")
+        if name == "role":
+            action.add_argument("role", choices=ROLES)
+
+
+def _since(text: str) -> datetime:
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(
+            f"must be a date or time such as 2026-05-01 or 2026-05-01T08:00, got {text!r}") from None
+
+
+def _audit(args: argparse.Namespace) -> int:
+    from geodata.export import check_output, table_csv
+    from queries import access
+
+    out = check_output(args.out, "csv") if args.out else None
+    store = Store(args.db)
+    rows = access.read_audit(store, since=args.since, kind=args.kind, username=args.user)
+    if out:
+        out.write_bytes(table_csv(rows))
+        print(f"wrote {len(rows):,} audit rows to {out}")
+    else:
+        print(rows.to_string(index=False) if len(rows) else "no audit rows")
+    with store.writing() as con:
+        access.record_event(con, "audit_export", access.os_actor(),
+                            {"out": str(out or "terminal"), "rows": len(rows), "since": args.since,
+                             "kind": args.kind, "user": args.user}, source="cli", at=beijing_now())
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -105,6 +246,9 @@ def main(argv: list[str] | None = None) -> int:
         ("status", _status, "row counts per table, the period covered, synthetic or real"),
         ("migrate", _migrate, "create or upgrade the schema"),
         ("feed", _feed, "append synthetic seizures as they happen, for the live map (until Ctrl-C or --duration)"),
+        ("ingest", _ingest, "import records from CSV, Excel, GeoJSON or Parquet files (one transaction per file)"),
+        ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
+        ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
     ):
         command = commands.add_parser(name, help=help_text)
         command.add_argument("--db", default=default_db(), help="DuckDB file (default: $CORDON_DB or data/cordon.duckdb)")
@@ -119,6 +263,23 @@ def main(argv: list[str] | None = None) -> int:
                                  help="seconds to run (default: until Ctrl-C)")
             command.add_argument("--seed", type=_positive, default=None,
                                  help="random seed, 0 or more (default: a fresh one, printed)")
+        if name == "users":
+            _users_arguments(command)
+        if name == "audit":
+            command.add_argument("--since", type=_since, default=None, help="from this date or time (Beijing time)")
+            command.add_argument("--kind", default=None, help="only events of this kind (sign_in_failed, export, ...)")
+            command.add_argument("--user", default=None, help="only events by this username")
+            command.add_argument("--out", default=None, metavar="FILE.csv", help="write a CSV file instead of printing")
+        if name == "ingest":
+            command.add_argument("files", nargs="+", metavar="FILE", help=".csv, .xlsx, .geojson or .parquet files")
+            command.add_argument("--kind", choices=("seizures", "checkpoints", "hubs"), default="seizures",
+                                 help="what the files hold (default: seizures)")
+            command.add_argument("--mapping", default=None,
+                                 help="a TOML column mapping laid over queries/mappings/default.toml")
+            command.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default="wgs84",
+                                 help="the coordinate system of the files' coordinates (default: wgs84)")
+            command.add_argument("--max-mb", type=_positive_number, default=DEFAULT_LIMITS.max_bytes / MB,
+                                 help="refuse files larger than this many MB (default: %(default)g)")
     args = parser.parse_args(argv)
     try:
         return args.handler(args)

@@ -51,6 +51,9 @@ CHECKPOINT_KINDS = (
 )
 HUB_KINDS = ("mine", "separation_plant", "smelter_refinery", "magnet_alloy_maker", "trading_hub")
 
+# Account roles, lowest first: each may do what the ones before it may (queries.access.PERMISSIONS).
+ROLES = ("commander", "analyst", "planner", "admin")
+
 ITEM_GROUPS = (
     "REE_heavy",
     "REE_light",

@@ -22,12 +22,15 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
 
 from queries.cells import fill_missing_cells
+
+if TYPE_CHECKING:
+    from queries.access import Scope
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -196,8 +199,13 @@ class Store:
             os.close(fd)
 
     @contextmanager
-    def reading(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection, held only for the ``with`` block."""
+    def reading(self, scope: Scope | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection, held only for the ``with`` block.
+
+        With a ``scope`` (queries.access.Scope: a user's granted provinces and zones), every query
+        through ``filtered_seizures`` on it returns only their rows; None reads everything (the
+        command line, the tests). The dashboard passes the signed-in user's scope on every read.
+        """
         if not self.exists():
             raise StoreError(f"no database at {self.path}; create it with: python -m queries seed --db {self.path}")
         with self._locked(self._gate_path, fcntl.LOCK_SH):
@@ -212,6 +220,8 @@ class Store:
                         f"{self.path} is at schema version {version}, this Cordon needs {LATEST_VERSION}; "
                         f"run: python -m queries migrate --db {self.path}"
                     )
+                if scope is not None:
+                    scope.apply(con)
                 yield con
             finally:
                 con.close()

@@ -34,12 +34,25 @@ def seizure_row(**overrides) -> pd.DataFrame:
     return pd.DataFrame([row])
 
 
+# The accounts of the seeded database, all with this password: an admin, a planner who sees
+# everything, an analyst granted Guangxi and a commander granted Yunnan.
+PASSWORD = "correct horse battery staple"
+ACCOUNTS = {"admin": ("admin", ()), "planner": ("planner", ("all",)), "gx-analyst": ("analyst", ("province:450000",)),
+            "yn-commander": ("commander", ("province:530000",))}
+
+
 @pytest.fixture(scope="session")
 def seeded_db(tmp_path_factory):
-    """A database seeded once per test session with 3,000 demo seizures (fixed seed and end)."""
+    """A database seeded once per test session with 3,000 demo seizures (fixed seed and end) and the
+    test ``ACCOUNTS``."""
     from geodata.demo_geography import demo_geography
+    from queries.access import Grant, add_user
     from queries.seed import seed
 
     path = tmp_path_factory.mktemp("seeded") / "cordon.duckdb"
-    seed(Store(path), demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
+    store = Store(path)
+    seed(store, demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
+    for username, (role, grants) in ACCOUNTS.items():
+        add_user(store, username, PASSWORD, role, grants=[Grant.parse(g) for g in grants], actor="os:test",
+                 source="cli", now=datetime(2026, 11, 20, 12, 0))
     return path

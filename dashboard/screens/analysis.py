@@ -7,9 +7,11 @@ import streamlit as st
 from dashboard.charts import series_chart
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import show_url_problems
-from dashboard.data import analysis, control_dates, data_extent, data_version
+from dashboard.data import Source, analysis, control_dates, data_extent, data_version
 from dashboard.i18n import label, name, t
+from dashboard.results import ShownLayer
 from dashboard.screens.clusters import render_clusters
+from dashboard.screens.exports import render_exports
 from dashboard.screens.hotspots import render_emerging, render_hot_spots
 from queries.views import bucket_for
 
@@ -20,8 +22,8 @@ def render(ctx: PageContext) -> None:
     show_url_problems(lang)
     version = data_version(ctx.path)
     filters = ctx.view.filters(minute_now())
-    extent = data_extent(ctx.path, version)
-    found = analysis(ctx.path, version, filters, bucket_for(filters, extent["first_occurred"], extent["last_occurred"]))
+    extent = data_extent(ctx.source, version)
+    found = analysis(ctx.source, version, filters, bucket_for(filters, extent["first_occurred"], extent["last_occurred"]))
     summary, previous = found["summary"], found["previous"]
     figures = st.columns(3)
     for column, key, field, scale, fmt in (
@@ -82,14 +84,16 @@ def render(ctx: PageContext) -> None:
             hide_index=True,
             key="crossings_table",
         )
-    render_hot_spot_analyses(ctx.path, filters, lang)
+    shown = render_hot_spot_analyses(ctx.source, filters, lang)
+    render_exports(ctx, filters, shown)
 
 
 ANALYSES = {"hotspots": render_hot_spots, "emerging": render_emerging, "clusters": render_clusters}
 
 
-def render_hot_spot_analyses(path: str, filters, lang: str) -> None:
-    """The chosen hot-spot analysis of the filtered seizures (Gi* first: "where, and is it real?")."""
+def render_hot_spot_analyses(source: Source, filters, lang: str) -> ShownLayer | None:
+    """The chosen hot-spot analysis of the filtered seizures (Gi* first: "where, and is it real?"); the
+    layer it shows."""
     st.subheader(t("analysis_method", lang))
     chosen = st.segmented_control(
         t("analysis_method", lang),
@@ -100,7 +104,7 @@ def render_hot_spot_analyses(path: str, filters, lang: str) -> None:
         format_func=lambda kind: t(f"analysis_{kind}", lang),
         label_visibility="collapsed",
     )
-    ANALYSES[chosen or "hotspots"](path, filters, lang)
+    return ANALYSES[chosen or "hotspots"](source, filters, lang)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -10,10 +10,10 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import layers, style
-from dashboard.data import clusters, data_version
+from dashboard.data import Source, clusters, data_version
 from dashboard.i18n import label, name, t
-from dashboard.results import gap_filter, params_text, result_map
-from geodata.clusters import DBSCANParams, HDBSCANParams
+from dashboard.results import ShownLayer, gap_filter, params_text, result_map, shown_layer
+from geodata.clusters import DBSCANParams, HDBSCANParams, labelled_shares
 
 
 def cluster_params(lang: str) -> DBSCANParams | HDBSCANParams:
@@ -38,20 +38,11 @@ def cluster_params(lang: str) -> DBSCANParams | HDBSCANParams:
     return DBSCANParams(eps_km=float(eps_km), min_count=int(min_count), window_days=float(window) or None)
 
 
-def labelled_shares(text: str, lang: str) -> str:
-    """'antimony 60 %, tungsten 30 %' (geodata.clusters' main items or channels) with labels for the codes."""
-    parts = []
-    for part in filter(None, text.split(", ")):
-        code, share = part.rsplit(" ", 2)[0], " ".join(part.rsplit(" ", 2)[1:])
-        parts.append(f"{label(code, lang)} {share}")
-    return ", ".join(parts)
-
-
-def render_clusters(path: str, filters, lang: str) -> None:
+def render_clusters(source: Source, filters, lang: str) -> ShownLayer | None:
     st.caption(t("clusters_hint", lang))
     params = cluster_params(lang)
     with st.spinner(t("clustering", lang), show_time=True):
-        found = clusters(path, data_version(path), filters, params)
+        found = clusters(source, data_version(source.path), filters, params)
     table = found["table"]
     st.caption(
         t(
@@ -65,14 +56,16 @@ def render_clusters(path: str, filters, lang: str) -> None:
     )
     if table.empty:
         st.info(t("no_clusters", lang))
-        return
+        return None
     gap_km, gaps = gap_filter(table, lang, "c_gap_km")
     shown = (gaps if gap_km else table).assign(
-        main_items=lambda frame: [labelled_shares(text, lang) for text in frame["main_items"]],
-        main_channels=lambda frame: [labelled_shares(text, lang) for text in frame["main_channels"]],
+        main_items=lambda frame: [labelled_shares(text, lambda code: label(code, lang)) for text in frame["main_items"]],
+        main_channels=lambda frame: [
+            labelled_shares(text, lambda code: label(code, lang)) for text in frame["main_channels"]
+        ],
     )
     result_map(
-        path,
+        source,
         filters,
         lang,
         layers.cluster_layers(shown, lang),
@@ -103,3 +96,4 @@ def render_clusters(path: str, filters, lang: str) -> None:
         hide_index=True,
         key="cluster_table",
     )
+    return shown_layer("clusters", table, gap_km, gaps)

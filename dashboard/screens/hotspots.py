@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import layers, style
-from dashboard.data import data_version, emerging, hot_spots
+from dashboard.data import Source, data_version, emerging, hot_spots
 from dashboard.i18n import label, name, t
-from dashboard.results import gap_filter, params_text, result_map
+from dashboard.results import ShownLayer, gap_filter, params_text, result_map, shown_layer
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
 from geodata.hotspots import HotSpotParams
@@ -69,11 +69,11 @@ def _nearest(frame: pd.DataFrame, lang: str) -> dict:
     }
 
 
-def render_hot_spots(path: str, filters, lang: str) -> None:
+def render_hot_spots(source: Source, filters, lang: str) -> ShownLayer | None:
     st.caption(t("hotspots_hint", lang))
     params = hot_spot_params(lang)
     with st.spinner(t("computing", lang), show_time=True):
-        found = hot_spots(path, data_version(path), filters, params)
+        found = hot_spots(source, data_version(source.path), filters, params)
     cells = found["cells"]
     st.caption(
         t(
@@ -89,11 +89,11 @@ def render_hot_spots(path: str, filters, lang: str) -> None:
     )
     if cells.empty:
         st.info(t("no_records", lang))
-        return
+        return None
     gap_km, hot = gap_filter(cells[cells["bin"] > 0], lang, "h_gap_km")
     shown = hot if gap_km else cells
     result_map(
-        path,
+        source,
         filters,
         lang,
         layers.hot_spot_layers(shown, lang),
@@ -119,16 +119,17 @@ def render_hot_spots(path: str, filters, lang: str) -> None:
         hide_index=True,
         key="hotspot_table",
     )
+    return shown_layer("hotspots", cells, gap_km, hot)
 
 
-def render_emerging(path: str, filters, lang: str) -> None:
+def render_emerging(source: Source, filters, lang: str) -> ShownLayer | None:
     st.caption(t("emerging_hint", lang))
     params = emerging_params(lang)
     with st.spinner(t("computing", lang), show_time=True):
-        found = emerging(path, data_version(path), filters, params)
+        found = emerging(source, data_version(source.path), filters, params)
     if "error" in found:
         st.warning(t("analysis_failed", lang, reason=found["error"]))
-        return
+        return None
     cells = found["cells"]
     patterned = cells[cells["category"] != NO_PATTERN]
     st.caption(
@@ -148,7 +149,7 @@ def render_emerging(path: str, filters, lang: str) -> None:
     gap_km, hot = gap_filter(patterned[patterned["category"].str.endswith("hot spot")], lang, "e_gap_km")
     shown = hot if gap_km else cells
     result_map(
-        path,
+        source,
         filters,
         lang,
         layers.emerging_layers(shown, lang),
@@ -173,3 +174,4 @@ def render_emerging(path: str, filters, lang: str) -> None:
         hide_index=True,
         key="emerging_table",
     )
+    return shown_layer("emerging", cells, gap_km, hot)

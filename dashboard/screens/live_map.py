@@ -107,8 +107,8 @@ def render(ctx: PageContext) -> None:
             )
             st.caption(t("playing", lang, start=start, end=end))
         first_run["done"] = True
-        after = new_after_id(int(data_extent(ctx.path, version)["newest_id"]))
-        data = map_data(ctx.path, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
+        after = new_after_id(int(data_extent(ctx.source, version)["newest_id"]))
+        data = map_data(ctx.source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
         summary, previous = data["summary"], data["previous"]
         new_count = int(summary["new_seizures"])
 
@@ -136,12 +136,12 @@ def render(ctx: PageContext) -> None:
             st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
         stamp = None if playing() else alert_stamp(minute_now())
-        flagged = alerts(ctx.path, filters, stamp) if stamp else None
+        flagged = alerts(ctx.source, filters, stamp) if stamp else None
         if flagged is not None and len(flagged):
             st.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
         shown_layers = view.layers
         spec = live_map_spec(
-            ctx.path, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang, stamp
+            ctx.source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang, stamp
         )
         map_column, legend_column = st.columns([5, 1])
         with map_column:
@@ -202,9 +202,9 @@ def drill(ctx: PageContext, filters, focus: Focus | None, version: int, data: di
     if focus is None:
         st.caption(t("drill_hint", lang))
         return
-    extent = data_extent(ctx.path, version)
+    extent = data_extent(ctx.source, version)
     bucket = bucket_for(filters, extent["first_occurred"], extent["last_occurred"])
-    found = drill_down(ctx.path, version, filters, focus, bucket)
+    found = drill_down(ctx.source, version, filters, focus, bucket)
     with st.container(border=True, key="drill_down"):
         heading, clear = st.columns([5, 1])
         heading.subheader(t("drill_title", lang, what=focus_title(focus, data["checkpoints"], data["hubs"], lang)))

@@ -19,7 +19,7 @@ def render(ctx: PageContext) -> None:
     version = data_version(ctx.path)
     filters = ctx.view.filters(minute_now())
     page = st.session_state.get("records_page", 1)
-    rows = records(ctx.path, version, filters, RECORDS_PAGE_SIZE, (page - 1) * RECORDS_PAGE_SIZE)
+    rows = records(ctx.source, version, filters, RECORDS_PAGE_SIZE, (page - 1) * RECORDS_PAGE_SIZE)
     total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
     if total == 0 and page > 1:  # the filters changed under a later page: start again
         st.session_state["records_page"] = 1

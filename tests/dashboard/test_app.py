@@ -21,12 +21,22 @@ from queries.store import Store
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
 
 
+def signed_in(test: AppTest, username: str = "admin") -> AppTest:
+    """``test`` with its session signed in as ``username`` (an account of tests.conftest.ACCOUNTS), as a
+    sign-in through the form leaves it."""
+    from dashboard.auth import SIGNED_IN_KEY, SignedIn
+    from dashboard.context import minute_now
+
+    test.session_state[SIGNED_IN_KEY] = SignedIn(username, minute_now())
+    return test
+
+
 @pytest.fixture
 def app(seeded_db, monkeypatch):
     monkeypatch.setenv("CORDON_DB", str(seeded_db))
     test = AppTest.from_file(APP, default_timeout=120)
     test.query_params["period"] = "all"
-    return test
+    return signed_in(test)
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +149,7 @@ def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, 
     path = tmp_path / "cordon.duckdb"
     shutil.copy(seeded_db, path)
     monkeypatch.setenv("CORDON_DB", str(path))
-    live = AppTest.from_file(APP, default_timeout=120)
+    live = signed_in(AppTest.from_file(APP, default_timeout=120))
     live.query_params.update({"period": "all", "refresh": "5"})
     live.run()
     assert seizures_metric(live) == 3_000 and "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
@@ -173,7 +183,7 @@ def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded
                                              channel="unofficial_path"))
     monkeypatch.setattr(dashboard.context, "minute_now", lambda: datetime(2026, 11, 20, 12, 7))
     monkeypatch.setenv("CORDON_DB", str(path))
-    live = AppTest.from_file(APP, default_timeout=120)
+    live = signed_in(AppTest.from_file(APP, default_timeout=120))
     live.query_params["period"] = "all"
     live.run()
     assert not live.exception
@@ -307,7 +317,7 @@ def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):
     assert not app.exception and app.title[0].value == "Trends and comparisons"
     assert [header.value for header in app.main.subheader] == ["Seizures by mineral group", "Seizures by channel",
                                                           "By border zone", "Busiest crossings",
-                                                               "Hot-spot analysis"]
+                                                               "Hot-spot analysis", "Export", "Situation brief"]
     zones = table_with(app, "Border zone")
     assert {"Seizures", "Previous period"} <= set(zones.columns) and zones["Seizures"].sum() > 0
     assert len(app.get("vega_lite_chart")) == 2
@@ -418,9 +428,73 @@ def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypat
     get_store.clear()
     path = tmp_path / "first" / "cordon.duckdb"
     monkeypatch.setenv("CORDON_DB", str(path))
-    first = AppTest.from_file(APP, default_timeout=180)
+    first = signed_in(AppTest.from_file(APP, default_timeout=180))
     first.query_params["period"] = "all"
     first.run()
     assert not first.exception
     assert path.is_file()
     assert seizures_metric(first) == 20_000
+
+
+def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypatch):
+    import duckdb
+
+    from dashboard.data import get_store
+    from queries.store import LATEST_VERSION, migrate, schema_version
+
+    path = tmp_path / "old.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=2)  # the schema of session 1: no H3 cells yet
+    con.close()
+    get_store.clear()
+    monkeypatch.setenv("CORDON_DB", str(path))
+    app = signed_in(AppTest.from_file(APP, default_timeout=120))
+    app.query_params["period"] = "all"
+    app.run()
+    assert not app.exception
+    with Store(path).reading() as con:
+        assert schema_version(con) == LATEST_VERSION
+
+
+def test_a_file_that_is_not_a_cordon_database_gets_a_clear_message(tmp_path, monkeypatch):
+    from dashboard.data import get_store
+
+    path = tmp_path / "cordon.duckdb"
+    path.write_bytes(b"this is not a database\x00" * 100)
+    get_store.clear()
+    monkeypatch.setenv("CORDON_DB", str(path))
+    app = AppTest.from_file(APP, default_timeout=120)
+    app.run()
+    assert not app.exception
+    assert app.error[0].value.startswith(f"Cordon cannot open its database {path}.")
+
+
+def test_the_export_panel_prepares_the_layer_on_the_page_with_its_provenance(app, store):
+    from dashboard.data import Source
+    from dashboard.results import ShownLayer
+    from dashboard.screens.exports import export_download
+    from queries.access import Scope
+    from geodata.hotspots import HotSpotParams, hot_spots
+
+    _open_analysis(app, "hotspots")
+    assert app.selectbox(key="x_layer").options[0] == "Gi* hot spots (shown above)"
+    app.selectbox(key="x_format").set_value("geojson")
+    next(button for button in app.button if button.label == "Prepare the file").click().run()
+    assert not app.exception
+    names = [button.proto.label for button in app.get("download_button")]
+    assert names[0].startswith("Download cordon_hotspots") and names[0].endswith(".geojson")
+    assert names[1].endswith(".provenance.json")
+    # the file holds the hexagons the page shows, and says how they were made
+    cells = hot_spots(_analysis_points(store).points, HotSpotParams())
+    everything = Source(str(store.path), Scope(everything=True))
+    download = export_download(everything, Filters(), "hotspots", "geojson", ShownLayer("hotspots", cells))
+    document = json.loads(download.data)
+    assert sorted(f["properties"]["cell"] for f in document["features"]) == sorted(cells["cell"])
+    provenance = document["cordon_provenance"]
+    assert provenance["layer"] == "hotspots" and provenance["parameters"]["params"]["resolution"] == 7
+    assert json.loads(download.provenance.data)["input_sha256"] == provenance["input_sha256"]
+    # a view change drops the prepared file rather than offer one that no longer matches the page
+    app.selectbox(key="x_format").set_value("csv")
+    next(button for button in app.button if button.label == "Prepare the file").click().run()
+    app.multiselect(key="w_channels").set_value(["postal_express"]).run()
+    assert not app.exception and not app.get("download_button")

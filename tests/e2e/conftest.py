@@ -72,6 +72,17 @@ def start_app(db: Path) -> Iterator[str]:
         log.close()
 
 
+def sign_in(page, url: str, username: str = "admin", password: str | None = None) -> None:
+    """Open ``url`` (a new session) and sign in there; the page asked for then renders."""
+    from tests.conftest import PASSWORD
+
+    page.goto(url)
+    page.get_by_label("User name", exact=True).fill(username)
+    page.get_by_label("Password", exact=True).fill(password or PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_role("button", name="Sign out").wait_for(timeout=90_000)
+
+
 @pytest.fixture(scope="session")
 def app_url(chromium_path, seeded_db) -> Iterator[str]:
     """The URL of the app running on the session's seeded database."""

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from dashboard.layers import INITIAL_VIEW
-from tests.e2e.conftest import start_app
+from tests.e2e.conftest import sign_in, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -17,7 +17,7 @@ TIMEOUT = 60_000
 
 
 def open_map(page, url: str):
-    page.goto(url)
+    sign_in(page, url)
     chart = page.get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(timeout=TIMEOUT)
     chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
@@ -171,7 +171,7 @@ def test_record_text_in_a_tooltip_is_shown_as_text_never_run(page, hostile_app):
 
 @pytest.mark.parametrize(("path", "title"), [("analysis", "Trends and comparisons"), ("records", "Seizure records")])
 def test_a_link_straight_to_a_page_opens_it(page, app_url, path, title):
-    page.goto(f"{app_url}/{path}?period=all&group=Sb")
+    sign_in(page, f"{app_url}/{path}?period=all&group=Sb")
     page.get_by_text(title).wait_for(timeout=TIMEOUT)
     assert page.get_by_test_id("stException").count() == 0
     assert page.get_by_test_id("stSidebar").get_by_text("Live map").is_visible()
@@ -191,7 +191,7 @@ def _analysis_result(page, summary: re.Pattern) -> int:
 
 
 def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_table(page, app_url):
-    page.goto(f"{app_url}/analysis?period=all")
+    sign_in(page, f"{app_url}/analysis?period=all")
     assert _analysis_result(page, re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of")) > 0  # Gi* first
     assert page.get_by_text("Hot spot, 99 % confidence").first.is_visible()
 

@@ -195,3 +195,11 @@ def test_parameters_are_checked_with_messages_that_say_what_was_wrong():
         HDBSCANParams(min_cluster_size=1)
     with pytest.raises(TypeError, match="DBSCANParams or HDBSCANParams"):
         find_clusters(_frame([], []), {"eps_km": 1})
+
+
+def test_the_shares_of_main_items_and_channels_take_labels_and_keep_their_percentages():
+    from geodata.clusters import labelled_shares
+
+    names = {"antimony": "锑", "ree_concentrate": "离子型稀土精矿"}
+    assert labelled_shares("antimony 60 %, ree_concentrate 40 %", names.get) == "锑 60 %, 离子型稀土精矿 40 %"
+    assert labelled_shares("", names.get) == ""

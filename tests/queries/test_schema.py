@@ -80,7 +80,7 @@ def _check_lists(con) -> dict[tuple[str, str], tuple[str, ...]]:
     for table, expression in con.execute(
         "SELECT table_name, expression FROM duckdb_constraints() WHERE constraint_type = 'CHECK'"
     ).fetchall():
-        match = re.search(r"\(?(\w+) IN \(([^)]*)\)", expression)
+        match = re.search(r"\(?\"?(\w+)\"? IN \(([^)]*)\)", expression)  # DuckDB quotes keywords: "role"
         if match:
             found[(table, match.group(1))] = tuple(re.findall(r"'([^']*)'", match.group(2)))
     return found
@@ -105,6 +105,7 @@ def test_check_enumerations_match_the_constants(store):
         ("checkpoints", "agency"): constants.AGENCIES,
         ("processing_hubs", "kind"): constants.HUB_KINDS,
         ("processing_hubs", "geo_precision"): constants.GEO_PRECISIONS,
+        ("users", "role"): constants.ROLES,
     }
     for key, values in expected.items():
         assert checks.get(key) == tuple(values), key

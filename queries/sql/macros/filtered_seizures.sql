@@ -7,6 +7,9 @@
 --                              source id or source reference
 --   focus_*                    the drill-down: an H3 cell at a resolution (its precise records, as the
 --                              hexagon counts them), a checkpoint, a hub or one record
+-- Region scope: on a connection opened with Store.reading(scope=...), the variables scope_provinces
+-- and scope_zones (queries.access.Scope.apply) keep only the rows of the granted provinces or border
+-- zones, whatever the arguments ask for; an empty grant sees nothing. Neither set: unscoped.
 CREATE OR REPLACE TEMP MACRO filtered_seizures(
     start_at, end_before, item_groups, items, channels, zones, provinces, counties, agencies, forms,
     min_kg, search, focus_cell, focus_res, focus_checkpoint, focus_hub, focus_seizure
@@ -30,4 +33,11 @@ WHERE (start_at IS NULL OR occurred_at >= start_at)
   AND (focus_cell IS NULL OR (h3_parent(h3_cell, focus_res) = focus_cell AND precise_enough(geo_precision)))
   AND (focus_checkpoint IS NULL OR checkpoint_id = focus_checkpoint)
   AND (focus_hub IS NULL OR hub_id = focus_hub)
-  AND (focus_seizure IS NULL OR seizure_id = focus_seizure);
+  AND (focus_seizure IS NULL OR seizure_id = focus_seizure)
+  AND CASE  -- the variables are constants, so DuckDB keeps one branch and pushes it into the scan
+        WHEN coalesce(getvariable('scope_provinces'), getvariable('scope_zones')) IS NULL THEN TRUE
+        WHEN len(getvariable('scope_zones')) = 0 THEN list_contains(getvariable('scope_provinces'), province_code)
+        WHEN len(getvariable('scope_provinces')) = 0 THEN list_contains(getvariable('scope_zones'), zone_code)
+        ELSE list_contains(getvariable('scope_provinces'), province_code)
+             OR list_contains(getvariable('scope_zones'), zone_code)
+      END;

@@ -1,0 +1,65 @@
+"""Importing real records (seizures, checkpoints, hubs) from CSV, Excel, GeoJSON and Parquet files.
+
+The command line is ``python -m queries ingest --db PATH FILE... [--kind seizures|checkpoints|hubs]
+[--mapping MAPPING.toml] [--crs wgs84|gcj02|bd09] [--max-mb N]``. For the dashboard's Import page,
+which only displays:
+
+>>> parsed = read_upload(name, data, kind="seizures", mapping=None, crs="gcj02")   # doctest: +SKIP
+>>> parsed.encoding, parsed.columns, parsed.unmapped, parsed.preview(20)           # doctest: +SKIP
+>>> checked = check(parsed, geography, known_places(store))                        # doctest: +SKIP
+>>> checked.verdicts        # line, ok, reason: one per row                        # doctest: +SKIP
+>>> result = ingest(store, parsed, geography)                                      # doctest: +SKIP
+>>> result.summary(), result.by_reason, result.rejected_rows                       # doctest: +SKIP
+
+* ``read_upload(name, data, kind, mapping, crs, limits) -> Parsed`` reads and maps; nothing is
+  written and the store is not touched. ``read_path`` does the same for a file on disk. Both raise
+  :class:`IngestError` (a ``ValueError``) with a message naming the file, and the line where
+  there is one, for a file that cannot be read at all: too large, empty, binary, a zip bomb,
+  an encoding other than UTF-8 or GB18030, no known header.
+* ``Parsed``: ``name``, ``encoding`` (CSV: utf-8, utf-8-sig or gb18030), ``columns`` (field →
+  header), ``unmapped`` (headers that fill nothing), ``source`` (of rows that give none),
+  ``preview(rows)`` (the first rows as they came, with their line numbers), ``fields()``.
+* ``check(parsed, geography, places, now) -> Checked``: ``records`` (the rows that can land, clean
+  and located, with their ``line``), ``rejected`` (``line``, ``raw`` JSON, ``rules``, ``reason``) and
+  ``verdicts`` (``line``, ``ok``, ``reason`` for every row).
+* ``ingest(store, parsed, geography, now=None, before_commit=None) -> ImportResult``: one
+  transaction; ``ImportResult`` has ``import_id``, ``rows_read``, ``accepted`` (new), ``updated``,
+  ``unchanged``, ``rejected``, ``by_reason`` (rule → rows), ``rejected_rows`` (a DataFrame) and
+  ``summary()``. ``ingest_file(store, path, geography, kind, mapping, crs)`` reads and imports.
+* ``ImportGeography(locate, converters)`` carries geodata's locator and coordinate conversions in,
+  built by a composition root: ``ImportGeography(geodata.locate.locate, {"gcj02":
+  geodata.coords.gcj02_to_wgs84, "bd09": geodata.coords.bd09_to_wgs84})``.
+
+Stored per import (migration 004): a row in ``imports`` (file, hash, kind, coordinate system,
+mapping, times, counts), the refused rows in ``rejected_rows``, and the previous version of every
+record an import changed in ``seizure_history``, ``checkpoint_history`` or ``hub_history``.
+Text is stored as it came: HTML or script in a field is data, escaped by whatever displays it.
+
+Modules: :mod:`~queries.ingest.files` (reading, bounds, encodings), :mod:`~queries.ingest.mapping`
+(the TOML mappings in ``queries/mappings/``), :mod:`~queries.ingest.fields` (the fields of each kind,
+the area of interest), :mod:`~queries.ingest.values` (numbers, angles, dates, quantities),
+:mod:`~queries.ingest.validate` (the rules, per row and per frame), :mod:`~queries.ingest.importer`.
+"""
+
+from queries.ingest.fields import AREA_OF_INTEREST, CRS_NAMES, KINDS, Rules
+from queries.ingest.files import DEFAULT_LIMITS, IngestError, Limits
+from queries.ingest.importer import (
+    Checked,
+    ImportGeography,
+    ImportResult,
+    Parsed,
+    check,
+    ingest,
+    ingest_file,
+    known_places,
+    read_path,
+    read_upload,
+)
+from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.validate import RULES, Reason, validate_frame, validate_row
+
+__all__ = [
+    "AREA_OF_INTEREST", "CRS_NAMES", "DEFAULT_LIMITS", "KINDS", "RULES", "Checked", "ImportGeography", "ImportResult",
+    "IngestError", "Limits", "Mapping", "Parsed", "Reason", "Rules", "check", "ingest", "ingest_file",
+    "known_places", "load_mapping", "read_path", "read_upload", "validate_frame", "validate_row",
+]

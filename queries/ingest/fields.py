@@ -1,0 +1,200 @@
+"""What can be imported: the fields of each kind of record, the area of interest, the rules' context.
+
+Three kinds of record can be imported: ``seizures``, ``checkpoints`` and ``hubs`` (the
+``processing_hubs`` table). Each has a set of fields a mapping may fill from a file's columns;
+most are columns of the table, a few are read into one (``quantity``, ``quantity_t``,
+``quantity_kg``, ``quantity_g`` and ``unit`` become ``quantity_kg``; ``checkpoint`` and ``hub``
+are names or ids of the store's checkpoints and hubs). Enumerations come from
+:mod:`queries.constants` and nowhere else.
+
+**Area of interest.** Records must lie in the bounding box of China's land (lon 73.50–135.09,
+lat 3.84–53.56, the bounds of ``geodata/layers/provinces.parquet`` with the South China Sea
+islands) widened by a border strip of 1.5° (about 150 km) on every side for the neighbours' side
+of the border: lon 72.00–136.59, lat 2.34–55.06. A point outside it is a typing, sign or
+coordinate-system mistake far more often than a seizure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from queries import constants
+
+if TYPE_CHECKING:
+    from queries.ingest.mapping import Mapping
+
+ENUMERATIONS: dict[str, tuple[str, ...]] = {
+    "channel": constants.CHANNELS,
+    "agency": constants.AGENCIES,
+    "case_status": constants.CASE_STATUSES,
+    "form": constants.FORMS,
+    "concealment": constants.CONCEALMENTS,
+    "detection": constants.DETECTION_METHODS,
+    "time_precision": constants.TIME_PRECISIONS,
+    "geo_precision": constants.GEO_PRECISIONS,
+    "checkpoint_kind": constants.CHECKPOINT_KINDS,
+    "hub_kind": constants.HUB_KINDS,
+    "item": constants.ITEM_CODES,
+    "item_group": constants.ITEM_GROUPS,
+}
+# Enumerations whose values are often phrases that contain a spelling (凭祥海关缉私分局 is customs):
+# a value that is no spelling is read as the code of the longest spelling it contains.
+PHRASED = frozenset({"channel", "agency", "case_status", "concealment", "detection", "checkpoint_kind", "hub_kind",
+                     "form"})
+
+SHORT_TEXT, LONG_TEXT = 200, 500  # the schema's bounds on source/source_id and declared_as/source_ref
+EARLIEST = datetime(2000, 1, 1)  # the schema's lower bound on occurred_at
+MAX_QUANTITY_KG = 10_000_000.0  # the schema's upper bound on quantity_kg
+
+
+@dataclass(frozen=True)
+class Field:
+    """One importable field: its name, its words in messages, how it is read, and its bounds.
+
+    ``type`` is one of text, ident, enum, item, groups, country, boolean, number, integer, angle,
+    when, measure, unit, checkpoint, hub. ``low``/``high`` bound numbers (inclusive); a measure's
+    ``unit`` is the unit its header implies.
+    """
+
+    name: str
+    label: str
+    type: str
+    enum: str | None = None
+    required: bool = False
+    max_chars: int = SHORT_TEXT
+    low: float | None = None
+    high: float | None = None
+    unit: str | None = None
+
+
+def _fields(*fields: Field) -> dict[str, Field]:
+    return {f.name: f for f in fields}
+
+
+_PLACE = (
+    Field("lon", "longitude", "angle", required=True),
+    Field("lat", "latitude", "angle", required=True),
+    Field("geo_precision", "place precision", "enum", "geo_precision", required=True),
+    Field("source", "source", "text"),
+)
+QUANTITY_FIELDS = ("quantity_kg", "quantity_t", "quantity_g", "quantity")  # the first one given counts
+
+SEIZURE_FIELDS = _fields(
+    Field("source_id", "source id", "text"),
+    Field("occurred_at", "date", "when", required=True),
+    Field("time_precision", "time precision", "enum", "time_precision"),
+    *_PLACE,
+    Field("channel", "channel", "enum", "channel", required=True),
+    Field("checkpoint", "checkpoint", "checkpoint"),
+    Field("hub", "hub", "hub"),
+    Field("item", "item", "item", required=True),
+    Field("form", "form", "enum", "form"),
+    Field("quantity_kg", "quantity (kg)", "measure", unit="kg"),
+    Field("quantity_t", "quantity (t)", "measure", unit="t"),
+    Field("quantity_g", "quantity (g)", "measure", unit="g"),
+    Field("quantity", "quantity", "measure"),
+    Field("unit", "unit", "unit"),
+    Field("value_cny", "value (CNY)", "number", low=0.0),
+    Field("declared_as", "declared as", "text", max_chars=LONG_TEXT),
+    Field("concealment", "concealment", "enum", "concealment"),
+    Field("detection", "detection", "enum", "detection"),
+    Field("agency", "agency", "enum", "agency", required=True),
+    Field("destination_iso3", "destination", "country"),
+    Field("case_status", "case status", "enum", "case_status", required=True),
+    Field("source_ref", "note", "text", max_chars=LONG_TEXT),
+)
+CHECKPOINT_FIELDS = _fields(
+    Field("checkpoint_id", "checkpoint id", "ident", required=True),
+    Field("name_zh", "Chinese name", "text", required=True),
+    Field("name_en", "English name", "text"),
+    Field("kind", "checkpoint kind", "enum", "checkpoint_kind", required=True),
+    *_PLACE,
+    Field("counterpart", "counterpart", "text"),
+    Field("counterpart_iso3", "counterpart country", "country"),
+    Field("agency", "agency", "enum", "agency", required=True),
+)
+HUB_FIELDS = _fields(
+    Field("hub_id", "hub id", "ident", required=True),
+    Field("name_zh", "Chinese name", "text", required=True),
+    Field("name_en", "English name", "text"),
+    Field("kind", "hub kind", "enum", "hub_kind", required=True),
+    Field("activities", "activities", "text", max_chars=LONG_TEXT),
+    Field("item_groups", "item groups", "groups", required=True),
+    *_PLACE,
+    Field("country_iso3", "country", "country"),
+    Field("licensed", "licensed", "boolean"),
+    Field("capacity_t_per_year", "capacity (t/year)", "number", low=0.0),
+    Field("risk_tier", "risk tier", "integer", low=1, high=3),
+    Field("note", "note", "text", max_chars=LONG_TEXT),
+)
+KINDS = {"seizures": SEIZURE_FIELDS, "checkpoints": CHECKPOINT_FIELDS, "hubs": HUB_FIELDS}
+FIELDS = tuple(dict.fromkeys(name for fields in KINDS.values() for name in fields))
+# The table each kind lands in and the columns that identify a record in it.
+TABLES = {"seizures": "seizures", "checkpoints": "checkpoints", "hubs": "processing_hubs"}
+KEYS = {"seizures": ("source", "source_id"), "checkpoints": ("checkpoint_id",), "hubs": ("hub_id",)}
+CRS_NAMES = ("wgs84", "gcj02", "bd09")
+
+
+@dataclass(frozen=True)
+class Area:
+    """A longitude/latitude box (degrees, WGS84)."""
+
+    lon_min: float
+    lon_max: float
+    lat_min: float
+    lat_max: float
+
+    def widened(self, degrees: float) -> Area:
+        return Area(self.lon_min - degrees, self.lon_max + degrees, self.lat_min - degrees, self.lat_max + degrees)
+
+    def contains(self, lon, lat) -> np.ndarray:
+        """Whether each point lies in the box (False for NaN)."""
+        lon, lat = np.asarray(lon, dtype=float), np.asarray(lat, dtype=float)
+        return (lon >= self.lon_min) & (lon <= self.lon_max) & (lat >= self.lat_min) & (lat <= self.lat_max)
+
+    def __str__(self) -> str:
+        return f"lon {self.lon_min:.2f} to {self.lon_max:.2f}, lat {self.lat_min:.2f} to {self.lat_max:.2f}"
+
+
+CHINA_LAND = Area(73.50, 135.09, 3.84, 53.56)
+BORDER_STRIP_DEG = 1.5
+AREA_OF_INTEREST = CHINA_LAND.widened(BORDER_STRIP_DEG)
+
+ToWgs84 = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+
+@dataclass(frozen=True)
+class Rules:
+    """Everything validation depends on besides the row: a pure value, so a row's verdict is too.
+
+    kind: seizures, checkpoints or hubs. mapping: a :class:`queries.ingest.mapping.Mapping`.
+    now: Beijing time without a zone, as the store keeps times; no record may be later.
+    source: the ``source`` of records whose row gives none. headers: field → the file's header,
+    for messages. to_wgs84: the file's coordinate system to WGS84 (None: already WGS84).
+    checkpoints, hubs: normalised name or id → id, of the store's checkpoints and hubs.
+    """
+
+    kind: str
+    mapping: Mapping
+    now: datetime
+    source: str
+    headers: dict[str, str] = field(default_factory=dict)
+    to_wgs84: ToWgs84 | None = None
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    hubs: dict[str, str] = field(default_factory=dict)
+    area: Area = AREA_OF_INTEREST
+
+    @property
+    def fields(self) -> dict[str, Field]:
+        return KINDS[self.kind]
+
+    def label(self, name: str) -> str:
+        """A field's words in a message, with the file's header when it has one: 'date (查获时间)'."""
+        label = self.fields[name].label if name in self.fields else name
+        header = self.headers.get(name)
+        return f"{label} ({header})" if header and header != label else label

@@ -1,0 +1,381 @@
+"""An import, from a file to the store: read, map, validate, locate, then write in one transaction.
+
+Reading, validation and locating happen before the store's write lock is taken, so the dashboard
+goes on reading while a large file is checked; the write itself (new records, changed records
+with their previous versions archived, refused rows, the import's own row) is one
+``Store.writing()`` block: one DuckDB transaction, all or nothing.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+
+from queries.ingest.fields import CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
+from queries.ingest.files import DEFAULT_LIMITS, IngestError, Limits, Table, as_text, read_table
+from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.validate import Reason, validate_frame, validate_row
+from queries.ingest.values import normalise
+from queries.seed import beijing_now
+from queries.seizures import insert_seizures, update_seizures
+from queries.store import Store, bind, load_sql, run, write_frame
+
+# What is left of a file's name once dates, numbers and copy marks at its end are dropped is the
+# default source of its records: 东兴海关_2025-03-04.csv and 东兴海关_2025-03-11.csv are one source,
+# so last week's rows in this week's file are found again instead of stored twice.
+_NAME_TAIL = re.compile(r"(?:[\s_\-.()（）\[\]【】0-9年月日号第周期]|copy|副本)+$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class ImportGeography:
+    """What an import needs from geodata, handed in by a composition root (queries never imports it).
+
+    locate(lon, lat): country_iso3, province_code, county_code, zone_code for WGS84 points
+    (``geodata.locate.locate``). converters: coordinate system name ('gcj02', 'bd09') → a function
+    to WGS84 (``geodata.coords.gcj02_to_wgs84``, ``bd09_to_wgs84``).
+    """
+
+    locate: Callable[[np.ndarray, np.ndarray], pd.DataFrame]
+    converters: dict[str, ToWgs84] = field(default_factory=dict)
+
+    def to_wgs84(self, crs: str) -> ToWgs84 | None:
+        if crs not in CRS_NAMES:
+            raise IngestError(f"unknown coordinate system {crs!r}; use one of {', '.join(CRS_NAMES)}")
+        if crs == "wgs84":
+            return None
+        if crs not in self.converters:
+            raise IngestError(f"no conversion from {crs} to WGS84 was handed to the import")
+        return self.converters[crs]
+
+
+@dataclass
+class Parsed:
+    """A file read and mapped, not yet validated: what the Import page previews.
+
+    ``columns`` maps each field to the header that fills it; ``unmapped`` lists the headers that
+    fill nothing; ``table`` holds the rows as they came (see :class:`queries.ingest.files.Table`).
+    """
+
+    table: Table
+    kind: str
+    crs: str
+    mapping: Mapping
+    columns: dict[str, str]
+    unmapped: list[str]
+    file_bytes: int
+    sha256: str
+
+    @property
+    def name(self) -> str:
+        return self.table.name
+
+    @property
+    def encoding(self) -> str | None:
+        return self.table.encoding
+
+    @property
+    def source(self) -> str:
+        """The source of records whose row gives none: the mapping's, else from the file's name."""
+        stem = Path(self.name).stem
+        return self.mapping.source or _NAME_TAIL.sub("", stem) or stem
+
+    def fields(self) -> pd.DataFrame:
+        """The rows with the fields as columns (each field's column as it came)."""
+        return pd.DataFrame({name: self.table.frame[header].reset_index(drop=True)
+                             for name, header in self.columns.items()}, index=range(len(self.table.frame)))
+
+    def preview(self, rows: int = 20) -> pd.DataFrame:
+        """The first rows as they came, with their line numbers."""
+        head = self.table.frame.head(rows).copy()
+        head.insert(0, self.table.line_word, self.table.lines[:rows])
+        return head
+
+
+@dataclass
+class Checked:
+    """A parsed file validated: the records that can land (with their ``line``), the rows refused
+    (``line``, ``raw`` JSON, ``rules``, ``reason``) and one verdict per row (``line``, ``ok``, ``reason``)."""
+
+    records: pd.DataFrame
+    rejected: pd.DataFrame
+    rules: Rules
+
+    @property
+    def verdicts(self) -> pd.DataFrame:
+        ok = pd.DataFrame({"line": self.records["line"].to_numpy(), "ok": True, "reason": ""})
+        refused = self.rejected[["line", "reason"]].assign(ok=False)[["line", "ok", "reason"]]
+        return pd.concat([ok, refused], ignore_index=True).sort_values("line", ignore_index=True)
+
+
+@dataclass
+class ImportResult:
+    """What an import did: counts, refused rows by rule, and the refused rows themselves."""
+
+    import_id: int
+    file_name: str
+    kind: str
+    source: str
+    encoding: str | None
+    rows_read: int
+    accepted: int
+    updated: int
+    unchanged: int
+    rejected: int
+    by_reason: dict[str, int]
+    rejected_rows: pd.DataFrame
+    started_at: datetime
+    finished_at: datetime
+
+    def summary(self) -> str:
+        """A few lines for a person: the counts, then the refused rows by rule."""
+        encoding = f", {self.encoding}" if self.encoding else ""
+        lines = [(f"{self.file_name} ({self.kind}{encoding}, source {self.source!r}): {self.rows_read:,} rows — "
+                  f"{self.accepted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged, "
+                  f"{self.rejected:,} rejected (import {self.import_id})")]
+        lines += [f"  rejected, {rule}: {count:,}" for rule, count in self.by_reason.items()]
+        return "\n".join(lines)
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise IngestError(f"unknown kind {kind!r}; use one of {', '.join(KINDS)}")
+
+
+def _parse(table: Table, kind: str, mapping: Mapping | str | Path | None, crs: str, size: int, digest: str) -> Parsed:
+    _check_kind(kind)
+    if crs not in CRS_NAMES:
+        raise IngestError(f"unknown coordinate system {crs!r}; use one of {', '.join(CRS_NAMES)}")
+    mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
+    columns, unmapped = mapping.match_headers(table.frame.columns, kind)
+    if not columns:
+        raise IngestError(f"{table.name}: none of its headers ({', '.join(map(str, table.frame.columns[:12]))}) is "
+                          f"one the mapping {mapping.name!r} knows for {kind}; check the header row or give a "
+                          f"mapping (--mapping)")
+    return Parsed(table, kind, crs, mapping, columns, unmapped, size, digest)
+
+
+def read_upload(name: str, data: bytes, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
+                crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Read an uploaded file (its name and bytes) and map its columns; nothing is written."""
+    table = read_table(name, data=data, limits=limits)
+    return _parse(table, kind, mapping, crs, len(data), hashlib.sha256(data).hexdigest())
+
+
+def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
+              crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS) -> Parsed:
+    """Read the file at ``path`` and map its columns; nothing is written."""
+    path = Path(path)
+    if not path.is_file():
+        raise IngestError(f"{path}: no such file")
+    table = read_table(path.name, path=path, limits=limits)
+    digest = hashlib.sha256()
+    with path.open("rb") as stream:
+        for block in iter(lambda: stream.read(1 << 20), b""):
+            digest.update(block)
+    return _parse(table, kind, mapping, crs, path.stat().st_size, digest.hexdigest())
+
+
+def known_places(store: Store | None) -> tuple[dict[str, str], dict[str, str]]:
+    """(checkpoints, hubs) of the store as spelling → id: ids, names, names without a bracket."""
+    if store is None or not store.exists():
+        return {}, {}
+    with store.reading() as con:
+        places = run(con, "ingest_known_places")
+    found: dict[str, dict[str, str]] = {"checkpoint": {}, "hub": {}}
+    for kind, place_id, *names in places.itertuples(index=False):
+        for spelling in (place_id, *names, *(re.sub(r"\s*[(（].*?[)）]\s*", "", n) for n in names)):
+            if spelling:
+                found[kind].setdefault(normalise(spelling), place_id)
+    return found["checkpoint"], found["hub"]
+
+
+def _raw_json(table: Table, position: int) -> str:
+    row = table.frame.iloc[position]
+    return json.dumps({str(header): as_text(value) for header, value in row.items()}, ensure_ascii=False)
+
+
+def _row_texts(frame: pd.DataFrame, position: int) -> dict[str, str | None]:
+    return {name: as_text(value) for name, value in frame.iloc[position].items()}
+
+
+def _rejection(line: int, raw: str, reasons: list[Reason]) -> dict:
+    return {"line": int(line), "raw": raw, "rules": list(dict.fromkeys(r.rule for r in reasons)),
+            "reason": "; ".join(r.message for r in reasons)}
+
+
+def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.DataFrame:
+    """Add the country, province, county and zone of each record (each distinct point located once)."""
+    if records.empty:
+        where = pd.DataFrame(columns=["country_iso3", "province_code", "county_code", "zone_code"], dtype=object)
+    else:
+        codes, points = pd.factorize(records["lon"].to_numpy(dtype=float) + 1j * records["lat"].to_numpy(dtype=float))
+        where = geography.locate(points.real, points.imag).iloc[codes].reset_index(drop=True)
+    where.index = records.index
+    located = records.copy()
+    if kind == "seizures":
+        coarse = (located["geo_precision"] == "province").to_numpy()
+        located["country_iso3"] = where["country_iso3"].to_numpy(dtype=object)
+        located["province_code"] = where["province_code"].to_numpy(dtype=object)
+        located["county_code"] = where["county_code"].where(~coarse, None).to_numpy(dtype=object)
+        located["zone_code"] = where["zone_code"].where(~coarse, None).to_numpy(dtype=object)
+    elif kind == "checkpoints":
+        for column in ("province_code", "county_code", "zone_code"):
+            located[column] = where[column].to_numpy(dtype=object)
+    else:
+        located["province_code"] = where["province_code"].to_numpy(dtype=object)
+        located["country_iso3"] = located["country_iso3"].where(pd.notna(located["country_iso3"]),
+                                                                where["country_iso3"])
+    return located
+
+
+def check(parsed: Parsed, geography: ImportGeography, places: tuple[dict, dict] = ({}, {}),
+          now: datetime | None = None) -> Checked:
+    """Validate and locate a parsed file: which rows can land, and why the others cannot.
+
+    ``places`` are the store's checkpoints and hubs (:func:`known_places`); ``now`` (Beijing time)
+    defaults to the clock.
+    """
+    rules = Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
+                  headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
+                  checkpoints=places[0], hubs=places[1])
+    table, frame = parsed.table, parsed.fields()
+    records, bad = validate_frame(frame, rules)
+    rejected = []
+    for position in np.flatnonzero(bad):
+        verdict = validate_row(_row_texts(frame, position), rules)
+        if isinstance(verdict, dict):  # the two validators disagree: a bug, never a user's mistake
+            raise AssertionError(  # noqa: TRY004
+                f"{table.name} {table.line_word} {table.lines[position]}: the row validator accepts a row the frame "
+                f"validator refused; please report this")
+        rejected.append(_rejection(table.lines[position], _raw_json(table, position), verdict))
+    width = len(table.frame.columns)
+    for line, (count, values) in table.ragged.items():
+        raw = dict(zip(map(str, table.frame.columns), values))
+        if count > width:
+            raw["(more values)"] = values[width:]
+        rejected.append(_rejection(line, json.dumps(raw, ensure_ascii=False), [Reason(
+            "ragged", "", f"{table.line_word} {line} has {count} values where the header has {width}; check the row "
+                          f"for an unquoted comma or a missing value")]))
+    records = _locate(records, parsed.kind, geography)
+    records.insert(0, "line", table.lines[records.index.to_numpy()])
+    refused = np.zeros(len(records), dtype=bool)
+    if parsed.kind == "hubs":
+        refused = pd.isna(records["country_iso3"]).to_numpy()
+        for position in np.flatnonzero(refused):
+            rejected.append(_rejection(records["line"].iat[position], _raw_json(table, records.index[position]), [
+                Reason("not_located", "lon", "the point is in no country Cordon knows (China or a neighbour); give "
+                                             "the hub's country (country_iso3) or check its coordinates")]))
+    keys = list(KEYS[parsed.kind])
+    repeated = records.duplicated(keys, keep="first").to_numpy() & ~refused
+    if repeated.any():
+        first_line = records[~refused].drop_duplicates(keys).set_index(keys)["line"]
+        for position in np.flatnonzero(repeated):
+            key = tuple(records[k].iat[position] for k in keys)
+            first = first_line.loc[key if len(keys) > 1 else key[0]]
+            rejected.append(_rejection(records["line"].iat[position], _raw_json(table, records.index[position]), [
+                Reason("duplicate", keys[-1], f"the same record ({', '.join(map(str, key))}) is at "
+                                              f"{table.line_word} {first} above; each record once")]))
+    records = records[~(refused | repeated)].reset_index(drop=True)
+    rejected = pd.DataFrame(rejected, columns=["line", "raw", "rules", "reason"]).sort_values("line", ignore_index=True)
+    return Checked(records=records, rejected=rejected, rules=rules)
+
+
+def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
+    """``frame`` with its text columns as Arrow strings, which DuckDB scans without a copy (pandas'
+    own string columns it converts value by value, ten times slower)."""
+    text = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype) or dtype == object
+            and pd.api.types.infer_dtype(frame[name], skipna=True) in ("string", "empty")]
+    return frame.astype({name: pd.ArrowDtype(pa.large_string()) for name in text})
+
+
+def _register(con, name: str, frame: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
+    """Run the named query over ``frame`` (seen as ``incoming``) with bound ``params``."""
+    sql = load_sql(name)
+    con.register("incoming", _arrow_strings(frame))
+    try:
+        return con.execute(sql, bind(sql, params)).df()
+    finally:
+        con.unregister("incoming")
+
+
+ARCHIVES = {"seizures": "ingest_archive_seizures", "checkpoints": "ingest_archive_checkpoints",
+            "hubs": "ingest_archive_hubs"}
+UPSERTS = {"checkpoints": "upsert_checkpoints", "hubs": "upsert_processing_hubs"}
+
+
+def _write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: datetime) -> tuple[int, int, int]:
+    """Insert the new records, archive and update the changed ones; (new, updated, unchanged)."""
+    incoming = records.drop(columns="line").reset_index(drop=True)
+    if kind == "seizures":
+        incoming = incoming.assign(is_synthetic=False, ingested_at=pd.Timestamp(at).as_unit("us"))
+    incoming = _arrow_strings(incoming)
+    incoming.insert(0, "position", np.arange(len(incoming)))
+    matches = _register(con, f"ingest_match_{kind}", incoming)
+    changed = matches[matches["changed"]]
+    new = incoming[~incoming["position"].isin(matches["position"])].drop(columns="position")
+    update = incoming.set_index("position").loc[changed["position"]].reset_index(drop=True)
+    params = {"import_id": import_id, "replaced_at": at}
+    if kind == "seizures":
+        update["seizure_id"] = changed["seizure_id"].to_numpy()
+        if len(update):
+            _register(con, ARCHIVES[kind], update[["seizure_id"]], params)
+            update_seizures(con, update)
+        if len(new):
+            insert_seizures(con, new)
+    else:
+        if len(update):
+            _register(con, ARCHIVES[kind], update[list(KEYS[kind])], params)
+        if len(new) or len(update):
+            write_frame(con, UPSERTS[kind], pd.concat([new, update], ignore_index=True))
+    return len(new), len(update), len(matches) - len(update)
+
+
+def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: datetime | None = None,
+           before_commit: Callable[[], None] | None = None) -> ImportResult:
+    """Import a parsed file into ``store`` in one transaction and say what happened.
+
+    Re-importing the same file adds nothing (its records are unchanged); a row whose record
+    (same source and source_id, or same checkpoint/hub id) is stored with other content updates
+    it and archives the stored version in the kind's history table. ``before_commit`` is called
+    inside the transaction after every write (a test hook: a crash there must leave the store
+    as it was).
+    """
+    started = now or beijing_now()
+    store.migrate()
+    checked = check(parsed, geography, known_places(store), started)
+    rejected = checked.rejected
+    with store.writing() as con:
+        import_id = int(run(con, "ingest_next_import_id").iat[0, 0])
+        new, updated, unchanged = _write_records(con, parsed.kind, checked.records, import_id, started)
+        if len(rejected):
+            write_frame(con, "ingest_rejected_rows",
+                        rejected.assign(import_id=import_id, file_name=parsed.name))
+        finished = max(beijing_now(), started)
+        rows_read = len(parsed.table.frame) + len(parsed.table.ragged)
+        write_frame(con, "ingest_record_import", pd.DataFrame([{
+            "import_id": import_id, "file_name": parsed.name, "file_sha256": parsed.sha256,
+            "file_bytes": parsed.file_bytes, "format": parsed.table.format, "encoding": parsed.encoding,
+            "kind": parsed.kind, "crs": parsed.crs, "mapping": parsed.mapping.name, "source": parsed.source,
+            "started_at": started, "finished_at": finished, "rows_read": rows_read, "accepted": new,
+            "updated": updated, "unchanged": unchanged, "rejected": len(rejected)}]))
+        if before_commit is not None:
+            before_commit()
+    by_reason = rejected["rules"].explode().value_counts().to_dict() if len(rejected) else {}
+    return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
+                        unchanged, len(rejected), by_reason, rejected, started, finished)
+
+
+def ingest_file(store: Store, path: str | Path, geography: ImportGeography, kind: str = "seizures",
+                mapping: Mapping | str | Path | None = None, crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS,
+                **options) -> ImportResult:
+    """Read the file at ``path`` and import it (see :func:`ingest`)."""
+    return ingest(store, read_path(path, kind, mapping, crs, limits), geography, **options)

@@ -1,0 +1,548 @@
+"""Validating rows: one pure function over one row, and the same rules over a whole frame at once.
+
+:func:`validate_row` takes one row as the mapping read it (field → text) and the
+:class:`~queries.ingest.fields.Rules`, and returns either the clean record (a dict of the table's
+columns, coordinates in WGS84) or the list of :class:`Reason` why it cannot land. It is the
+definition of a valid row, simple enough to read line by line and to drive with hypothesis.
+
+:func:`validate_frame` applies the same rules to a whole frame with pandas and numpy (a million
+rows in seconds): numbers, dates and angles through the column readers of
+:mod:`queries.ingest.values`, spelled-out values once per distinct text. It decides which rows are
+valid and builds their records; the reasons of the rows it refuses are then asked of
+:func:`validate_row`, so a person reads the same words whichever path refused the row. A test
+checks that the two agree row for row.
+
+The rules: required fields are present; every value reads as its type (numbers, dates, angles,
+enumerations in codes or their Chinese or English spellings, known items, checkpoints and
+hubs); numbers are in range (quantity more than 0 and at most 10,000 t, value and capacity not
+negative, risk tier 1 to 3); texts are within their length; dates are from 2000 and not in the
+future (Beijing time); coordinates are in range and, converted to WGS84, inside the area of
+interest, with a hint when latitude and longitude look swapped; a quantity has a unit; a
+seizure's form is known (from its column, its item's name or the mapping's default).
+"""
+
+from __future__ import annotations
+
+import difflib
+import hashlib
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from queries.constants import ITEM_BY_CODE
+from queries.ingest.fields import EARLIEST, MAX_QUANTITY_KG, PHRASED, QUANTITY_FIELDS, Field, Rules
+from queries.ingest.files import as_text
+from queries.ingest.values import (
+    UNITS_KG,
+    Bad,
+    measures_many,
+    normalise,
+    numbers_many,
+    parse_angle,
+    parse_measure,
+    parse_number,
+    parse_when,
+    when_many,
+)
+
+RULES = {
+    "required": "a required field is empty",
+    "unreadable": "a value cannot be read",
+    "unknown": "a value is not one Cordon knows",
+    "too_long": "a text is longer than its limit",
+    "out_of_range": "a number is out of its range",
+    "swapped": "latitude and longitude look swapped",
+    "outside_area": "the point is outside the area of interest",
+    "future": "the date is in the future",
+    "too_early": "the date is before 2000",
+    "no_unit": "a quantity has no unit",
+    "no_form": "the form is not known",
+    "ragged": "the row has more or fewer values than the header",
+    "duplicate": "the same record is earlier in the file",
+    "not_located": "the place is in no known country",
+}
+WHITESPACE = " \t\n\r\f\v\u00a0\u3000"
+IDENT = re.compile(r"[a-z0-9_]+")
+GROUP_SEPARATORS = re.compile(r"[;；,，、/|\s]+")
+# The columns of a clean record of each kind, in the order of its table.
+RECORD_COLUMNS = {
+    "seizures": ("source", "source_id", "occurred_at", "time_precision", "lon", "lat", "geo_precision", "channel",
+                 "checkpoint_id", "hub_id", "item", "item_group", "form", "quantity_kg", "value_cny", "declared_as",
+                 "concealment", "detection", "agency", "destination_iso3", "case_status", "source_ref"),
+    "checkpoints": ("checkpoint_id", "name_zh", "name_en", "kind", "lon", "lat", "geo_precision", "counterpart",
+                    "counterpart_iso3", "agency", "source"),
+    "hubs": ("hub_id", "name_zh", "name_en", "kind", "activities", "item_groups", "lon", "lat", "geo_precision",
+             "country_iso3", "licensed", "capacity_t_per_year", "risk_tier", "note", "source"),
+}
+GROUP_OF_ITEM = {code: item.group for code, item in ITEM_BY_CODE.items()}
+NO_DEFAULT = frozenset({"form", *QUANTITY_FIELDS})
+HASHED_ID = "sha1:"  # source ids made from a row's content start with this
+ARROW_TEXT = pd.ArrowDtype(pa.large_string())  # text as DuckDB scans it without a copy
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row cannot land: the rule (a key of :data:`RULES`), the field and words a person can act on."""
+
+    rule: str
+    field: str
+    message: str
+
+
+# ---------------------------------------------------------------------------------------------
+# One value
+
+
+def _present(text) -> str | None:
+    """The text of a cell, or None when it is missing or blank."""
+    if text is None:
+        return None
+    text = as_text(text)
+    return text if text is not None and text.strip(WHITESPACE) else None
+
+
+def _closest(key: str, spellings: Mapping[str, str]) -> str:
+    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
+    return f" — did you mean {spellings[close[0]]}?" if close else ""
+
+
+def _spelled(text: str, spellings: Mapping[str, str], phrased: bool) -> str | None:
+    """The code ``text`` spells, or for a phrase the code of the longest (Chinese) spelling it holds."""
+    key = normalise(text)
+    if key in spellings:
+        return spellings[key]
+    if not phrased:
+        return None
+    held = [(len(s), code) for s, code in spellings.items() if not s.isascii() and s in key]
+    if not held:
+        return None
+    longest = max(length for length, _ in held)
+    codes = {code for length, code in held if length == longest}
+    return codes.pop() if len(codes) == 1 else None
+
+
+def _unknown(text: str, what: str, spellings: Mapping[str, str], codes) -> Bad:
+    known = ", ".join(sorted(set(codes)))
+    return Bad(f"{what} {text!r} is not one Cordon knows{_closest(normalise(text), spellings)} "
+                   f"(known: {known})", "unknown")
+
+
+def parse_item(text: str, rules: Rules) -> tuple[str, str | None]:
+    """(item code, the form its name states or None): 锑精矿 is (antimony, concentrate)."""
+    items, forms = rules.mapping.values["item"], rules.mapping.values["form"]
+    key = normalise(text)
+    held = sorted((s for s in forms if (len(s) >= 3 or not s.isascii()) and s in key), key=len, reverse=True)
+    hint = forms[held[0]] if held else None
+    if key in items:
+        return items[key], hint
+    if held and key.replace(held[0], "", 1) in items:
+        return items[key.replace(held[0], "", 1)], hint
+    raise _unknown(text, rules.label("item"), items, ITEM_BY_CODE)
+
+
+def _parse_groups(text: str, rules: Rules) -> list[str]:
+    groups, items = rules.mapping.values["item_group"], rules.mapping.values["item"]
+    found = []
+    for part in GROUP_SEPARATORS.split(text.strip(WHITESPACE)):
+        key = normalise(part)
+        if not key:
+            continue
+        group = groups.get(key) or (ITEM_BY_CODE[items[key]].group if key in items else None)
+        if group is None:
+            raise _unknown(part, "item group", groups, set(groups.values()))
+        if group not in found:
+            found.append(group)
+    return found
+
+
+def _parse_reference(text: str, field: Field, rules: Rules) -> str:
+    known = rules.checkpoints if field.type == "checkpoint" else rules.hubs
+    code = _spelled(text, known, phrased=True)
+    if code is None and not known:
+        raise Bad(f"{rules.label(field.name)} {text!r}: the store has no {field.label}s yet; import them first "
+                      f"(python -m queries ingest --kind {field.label}s) or leave the column empty", "unknown")
+    if code is None:
+        raise _unknown(text, rules.label(field.name), known, known.values())
+    return code
+
+
+def parse_value(text: str, field: Field, rules: Rules):
+    """The value of one present cell of ``field``; raises :class:`Bad` naming the rule it breaks."""
+    label = rules.label(field.name)
+    kind = field.type
+    if kind == "text":
+        text = text.strip(WHITESPACE)
+        if len(text) > field.max_chars:
+            raise Bad(f"{label} is {len(text):,} characters long, more than the {field.max_chars:,} allowed; "
+                          f"shorten it", "too_long")
+        return text
+    if kind == "ident":
+        ident = text.strip(WHITESPACE).lower()
+        if not IDENT.fullmatch(ident):
+            raise Bad(f"{label} {text!r} must be lowercase letters, digits and _ only (e.g. youyiguan)")
+        return ident
+    if kind in ("enum", "boolean", "unit"):
+        spellings = rules.mapping.units if kind == "unit" else rules.mapping.values[field.enum or "boolean"]
+        code = _spelled(text, spellings, phrased=field.enum in PHRASED)
+        if code is None:
+            raise _unknown(text, label, spellings, spellings.values())
+        return code == "true" if kind == "boolean" else code
+    if kind == "country":
+        key = text.strip(WHITESPACE)
+        if re.fullmatch(r"[A-Za-z]{3}", key):
+            return key.upper()
+        code = _spelled(key, rules.mapping.values["country"], phrased=False)
+        if code is None:
+            raise _unknown(text, label, rules.mapping.values["country"], ["an ISO 3166 alpha-3 code such as VNM"])
+        return code
+    if kind == "item":
+        return parse_item(text, rules)
+    if kind == "groups":
+        return _parse_groups(text, rules)
+    if kind in ("checkpoint", "hub"):
+        return _parse_reference(text, field, rules)
+    if kind in ("number", "integer"):
+        value = parse_number(text, label)
+        if kind == "integer" and not value.is_integer():
+            raise Bad(f"{label} {text!r} is not a whole number")
+        if (field.low is not None and value < field.low) or (field.high is not None and value > field.high):
+            raise Bad(f"{label} {value:g} is out of range ({_range(field)})", "out_of_range")
+        return int(value) if kind == "integer" else value
+    if kind == "angle":
+        return parse_angle(text, field.name)
+    if kind == "when":
+        return parse_when(text)
+    if kind == "measure":
+        return parse_measure(text, rules.mapping.units)
+    raise ValueError(f"unknown field type {kind!r}")
+
+
+def _range(field: Field) -> str:
+    if field.high is None:
+        return f"{field.low:g} or more"
+    return f"{field.low:g} to {field.high:g}"
+
+
+# ---------------------------------------------------------------------------------------------
+# One row
+
+
+def _default(field: Field, rules: Rules) -> str | None:
+    """The mapping's default for a field its row leaves empty; a form's yields to the item's name
+    (see _item), and quantities have none."""
+    return None if field.name in NO_DEFAULT else rules.mapping.defaults.get(field.name)
+
+
+def content_hash(texts: list[str | None]) -> str:
+    """The source id of a row without one: a hash of its fields' texts (a changed row is a new one)."""
+    joined = "\x1f".join((text or "").strip(WHITESPACE) for text in texts)
+    return HASHED_ID + hashlib.sha1(joined.encode("utf-8")).hexdigest()[:20]
+
+
+def _swapped_hint(lon: float, lat: float, rules: Rules) -> str:
+    return " — latitude and longitude look swapped" if rules.area.contains(lat, lon) else ""
+
+
+def _place(values: dict, reasons: list[Reason], rules: Rules) -> None:
+    """Check lon/lat (in range, inside the area of interest once in WGS84) and convert them."""
+    lon, lat = values.get("lon"), values.get("lat")
+    if lon is None or lat is None:
+        return
+    hint = _swapped_hint(lon, lat, rules)
+    rule = "swapped" if hint else "out_of_range"
+    if not -90 <= lat <= 90:
+        reasons.append(Reason(rule, "lat", f"{rules.label('lat')} {lat:g} is out of range (-90 to 90){hint}"))
+    if not -180 <= lon <= 180:
+        reasons.append(Reason(rule, "lon", f"{rules.label('lon')} {lon:g} is out of range (-180 to 180){hint}"))
+    if not (-90 <= lat <= 90 and -180 <= lon <= 180):
+        return
+    if rules.to_wgs84 is not None:
+        converted = rules.to_wgs84(np.array([lon]), np.array([lat]))
+        lon, lat = float(converted[0][0]), float(converted[1][0])
+    if not rules.area.contains(lon, lat):
+        reasons.append(Reason("swapped" if hint else "outside_area", "lon",
+                              f"the point (lon {values['lon']:g}, lat {values['lat']:g}) is outside the area of "
+                              f"interest ({rules.area}: China and its neighbours' border strip)"
+                              f"{hint or ' — check the coordinates and their system (--crs)'}"))
+    values["lon"], values["lat"] = lon, lat
+
+
+def _when(values: dict, reasons: list[Reason], rules: Rules) -> None:
+    if values.get("occurred_at") is None:
+        return
+    moment, precision = values["occurred_at"]
+    values["occurred_at"] = moment
+    values["time_precision"] = values.get("time_precision") or precision
+    if moment < EARLIEST:
+        reasons.append(Reason("too_early", "occurred_at", f"{rules.label('occurred_at')} {moment:%Y-%m-%d} is before "
+                                                          f"2000; Cordon keeps seizures from 2000 on"))
+    elif moment > rules.now:
+        reasons.append(Reason("future", "occurred_at", f"{rules.label('occurred_at')} {moment:%Y-%m-%d %H:%M} is in "
+                                                       f"the future (now: {rules.now:%Y-%m-%d %H:%M} Beijing time)"))
+
+
+def _quantity(raw: Mapping, values: dict, reasons: list[Reason], rules: Rules) -> None:
+    """quantity_kg from the first quantity field the row gives, in its unit."""
+    given = next((name for name in QUANTITY_FIELDS if _present(raw.get(name))), None)
+    if given is None:
+        reasons.append(Reason("required", "quantity", "quantity is empty — every seizure needs one"))
+        return
+    if values.get(given) is None:
+        return  # unreadable: already a reason
+    number, unit = values[given]
+    unit = unit or rules.fields[given].unit or values.get("unit")
+    if unit is None:
+        if _present(raw.get("unit")) is None:
+            reasons.append(Reason("no_unit", given, f"{rules.label(given)} {number:g} has no unit; add a unit column "
+                                                    f"(单位: t, kg, g), write it after the number (12 kg) or name "
+                                                    f"it in the header (重量(千克))"))
+        return
+    kg = number * UNITS_KG[unit]
+    if not 0 < kg <= MAX_QUANTITY_KG:
+        reasons.append(Reason("out_of_range", given, f"{rules.label(given)} {number:g} {unit} is out of range (more "
+                                                     f"than 0 and at most {MAX_QUANTITY_KG:,.0f} kg)"))
+    values["quantity_kg"] = kg
+
+
+def _item(raw: Mapping, values: dict, reasons: list[Reason], rules: Rules) -> None:
+    if values.get("item") is None:
+        return
+    item, hint = values["item"]
+    values["item"], values["item_group"] = item, ITEM_BY_CODE[item].group
+    if values.get("form") is None and _present(raw.get("form")) is None:
+        default = rules.mapping.defaults.get("form")
+        values["form"] = hint or (rules.mapping.values["form"].get(normalise(default)) if default else None)
+        if values["form"] is None:
+            reasons.append(Reason("no_form", "form", f"the form of {raw.get('item')!r} is not given; add a form column "
+                                                     f"(形态: ore, concentrate, oxide, metal…), name it in the item "
+                                                     f"(锑精矿, 氧化镝) or set [defaults] form in a mapping"))
+
+
+def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]:
+    """The clean record of one row (field → text as the mapping read it), or why it cannot land.
+
+    Pure: the result depends on ``raw`` and ``rules`` alone.
+    """
+    reasons: list[Reason] = []
+    values: dict = {}
+    for name, field in rules.fields.items():
+        text = _present(raw.get(name))
+        text = text if text is not None else _default(field, rules)
+        if text is None:
+            if field.required:
+                reasons.append(Reason("required", name, f"{rules.label(name)} is empty — every {rules.kind[:-1]} "
+                                                        f"record needs one"))
+            continue
+        try:
+            values[name] = parse_value(text, field, rules)
+        except Bad as bad:
+            reasons.append(Reason(bad.rule, name, str(bad)))
+    _place(values, reasons, rules)
+    if rules.kind == "seizures":
+        _when(values, reasons, rules)
+        _quantity(raw, values, reasons, rules)
+        _item(raw, values, reasons, rules)
+        values["checkpoint_id"], values["hub_id"] = values.get("checkpoint"), values.get("hub")
+        values["source_id"] = values.get("source_id") or content_hash(
+            [as_text(raw.get(name)) for name in rules.fields if name not in ("source", "source_id")])
+    else:
+        values["name_en"] = values.get("name_en") or values.get("name_zh")
+    values["source"] = values.get("source") or rules.source
+    if reasons:
+        return reasons
+    return {column: values.get(column) for column in RECORD_COLUMNS[rules.kind]}
+
+
+# ---------------------------------------------------------------------------------------------
+# A whole frame
+
+
+def _texts(column: pd.Series) -> pd.Series:
+    """A column as stripped text (typed values as :func:`as_text` writes them), NA where blank."""
+    if not isinstance(column.dtype, pd.StringDtype) and column.dtype != ARROW_TEXT:
+        column = column.map(as_text).astype("str")
+    text = column.str.strip(WHITESPACE)
+    return text.mask(text == "")
+
+
+@dataclass
+class _Column:
+    values: object  # Series or array, aligned with the frame
+    bad: np.ndarray  # unreadable or refused
+    present: np.ndarray
+
+
+def _distinct(column: pd.Series, parse) -> _Column:
+    """``parse`` applied once per distinct text of a column (blank texts are missing). Text values
+    come back as Arrow strings taken from the few distinct results, without a Python object a row."""
+    if not isinstance(column.dtype, pd.StringDtype) and column.dtype != ARROW_TEXT:
+        column = column.map(as_text)
+    codes, uniques = pd.factorize(column)
+    results, failed, blank = [], np.zeros(len(uniques) + 1, dtype=bool), np.ones(len(uniques) + 1, dtype=bool)
+    for i, unique in enumerate(uniques):
+        text = unique.strip(WHITESPACE)
+        blank[i] = not text
+        try:
+            results.append(parse(text) if text else None)
+        except Bad:
+            results.append(None)
+            failed[i] = True
+    results.append(None)  # what code -1 (a missing cell) takes
+    if all(value is None or isinstance(value, str) for value in results):
+        values = pd.Series(pd.array(results, dtype=ARROW_TEXT).take(codes))
+    else:
+        looked_up = np.empty(len(results), dtype=object)
+        looked_up[:] = results
+        values = pd.Series(looked_up[codes], dtype=object)
+    return _Column(values, failed[codes], ~blank[codes])
+
+
+def _out_of_range(values: np.ndarray, field: Field) -> np.ndarray:
+    low = values < field.low if field.low is not None else np.zeros(len(values), dtype=bool)
+    return low | (values > field.high if field.high is not None else False)
+
+
+def _read_column(column: pd.Series, field: Field, rules: Rules) -> _Column:
+    kind = field.type
+    numeric = pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+    if kind in ("number", "angle"):
+        if numeric:
+            values, bad = numbers_many(column, parse_number)
+            present = ~np.isnan(values) | bad
+        else:
+            text = _texts(column)
+            present = text.notna().to_numpy()
+            read = (lambda t: parse_angle(t, field.name)) if kind == "angle" else (lambda t: parse_number(t))
+            values, bad = numbers_many(text, read)
+        return _Column(values, bad | (present & ~bad & _out_of_range(values, field)), present)
+    if kind == "measure" and numeric:
+        values, units, bad = measures_many(column, rules.mapping.units)
+        return _Column((values, units), bad, ~np.isnan(values) | bad)
+    if kind == "when" and pd.api.types.is_datetime64_any_dtype(column):
+        moments, precision, bad = when_many(column)
+        return _Column((moments, precision), bad, moments.notna().to_numpy())
+    if kind == "item":
+        item = _distinct(column, lambda t: parse_item(t, rules)[0])
+        hint = _distinct(column, lambda t: parse_item(t, rules)[1])
+        group = _distinct(column, lambda t: GROUP_OF_ITEM[parse_item(t, rules)[0]])
+        return _Column((item.values, hint.values, group.values), item.bad, item.present)
+    if kind not in ("text", "ident", "when", "measure"):
+        return _distinct(column, lambda t: parse_value(t, field, rules))
+    text = _texts(column)
+    present = text.notna().to_numpy()
+    if kind == "text":
+        return _Column(text, present & (text.str.len() > field.max_chars).fillna(False).to_numpy(bool), present)
+    if kind == "ident":
+        ident = text.str.lower()
+        return _Column(ident, present & ~ident.str.fullmatch(IDENT.pattern).fillna(False).to_numpy(bool), present)
+    if kind == "when":
+        moments, precision, bad = when_many(text)
+        return _Column((moments, precision), bad, present)
+    values, units, bad = measures_many(text, rules.mapping.units)
+    return _Column((values, units), bad, present)
+
+
+def _fill_default(column: pd.Series | None, field: Field, rules: Rules, length: int) -> pd.Series:
+    """The field's column with the mapping's default in its blank cells (all default, or all blank,
+    when the file has no such column)."""
+    default = _default(field, rules)
+    if column is None:
+        return pd.Series(pc.fill_null(pa.nulls(length, pa.large_string()), default), dtype=ARROW_TEXT)
+    if default is None:
+        return column.reset_index(drop=True)
+    return _texts(column).reset_index(drop=True).fillna(default)
+
+
+def _hashed_ids(frame: pd.DataFrame, rules: Rules) -> pd.Series:
+    names = [name for name in rules.fields if name not in ("source", "source_id")]
+    joined = pd.Series("", index=range(len(frame)), dtype="str")
+    for i, name in enumerate(names):
+        part = _texts(frame[name]).reset_index(drop=True).fillna("") if name in frame else ""
+        joined = joined + ("\x1f" if i else "") + part
+    return pd.Series([HASHED_ID + hashlib.sha1(text.encode("utf-8")).hexdigest()[:20] for text in joined],
+                     dtype="str")
+
+
+def validate_frame(frame: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, np.ndarray]:
+    """The clean records of the valid rows of ``frame`` (mapped fields as columns) and the mask of
+    the rows refused; the records keep the frame's positions as their index."""
+    n = len(frame)
+    bad = np.zeros(n, dtype=bool)
+    read: dict[str, _Column] = {}
+    for name, field in rules.fields.items():
+        column = _read_column(_fill_default(frame.get(name), field, rules, n), field, rules)
+        bad |= column.bad | (field.required & ~column.present)
+        read[name] = column
+    out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
+        "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
+    bad |= _frame_place(out, rules)
+    if rules.kind == "seizures":
+        bad |= _frame_seizure(frame, out, read, rules)
+    else:
+        out["name_en"] = out["name_en"].fillna(out["name_zh"])
+    out["source"] = out["source"].fillna(rules.source)
+    records = out.loc[~bad, list(RECORD_COLUMNS[rules.kind])]
+    return records, bad
+
+
+def _frame_place(out: pd.DataFrame, rules: Rules) -> np.ndarray:
+    lon, lat = out["lon"].to_numpy(dtype=float), out["lat"].to_numpy(dtype=float)
+    present = ~np.isnan(lon) & ~np.isnan(lat)
+    in_range = present & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
+    wlon, wlat = lon.copy(), lat.copy()
+    if rules.to_wgs84 is not None and in_range.any():
+        wlon[in_range], wlat[in_range] = rules.to_wgs84(lon[in_range], lat[in_range])
+    out["lon"], out["lat"] = wlon, wlat
+    return present & ~(in_range & rules.area.contains(wlon, wlat))
+
+
+def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, _Column], rules: Rules) -> np.ndarray:
+    n = len(out)
+    moments, precision = read["occurred_at"].values
+    out["occurred_at"] = moments.to_numpy(dtype="datetime64[us]")
+    out["time_precision"] = out["time_precision"].fillna(precision.astype(ARROW_TEXT))
+    present = read["occurred_at"].present & ~read["occurred_at"].bad
+    bad = present & ((out["occurred_at"] < EARLIEST) | (out["occurred_at"] > rules.now)).to_numpy()
+
+    # quantity_kg: the first quantity field given, in its unit (its own, its header's, the unit column's)
+    number, factor, chosen = np.full(n, np.nan), np.full(n, np.nan), np.zeros(n, dtype=bool)
+    column_unit = read["unit"].values
+    for name in QUANTITY_FIELDS:
+        given = read[name].present & ~chosen
+        values, units = read[name].values
+        unit = units.fillna(rules.fields[name].unit) if rules.fields[name].unit else units
+        unit = unit.astype(object).where(pd.notna(unit), column_unit.astype(object))
+        number[given] = values[given]
+        factor[given] = _looked_up(unit, UNITS_KG)[given]
+        bad |= given & read[name].bad
+        chosen |= given
+    kg = number * factor
+    bad |= ~chosen | (chosen & np.isnan(factor)) | (chosen & ~np.isnan(kg) & ~((kg > 0) & (kg <= MAX_QUANTITY_KG)))
+    out["quantity_kg"] = kg
+
+    # item, its group and the form (its column, else the item's name, else the mapping's default)
+    out["item"], hint, out["item_group"] = read["item"].values
+    default = rules.mapping.defaults.get("form")
+    default_form = rules.mapping.values["form"].get(normalise(default)) if default else None
+    named = hint.fillna(default_form) if default_form else hint
+    out["form"] = out["form"].where(read["form"].present, named)
+    bad |= read["item"].present & ~read["item"].bad & out["form"].isna().to_numpy()
+
+    out["checkpoint_id"] = read["checkpoint"].values
+    out["hub_id"] = read["hub"].values
+    missing_id = out["source_id"].isna().to_numpy()
+    if missing_id.any():
+        out["source_id"] = out["source_id"].where(~missing_id, _hashed_ids(frame, rules))
+    return bad
+
+
+def _looked_up(values: pd.Series, table: dict) -> np.ndarray:
+    """``table[value]`` for each value (NaN where none), looked up once per distinct value."""
+    codes, uniques = pd.factorize(values)
+    found = np.array([table.get(u, np.nan) for u in uniques] + [np.nan], dtype=float)
+    return found[codes]

@@ -1,0 +1,170 @@
+"""Sign-in, roles and region scoping as the dashboard applies them (AppTest on the seeded database and
+its test accounts: an admin, a planner who sees everything, a Guangxi analyst, a Yunnan commander)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from dashboard.i18n import t
+from queries import views
+from queries.access import read_audit
+from queries.filters import Filters
+from queries.store import Store
+from tests.conftest import PASSWORD
+from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
+
+PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
+         "records": "Seizure records", "import": "Import records", "users": "Users", "audit": "Audit trail"}
+ALLOWED = {"yn-commander": {"live"}, "gx-analyst": {"live", "analysis", "records"},
+           "planner": {"live", "analysis", "records"}, "admin": set(PAGES)}
+
+
+@pytest.fixture
+def visit(seeded_db, monkeypatch):
+    monkeypatch.setenv("CORDON_DB", str(seeded_db))
+
+    def open_as(username: str | None, page: str = "live", **query) -> AppTest:
+        test = AppTest.from_file(APP, default_timeout=120)
+        test.query_params.update({"period": "all", "refresh": "0", **query})
+        if username:
+            signed_in(test, username)
+        test.run()
+        if page != "live":
+            test.switch_page(f"screens/{_file(page)}").run()
+        assert not test.exception
+        return test
+
+    return open_as
+
+
+def _file(page: str) -> str:
+    return {"live": "live_map.py", "analysis": "analysis.py", "records": "records.py", "import": "import_records.py",
+            "users": "users.py", "audit": "audit.py"}[page]
+
+
+def test_nothing_is_shown_before_a_sign_in(visit):
+    test = visit(None)
+    assert test.title[0].value == "Cordon — sign in"
+    assert not test.metric and not test.get("deck_gl_json_chart")
+
+
+def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
+    test = visit(None)
+    test.text_input(key="s_username").set_value("planner")
+    test.text_input(key="s_password").set_value("not the password at all")
+    test.button[0].click().run()
+    assert test.error[0].value.startswith("Sign-in refused") and not test.metric
+    test.text_input(key="s_password").set_value(PASSWORD)
+    test.button[0].click().run()
+    assert not test.exception and test.title[0].value == PAGES["live"]
+    kinds = read_audit(Store(seeded_db), username="planner")["kind"].tolist()
+    assert kinds[-2:] == ["sign_in_failed", "sign_in"]
+
+
+@pytest.mark.parametrize("username", list(ALLOWED))
+@pytest.mark.parametrize("page", list(PAGES))
+def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, username, page):
+    test = visit(username, page)
+    if page in ALLOWED[username]:
+        assert test.title[0].value == PAGES[page] and not test.error
+    else:
+        assert test.error[0].value.startswith("Your role") and "may not open this page" in test.error[0].value
+        assert not test.title or test.title[0].value != PAGES[page]
+        denied = read_audit(Store(seeded_db), kind="page_denied", username=username)
+        assert json.loads(denied["details"].iloc[-1])["page"] == {"import": "imports"}.get(page, page)
+    # the sidebar offers only the pages the role may open
+    assert {link.proto.label for link in test.get("page_link")} == {t(f"page_{url}") for url in ALLOWED[username]}
+
+
+def test_a_commander_has_no_filters_even_from_the_url(visit, seeded_db):
+    test = visit("yn-commander", group="Sb", channel="postal_express")
+    assert not [m for m in test.multiselect if m.key == "w_groups"]
+    with Store(seeded_db).reading() as con:
+        everything_in_yunnan = int(views.summary(con, Filters(provinces=("530000",)))["seizures"])
+    assert seizures_metric(test) == everything_in_yunnan
+
+
+def test_the_export_panel_is_for_planners_and_admins_only(visit):
+    assert not [b for b in visit("gx-analyst", "analysis").button if b.label == "Prepare the file"]
+    assert [b for b in visit("planner", "analysis").button if b.label == "Prepare the file"]
+
+
+def test_a_scoped_user_sees_only_the_granted_region_on_every_page(visit, seeded_db):
+    store = Store(seeded_db)
+    with store.reading() as con:
+        guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
+    assert 0 < guangxi < 3_000
+    live = visit("gx-analyst")
+    assert seizures_metric(live) == guangxi
+    deck = json.loads(live.get("deck_gl_json_chart")[0].proto.json)
+    points = next(layer for layer in deck["layers"] if layer["id"] == "seizures")["data"]
+    assert points and all(21 < p["lat"] < 27 and 104 < p["lon"] < 112.1 for p in points)  # Guangxi's box
+    # asking for Yunnan through the URL gives nothing, not Yunnan
+    assert seizures_metric(visit("gx-analyst", province="530000")) == 0
+    records = visit("gx-analyst", "records")
+    assert len(table_with(records, "ID")) == min(guangxi, 200)
+    analysis = visit("gx-analyst", "analysis")
+    summary = next(c.value for c in analysis.caption if "hot and" in c.value)
+    with store.reading(scope=_scope("gx-analyst", store)) as con:
+        from geodata.analysis_data import read_analysis_points
+
+        assert f"from {len(read_analysis_points(con, Filters()).points):,} seizures" in summary
+
+
+def _scope(username: str, store: Store):
+    from queries.access import get_user
+
+    return get_user(store, username).scope
+
+
+def test_an_export_is_written_to_the_audit_trail(visit, seeded_db):
+    test = visit("planner", "analysis")
+    test.selectbox(key="x_layer").set_value("checkpoints")
+    next(b for b in test.button if b.label == "Prepare the file").click().run()
+    assert not test.exception
+    row = read_audit(Store(seeded_db), kind="export", username="planner").iloc[-1]
+    details = json.loads(row["details"])
+    assert details["layer"] == "checkpoints" and details["format"] == "geojson" and details["records"] == 3_000
+
+
+def test_the_audit_page_lists_events_and_has_no_way_to_change_them(visit):
+    test = visit("admin", "audit")
+    assert table_with(test, "kind") is not None
+    assert not [b for b in test.button if any(w in b.label.lower() for w in ("delete", "edit", "remove"))]
+
+
+def test_an_idle_session_ends_and_is_written_to_the_audit_trail(seeded_db, monkeypatch):
+    from datetime import timedelta
+
+    from dashboard.auth import SIGNED_IN_KEY, SignedIn
+    from dashboard.context import minute_now
+
+    monkeypatch.setenv("CORDON_DB", str(seeded_db))
+    monkeypatch.setenv("CORDON_SESSION_IDLE_MIN", "30")
+    test = AppTest.from_file(APP, default_timeout=120)
+    test.session_state[SIGNED_IN_KEY] = SignedIn("planner", minute_now() - timedelta(minutes=31))
+    test.run()
+    assert not test.exception and test.title[0].value == "Cordon — sign in"
+    assert test.info[0].value.startswith("The session ended")
+    assert read_audit(Store(seeded_db), kind="session_expired", username="planner")["kind"].size >= 1
+
+
+def test_a_disabled_account_is_signed_out_at_its_next_run(seeded_db, tmp_path, monkeypatch):
+    import shutil
+    from datetime import datetime
+
+    from queries.access import set_active
+
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    monkeypatch.setenv("CORDON_DB", str(path))
+    test = signed_in(AppTest.from_file(APP, default_timeout=120), "gx-analyst")
+    test.query_params["period"] = "all"
+    test.run()
+    assert test.title[0].value == PAGES["live"]
+    set_active(Store(path), "gx-analyst", False, actor="admin", source="dashboard", now=datetime(2026, 11, 30))
+    test.run()
+    assert not test.exception and test.title[0].value == "Cordon — sign in" and not test.metric

@@ -1,0 +1,38 @@
+"""Access control in the browser: a scoped analyst signs in, sees only Guangxi, and is refused a page
+above the role."""
+
+from __future__ import annotations
+
+import pytest
+
+from queries import views
+from queries.filters import Filters
+from queries.store import Store
+from tests.e2e.conftest import sign_in
+from tests.e2e.test_live_map import TIMEOUT, seizures_shown
+
+pytestmark = pytest.mark.browser
+
+
+def test_a_scoped_analyst_sees_only_the_granted_region_and_is_refused_a_page_above_the_role(page, app_url, seeded_db):
+    page.goto(f"{app_url}/?period=all")
+    page.get_by_text("Cordon — sign in").wait_for(timeout=TIMEOUT)
+    assert page.get_by_test_id("stDeckGlJsonChart").count() == 0  # nothing before a sign-in
+    page.get_by_label("User name", exact=True).fill("gx-analyst")
+    page.get_by_label("Password", exact=True).fill("wrong password, twelve+")
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_text("Sign-in refused").wait_for(timeout=TIMEOUT)
+
+    sign_in(page, f"{app_url}/?period=all&province=530000", "gx-analyst")  # asks for Yunnan in the URL
+    page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
+    assert seizures_shown(page) == 0
+    sign_in(page, f"{app_url}/?period=all", "gx-analyst")
+    page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
+    with Store(seeded_db).reading() as con:
+        guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
+    assert seizures_shown(page) == guangxi < 3_000
+    assert page.get_by_test_id("stSidebar").get_by_text("Import").count() == 0  # not offered
+
+    sign_in(page, f"{app_url}/import", "gx-analyst")
+    page.get_by_text("Your role (Analyst) may not open this page.").wait_for(timeout=TIMEOUT)
+    assert page.locator("input[type=file]").count() == 0

@@ -1,0 +1,410 @@
+"""Exports: every layer in every format reads back with the same geometries, attributes and provenance."""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import json
+import re
+import xml.etree.ElementTree as ET
+import zipfile
+from datetime import datetime
+
+import geopandas as gpd
+import numpy as np
+import pandas as pd
+import pyarrow.parquet as pq
+import pyogrio
+import pytest
+import shapely
+from pyproj import CRS
+
+from geodata.analysis_data import read_analysis_points
+from geodata.clusters import DBSCANParams
+from geodata.export import (
+    FORMATS,
+    LayerSource,
+    check_output,
+    export_seizures,
+    export_to_bytes,
+    provenance_path,
+    safe_filename,
+    shapefile_field_names,
+    write_geopackage,
+    write_layer,
+)
+from geodata.export_kml import KML_NAMESPACE, kml_colour
+from geodata.export_sources import build_layer, frame_source, provenance_for, seizure_source
+from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
+from queries import __version__
+from queries.filters import Filters
+from queries.store import Store, run
+
+FILTERS = Filters(start=datetime(2024, 1, 1), end=datetime(2026, 7, 1))
+LAYER_NAMES = ("hotspots", "clusters", "emerging", "gaps", "checkpoints", "hubs", "zones")
+OGR_FORMATS = ("geojson", "gpkg", "shp", "parquet", "csv")
+SOME_SEIZURES = Filters(start=datetime(2025, 1, 1), end=datetime(2026, 7, 1), item_groups=("Sb", "Ga", "Ge"))
+KML = f"{{{KML_NAMESPACE}}}"
+
+
+@pytest.fixture(scope="module")
+def layers(seeded_db):
+    """Each layer but the seizures, computed once for the view, with its provenance."""
+    built = {}
+    with Store(seeded_db).reading() as con:
+        for name in LAYER_NAMES:
+            params = DBSCANParams(eps_km=2, min_count=5) if name == "clusters" else None
+            built[name] = build_layer(con, name, FILTERS, params)
+    return built
+
+
+# -- reading back -----------------------------------------------------------------------------------
+
+def read_back(path, fmt, layer):
+    """The exported rows as a GeoDataFrame with the source's column names, and the provenance inside."""
+    if fmt == "geojson":
+        return gpd.read_file(path), json.loads(path.read_text(encoding="utf-8"))["cordon_provenance"]
+    if fmt == "gpkg":
+        inside = json.loads(pyogrio.read_info(path, layer=layer)["layer_metadata"]["cordon_provenance"])
+        table = pyogrio.read_dataframe(path, layer="cordon_provenance")
+        assert json.loads(table.set_index("layer").loc[layer, "provenance"]) == inside
+        return gpd.read_file(path, layer=layer), inside
+    if fmt == "shp":
+        with zipfile.ZipFile(path) as archive:
+            stem = path.name[:-len(".shp.zip")]
+            inside = json.loads(archive.read(f"{stem}.provenance.json"))
+            mapping = dict(csv.reader(io.StringIO(archive.read(f"{stem}.fields.csv").decode("utf-8"))))
+        frame = gpd.read_file(path)
+        return frame.rename(columns={k: v for k, v in mapping.items() if k != "shapefile_field"}), inside
+    if fmt == "parquet":
+        return gpd.read_parquet(path), json.loads(pq.read_schema(path).metadata[b"cordon_provenance"])
+    if fmt == "csv":
+        table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+        frame = gpd.GeoDataFrame(table.drop(columns="WKT"), geometry=shapely.from_wkt(table["WKT"]), crs=4326)
+        return frame, json.loads(provenance_path(path, fmt).read_text(encoding="utf-8"))
+    raise AssertionError(fmt)
+
+
+def cell(value):
+    """A cell in comparable form: missing as None, numbers as floats, times ISO, lists joined by commas
+    (as exported), numbers and times read back from text parsed."""
+    if isinstance(value, list | np.ndarray):
+        return ",".join(map(str, value))
+    if value is None or (not isinstance(value, str) and pd.isna(value)):
+        return None
+    if isinstance(value, bool | np.bool_):
+        return str(bool(value)).lower()
+    if isinstance(value, float | int | np.number):
+        return float(value)
+    if isinstance(value, datetime | pd.Timestamp):
+        return pd.Timestamp(value).isoformat()
+    if re.fullmatch(r"\d{4}-\d\d-\d\d[ T][\d:.]+", value):
+        return pd.Timestamp(value).isoformat()
+    try:
+        return float(value)
+    except ValueError:
+        return {"True": "true", "False": "false"}.get(value, value)
+
+
+def same_cells(read, source) -> bool:
+    """Equal cells; numbers to 1e-12 (a dBase field keeps 15 decimals)."""
+    return all(a == b or (isinstance(a, float) and isinstance(b, float) and np.isclose(a, b, rtol=1e-12, atol=1e-12))
+               for a, b in zip(map(cell, read), map(cell, source), strict=True))
+
+
+def assert_same_layer(source: gpd.GeoDataFrame, read: gpd.GeoDataFrame, tolerance: float = 0.0):
+    assert len(read) == len(source)
+    assert read.crs is not None and read.crs.to_epsg() == 4326
+    columns = [c for c in source.columns if c != source.geometry.name]
+    assert [c for c in read.columns if c != read.geometry.name] == columns
+    for name in columns:
+        assert same_cells(read[name], source[name]), name
+    same = shapely.equals_exact(shapely.normalize(read.geometry.values), shapely.normalize(source.geometry.values),
+                                tolerance=tolerance)
+    assert same.all()
+
+
+def assert_provenance(inside: dict, side: dict, provenance, features: int):
+    assert inside == side
+    assert inside["features"] == features and inside["layer"] == provenance.layer
+    assert inside["input_sha256"] == provenance.input_sha256 and len(inside["input_sha256"]) == 64
+    assert inside["filters"]["start"] == "2024-01-01T00:00:00" and inside["filters"]["end"] == "2026-07-01T00:00:00"
+    assert inside["cordon_version"] == __version__ and inside["crs"] == "EPSG:4326"
+    assert inside["records"] == provenance.records and inside["data_cutoff"].endswith("+08:00")
+
+
+@pytest.mark.parametrize("fmt", OGR_FORMATS)
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_every_layer_reads_back_the_same_in_every_gis_format(layers, tmp_path, layer, fmt):
+    frame, provenance = layers[layer]
+    assert len(frame) > 0
+    path, side = write_layer(frame, tmp_path / f"{layer}{FORMATS[fmt].extension}", fmt, provenance)
+    read, inside = read_back(path, fmt, layer)
+    assert_same_layer(frame, read, tolerance=1e-7 if fmt == "geojson" else 0.0)  # RFC 7946: 7 decimals
+    assert_provenance(inside, json.loads(side.read_text(encoding="utf-8")), provenance, len(frame))
+
+
+def test_the_crs_is_declared_in_each_format(layers, tmp_path):
+    frame, provenance = layers["hotspots"]
+    written = {fmt: write_layer(frame, tmp_path / f"h{FORMATS[fmt].extension}", fmt, provenance)[0]
+               for fmt in ("geojson", "gpkg", "shp", "parquet")}
+    assert pyogrio.read_info(written["gpkg"], layer="hotspots")["crs"] == "EPSG:4326"
+    assert CRS.from_wkt(zipfile.ZipFile(written["shp"]).read("h.prj").decode()).to_epsg() == 4326
+    geo = json.loads(pq.read_schema(written["parquet"]).metadata[b"geo"])
+    assert geo["columns"]["geometry"]["crs"]["id"] == {"authority": "EPSG", "code": 4326}
+    assert "crs" not in json.loads(written["geojson"].read_text())  # RFC 7946: WGS84 by definition
+    assert zipfile.ZipFile(written["shp"]).read("h.cpg") == b"UTF-8"
+
+
+# -- KML ----------------------------------------------------------------------------------------------
+
+def kml_document(path, fmt):
+    if fmt == "kmz":
+        with zipfile.ZipFile(path) as archive:
+            assert archive.namelist()[0] == "doc.kml"
+            return ET.fromstring(archive.read("doc.kml")), json.loads(archive.read(path.stem + ".provenance.json"))
+    return ET.parse(path).getroot(), None
+
+
+def kml_rows(document) -> list[dict]:
+    return [{d.get("name"): d.text for d in mark.iter(f"{KML}SimpleData")} for mark in document.iter(f"{KML}Placemark")]
+
+
+def kml_polygons(document) -> list:
+    shapes = []
+    for mark in document.iter(f"{KML}Placemark"):
+        rings = [[tuple(map(float, point.split(","))) for point in ring.text.split()]
+                 for ring in mark.iter(f"{KML}coordinates")]
+        shapes.append(shapely.Polygon(rings[0], rings[1:]) if len(rings[0]) > 1 else shapely.Point(rings[0][0]))
+    return shapes
+
+
+@pytest.mark.parametrize("fmt", ("kml", "kmz"))
+@pytest.mark.parametrize("layer", LAYER_NAMES)
+def test_kml_holds_the_rows_geometries_and_provenance(layers, tmp_path, layer, fmt):
+    frame, provenance = layers[layer]
+    path, side = write_layer(frame, tmp_path / f"{layer}.{fmt}", fmt, provenance)
+    root, zipped = kml_document(path, fmt)
+    document = root.find(f"{KML}Document")
+    value = document.find(f"{KML}ExtendedData/{KML}Data[@name='cordon_provenance']/{KML}value").text
+    assert_provenance(json.loads(value), json.loads(side.read_text(encoding="utf-8")), provenance, len(frame))
+    assert zipped is None or zipped == json.loads(value)
+    rows = kml_rows(document)
+    columns = [c for c in frame.columns if c != "geometry"]
+    for name in columns:
+        assert same_cells([row.get(name) for row in rows], frame[name]), name
+    shapes = kml_polygons(document)
+    assert shapely.equals_exact(shapely.normalize(shapes), shapely.normalize(frame.geometry.values), tolerance=0).all()
+
+
+@pytest.mark.parametrize(("layer", "column", "colours"), [("hotspots", "bin", BIN_COLOURS),
+                                                          ("emerging", "category", CATEGORY_COLOURS)])
+def test_kml_styles_each_feature_by_its_class(layers, tmp_path, layer, column, colours):
+    frame, provenance = layers[layer]
+    path, _ = write_layer(frame, tmp_path / f"{layer}.kml", "kml", provenance)
+    document = ET.parse(path).getroot().find(f"{KML}Document")
+    styles = {s.get("id"): s.find(f"{KML}PolyStyle/{KML}color").text for s in document.iter(f"{KML}Style")}
+    marks = list(document.iter(f"{KML}Placemark"))
+    assert len(set(frame[column])) > 1
+    for mark, value in zip(marks, frame[column], strict=True):
+        assert styles[mark.find(f"{KML}styleUrl").text.lstrip("#")] == kml_colour(colours[value], 176)
+
+
+def test_gdal_reads_the_kml_geometries_too(layers, tmp_path):
+    frame, provenance = layers["clusters"]
+    path, _ = write_layer(frame, tmp_path / "clusters.kml", "kml", provenance)
+    read = pyogrio.read_dataframe(path)
+    assert len(read) == len(frame)
+    assert shapely.equals_exact(shapely.normalize(read.geometry.values), shapely.normalize(frame.geometry.values),
+                                tolerance=1e-9).all()
+
+
+# -- provenance -------------------------------------------------------------------------------------
+
+def test_the_input_hash_is_the_documented_sha256_of_the_rows_json(seeded_db):
+    with Store(seeded_db).reading() as con:
+        provenance = provenance_for(con, "seizures", FILTERS)
+        cursor = con.execute("SELECT * FROM seizures WHERE occurred_at >= $a AND occurred_at < $b ORDER BY seizure_id",
+                             {"a": FILTERS.start, "b": FILTERS.end})
+        names = [column[0] for column in cursor.description]
+        rows = cursor.fetchall()
+
+    def row_json(row) -> str:
+        values = {n: v.strftime("%Y-%m-%d %H:%M:%S") if isinstance(v, datetime) else v for n, v in zip(names, row)}
+        return json.dumps(values, ensure_ascii=False, separators=(",", ":"))
+
+    digests = "".join(hashlib.sha256(row_json(row).encode("utf-8")).hexdigest() for row in rows)
+    assert provenance.records == len(rows) > 100
+    assert provenance.input_sha256 == hashlib.sha256(digests.encode()).hexdigest()
+
+
+def test_analysis_provenance_counts_the_points_used_and_the_cutoff(seeded_db, layers):
+    _, provenance = layers["clusters"]
+    with Store(seeded_db).reading() as con:
+        data = read_analysis_points(con, FILTERS)
+        newest = run(con, "export_seizures", FILTERS.params())["ingested_at"].max()
+        everything = provenance_for(con, "seizures", FILTERS)
+    assert (provenance.records, provenance.left_out) == (len(data.points), data.left_out)
+    assert everything.records == provenance.records + provenance.left_out and everything.left_out == 0
+    assert provenance.input_sha256 != everything.input_sha256
+    assert provenance.data_cutoff == newest.isoformat() + "+08:00"
+    assert provenance.parameters == {"params": {"method": "dbscan", "eps_km": 2, "min_count": 5, "window_days": None,
+                                                "outline_km": 0.5}}
+
+
+def test_the_hash_follows_the_content_of_the_rows(store):
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    with store.writing() as con:
+        insert_seizures(con, pd.concat([seizure_row(), seizure_row(source_id="T-2", quantity_kg=5.0)]))
+    with store.reading() as con:
+        first, again = provenance_for(con, "seizures", Filters()), provenance_for(con, "seizures", Filters())
+    with store.writing() as con:
+        con.execute("UPDATE seizures SET quantity_kg = 6.0 WHERE source_id = 'T-2'")
+    with store.reading() as con:
+        changed = provenance_for(con, "seizures", Filters())
+    assert first.input_sha256 == again.input_sha256 != changed.input_sha256
+    assert first.records == changed.records == 2
+
+
+# -- several layers, downloads, streaming -----------------------------------------------------------
+
+def test_several_layers_go_into_one_geopackage(layers, tmp_path):
+    chosen = [layers[name] for name in ("hotspots", "clusters", "zones")]
+    path, side = write_geopackage(chosen, tmp_path / "planning.gpkg")
+    names = [name for name, _ in pyogrio.list_layers(path)]
+    assert names == ["hotspots", "clusters", "zones", "cordon_provenance"]
+    documents = json.loads(side.read_text(encoding="utf-8"))["layers"]
+    for frame, provenance in chosen:
+        assert_same_layer(frame, gpd.read_file(path, layer=provenance.layer))
+        inside = json.loads(pyogrio.read_info(path, layer=provenance.layer)["layer_metadata"]["cordon_provenance"])
+        assert_provenance(inside, documents[provenance.layer], provenance, len(frame))
+    assert len(pyogrio.read_dataframe(path, layer="cordon_provenance")) == 3
+
+
+def test_a_download_is_one_safely_named_file_with_its_provenance(layers):
+    frame, provenance = layers["hotspots"]
+    shp = export_to_bytes(frame, "shp", provenance, "../hot spots/广西 2025")
+    assert shp.file_name == "hot_spots_广西_2025.shp.zip" and shp.mime == "application/zip"
+    with zipfile.ZipFile(io.BytesIO(shp.data)) as archive:
+        assert {n.rsplit(".", 1)[-1] for n in archive.namelist()} >= {"shp", "shx", "dbf", "prj", "cpg", "json", "csv"}
+        assert json.loads(archive.read("hot_spots_广西_2025.provenance.json")) == json.loads(shp.provenance.data)
+    geojson = export_to_bytes(frame, "geojson", provenance, "hotspots")
+    assert geojson.mime == "application/geo+json" and geojson.provenance.file_name == "hotspots.provenance.json"
+    document = json.loads(geojson.data)
+    assert len(document["features"]) == len(frame)
+    assert document["cordon_provenance"] == json.loads(geojson.provenance.data)
+
+
+@pytest.mark.parametrize("fmt", ("gpkg", "parquet", "csv", "geojson", "kmz"))
+def test_streamed_seizures_are_the_rows_a_whole_frame_gives(seeded_db, tmp_path, fmt):
+    extension = FORMATS[fmt].extension
+    with Store(seeded_db).reading() as con:
+        streamed = export_seizures(con, SOME_SEIZURES, fmt, tmp_path / f"streamed{extension}", batch_rows=100)
+        rows = run(con, "export_seizures", SOME_SEIZURES.params())
+        provenance = provenance_for(con, "seizures", SOME_SEIZURES)
+    frame = gpd.GeoDataFrame(rows, geometry=gpd.points_from_xy(rows["lon"], rows["lat"]), crs=4326)
+    write_layer(frame, tmp_path / f"whole{extension}", fmt, provenance)
+    assert streamed.records == len(frame) > 300  # several batches of 100
+    if fmt == "kmz":
+        (stream_doc, _), (whole_doc, _) = (kml_document(tmp_path / f"{n}.kmz", fmt) for n in ("streamed", "whole"))
+        assert kml_rows(stream_doc) == kml_rows(whole_doc) and len(kml_rows(stream_doc)) == len(frame)
+        return
+    stream_rows, stream_provenance = read_back(tmp_path / f"streamed{extension}", fmt, "seizures")
+    whole_rows, _ = read_back(tmp_path / f"whole{extension}", fmt, "seizures")
+    assert_same_layer(whole_rows, stream_rows)
+    assert_same_layer(frame, stream_rows, tolerance=1e-7 if fmt == "geojson" else 0.0)
+    assert {k: v for k, v in stream_provenance.items() if k != "exported_at"} == {
+        k: v for k, v in provenance.to_dict().items() if k != "exported_at"} | {"features": len(frame)}
+
+
+def test_the_seizure_source_streams_record_batches(seeded_db):
+    with Store(seeded_db).reading() as con:
+        source = seizure_source(con, FILTERS, rows=0, batch_rows=256)
+        sizes = [batch.num_rows for batch in source.batches]
+    assert isinstance(source, LayerSource) and source.geometry_type == "Point"
+    assert len(sizes) > 3 and max(sizes) <= 256 and "geometry" in source.schema.names
+
+
+# -- safety -----------------------------------------------------------------------------------------
+
+HOSTILE_CELLS = ['=HYPERLINK("http://x","y")', "+cmd|' /C calc'!A0", "-2+3", "@SUM(A1:A9)", "\tTAB", "\rCR"]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, layers):
+    _, provenance = layers["checkpoints"]
+    frame = gpd.GeoDataFrame({"name_en": [*HOSTILE_CELLS, "plain"], "kg": [-3.2, 1, 2, 3, 4, 5, -7]},
+                             geometry=gpd.points_from_xy(range(7), range(7)), crs=4326)
+    path, _ = write_layer(frame, tmp_path / "hostile.csv", "csv", provenance)
+    with open(path, encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    assert [row["name_en"] for row in rows] == [f"'{cell}" for cell in HOSTILE_CELLS] + ["plain"]
+    assert rows[0]["name_en"] == "'=HYPERLINK(\"http://x\",\"y\")"
+    assert [row["kg"] for row in rows][:1] == ["-3.2"] and rows[-1]["kg"] == "-7"
+    assert rows[0]["WKT"] == "POINT (0 0)"
+
+
+def test_streamed_seizure_text_is_neutralised_in_csv(store, tmp_path):
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    with store.writing() as con:
+        insert_seizures(con, seizure_row(declared_as='=HYPERLINK("http://x","y")', source_ref="@attack"))
+    with store.reading() as con:
+        export_seizures(con, Filters(), "csv", tmp_path / "seizures.csv")
+    with open(tmp_path / "seizures.csv", encoding="utf-8", newline="") as handle:
+        row = next(csv.DictReader(handle))
+    assert row["declared_as"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["source_ref"] == "'@attack"
+    assert row["quantity_kg"] == "1200" and row["lon"] == "106.712"
+
+
+@pytest.mark.parametrize("hostile", [
+    "../../etc/passwd", "..", ".", "", "   ", "\x00\x01\x1f", ".bashrc", "-rf --no-preserve-root", "CON", "con.txt",
+    'a/b\\c:d*e?f"g<h>i|j', "evil\u202etxt.exe", "／etc／shadow", "line\nbreak\rreturn", "热点" * 200,
+    "C:\\Windows\\system32", "name. . .", "\u200b\u200b",
+])
+def test_safe_filename_gives_a_plain_bounded_name(hostile):
+    name = safe_filename(hostile)
+    assert name and len(name.encode("utf-8")) <= 120
+    assert not any(c in name for c in '/\\:*?"<>|') and all(c.isprintable() for c in name)
+    assert not name.startswith((".", "-")) and not name.endswith((".", " "))
+    assert name.split(".")[0].upper() not in {"CON", "PRN", "AUX", "NUL"}
+
+
+def test_safe_filename_keeps_what_is_harmless():
+    assert safe_filename("hotspots 2025-01 广西") == "hotspots_2025-01_广西"
+    assert safe_filename("../../etc/passwd") == "etc_passwd"
+    assert safe_filename("", default="layer") == "layer"
+    with pytest.raises(TypeError, match="str"):
+        safe_filename(None)
+
+
+def test_shapefile_field_names_are_short_unique_and_ascii():
+    names = ["checkpoint_id", "checkpoint_en", "checkpoint_zh", "checkpoint_km", "kg", "名称", "KG"]
+    mapping = shapefile_field_names(names)
+    assert all(len(short) <= 10 and short.isascii() for short in mapping.values())
+    assert len({short.upper() for short in mapping.values()}) == len(names) and mapping["kg"] == "kg"
+
+
+# -- wrong inputs -----------------------------------------------------------------------------------
+
+def test_wrong_inputs_are_named_in_the_error(layers, tmp_path):
+    frame, provenance = layers["hotspots"]
+    with pytest.raises(ValueError, match="unknown format 'xls'"):
+        write_layer(frame, tmp_path / "h.xls", "xls", provenance)
+    with pytest.raises(ValueError, match=r"ending in \.gpkg"):
+        write_layer(frame, tmp_path / "h.geojson", "gpkg", provenance)
+    (tmp_path / "folder.csv").mkdir()
+    with pytest.raises(ValueError, match="is a folder"):
+        check_output(tmp_path / "folder.csv", "csv")
+    (tmp_path / "file").write_text("x")
+    with pytest.raises(ValueError, match="is a file, not a folder"):
+        check_output(tmp_path / "file" / "h.csv", "csv")
+    with pytest.raises(ValueError, match="layer 'seizures' but the provenance of 'hotspots'"):
+        write_layer(LayerSource("seizures", frame_source(frame, "hotspots").schema, iter([]), "Point", 0),
+                    tmp_path / "h.csv", "csv", provenance)
+    with pytest.raises(ValueError, match="no CRS"):
+        write_layer(frame.set_crs(None, allow_override=True), tmp_path / "h.csv", "csv", provenance)
+    assert not list(tmp_path.glob("h.*"))
