@@ -2,12 +2,22 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime
 
 import pandas as pd
 import pytest
 
 from queries.store import Store
+
+
+@pytest.fixture(autouse=True)
+def _main_module_kept():
+    """Put back the ``__main__`` module after each test: AppTest runs the app as ``__main__`` and leaves it
+    there, and a process started later with multiprocessing's spawn would run the app again to import it."""
+    main = sys.modules.get("__main__")
+    yield
+    sys.modules["__main__"] = main
 
 
 @pytest.fixture
