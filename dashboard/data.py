@@ -1,8 +1,8 @@
 """Cached loaders: the store (seeded on first start), the base geography and each page's rows.
 
-The store lives in ``st.cache_resource``; query results in ``st.cache_data``, keyed by the view and
-by the database file's modification time, so that records a writer commits show on the next run
-while an unchanged view costs nothing.
+The store lives in ``st.cache_resource``; query results in ``st.cache_data``, keyed by the user's
+scope (:class:`Source`), the view and the data version (:func:`data_version`), so that records a
+writer commits show on the next run while an unchanged view costs nothing.
 """
 
 from __future__ import annotations
@@ -78,8 +78,18 @@ This is the only time the password is shown. Sign in, then add accounts on the U
 
 
 def data_version(path: str) -> int:
-    """Changes whenever a writer has committed to the file."""
-    return os.stat(path).st_mtime_ns
+    """Changes whenever a writer has committed new or changed records or places to the file, and not
+    when it wrote only accounts or the audit trail (a sign-in or an export would otherwise empty every
+    session's caches). The file's modification time is the cheap check; only when it moves is the
+    store asked what changed."""
+    return _data_signature(path, os.stat(path).st_mtime_ns)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def _data_signature(path: str, modified_ns: int) -> int:
+    with Store(path).reading() as con:
+        row = run(con, "data_signature", Filters().params()).iloc[0]
+    return hash((int(row["seizures"]), int(row["newest_id"]), str(row["newest_ingested"]), int(row["newest_import"])))
 
 
 @st.cache_data(show_spinner=False)

@@ -498,3 +498,22 @@ def test_the_export_panel_prepares_the_layer_on_the_page_with_its_provenance(app
     next(button for button in app.button if button.label == "Prepare the file").click().run()
     app.multiselect(key="w_channels").set_value(["postal_express"]).run()
     assert not app.exception and not app.get("download_button")
+
+
+def test_the_data_version_moves_with_the_records_but_not_with_the_audit_trail(seeded_db, tmp_path):
+    import shutil
+
+    from dashboard.data import data_version
+    from queries.access import record_event
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    before = data_version(str(path))
+    with Store(path).writing() as con:
+        record_event(con, "sign_in", "admin", {}, source="dashboard", at=datetime(2026, 11, 30, 9, 0))
+    assert data_version(str(path)) == before  # a sign-in leaves every cached view valid
+    with Store(path).writing() as con:
+        insert_seizures(con, seizure_row(source_id="VERSION-1"))
+    assert data_version(str(path)) != before
