@@ -48,7 +48,8 @@ def render(ctx: PageContext) -> None:
             t("username", lang): [u.username for u in users],
             t("display_name", lang): [u.display_name for u in users],
             t("role", lang): [t(f"role_{u.role}", lang) for u in users],
-            t("regions", lang): [", ".join(regions.get(str(g), str(g)) for g in u.grants) for u in users],
+            t("regions", lang): [regions["all"] if u.role == "admin" else
+                                 ", ".join(regions.get(str(g), str(g)) for g in u.grants) for u in users],
             t("active", lang): [u.active for u in users],
             t("locked", lang): [u.locked(now) for u in users],
             t("last_sign_in", lang): [u.last_sign_in_at for u in users],

@@ -168,3 +168,33 @@ def test_a_disabled_account_is_signed_out_at_its_next_run(seeded_db, tmp_path, m
     set_active(Store(path), "gx-analyst", False, actor="admin", source="dashboard", now=datetime(2026, 11, 30))
     test.run()
     assert not test.exception and test.title[0].value == "Cordon — sign in" and not test.metric
+
+
+def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_with_its_reason(seeded_db, tmp_path,
+                                                                                                monkeypatch):
+    import shutil
+
+    from queries.access import get_user
+
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    monkeypatch.setenv("CORDON_DB", str(path))
+    test = signed_in(AppTest.from_file(APP, default_timeout=120))
+    test.run()
+    test.switch_page("screens/users.py").run()
+    test.text_input(key="u_new_name").set_value("hk-postal")
+    test.selectbox(key="u_new_role").set_value("analyst")
+    test.multiselect(key="u_new_regions").set_value(["zone:451481"])
+    test.text_input(key="u_new_password").set_value("short")
+    next(b for b in test.button if b.label == "Add a user").click().run()
+    assert not test.exception and test.error[0].value.startswith("Not changed:") and "12" in test.error[0].value
+    assert get_user(Store(path), "hk-postal") is None
+    test.text_input(key="u_new_name").set_value("hk-postal")
+    test.selectbox(key="u_new_role").set_value("analyst")
+    test.multiselect(key="u_new_regions").set_value(["zone:451481"])
+    test.text_input(key="u_new_password").set_value("a long enough passphrase")
+    next(b for b in test.button if b.label == "Add a user").click().run()
+    added = get_user(Store(path), "hk-postal")
+    assert added is not None and added.role == "analyst" and [str(g) for g in added.grants] == ["zone:451481"]
+    row = read_audit(Store(path), kind="user_added").iloc[-1]
+    assert row["username"] == "admin" and "hk-postal" in row["details"]
