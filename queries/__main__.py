@@ -102,6 +102,7 @@ def _hold_before_commit() -> None:
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from queries import access
     from queries.ingest import IngestError, Limits, ingest, read_path
 
     store, geography, failed = Store(args.db), import_geography(), 0
@@ -113,7 +114,11 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"{path}: {parsed.table.format}{encoding}; columns "
                   + ", ".join(f"{header} → {name}" for name, header in parsed.columns.items())
                   + (f"; not used: {', '.join(map(str, parsed.unmapped))}" if parsed.unmapped else ""), flush=True)
-            print(ingest(store, parsed, geography, before_commit=hold).summary(), flush=True)
+            result = ingest(store, parsed, geography, before_commit=hold)
+            print(result.summary(), flush=True)
+            with store.writing() as con:
+                access.record_event(con, "import", access.os_actor(), {**result.audit_details(), "crs": args.crs},
+                                    source="cli", at=beijing_now())
         except IngestError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1

@@ -85,10 +85,7 @@ def render(ctx: PageContext) -> None:
             with st.spinner(t("importing", lang), show_time=True):
                 result = ingest(store, parsed, import_geography())
             st.session_state[RESULT_KEY] = result
-            audit(store, "import", ctx.user.username,
-                  {"file": result.file_name, "kind": result.kind, "crs": crs, "import_id": result.import_id,
-                   "rows": result.rows_read, "new": result.accepted, "updated": result.updated,
-                   "unchanged": result.unchanged, "rejected": result.rejected}, minute_now())
+            audit(store, "import", ctx.user.username, {**result.audit_details(), "crs": crs}, minute_now())
         except (IngestError, StoreError) as error:
             st.error(t("import_failed", lang, reason=markdown_text(error)))
     result = st.session_state.get(RESULT_KEY)

@@ -135,6 +135,12 @@ class ImportResult:
     started_at: datetime
     finished_at: datetime
 
+    def audit_details(self) -> dict:
+        """What the audit trail keeps of an import: the file, what it held and what became of it."""
+        return {"file": self.file_name, "kind": self.kind, "source": self.source, "import_id": self.import_id,
+                "rows": self.rows_read, "new": self.accepted, "updated": self.updated, "unchanged": self.unchanged,
+                "rejected": self.rejected, "by_reason": self.by_reason}
+
     def summary(self) -> str:
         """A few lines for a person: the counts, then the refused rows by rule."""
         encoding = f", {self.encoding}" if self.encoding else ""

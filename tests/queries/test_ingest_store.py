@@ -174,6 +174,11 @@ def test_the_command_line_imports_each_file_and_reports_errors_by_file(tmp_path,
     assert "error: empty.csv is empty (0 bytes)" in captured.err
     assert "good.csv (seizures, utf-8, source 'good'): 2 rows — 1 new, 0 updated, 0 unchanged, 1 rejected" in captured.out
     assert "rejected, unknown: 1" in captured.out and "查获时间 → occurred_at" in captured.out
+    from queries.access import read_audit
+
+    imported = read_audit(places_store, kind="import")  # the file that landed, with who ran it
+    assert len(imported) == 1 and imported["source"].iloc[0] == "cli"
+    assert json.loads(imported["details"].iloc[0])["file"] == "good.csv"
 
 
 def test_a_bad_mapping_is_an_error_naming_the_key(tmp_path):
