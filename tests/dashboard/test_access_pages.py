@@ -198,3 +198,14 @@ def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_wi
     assert added is not None and added.role == "analyst" and [str(g) for g in added.grants] == ["zone:451481"]
     row = read_audit(Store(path), kind="user_added").iloc[-1]
     assert row["username"] == "admin" and "hk-postal" in row["details"]
+
+
+def test_a_planner_prepares_the_brief_from_the_analysis_page_and_it_is_audited(visit, seeded_db):
+    test = visit("planner", "analysis")
+    test.radio(key="b_format").set_value("png")
+    next(b for b in test.button if b.label == "Prepare the brief").click().run()
+    assert not test.exception
+    names = [button.proto.label for button in test.get("download_button")]
+    assert any(name.startswith("Download cordon_brief") and name.endswith(".png") for name in names)
+    details = json.loads(read_audit(Store(seeded_db), kind="brief", username="planner")["details"].iloc[-1])
+    assert details["file"].endswith(".png") and "start" in details["filters"]
