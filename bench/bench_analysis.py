@@ -194,6 +194,7 @@ def case_alerts(window: int) -> dict:
     import dashboard.data as dashboard_data
     from geodata.analysis_data import read_analysis_points
     from geodata.emerging import just_emerged
+    from queries.access import Scope
     from queries.filters import Filters
     from queries.store import Store
 
@@ -201,7 +202,8 @@ def case_alerts(window: int) -> dict:
     before = _rss_mb()
     start = time.perf_counter()
     if window:
-        found = dashboard_data._alerts.__wrapped__(str(path), Filters(), END)
+        everything = dashboard_data.Source(str(path), Scope(everything=True))
+        found = dashboard_data._alerts.__wrapped__(everything, Filters(), END)
     else:
         with Store(path).reading() as con:
             found = just_emerged(read_analysis_points(con, Filters()).points, dashboard_data.ALERT_PARAMS)
