@@ -89,19 +89,13 @@ def _feed(args: argparse.Namespace) -> int:
 HOLD_BEFORE_COMMIT = "CORDON_INGEST_HOLD_BEFORE_COMMIT"
 
 
-def import_geography():
-    """geodata's locator and coordinate conversions, as imports take them."""
-    from geodata.demo_geography import import_geography as geodata_import_geography
-
-    return geodata_import_geography()
-
-
 def _hold_before_commit() -> None:
     print("ingest: holding before commit", flush=True)
     signal.pause()
 
 
 def _ingest(args: argparse.Namespace) -> int:
+    from geodata.demo_geography import import_geography
     from queries import access
     from queries.ingest import IngestError, Limits, ingest, read_path
 

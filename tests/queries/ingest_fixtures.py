@@ -54,7 +54,7 @@ def rules(kind: str = "seizures", **overrides) -> Rules:
 @pytest.fixture(scope="session")
 def geography():
     """geodata's locator and conversions, as the command line hands them to imports."""
-    from queries.__main__ import import_geography
+    from geodata.demo_geography import import_geography
 
     return import_geography()
 

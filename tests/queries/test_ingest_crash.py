@@ -113,7 +113,7 @@ def _feeder(path: str, results) -> None:
 
 
 def _importer(path: str, file: str, results) -> None:
-    from queries.__main__ import import_geography
+    from geodata.demo_geography import import_geography
     from queries.ingest import ingest_file
 
     try:
