@@ -34,7 +34,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from queries.__main__ import import_geography
+from geodata.demo_geography import import_geography
 from queries.ingest import ingest_file
 from queries.ingest.mapping import DEFAULT_MAPPING
 from queries.seed import write_reference

@@ -56,28 +56,32 @@ def _check_lonlat(lon, lat) -> tuple[np.ndarray, np.ndarray]:
 class _PolygonIndex:
     """Which polygon of a layer (sorted by ``key``) each point falls in; -1 for none.
 
-    Polygons are prepared once. An STRtree over the points picks, for each polygon, the points
-    inside its bounding box; ``intersects_xy`` then tests only those, so a million points take a
-    few seconds. Polygons are visited in ``key`` order and only claim points not yet claimed, so
-    a point on a shared edge goes to the lowest key.
+    Polygons are prepared once. The points are sorted by longitude once per call, so each
+    polygon's bounding box picks its candidates with two binary searches and a latitude test, and
+    ``intersects_xy`` tests only those: no geometry is made for the points, so a million points
+    take well under a second. Polygons are visited in ``key`` order and only claim points not yet
+    claimed, so a point on a shared edge goes to the lowest key.
     """
 
     def __init__(self, gdf: gpd.GeoDataFrame, key: str):
         self.frame = gdf.sort_values(key, kind="stable").reset_index(drop=True)
         self.geoms = self.frame.geometry.values.to_numpy()
         shapely.prepare(self.geoms)
-        self.boxes = shapely.box(*shapely.bounds(self.geoms).T)
+        self.bounds = shapely.bounds(self.geoms)
 
     def hits(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
         found = np.full(len(x), -1, dtype=np.int64)
         if len(x) == 0:
             return found
-        box_idx, point_idx = shapely.STRtree(shapely.points(x, y)).query(self.boxes)
-        order = np.argsort(box_idx, kind="stable")
-        box_idx, point_idx = box_idx[order], point_idx[order]
-        starts = np.searchsorted(box_idx, np.arange(len(self.geoms) + 1))
-        for i, geom in enumerate(self.geoms):
-            candidates = point_idx[starts[i]:starts[i + 1]]
+        by_x = np.argsort(x, kind="stable")
+        sorted_x, sorted_y = x[by_x], y[by_x]
+        starts = np.searchsorted(sorted_x, self.bounds[:, 0], side="left")
+        stops = np.searchsorted(sorted_x, self.bounds[:, 2], side="right")
+        for i, (geom, (_, ymin, _, ymax), start, stop) in enumerate(zip(self.geoms, self.bounds, starts, stops)):
+            if start == stop:
+                continue
+            in_box = (sorted_y[start:stop] >= ymin) & (sorted_y[start:stop] <= ymax)
+            candidates = by_x[start:stop][in_box]
             candidates = candidates[found[candidates] < 0]
             inside = shapely.intersects_xy(geom, x[candidates], y[candidates])
             found[candidates[inside]] = i

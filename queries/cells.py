@@ -6,6 +6,8 @@ hot-spot grid are its parents at coarser resolutions, taken in SQL by the ``h3_p
 
 from __future__ import annotations
 
+import itertools
+
 import duckdb
 import h3.api.basic_int as h3int
 import numpy as np
@@ -21,10 +23,11 @@ def cells_for(lat, lon, resolution: int = STORE_RESOLUTION) -> pd.arrays.Integer
     lon = pd.to_numeric(pd.Series(lon), errors="coerce").to_numpy(float)
     valid = np.isfinite(lat) & np.isfinite(lon) & (np.abs(lat) <= 90) & (np.abs(lon) <= 180)
     cells = np.zeros(len(lat), dtype=np.uint64)
+    count = int(valid.sum())
     cells[valid] = np.fromiter(
-        (h3int.latlng_to_cell(y, x, resolution) for y, x in zip(lat[valid].tolist(), lon[valid].tolist())),
+        map(h3int.latlng_to_cell, lat[valid].tolist(), lon[valid].tolist(), itertools.repeat(resolution, count)),
         dtype=np.uint64,
-        count=int(valid.sum()),
+        count=count,
     )
     return pd.arrays.IntegerArray(cells, ~valid)
 

@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Any
 
 import duckdb
 import pandas as pd
+import pyarrow as pa
 
 from queries.cells import fill_missing_cells
 
@@ -94,13 +95,26 @@ def define_macros(con: duckdb.DuckDBPyConnection) -> None:
         con.execute(path.read_text(encoding="utf-8"))
 
 
+# Rows per Arrow batch handed to DuckDB: one row group, so that a large write is scanned, checked
+# and compressed by every thread (a frame in one piece is written by one; bench/bench_ingest.py).
+WRITE_BATCH_ROWS = 122_880
+
+
+def _in_batches(frame: pd.DataFrame) -> pd.DataFrame | pa.Table:
+    """``frame`` as an Arrow table cut into :data:`WRITE_BATCH_ROWS`-row batches when it is larger."""
+    if len(frame) <= WRITE_BATCH_ROWS:
+        return frame
+    table = pa.Table.from_pandas(frame, preserve_index=False)
+    return pa.Table.from_batches(table.to_batches(max_chunksize=WRITE_BATCH_ROWS), table.schema)
+
+
 def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) -> int:
     """Run the named write query over ``frame`` (seen by the SQL as ``incoming``); return rows written.
 
     A row that breaks a constraint fails the statement with :class:`StoreError`, whose message
     names the query and the constraint, and nothing of the frame is written.
     """
-    con.register("incoming", frame)
+    con.register("incoming", _in_batches(frame))
     try:
         return con.execute(load_sql(name)).fetchone()[0]
     except duckdb.ConstraintException as error:

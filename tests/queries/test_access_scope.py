@@ -201,6 +201,7 @@ def test_every_query_through_the_macro_gives_a_scoped_reader_what_the_regions_fi
 # are run only by a writer; they are not query files.)
 DIRECT_READERS = {
     "insert_seizures": "write path (seed, feed, import): command line and admins only",
+    "seizures_key_clash": "write path (seed, feed, import): the key check before insert_seizures",
     "delete_synthetic_seizures": "write path (seed): command line only",
     "ingest_match_seizures": "an import's write transaction: command line and admins only",
     "ingest_archive_seizures": "an import's write transaction: command line and admins only",

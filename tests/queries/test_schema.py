@@ -62,8 +62,22 @@ def test_required_fields_cannot_be_null(store, column):
 
 def test_the_same_source_record_cannot_be_stored_twice(store):
     _insert(store, seizure_row())
-    with pytest.raises(StoreError, match="source, source_id|Duplicate key"):
-        _insert(store, seizure_row())
+    with pytest.raises(StoreError, match=r"\(source, source_id\) = \('test', 'T-1'\) is already stored"):
+        _insert(store, seizure_row(quantity_kg=5.0))
+    with store.reading() as con:
+        assert con.execute("SELECT quantity_kg FROM seizures").fetchall() == [(1200.0,)]
+
+
+def test_a_frame_giving_one_record_twice_is_refused_whole(store):
+    frame = pd.concat([seizure_row(source_id="A"), seizure_row(source_id="B"), seizure_row(source_id="B")])
+    with pytest.raises(StoreError, match=r"\('test', 'B'\) is given 2 times"):
+        _insert(store, frame)
+    with store.reading() as con:
+        assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 0
+
+
+def test_the_same_source_id_from_another_source_is_another_record(store):
+    assert _insert(store, pd.concat([seizure_row(), seizure_row(source="other post")])) == 2
 
 
 def test_a_refused_row_refuses_the_whole_write(store):
@@ -139,6 +153,24 @@ def test_an_older_file_is_upgraded_and_keeps_its_rows(tmp_path):
         # migration 003 derived the H3 cell of the row that was already there
         assert con.execute("SELECT count(*) FROM seizures WHERE h3_cell IS NULL").fetchone()[0] == 0
         assert run(con, "status_tables").set_index("table_name").at["admin_units", "rows"] == 0
+
+
+def test_migration_6_keeps_the_seizures_their_ids_and_their_constraints(tmp_path):
+    path = tmp_path / "five.duckdb"
+    con = duckdb.connect(str(path))
+    migrate(con, target=5)
+    insert_seizures(con, pd.concat([seizure_row(source_id="A"), seizure_row(source_id="B")]))
+    before = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
+    assert migrate(con) == [6]
+    assert con.execute("SELECT * FROM seizures ORDER BY seizure_id").df().equals(before)
+    kinds = con.execute("SELECT list_sort(list(DISTINCT constraint_type)) FROM duckdb_constraints() "
+                        "WHERE table_name = 'seizures'").fetchone()[0]
+    assert kinds == ["CHECK", "NOT NULL", "PRIMARY KEY"]
+    insert_seizures(con, seizure_row(source_id="C"))  # the sequence goes on after the kept ids
+    assert con.execute("SELECT max(seizure_id) FROM seizures").fetchone()[0] == before["seizure_id"].max() + 1
+    with pytest.raises(duckdb.ConstraintException, match="lat BETWEEN"):
+        con.execute("UPDATE seizures SET lat = 108.3 WHERE source_id = 'A'")
+    con.close()
 
 
 def test_reading_a_missing_file_says_how_to_create_it(tmp_path):
