@@ -377,9 +377,19 @@ class _Column:
     present: np.ndarray
 
 
-def _distinct(column: pd.Series, parse) -> _Column:
-    """``parse`` applied once per distinct text of a column (blank texts are missing). Text values
-    come back as Arrow strings taken from the few distinct results, without a Python object a row."""
+def _spread(results: list, codes: np.ndarray) -> pd.Series:
+    """``results[code]`` for each code: Arrow strings when every result is text (taken without a
+    Python object a row), else objects."""
+    if all(value is None or isinstance(value, str) for value in results):
+        return pd.Series(pd.array(results, dtype=ARROW_TEXT).take(codes))
+    looked_up = np.empty(len(results), dtype=object)
+    looked_up[:] = results
+    return pd.Series(looked_up[codes], dtype=object)
+
+
+def _distinct(column: pd.Series, parse, parts: int = 0) -> _Column:
+    """``parse`` applied once per distinct text of a column (blank texts are missing). With
+    ``parts``, ``parse`` returns that many values and ``values`` is a tuple of as many columns."""
     if not isinstance(column.dtype, pd.StringDtype) and column.dtype != ARROW_TEXT:
         column = column.map(as_text)
     codes, uniques = pd.factorize(column)
@@ -393,12 +403,10 @@ def _distinct(column: pd.Series, parse) -> _Column:
             results.append(None)
             failed[i] = True
     results.append(None)  # what code -1 (a missing cell) takes
-    if all(value is None or isinstance(value, str) for value in results):
-        values = pd.Series(pd.array(results, dtype=ARROW_TEXT).take(codes))
+    if parts:
+        values = tuple(_spread([None if r is None else r[k] for r in results], codes) for k in range(parts))
     else:
-        looked_up = np.empty(len(results), dtype=object)
-        looked_up[:] = results
-        values = pd.Series(looked_up[codes], dtype=object)
+        values = _spread(results, codes)
     return _Column(values, failed[codes], ~blank[codes])
 
 
@@ -427,10 +435,11 @@ def _read_column(column: pd.Series, field: Field, rules: Rules) -> _Column:
         moments, precision, bad = when_many(column)
         return _Column((moments, precision), bad, moments.notna().to_numpy())
     if kind == "item":
-        item = _distinct(column, lambda t: parse_item(t, rules)[0])
-        hint = _distinct(column, lambda t: parse_item(t, rules)[1])
-        group = _distinct(column, lambda t: GROUP_OF_ITEM[parse_item(t, rules)[0]])
-        return _Column((item.values, hint.values, group.values), item.bad, item.present)
+        def item_hint_group(text: str) -> tuple[str, str | None, str]:
+            item, hint = parse_item(text, rules)
+            return item, hint, GROUP_OF_ITEM[item]
+
+        return _distinct(column, item_hint_group, parts=3)
     if kind not in ("text", "ident", "when", "measure"):
         return _distinct(column, lambda t: parse_value(t, field, rules))
     text = _texts(column)
