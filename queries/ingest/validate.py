@@ -27,6 +27,7 @@ import difflib
 import hashlib
 import re
 from collections.abc import Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -83,6 +84,8 @@ GROUP_OF_ITEM = {code: item.group for code, item in ITEM_BY_CODE.items()}
 NO_DEFAULT = frozenset({"form", *QUANTITY_FIELDS})
 HASHED_ID = "sha1:"  # source ids made from a row's content start with this
 ARROW_TEXT = pd.ArrowDtype(pa.large_string())  # text as DuckDB scans it without a copy
+# Columns are read by two threads: most of a column's work is in Arrow kernels, which release the GIL.
+COLUMN_THREADS = 2
 
 
 @dataclass(frozen=True)
@@ -483,10 +486,12 @@ def validate_frame(frame: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, np.
     n = len(frame)
     bad = np.zeros(n, dtype=bool)
     read: dict[str, _Column] = {}
-    for name, field in rules.fields.items():
-        column = _read_column(_fill_default(frame.get(name), field, rules, n), field, rules)
-        bad |= column.bad | (field.required & ~column.present)
-        read[name] = column
+    with ThreadPoolExecutor(max_workers=COLUMN_THREADS) as pool:
+        columns = pool.map(lambda item: _read_column(_fill_default(frame.get(item[0]), item[1], rules, n), item[1],
+                                                     rules), rules.fields.items())
+        for (name, field), column in zip(rules.fields.items(), columns):
+            bad |= column.bad | (field.required & ~column.present)
+            read[name] = column
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
         "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
     bad |= _frame_place(out, rules)
