@@ -168,6 +168,7 @@ def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
         threshold=0.03,
         aggregation=pdk.types.String("SUM"),
         color_range=style.DENSITY_RAMP.tolist(),
+        weights_texture_size=512,
     )
 
 
@@ -582,24 +583,6 @@ def alert_layers(alerts: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     return [outline, ring]
 
 
-# Streamlit fills in a Carto basemap style (fetched from the internet) whenever a deck has none;
-# this style is a data URL with a single background layer, the sea, so nothing is fetched.
-OFFLINE_STYLE = (
-    "data:application/json;base64,"
-    + base64.b64encode(
-        json.dumps(
-            {
-                "version": 8,
-                "sources": {},
-                "layers": [
-                    {"id": "sea", "type": "background", "paint": {"background-color": style.hex_colour(style.SEA)}}
-                ],
-            }
-        ).encode()
-    ).decode()
-)
-
-
 class FrameData:
     """A layer's rows kept as a DataFrame until the deck is serialized, when pandas writes them as JSON
     in C; pydeck would first turn every row into a Python dict (most of the cost of a map rebuild)."""
@@ -655,7 +638,7 @@ class PrebuiltDeck(CompactDeck):
     so an unchanged view costs no layer building on a rerun."""
 
     def __init__(self, spec: str):
-        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, map_style=None, tooltip=TOOLTIP)
+        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, tooltip=TOOLTIP)
         self._spec = spec
 
     def to_json(self) -> str:
@@ -691,7 +674,8 @@ def live_map_deck(
 
 
 def deck(layers: list[pdk.Layer], view: pdk.ViewState = INITIAL_VIEW) -> pdk.Deck:
-    """An offline deck: no map provider and a style that is all sea, so no tile or style is fetched."""
-    offline = CompactDeck(layers=layers, initial_view_state=view, map_provider=None, map_style=None, tooltip=TOOLTIP)
-    offline.map_style = OFFLINE_STYLE  # set after: pydeck's constructor only takes named or Mapbox styles
-    return offline
+    """An offline deck: no map provider, so pydeck leaves the style at its "no base map" sentinel and
+    Streamlit draws no MapLibre map and fetches no style or tile (with any other empty style it puts
+    in Carto's, from the internet). The sea is the page's background (the theme's backgroundColor)
+    through the deck's transparent canvas: one WebGL canvas to draw instead of two."""
+    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)

@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
-import base64
 import json
+import tomllib
+from pathlib import Path
 
 import numpy as np
 import pandas as pd
@@ -12,6 +13,8 @@ import pytest
 from dashboard import layers, style
 from dashboard.tooltips import TOOLTIP, markdown_text, tooltip_fields
 from queries.constants import ITEM_GROUPS
+
+ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
 EMPTY_BASE = {"countries": "[]", "provinces": "[]", "zones": "[]", "boundary": "[]"}
@@ -66,12 +69,14 @@ def test_hexagons_carry_their_cell_and_a_density_colour():
     assert heat["@@type"] == "HeatmapLayer" and [row["w"] for row in heat["data"]] == [2.0, 5000.0]
 
 
-def test_the_deck_requests_no_tiles_and_carries_its_own_all_sea_style():
+def test_the_deck_asks_for_no_base_map_and_the_page_behind_it_is_the_sea():
     spec = json.loads(layers.deck([]).to_json())
     assert "mapbox" not in json.dumps(spec).lower() and "carto" not in json.dumps(spec).lower()
     assert "http" not in json.dumps(spec)
-    style_json = json.loads(base64.b64decode(spec["mapStyle"].split(",", 1)[1]))
-    assert style_json["sources"] == {} and [layer["type"] for layer in style_json["layers"]] == ["background"]
+    # pydeck's "no base map" sentinel: Streamlit then draws no MapLibre map and puts in no Carto style
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec
+    theme = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))["theme"]
+    assert theme["backgroundColor"].lower() == style.hex_colour(style.SEA).lower()
 
 
 def test_every_group_has_a_colour():
