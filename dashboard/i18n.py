@@ -473,6 +473,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_field": ("Field", "字段"),
     "import_header": ("Column in the file", "文件中的列"),
     "import_unmapped": ("Not used: {headers}", "未使用的列：{headers}"),
+    "import_titles": ("Title rows above the header, not imported: {titles}", "表头上方的标题行（不导入）：{titles}"),
     "import_preview": ("First rows, as they came", "前几行（原样）"),
     "import_check": ("Check", "检查"),
     "import_check_summary": (

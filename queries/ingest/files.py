@@ -67,7 +67,8 @@ class Table:
     """A file's rows as they came: ``frame`` has the file's headers as columns (text, or typed
     values for Parquet), ``lines`` each row's line in the file as a person counts it (header = 1)
     or, for GeoJSON and Parquet, its record number from 1 (``line_word`` says which), and
-    ``ragged`` the lines whose number of values differs from the header's (with the counts)."""
+    ``ragged`` the lines whose number of values differs from the header's (with the counts) and
+    ``titles`` the title rows found above the header (a sheet's name, a date), which are not data."""
 
     name: str
     format: str
@@ -76,6 +77,7 @@ class Table:
     encoding: str | None = None
     line_word: str = "line"
     ragged: dict[int, tuple[int, list[str]]] = field(default_factory=dict)
+    titles: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of title rows above the header
 
 
 def _size_text(size: int) -> str:
@@ -169,13 +171,26 @@ def decode(name: str, raw: bytes) -> tuple[str, str]:
                       f"{_line_of(raw, failure.start)}); save it as CSV UTF-8")
 
 
+# Rows above the header that fill one cell only (a sheet's title, its period) are titles, not the
+# header, when a row after them fills more than one: at most this many are passed over.
+MAX_TITLE_ROWS = 5
+
+
+def _filled(values: list[str]) -> int:
+    return sum(bool(value.strip()) for value in values)
+
+
 def _rows_to_table(name: str, fmt: str, rows: list[tuple[int, list[str]]], encoding: str | None = None,
                    pad: bool = False) -> Table:
-    """A table from (line, texts) rows whose first is the header; blank rows are skipped, rows with
-    more or fewer values than the header set aside as ragged (``pad``: shorter rows are padded)."""
+    """A table from (line, texts) rows whose first is the header, after any title rows; blank rows are
+    skipped, rows with more or fewer values than the header set aside as ragged (``pad``: shorter rows
+    are padded)."""
     rows = [(line, values) for line, values in rows if "".join(values).strip()]
     if not rows:
         raise IngestError(f"{name} has no header and no rows: there is nothing to import")
+    above = next((i for i, (_, values) in enumerate(rows[:MAX_TITLE_ROWS + 1]) if _filled(values) > 1), 0)
+    titles = [(line, next(v.strip() for v in values if v.strip())) for line, values in rows[:above]]
+    rows = rows[above:]
     header_line, header = rows[0]
     header = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
     while len(header) > 1 and header[-1] == f"column {len(header)}":
@@ -199,12 +214,14 @@ def _rows_to_table(name: str, fmt: str, rows: list[tuple[int, list[str]]], encod
     text = pd.ArrowDtype(pa.large_string())
     frame = pd.DataFrame({h: pd.Series(pa.array(column, type=pa.large_string()), dtype=text)
                           for h, column in zip(header, zip(*body) if body else [()] * width)}, index=range(len(body)))
-    return Table(name, fmt, frame, np.asarray(lines, dtype=np.int64), encoding=encoding, ragged=ragged)
+    return Table(name, fmt, frame, np.asarray(lines, dtype=np.int64), encoding=encoding, ragged=ragged, titles=titles)
 
 
 def _read_csv(name: str, source, limits: Limits) -> Table:
     text, encoding = decode(name, _bytes(source))
-    first = text.split("\n", 1)[0]
+    # the delimiter the header uses: the first of the first lines that has one (a title row may have none)
+    first = next((line for line in text.split("\n", MAX_TITLE_ROWS + 1)[:MAX_TITLE_ROWS + 1]
+                  if any(d in line for d in _DELIMITERS)), "")
     delimiter = max(_DELIMITERS, key=first.count) if any(d in first for d in _DELIMITERS) else ","
     return _read_regular_csv(name, text, delimiter, encoding) or _read_any_csv(name, text, delimiter, encoding)
 

@@ -20,8 +20,6 @@ from queries.__main__ import HOLD_BEFORE_COMMIT, main
 from queries.store import Store
 from tests.queries.ingest_fixtures import seizure_row, write_csv
 
-pytest_plugins = ["tests.queries.ingest_fixtures"]
-
 ROOT = Path(__file__).resolve().parents[2]
 TABLES = {"seizures": "seizure_id", "imports": "import_id", "rejected_rows": "import_id, line",
           "seizure_history": "seizure_id, import_id"}

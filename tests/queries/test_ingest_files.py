@@ -104,6 +104,23 @@ def test_an_excel_workbook_is_read_with_its_dates_numbers_and_row_numbers():
     assert frame["数量"].tolist() == ["12", "1.5"] and frame["经度"].tolist() == ["106.712", "106.7"]
 
 
+def test_title_rows_above_the_header_are_passed_over_and_kept_with_their_lines():
+    text = "东兴海关2025年3月查获情况表,,,\n统计时间：2025-03-31,,,\n\n编号,物品,经度,纬度\nR-1,锑,106.7,21.9\n"
+    table = read_upload("东兴海关.csv", text.encode("gbk")).table
+    assert table.titles == [(1, "东兴海关2025年3月查获情况表"), (2, "统计时间：2025-03-31")]
+    assert list(table.frame.columns) == ["编号", "物品", "经度", "纬度"] and table.lines.tolist() == [5]
+    tabbed = read_upload("t.tsv", "东兴海关查获情况\n编号\t物品\nR-1\t锑\n".encode()).table
+    assert tabbed.titles == [(1, "东兴海关查获情况")] and tabbed.frame["物品"].tolist() == ["锑"]
+    sheet = read_upload("posts.xlsx", _xlsx([["河口口岸查获台账", None, None], [None, None, None],
+                                             ["编号", "物品", "经度"], ["R-1", "锑", 103.9]])).table
+    assert sheet.titles == [(1, "河口口岸查获台账")] and sheet.lines.tolist() == [4]
+
+
+def test_a_one_column_file_is_not_taken_for_titles():
+    table = read_upload("ids.csv", "编号\nR-1\nR-2\n".encode()).table
+    assert table.titles == [] and table.frame["编号"].tolist() == ["R-1", "R-2"]
+
+
 def _zip(entries: dict[str, bytes]) -> bytes:
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:

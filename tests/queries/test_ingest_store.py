@@ -15,8 +15,6 @@ from queries.ingest import IngestError, check, ingest, ingest_file, known_places
 from queries.store import Store
 from tests.queries.ingest_fixtures import NOW, seizure_row, write_csv
 
-pytest_plugins = ["tests.queries.ingest_fixtures"]
-
 # Published pairs (wandergis/coordtransform, as in tests/geodata/test_coords.py): WGS84 (116.404, 39.915)
 # is GCJ-02 (116.41024449916938, 39.91640428150164); GCJ-02 (116.404, 39.915) is BD-09
 # (116.41036949371029, 39.92133699351021) and WGS84 about (116.39775550083061, 39.91359571849836).
