@@ -64,6 +64,23 @@ def test_a_large_batch_is_located_as_each_point_would_be_alone():
         assert alone.fillna("").to_dict() == frame.iloc[at].fillna("").to_dict()
 
 
+def test_counties_and_provinces_are_those_a_plain_polygon_test_gives():
+    """Against shapely's own test, polygon by polygon in code order (the first that holds a point wins)."""
+    import shapely
+
+    from geodata.reference import load_layer
+
+    rng = np.random.default_rng(7)
+    lon, lat = rng.uniform(97, 112, 3_000), rng.uniform(20, 27, 3_000)
+    frame = locate(lon, lat)
+    for layer, column in (("counties", "county_code"), ("provinces", "province_code")):
+        expected = np.full(len(lon), None, dtype=object)
+        for code, geom in load_layer(layer).sort_values("code")[["code", "geometry"]].itertuples(index=False):
+            inside = shapely.intersects_xy(geom, lon, lat) & pd.isna(expected)
+            expected[inside] = code
+        assert frame[column].tolist() == expected.tolist()
+
+
 def test_distances_to_the_boundary():
     km = distance_to_boundary_km([106.71222, 108.3167], [21.97639, 22.8167])
     assert km[0] < 3

@@ -80,6 +80,19 @@ def test_the_same_source_id_from_another_source_is_another_record(store):
     assert _insert(store, pd.concat([seizure_row(), seizure_row(source="other post")])) == 2
 
 
+def test_a_large_write_handed_over_in_arrow_batches_stores_the_same_rows(store, monkeypatch):
+    frame = pd.concat([seizure_row(source_id=f"B-{i}", quantity_kg=float(i + 1), hub_id=None if i % 2 else "x1",
+                                   declared_as=None if i % 3 else f"<b>{i}</b> 锑")
+                       for i in range(10)], ignore_index=True)
+    monkeypatch.setattr("queries.store.WRITE_BATCH_ROWS", 3)  # 10 rows: four batches
+    assert _insert(store, frame) == 10
+    with store.reading() as con:
+        stored = con.execute("SELECT source_id, hub_id, declared_as, occurred_at, h3_cell IS NOT NULL FROM seizures "
+                             "ORDER BY quantity_kg").fetchall()
+    assert stored == [(f"B-{i}", None if i % 2 else "x1", None if i % 3 else f"<b>{i}</b> 锑",
+                       datetime(2025, 3, 1, 10, 30), True) for i in range(10)]
+
+
 def test_a_refused_row_refuses_the_whole_write(store):
     good, bad = seizure_row(source_id="A"), seizure_row(source_id="B", lat=99.0)
     with pytest.raises(StoreError):
