@@ -57,7 +57,7 @@ class Field:
     """One importable field: its name, its words in messages, how it is read, and its bounds.
 
     ``type`` is one of text, ident, enum, item, groups, country, boolean, number, integer, angle,
-    when, measure, unit, checkpoint, hub. ``low``/``high`` bound numbers (inclusive); a measure's
+    when, measure, unit, checkpoint, hub, county. ``low``/``high`` bound numbers (inclusive); a measure's
     ``unit`` is the unit its header implies.
     """
 
@@ -82,6 +82,8 @@ _PLACE = (
     Field("geo_precision", "place precision", "enum", "geo_precision", required=True),
     Field("source", "source", "text"),
 )
+# The fields a seizure's county stands in for when its row has no coordinates at all.
+COUNTY_PLACED = ("lon", "lat", "geo_precision")
 QUANTITY_FIELDS = ("quantity_kg", "quantity_t", "quantity_g", "quantity")  # the first one given counts
 
 SEIZURE_FIELDS = _fields(
@@ -89,6 +91,7 @@ SEIZURE_FIELDS = _fields(
     Field("occurred_at", "date", "when", required=True),
     Field("time_precision", "time precision", "enum", "time_precision"),
     *_PLACE,
+    Field("county", "county", "county"),
     Field("channel", "channel", "enum", "channel", required=True),
     Field("checkpoint", "checkpoint", "checkpoint"),
     Field("hub", "hub", "hub"),
@@ -177,6 +180,9 @@ class Rules:
     source: the ``source`` of records whose row gives none. headers: field → the file's header,
     for messages. to_wgs84: the file's coordinate system to WGS84 (None: already WGS84).
     checkpoints, hubs: normalised name or id → id, of the store's checkpoints and hubs.
+    counties: normalised name or code → code, and county_anchors: code → (lon, lat) of its anchor
+    point, of the store's counties (admin_units): a seizure whose row gives a county and no
+    coordinates sits on its county's anchor, known to the county.
     """
 
     kind: str
@@ -187,6 +193,8 @@ class Rules:
     to_wgs84: ToWgs84 | None = None
     checkpoints: dict[str, str] = field(default_factory=dict)
     hubs: dict[str, str] = field(default_factory=dict)
+    counties: dict[str, str] = field(default_factory=dict)
+    county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
     area: Area = AREA_OF_INTEREST
 
     @property

@@ -190,18 +190,45 @@ def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str |
     return _parse(table, kind, mapping, crs, path.stat().st_size, digest.hexdigest())
 
 
-def known_places(store: Store | None) -> tuple[dict[str, str], dict[str, str]]:
-    """(checkpoints, hubs) of the store as spelling → id: ids, names, names without a bracket."""
+@dataclass(frozen=True)
+class KnownPlaces:
+    """What of the store an import's rows may name: checkpoints and hubs (spelling → id) and
+    counties (spelling → code, and code → its anchor's lon and lat)."""
+
+    checkpoints: dict[str, str] = field(default_factory=dict)
+    hubs: dict[str, str] = field(default_factory=dict)
+    counties: dict[str, str] = field(default_factory=dict)
+    county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
+
+
+# A county's short name, without 县/市/区 or 自治县 and its peoples: 凭祥市 is 凭祥, 河口瑶族自治县 is 河口.
+_COUNTY_SHORT = re.compile(r"(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,2}族)*自治县|[县市区])")
+
+
+def known_places(store: Store | None) -> KnownPlaces:
+    """The store's checkpoints and hubs (ids, names, names without a bracket) and counties (codes,
+    names, Chinese names without 县/市/区 or 自治县, when that names one county only)."""
     if store is None or not store.exists():
-        return {}, {}
+        return KnownPlaces()
     with store.reading() as con:
         places = run(con, "ingest_known_places")
+        counties = run(con, "ingest_known_counties")
     found: dict[str, dict[str, str]] = {"checkpoint": {}, "hub": {}}
     for kind, place_id, *names in places.itertuples(index=False):
         for spelling in (place_id, *names, *(re.sub(r"\s*[(（].*?[)）]\s*", "", n) for n in names)):
             if spelling:
                 found[kind].setdefault(normalise(spelling), place_id)
-    return found["checkpoint"], found["hub"]
+    short: dict[str, set[str]] = {}
+    for code, name_zh, *_ in counties.itertuples(index=False):
+        stem = _COUNTY_SHORT.fullmatch(name_zh)
+        if stem:
+            short.setdefault(normalise(stem.group(1)), set()).add(code)
+    spellings = {key: next(iter(codes)) for key, codes in short.items() if len(codes) == 1}
+    for code, name_zh, name_en, *_ in counties.itertuples(index=False):
+        for spelling in (code, name_zh, name_en):
+            spellings[normalise(spelling)] = code
+    anchors = {code: (float(lon), float(lat)) for code, _, _, lon, lat in counties.itertuples(index=False)}
+    return KnownPlaces(found["checkpoint"], found["hub"], spellings, anchors)
 
 
 def _raw_json(table: Table, position: int) -> str:
@@ -243,16 +270,18 @@ def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.
     return located
 
 
-def check(parsed: Parsed, geography: ImportGeography, places: tuple[dict, dict] = ({}, {}),
+def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
           now: datetime | None = None) -> Checked:
     """Validate and locate a parsed file: which rows can land, and why the others cannot.
 
-    ``places`` are the store's checkpoints and hubs (:func:`known_places`); ``now`` (Beijing time)
+    ``places`` are the store's checkpoints, hubs and counties (:func:`known_places`); ``now`` (Beijing time)
     defaults to the clock.
     """
+    places = places or KnownPlaces()
     rules = Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
                   headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
-                  checkpoints=places[0], hubs=places[1])
+                  checkpoints=places.checkpoints, hubs=places.hubs, counties=places.counties,
+                  county_anchors=places.county_anchors)
     table, frame = parsed.table, parsed.fields()
     records, bad = validate_frame(frame, rules)
     rejected = []

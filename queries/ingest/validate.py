@@ -36,7 +36,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.constants import ITEM_BY_CODE
-from queries.ingest.fields import EARLIEST, MAX_QUANTITY_KG, PHRASED, QUANTITY_FIELDS, Field, Rules
+from queries.ingest.fields import COUNTY_PLACED, EARLIEST, MAX_QUANTITY_KG, PHRASED, QUANTITY_FIELDS, Field, Rules
 from queries.ingest.files import as_text
 from queries.ingest.values import (
     UNITS_KG,
@@ -174,6 +174,13 @@ def _parse_reference(text: str, field: Field, rules: Rules) -> str:
     return code
 
 
+def _parse_county(text: str, field: Field, rules: Rules) -> str:
+    code = _spelled(text, rules.counties, phrased=False)
+    if code is None:
+        raise _unknown(text, rules.label(field.name), rules.counties, ["a county's six-digit code such as 451481"])
+    return code
+
+
 def parse_value(text: str, field: Field, rules: Rules):
     """The value of one present cell of ``field``; raises :class:`Bad` naming the rule it breaks."""
     label = rules.label(field.name)
@@ -209,6 +216,8 @@ def parse_value(text: str, field: Field, rules: Rules):
         return _parse_groups(text, rules)
     if kind in ("checkpoint", "hub"):
         return _parse_reference(text, field, rules)
+    if kind == "county":
+        return _parse_county(text, field, rules)
     if kind in ("number", "integer"):
         value = parse_number(text, label)
         if kind == "integer" and not value.is_integer():
@@ -275,6 +284,12 @@ def _place(values: dict, reasons: list[Reason], rules: Rules) -> None:
     values["lon"], values["lat"] = lon, lat
 
 
+def _county_precision(given: str | None) -> str:
+    """What is known of the place of a record put on its county's anchor: the county, or less if the
+    row says so (province)."""
+    return "province" if given == "province" else "county"
+
+
 def _when(values: dict, reasons: list[Reason], rules: Rules) -> None:
     if values.get("occurred_at") is None:
         return
@@ -333,11 +348,13 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
     """
     reasons: list[Reason] = []
     values: dict = {}
+    county_only = ("county" in rules.fields and _present(raw.get("county")) is not None
+                   and _present(raw.get("lon")) is None and _present(raw.get("lat")) is None)
     for name, field in rules.fields.items():
         text = _present(raw.get(name))
         text = text if text is not None else _default(field, rules)
         if text is None:
-            if field.required:
+            if field.required and not (county_only and name in COUNTY_PLACED):
                 reasons.append(Reason("required", name, f"{rules.label(name)} is empty — every {rules.kind[:-1]} "
                                                         f"record needs one"))
             continue
@@ -346,6 +363,9 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
         except Bad as bad:
             reasons.append(Reason(bad.rule, name, str(bad)))
     _place(values, reasons, rules)
+    if county_only and "county" in values:
+        values["lon"], values["lat"] = rules.county_anchors[values["county"]]
+        values["geo_precision"] = _county_precision(values.get("geo_precision"))
     if rules.kind == "seizures":
         _when(values, reasons, rules)
         _quantity(raw, values, reasons, rules)
@@ -485,16 +505,21 @@ def validate_frame(frame: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, np.
     the rows refused; the records keep the frame's positions as their index."""
     n = len(frame)
     bad = np.zeros(n, dtype=bool)
-    read: dict[str, _Column] = {}
     with ThreadPoolExecutor(max_workers=COLUMN_THREADS) as pool:
         columns = pool.map(lambda item: _read_column(_fill_default(frame.get(item[0]), item[1], rules, n), item[1],
                                                      rules), rules.fields.items())
-        for (name, field), column in zip(rules.fields.items(), columns):
-            bad |= column.bad | (field.required & ~column.present)
-            read[name] = column
+        read = dict(zip(rules.fields, columns))
+    county_only = (read["county"].present & ~read["lon"].present & ~read["lat"].present if "county" in read
+                   else np.zeros(n, dtype=bool))
+    for name, field in rules.fields.items():
+        missing = field.required & ~read[name].present
+        if name in COUNTY_PLACED:
+            missing &= ~county_only
+        bad |= read[name].bad | missing
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
         "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
     bad |= _frame_place(out, rules)
+    _frame_county(out, read, county_only, rules)
     if rules.kind == "seizures":
         bad |= _frame_seizure(frame, out, read, rules)
     else:
@@ -513,6 +538,20 @@ def _frame_place(out: pd.DataFrame, rules: Rules) -> np.ndarray:
         wlon[in_range], wlat[in_range] = rules.to_wgs84(lon[in_range], lat[in_range])
     out["lon"], out["lat"] = wlon, wlat
     return present & ~(in_range & rules.area.contains(wlon, wlat))
+
+
+def _frame_county(out: pd.DataFrame, read: dict[str, _Column], county_only: np.ndarray, rules: Rules) -> None:
+    """Put the rows that give a known county and no coordinates on their county's anchor."""
+    placed = np.flatnonzero(county_only & ~read["county"].bad) if "county" in read else []
+    if not len(placed):
+        return
+    codes = read["county"].values.to_numpy(dtype=object)[placed]
+    lon, lat = out["lon"].to_numpy(dtype=float).copy(), out["lat"].to_numpy(dtype=float).copy()
+    lon[placed], lat[placed] = np.array([rules.county_anchors[code] for code in codes]).T
+    precision = out["geo_precision"].astype(object).to_numpy(copy=True)
+    precision[placed] = [_county_precision(given) for given in precision[placed]]
+    out["lon"], out["lat"] = lon, lat
+    out["geo_precision"] = pd.Series(precision, index=out.index, dtype=object).astype(ARROW_TEXT)
 
 
 def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, _Column], rules: Rules) -> np.ndarray:

@@ -52,6 +52,22 @@ def test_a_gbk_file_with_bad_rows_lands_its_good_rows_and_keeps_the_bad_ones(tmp
         "seizures", "gb18030", 4, 2, 6)
 
 
+def test_rows_naming_only_their_county_land_on_its_anchor_inside_it(tmp_path, places_store, geography):
+    rows = [{**seizure_row(i), "县(市、区)": ""} for i in range(4)]
+    rows[1].update({"经度": "", "纬度": "", "县(市、区)": "凭祥市"})
+    rows[2].update({"经度": "", "纬度": "", "县(市、区)": "河口"})  # 河口瑶族自治县, by its short name
+    rows[3].update({"经度": "", "纬度": "", "县(市、区)": "桃花源"})
+    result = ingest_file(places_store, write_csv(tmp_path / "posts.csv", rows), geography, now=NOW)
+    assert (result.accepted, result.rejected) == (3, 1), result.rejected_rows["reason"].tolist()
+    assert "county (县(市、区)) '桃花源'" in result.rejected_rows["reason"][0]
+    records = stored(places_store).set_index("source_id")
+    assert records.loc["R-0", "geo_precision"] == "point"
+    assert records.loc[["R-1", "R-2"], "geo_precision"].tolist() == ["county", "county"]
+    assert records.loc[["R-1", "R-2"], "county_code"].tolist() == ["451481", "532532"]
+    anchors = stored(places_store, "SELECT code, anchor_lon, anchor_lat FROM admin_units").set_index("code")
+    assert records.loc["R-2", ["lon", "lat"]].tolist() == anchors.loc["532532", ["anchor_lon", "anchor_lat"]].tolist()
+
+
 def test_importing_the_same_file_again_adds_nothing(tmp_path, places_store, geography):
     path = write_csv(tmp_path / "week.csv", [seizure_row(i) for i in range(5)])
     first = ingest_file(places_store, path, geography, now=NOW)
@@ -138,7 +154,7 @@ def test_checkpoints_are_imported_and_updated_with_history(tmp_path, places_stor
     assert (port["name_en"], port["kind"], port["counterpart_iso3"], port["province_code"]) == (
         "Nanxi crossing", "land_port_class2", "VNM", "450000")  # (a made-up port, placed in Baise)
     assert stored(places_store, "SELECT name_en FROM checkpoint_history")["name_en"].tolist() == ["Nanxi"]
-    assert "nanxi" in known_places(places_store)[0].values()
+    assert "nanxi" in known_places(places_store).checkpoints.values()
 
 
 def test_hubs_are_imported_and_a_hub_in_no_country_is_refused(tmp_path, places_store, geography):
