@@ -16,14 +16,15 @@ from dashboard.i18n import LANGUAGES, t
 from queries.access import may
 from queries.store import StoreError
 
-# file in dashboard/screens, URL path, icon, and the action of queries.access.PERMISSIONS it needs
+# file in dashboard/screens, URL path, icon, the action of queries.access.PERMISSIONS it needs, and
+# whether it shows the records of the view (then the sidebar offers the period, filters and layers)
 PAGES = (
-    ("live_map.py", "live", ":material/map:", "live_map"),
-    ("analysis.py", "analysis", ":material/monitoring:", "analysis"),
-    ("records.py", "records", ":material/table_rows:", "records"),
-    ("import_records.py", "import", ":material/upload_file:", "imports"),
-    ("users.py", "users", ":material/group:", "users"),
-    ("audit.py", "audit", ":material/policy:", "audit"),
+    ("live_map.py", "live", ":material/map:", "live_map", True),
+    ("analysis.py", "analysis", ":material/monitoring:", "analysis", True),
+    ("records.py", "records", ":material/table_rows:", "records", True),
+    ("import_records.py", "import", ":material/upload_file:", "imports", False),
+    ("users.py", "users", ":material/group:", "users", False),
+    ("audit.py", "audit", ":material/policy:", "audit", False),
 )
 
 
@@ -42,11 +43,13 @@ try:
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 pages = {
-    url: (st.Page(PAGES_DIR / file, title=t(f"page_{url}", lang), icon=icon, url_path=url, default=url == "live"), action)
-    for file, url, icon, action in PAGES
+    url: (st.Page(PAGES_DIR / file, title=t(f"page_{url}", lang), icon=icon, url_path=url, default=url == "live"), action,
+          shows_view)
+    for file, url, icon, action, shows_view in PAGES
 }
 # Routed before the sign-in, so that a link to a page (/analysis?...) still leads there after it.
-chosen = st.navigation([page for page, _ in pages.values()], position="hidden")
+chosen = st.navigation([page for page, _, _ in pages.values()], position="hidden")
+_, chosen_action, chosen_shows_view = next(entry for entry in pages.values() if entry[0] is chosen)
 now = minute_now()
 user = current_user(store, now)
 if user is None:
@@ -60,10 +63,10 @@ try:
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 with st.sidebar:
-    for page, action in pages.values():
+    for page, action, _ in pages.values():
         if may(user.role, action):
             st.page_link(page)
-view = sidebar(units, extent, now, may(user.role, "filters"))
+view = sidebar(units, extent, now, may(user.role, "filters"), chosen_shows_view)
 with st.sidebar:
     st.divider()
     st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
@@ -71,5 +74,5 @@ with st.sidebar:
         sign_out(store, user.username, now)
         st.rerun()
 st.session_state[CONTEXT_KEY] = PageContext(user=user, source=source, view=view, units=units, extent=extent)
-require(store, user, next(action for page, action in pages.values() if page is chosen), now, view.lang)
+require(store, user, chosen_action, now, view.lang)
 chosen.run()

@@ -7,6 +7,7 @@ link reopens the same view. Parameters that had to be ignored are listed on the 
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import date, datetime, timedelta
 
 import pandas as pd
@@ -174,9 +175,12 @@ def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
     st.button(t("reset", lang), on_click=reset_filters)
 
 
-def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: bool = True) -> View:
+def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: bool = True,
+            shows_view: bool = True) -> View:
     """Draw the shared sidebar and return the view it describes; keep the URL in step. Without
-    ``may_filter`` (a commander), the filters are neither drawn nor taken from the URL."""
+    ``may_filter`` (a commander), the filters are neither drawn nor taken from the URL. Without
+    ``shows_view`` (a page of no records: imports, users, audit) only the language is offered, and
+    the view is kept as it was for the next page that shows records."""
     first_day = (
         extent["first_occurred"].date() if pd.notna(extent["first_occurred"]) else now.date() - timedelta(days=365)
     )
@@ -196,6 +200,10 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: b
     with st.sidebar:
         st.radio(t("language", lang), list(LANGUAGES), key="w_lang", format_func=LANGUAGES.get, horizontal=True)
         lang = st.session_state["w_lang"]
+        if not shows_view:
+            view = replace(st.session_state[LAST_VIEW_KEY], lang=lang)
+            st.session_state[LAST_VIEW_KEY] = view
+            return view
         st.subheader(t("filters", lang))
         st.segmented_control(
             t("period", lang),

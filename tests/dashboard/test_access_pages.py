@@ -87,6 +87,19 @@ def test_a_commander_has_no_filters_even_from_the_url(visit, seeded_db):
     assert seizures_metric(test) == everything_in_yunnan
 
 
+def test_pages_of_no_records_offer_no_filters_and_keep_the_analysts_for_later(visit):
+    test = visit("admin", channel="postal_express")
+    assert test.multiselect(key="w_channels").value == ["postal_express"]
+    for page in ("import", "users", "audit"):
+        test.switch_page(f"screens/{_file(page)}").run()
+        assert not test.exception
+        assert not [w for w in (*test.multiselect, *test.slider, *test.toggle) if w.key and w.key.startswith("w_")]
+        assert t("filters", "en") not in [s.value for s in test.sidebar.subheader]
+        assert test.radio(key="w_lang").value == "en"
+    test.switch_page(f"screens/{_file('records')}").run()
+    assert not test.exception and test.multiselect(key="w_channels").value == ["postal_express"]
+
+
 def test_the_export_panel_is_for_planners_and_admins_only(visit):
     assert not [b for b in visit("gx-analyst", "analysis").button if b.label == "Prepare the file"]
     assert [b for b in visit("planner", "analysis").button if b.label == "Prepare the file"]
