@@ -33,8 +33,8 @@ from geodata.crs import METRIC_CRS, WGS84
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
 from queries import __version__
-from queries.constants import ITEM_BY_CODE
 from queries.filters import ANY_BORDER_ZONE, Filters, period_bounds
+from queries.labels import label
 from queries.seed import beijing_now
 from queries.store import Store
 from queries.views import comparison
@@ -80,6 +80,9 @@ TEXT: dict[str, tuple[str, str]] = {
          "{p_values} p 值{fdr}"),
     ),
     "p_normal": ("normal", "正态近似"),
+    "w_count": ("seizure count", "查获起数"),
+    "w_kg": ("quantity (kg)", "数量（千克）"),
+    "w_value": ("value (CNY)", "货值（元）"),
     "p_permutations": ("{permutations} permutation", "{permutations} 次置换"),
     "p_fdr": (", FDR-corrected", "，经 FDR 校正"),
     "p_clusters": ("Clusters", "聚集区"),
@@ -318,7 +321,7 @@ def filter_lines(filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
                      else f"{place_name(table.loc[code], lang)} ({code})" if code in table.index else str(code)
                      for code in codes]
         else:
-            shown = [str(code) for code in codes]
+            shown = [label(code, lang) for code in codes]
         lines.append((t(f"f_{field}", lang), ", ".join(shown)))
     if filters.min_kg is not None:
         lines.append((t("f_min_kg", lang), f"≥ {filters.min_kg:,g} kg"))
@@ -337,18 +340,12 @@ def parameter_lines(hot_spot_params: HotSpotParams, cluster_params: DBSCANParams
     return (
         (t("p_hot_spots", lang), t("p_hot_spots_value", lang, resolution=hot.resolution,
                                    area=f"{h3.average_hexagon_area(hot.resolution, 'km^2'):.2g}", rings=hot.rings,
-                                   weight=hot.weight, p_values=p_values, fdr=t("p_fdr", lang) if hot.fdr else "")),
+                                   weight=t(f"w_{hot.weight}", lang), p_values=p_values, fdr=t("p_fdr", lang) if hot.fdr else "")),
         (t("p_clusters", lang), t("p_dbscan_value", lang, min_count=cluster_params.min_count,
                                   eps_km=f"{cluster_params.eps_km:g}", window=window,
                                   outline_km=f"{cluster_params.outline_km:g}")),
         (t("p_points", lang), t("p_points_value", lang, analysed=analysed, left_out=left_out)),
     )
-
-
-def item_name(code: str, lang: str) -> str:
-    """A controlled item's name in ``lang`` (queries.constants.ITEMS); the code when it is not one."""
-    item = ITEM_BY_CODE.get(code)
-    return code if item is None else item.name_zh if lang == "zh" else item.name_en
 
 
 def top_clusters(clusters: gpd.GeoDataFrame, lang: str, top: int = TOP_CLUSTERS) -> pd.DataFrame:
@@ -361,7 +358,7 @@ def top_clusters(clusters: gpd.GeoDataFrame, lang: str, top: int = TOP_CLUSTERS)
         "seizures": largest["seizures"].to_numpy(),
         "kg": largest["kg"].to_numpy(),
         "value_cny": largest["value_cny"].to_numpy(),
-        "main_items": [labelled_shares(text, lambda code: item_name(code, lang)) for text in largest["main_items"]],
+        "main_items": [labelled_shares(text, lambda code: label(code, lang)) for text in largest["main_items"]],
         "zone": [place_name(row, lang, "zone_en", "zone_zh") or "—" for row in rows],
         "checkpoint": [place_name(row, lang, "checkpoint_en", "checkpoint_zh") or "—" for row in rows],
         "checkpoint_km": largest["checkpoint_km"].to_numpy(),

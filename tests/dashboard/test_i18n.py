@@ -7,6 +7,7 @@ import string
 from pathlib import Path
 
 import dashboard.i18n
+import queries.labels
 from dashboard.i18n import CODE_LABELS, TEXT, label, t
 from queries import constants
 
@@ -20,9 +21,10 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
 
 def test_no_key_is_written_twice_in_a_table():
     """A repeated key in a dict literal silently replaces the first entry: the page would show the wrong text."""
-    tree = ast.parse(Path(dashboard.i18n.__file__).read_text(encoding="utf-8"))
-    tables = [node.value for node in ast.walk(tree) if isinstance(node, ast.AnnAssign | ast.Assign)
-              and isinstance(node.value, ast.Dict) and len(node.value.keys) > 20]
+    tables = [node.value for module in (dashboard.i18n, queries.labels)
+              for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))
+              if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict)
+              and len(node.value.keys) > 20]
     assert len(tables) == 2  # CODE_LABELS and TEXT
     for table in tables:
         keys = [key.value for key in table.keys]

@@ -109,10 +109,11 @@ def test_the_filters_used_are_listed_and_text_typed_by_users_kept_as_it_is():
     filters = Filters(item_groups=("Ga", "Ge"), channels=("postal_express",), zones=("451481", "any"),
                       min_kg=100, text="铅精矿 <b>")
     assert filter_lines(filters, "en") == (
-        ("Mineral groups", "Ga, Ge"), ("Channels", "postal_express"),
+        ("Mineral groups", "Gallium, Germanium"), ("Channels", "Postal / express"),
         ("Border zones", "Pingxiang (451481), any border zone"), ("Minimum quantity", "≥ 100 kg"),
         ("Text search", "“铅精矿 <b>”"))
-    assert dict(filter_lines(filters, "zh"))["边境地区"] == "凭祥市 (451481), 任一边境地区"
+    zh = dict(filter_lines(filters, "zh"))
+    assert zh["边境地区"] == "凭祥市 (451481), 任一边境地区" and zh["矿种"] == "镓, 锗" and zh["渠道"] == "寄递渠道"
     assert filter_lines(Filters(), "en") == (("Other filters", "none"),)
 
 
