@@ -16,7 +16,8 @@ kml, kmz   for Google Earth, styled by class (``geodata.export_kml``); provenanc
            ExtendedData, and in the KMZ also as a file
 parquet    GeoParquet 1.1 (WKB, ``geo`` metadata with the PROJJSON of EPSG:4326); provenance as
            the schema's key-value metadata ``cordon_provenance``
-csv        geometry as WKT in the first column ``WKT``; text cells that a spreadsheet would run as
+csv        UTF-8 with a byte-order mark (so that Excel reads the Chinese); geometry as WKT in the
+           first column ``WKT``; text cells that a spreadsheet would run as
            a formula are neutralised (:func:`neutralise_formulas`); the CRS is stated in the JSON
 =========  ===================================================================================
 
@@ -38,6 +39,7 @@ Examples
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -308,19 +310,22 @@ def _text_columns(batch: pa.RecordBatch) -> list[pa.Array]:
 
 def table_csv(frame) -> bytes:
     """A plain table (a DataFrame without geometry, such as the audit trail) as CSV bytes for a
-    spreadsheet, its text cells neutralised like the CSV exports'."""
+    spreadsheet, with the UTF-8 byte-order mark and its text cells neutralised like the CSV exports'."""
     table = pa.Table.from_pandas(frame, preserve_index=False)
     table = pa.Table.from_arrays(_neutralised(table.columns), names=table.column_names)
-    buffer = io.BytesIO()
+    buffer = io.BytesIO(codecs.BOM_UTF8)
+    buffer.seek(0, io.SEEK_END)
     pa_csv.write_csv(table, buffer)
     return buffer.getvalue()
 
 
 def _write_csv(source: LayerSource, path: Path, provenance: dict) -> None:
     schema = pa.schema([pa.field("WKT", pa.string()), *(f for f in source.schema if f.name != "geometry")])
-    with pa_csv.CSVWriter(path, schema) as writer:
-        for batch in source.batches:
-            writer.write_batch(pa.RecordBatch.from_arrays(_text_columns(batch), schema=schema))
+    with open(path, "wb") as sink:
+        sink.write(codecs.BOM_UTF8)  # without it, Excel reads UTF-8 as the local code page: Chinese turns to noise
+        with pa_csv.CSVWriter(sink, schema) as writer:
+            for batch in source.batches:
+                writer.write_batch(pa.RecordBatch.from_arrays(_text_columns(batch), schema=schema))
 
 
 WRITERS = {"geojson": _write_geojson, "gpkg": _write_gpkg, "shp": _write_shp, "kml": _write_kml, "kmz": _write_kmz,

@@ -80,7 +80,7 @@ def read_back(path, fmt, layer):
     if fmt == "parquet":
         return gpd.read_parquet(path), json.loads(pq.read_schema(path).metadata[b"cordon_provenance"])
     if fmt == "csv":
-        table = pd.read_csv(path, keep_default_na=False, na_values=[""], dtype=str)
+        table = pd.read_csv(path, encoding="utf-8-sig", keep_default_na=False, na_values=[""], dtype=str)
         frame = gpd.GeoDataFrame(table.drop(columns="WKT"), geometry=shapely.from_wkt(table["WKT"]), crs=4326)
         return frame, json.loads(provenance_path(path, fmt).read_text(encoding="utf-8"))
     raise AssertionError(fmt)
@@ -338,7 +338,7 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_neutralised(tmp_path, layers
     frame = gpd.GeoDataFrame({"name_en": [*HOSTILE_CELLS, "plain"], "kg": [-3.2, 1, 2, 3, 4, 5, -7]},
                              geometry=gpd.points_from_xy(range(7), range(7)), crs=4326)
     path, _ = write_layer(frame, tmp_path / "hostile.csv", "csv", provenance)
-    with open(path, encoding="utf-8", newline="") as handle:
+    with open(path, encoding="utf-8-sig", newline="") as handle:
         rows = list(csv.DictReader(handle))
     assert [row["name_en"] for row in rows] == [f"'{cell}" for cell in HOSTILE_CELLS] + ["plain"]
     assert rows[0]["name_en"] == "'=HYPERLINK(\"http://x\",\"y\")"
@@ -354,7 +354,8 @@ def test_streamed_seizure_text_is_neutralised_in_csv(store, tmp_path):
         insert_seizures(con, seizure_row(declared_as='=HYPERLINK("http://x","y")', source_ref="@attack"))
     with store.reading() as con:
         export_seizures(con, Filters(), "csv", tmp_path / "seizures.csv")
-    with open(tmp_path / "seizures.csv", encoding="utf-8", newline="") as handle:
+    assert (tmp_path / "seizures.csv").read_bytes().startswith(b"\xef\xbb\xbf\"WKT\",")  # the BOM, for Excel
+    with open(tmp_path / "seizures.csv", encoding="utf-8-sig", newline="") as handle:
         row = next(csv.DictReader(handle))
     assert row["declared_as"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["source_ref"] == "'@attack"
     assert row["quantity_kg"] == "1200" and row["lon"] == "106.712"

@@ -167,7 +167,8 @@ def test_the_audit_export_neutralises_formulas_and_is_itself_audited(db, monkeyp
     out = tmp_path / "audit.csv"
     assert cli(monkeypatch, "audit", "--db", db, "--kind", "sign_in_failed", "--out", str(out)) == 0
     assert "wrote 5 audit rows" in capsys.readouterr().out
-    with out.open(newline="", encoding="utf-8") as file:
+    assert out.read_bytes().startswith(b"\xef\xbb\xbf")  # the BOM, for Excel
+    with out.open(newline="", encoding="utf-8-sig") as file:
         written = list(csv.DictReader(file))
     assert [row["username"] for row in written] == ["'=cmd|' /c calc'!a0", "'+1+1", "'-2+3", "'@sum(1)", "plain"]
     assert all(json.loads(row["details"]) == {"reason": "unknown_user"} for row in written)
