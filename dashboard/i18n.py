@@ -404,6 +404,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "active": ("Active", "启用"),
     "locked": ("Locked", "锁定"),
     "last_sign_in": ("Last sign-in", "最近登录"),
+    "never": ("never", "从未"),
     "add_user": ("Add a user", "添加用户"),
     "username_help": (
         "3 to 32 characters: lower-case letters, digits and . _ -, starting with a letter.",

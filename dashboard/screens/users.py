@@ -52,7 +52,8 @@ def render(ctx: PageContext) -> None:
                                  ", ".join(regions.get(str(g), str(g)) for g in u.grants) for u in users],
             t("active", lang): [u.active for u in users],
             t("locked", lang): [u.locked(now) for u in users],
-            t("last_sign_in", lang): [u.last_sign_in_at for u in users],
+            t("last_sign_in", lang): [f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else t("never", lang)
+                                      for u in users],
         }),
         hide_index=True,
         key="users_table",

@@ -195,6 +195,8 @@ def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_wi
     test = signed_in(AppTest.from_file(APP, default_timeout=120))
     test.run()
     test.switch_page("screens/users.py").run()
+    listed = test.dataframe[0].value.set_index("User name")["Last sign-in"]
+    assert listed["yn-commander"] == "never"  # the seeded accounts other than admin have not signed in
     test.text_input(key="u_new_name").set_value("hk-postal")
     test.selectbox(key="u_new_role").set_value("analyst")
     test.multiselect(key="u_new_regions").set_value(["zone:451481"])
