@@ -82,8 +82,12 @@ _PLACE = (
     Field("geo_precision", "place precision", "enum", "geo_precision", required=True),
     Field("source", "source", "text"),
 )
-# The fields a seizure's county stands in for when its row has no coordinates at all.
-COUNTY_PLACED = ("lon", "lat", "geo_precision")
+# A seizure row with no coordinates at all may name its place instead: the first of PLACE_NAMES it
+# gives (a checkpoint, else a county) stands in for PLACED_BY_NAME, and the place is known to
+# NAMED_PRECISION (a town: the crossing's own point is not where the seizure was; a county: its anchor).
+PLACED_BY_NAME = ("lon", "lat", "geo_precision")
+PLACE_NAMES = ("checkpoint", "county")
+NAMED_PRECISION = {"checkpoint": "town", "county": "county"}
 QUANTITY_FIELDS = ("quantity_kg", "quantity_t", "quantity_g", "quantity")  # the first one given counts
 
 SEIZURE_FIELDS = _fields(
@@ -180,9 +184,10 @@ class Rules:
     source: the ``source`` of records whose row gives none. headers: field → the file's header,
     for messages. to_wgs84: the file's coordinate system to WGS84 (None: already WGS84).
     checkpoints, hubs: normalised name or id → id, of the store's checkpoints and hubs.
-    counties: normalised name or code → code, and county_anchors: code → (lon, lat) of its anchor
-    point, of the store's counties (admin_units): a seizure whose row gives a county and no
-    coordinates sits on its county's anchor, known to the county.
+    checkpoint_points: checkpoint id → its (lon, lat). counties: normalised name or code → code,
+    and county_anchors: code → (lon, lat) of its anchor point, of the store's counties
+    (admin_units). A seizure whose row gives no coordinates but a checkpoint or a county sits on it
+    (see PLACE_NAMES).
     """
 
     kind: str
@@ -193,6 +198,7 @@ class Rules:
     to_wgs84: ToWgs84 | None = None
     checkpoints: dict[str, str] = field(default_factory=dict)
     hubs: dict[str, str] = field(default_factory=dict)
+    checkpoint_points: dict[str, tuple[float, float]] = field(default_factory=dict)
     counties: dict[str, str] = field(default_factory=dict)
     county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
     area: Area = AREA_OF_INTEREST
@@ -200,6 +206,11 @@ class Rules:
     @property
     def fields(self) -> dict[str, Field]:
         return KINDS[self.kind]
+
+    def named_point(self, name: str, value: str) -> tuple[float, float] | None:
+        """The (lon, lat) of the place a row's ``name`` field (one of PLACE_NAMES) gives, if known."""
+        points = self.checkpoint_points if name == "checkpoint" else self.county_anchors
+        return points.get(value)
 
     def label(self, name: str) -> str:
         """A field's words in a message, with the file's header when it has one: 'date (查获时间)'."""

@@ -192,11 +192,13 @@ def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str |
 
 @dataclass(frozen=True)
 class KnownPlaces:
-    """What of the store an import's rows may name: checkpoints and hubs (spelling → id) and
-    counties (spelling → code, and code → its anchor's lon and lat)."""
+    """What of the store an import's rows may name: checkpoints and hubs (spelling → id), the
+    checkpoints' points (id → lon, lat) and counties (spelling → code, and code → its anchor's lon
+    and lat)."""
 
     checkpoints: dict[str, str] = field(default_factory=dict)
     hubs: dict[str, str] = field(default_factory=dict)
+    checkpoint_points: dict[str, tuple[float, float]] = field(default_factory=dict)
     counties: dict[str, str] = field(default_factory=dict)
     county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
 
@@ -206,18 +208,21 @@ _COUNTY_SHORT = re.compile(r"(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,2}族)*自治县|[�
 
 
 def known_places(store: Store | None) -> KnownPlaces:
-    """The store's checkpoints and hubs (ids, names, names without a bracket) and counties (codes,
-    names, Chinese names without 县/市/区 or 自治县, when that names one county only)."""
+    """The store's checkpoints and hubs (ids, names, names without a bracket; the checkpoints'
+    points) and counties (codes, names, Chinese names without 县/市/区 or 自治县, when that names one
+    county only)."""
     if store is None or not store.exists():
         return KnownPlaces()
     with store.reading() as con:
         places = run(con, "ingest_known_places")
         counties = run(con, "ingest_known_counties")
     found: dict[str, dict[str, str]] = {"checkpoint": {}, "hub": {}}
-    for kind, place_id, *names in places.itertuples(index=False):
+    for kind, place_id, *names, _, _ in places.itertuples(index=False):
         for spelling in (place_id, *names, *(re.sub(r"\s*[(（].*?[)）]\s*", "", n) for n in names)):
             if spelling:
                 found[kind].setdefault(normalise(spelling), place_id)
+    points = {place_id: (float(lon), float(lat)) for kind, place_id, _, _, lon, lat in places.itertuples(index=False)
+              if kind == "checkpoint"}
     short: dict[str, set[str]] = {}
     for code, name_zh, *_ in counties.itertuples(index=False):
         stem = _COUNTY_SHORT.fullmatch(name_zh)
@@ -228,7 +233,7 @@ def known_places(store: Store | None) -> KnownPlaces:
         for spelling in (code, name_zh, name_en):
             spellings[normalise(spelling)] = code
     anchors = {code: (float(lon), float(lat)) for code, _, _, lon, lat in counties.itertuples(index=False)}
-    return KnownPlaces(found["checkpoint"], found["hub"], spellings, anchors)
+    return KnownPlaces(found["checkpoint"], found["hub"], points, spellings, anchors)
 
 
 def _raw_json(table: Table, position: int) -> str:
@@ -280,8 +285,8 @@ def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None
     places = places or KnownPlaces()
     rules = Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
                   headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
-                  checkpoints=places.checkpoints, hubs=places.hubs, counties=places.counties,
-                  county_anchors=places.county_anchors)
+                  checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
+                  counties=places.counties, county_anchors=places.county_anchors)
     table, frame = parsed.table, parsed.fields()
     records, bad = validate_frame(frame, rules)
     rejected = []

@@ -36,7 +36,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.constants import ITEM_BY_CODE
-from queries.ingest.fields import COUNTY_PLACED, EARLIEST, MAX_QUANTITY_KG, PHRASED, QUANTITY_FIELDS, Field, Rules
+from queries.ingest.fields import (
+    EARLIEST,
+    MAX_QUANTITY_KG,
+    NAMED_PRECISION,
+    PHRASED,
+    PLACE_NAMES,
+    PLACED_BY_NAME,
+    QUANTITY_FIELDS,
+    Field,
+    Rules,
+)
 from queries.ingest.files import as_text
 from queries.ingest.values import (
     UNITS_KG,
@@ -284,10 +294,25 @@ def _place(values: dict, reasons: list[Reason], rules: Rules) -> None:
     values["lon"], values["lat"] = lon, lat
 
 
-def _county_precision(given: str | None) -> str:
-    """What is known of the place of a record put on its county's anchor: the county, or less if the
-    row says so (province)."""
-    return "province" if given == "province" else "county"
+PRECISION_ORDER = ("point", "town", "county", "province")
+
+
+def _named_precision(given: str | None, name: str) -> str:
+    """What is known of the place of a record put on the place its ``name`` field gives: that
+    place's precision (NAMED_PRECISION), or less if the row says so."""
+    floor = NAMED_PRECISION[name]
+    return given if given in PRECISION_ORDER and PRECISION_ORDER.index(given) > PRECISION_ORDER.index(floor) else floor
+
+
+def _place_by_name(values: dict, rules: Rules) -> bool:
+    """Put a row without coordinates on the first known place it names; whether it was."""
+    for name in PLACE_NAMES:
+        point = rules.named_point(name, values[name]) if values.get(name) is not None else None
+        if point is not None:
+            values["lon"], values["lat"] = point
+            values["geo_precision"] = _named_precision(values.get("geo_precision"), name)
+            return True
+    return False
 
 
 def _when(values: dict, reasons: list[Reason], rules: Rules) -> None:
@@ -348,24 +373,24 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
     """
     reasons: list[Reason] = []
     values: dict = {}
-    county_only = ("county" in rules.fields and _present(raw.get("county")) is not None
-                   and _present(raw.get("lon")) is None and _present(raw.get("lat")) is None)
+    named = (rules.kind == "seizures" and _present(raw.get("lon")) is None and _present(raw.get("lat")) is None
+             and any(_present(raw.get(name)) is not None for name in PLACE_NAMES))
+    deferred: list[Reason] = []  # a named place may stand in for these
     for name, field in rules.fields.items():
         text = _present(raw.get(name))
         text = text if text is not None else _default(field, rules)
         if text is None:
-            if field.required and not (county_only and name in COUNTY_PLACED):
-                reasons.append(Reason("required", name, f"{rules.label(name)} is empty — every {rules.kind[:-1]} "
-                                                        f"record needs one"))
+            if field.required:
+                (deferred if named and name in PLACED_BY_NAME else reasons).append(Reason(
+                    "required", name, f"{rules.label(name)} is empty — every {rules.kind[:-1]} record needs one"))
             continue
         try:
             values[name] = parse_value(text, field, rules)
         except Bad as bad:
             reasons.append(Reason(bad.rule, name, str(bad)))
     _place(values, reasons, rules)
-    if county_only and "county" in values:
-        values["lon"], values["lat"] = rules.county_anchors[values["county"]]
-        values["geo_precision"] = _county_precision(values.get("geo_precision"))
+    if named and not _place_by_name(values, rules) and not any(r.field in PLACE_NAMES for r in reasons):
+        reasons += deferred
     if rules.kind == "seizures":
         _when(values, reasons, rules)
         _quantity(raw, values, reasons, rules)
@@ -509,17 +534,15 @@ def validate_frame(frame: pd.DataFrame, rules: Rules) -> tuple[pd.DataFrame, np.
         columns = pool.map(lambda item: _read_column(_fill_default(frame.get(item[0]), item[1], rules, n), item[1],
                                                      rules), rules.fields.items())
         read = dict(zip(rules.fields, columns))
-    county_only = (read["county"].present & ~read["lon"].present & ~read["lat"].present if "county" in read
-                   else np.zeros(n, dtype=bool))
-    for name, field in rules.fields.items():
-        missing = field.required & ~read[name].present
-        if name in COUNTY_PLACED:
-            missing &= ~county_only
-        bad |= read[name].bad | missing
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
         "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
     bad |= _frame_place(out, rules)
-    _frame_county(out, read, county_only, rules)
+    placed = _frame_place_by_name(out, read, rules)
+    for name, field in rules.fields.items():
+        missing = field.required & ~read[name].present
+        if name in PLACED_BY_NAME:
+            missing &= ~placed
+        bad |= read[name].bad | missing
     if rules.kind == "seizures":
         bad |= _frame_seizure(frame, out, read, rules)
     else:
@@ -540,18 +563,30 @@ def _frame_place(out: pd.DataFrame, rules: Rules) -> np.ndarray:
     return present & ~(in_range & rules.area.contains(wlon, wlat))
 
 
-def _frame_county(out: pd.DataFrame, read: dict[str, _Column], county_only: np.ndarray, rules: Rules) -> None:
-    """Put the rows that give a known county and no coordinates on their county's anchor."""
-    placed = np.flatnonzero(county_only & ~read["county"].bad) if "county" in read else []
-    if not len(placed):
-        return
-    codes = read["county"].values.to_numpy(dtype=object)[placed]
+def _frame_place_by_name(out: pd.DataFrame, read: dict[str, _Column], rules: Rules) -> np.ndarray:
+    """Put the rows without coordinates on the first known place they name (see PLACE_NAMES); the
+    mask of the rows so placed."""
+    n = len(out)
+    placed = np.zeros(n, dtype=bool)
+    if rules.kind != "seizures":
+        return placed
+    open_rows = ~read["lon"].present & ~read["lat"].present
+    if not open_rows.any():
+        return placed
     lon, lat = out["lon"].to_numpy(dtype=float).copy(), out["lat"].to_numpy(dtype=float).copy()
-    lon[placed], lat[placed] = np.array([rules.county_anchors[code] for code in codes]).T
     precision = out["geo_precision"].astype(object).to_numpy(copy=True)
-    precision[placed] = [_county_precision(given) for given in precision[placed]]
-    out["lon"], out["lat"] = lon, lat
-    out["geo_precision"] = pd.Series(precision, index=out.index, dtype=object).astype(ARROW_TEXT)
+    for name in PLACE_NAMES:
+        rows = np.flatnonzero(open_rows & ~placed & read[name].present)
+        for row, value in zip(rows, read[name].values.iloc[rows].tolist()):
+            point = rules.named_point(name, value) if isinstance(value, str) else None
+            if point is not None:
+                lon[row], lat[row] = point
+                precision[row] = _named_precision(precision[row], name)
+                placed[row] = True
+    if placed.any():
+        out["lon"], out["lat"] = lon, lat
+        out["geo_precision"] = pd.Series(precision, index=out.index, dtype=object).astype(ARROW_TEXT)
+    return placed
 
 
 def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, _Column], rules: Rules) -> np.ndarray:

@@ -16,6 +16,7 @@ NOW = datetime(2026, 1, 1, 12, 0)
 HEADER = ("编号", "查获时间", "经度", "纬度", "物品", "数量", "单位", "渠道", "口岸", "查获单位", "目的国", "案件状态", "备注")
 CHECKPOINTS = {normalise(spelling): "youyiguan" for spelling in ("友谊关", "youyiguan", "Youyiguan (Friendship Pass)")}
 CHECKPOINTS[normalise("东兴")] = "dongxing"
+CHECKPOINT_POINTS = {"youyiguan": (106.7122, 21.9764), "dongxing": (107.9702, 21.5471)}
 COUNTIES = {normalise(spelling): "451481" for spelling in ("凭祥", "凭祥市", "451481", "Pingxiang")}
 COUNTY_ANCHORS = {"451481": (106.766, 22.094)}
 
@@ -49,7 +50,7 @@ def write_csv(path: Path, rows: list[dict[str, str]], encoding: str = "utf-8") -
 def rules(kind: str = "seizures", **overrides) -> Rules:
     """Validation rules as an import of a seizure file would have them, at :data:`NOW`."""
     values = {"kind": kind, "mapping": load_mapping(), "now": NOW, "source": "test", "checkpoints": CHECKPOINTS,
-              "counties": COUNTIES, "county_anchors": COUNTY_ANCHORS}
+              "checkpoint_points": CHECKPOINT_POINTS, "counties": COUNTIES, "county_anchors": COUNTY_ANCHORS}
     values.update(overrides)
     return Rules(**values)
 

@@ -52,20 +52,22 @@ def test_a_gbk_file_with_bad_rows_lands_its_good_rows_and_keeps_the_bad_ones(tmp
         "seizures", "gb18030", 4, 2, 6)
 
 
-def test_rows_naming_only_their_county_land_on_its_anchor_inside_it(tmp_path, places_store, geography):
-    rows = [{**seizure_row(i), "县(市、区)": ""} for i in range(4)]
-    rows[1].update({"经度": "", "纬度": "", "县(市、区)": "凭祥市"})
-    rows[2].update({"经度": "", "纬度": "", "县(市、区)": "河口"})  # 河口瑶族自治县, by its short name
-    rows[3].update({"经度": "", "纬度": "", "县(市、区)": "桃花源"})
+def test_rows_naming_only_their_checkpoint_or_county_land_on_its_point(tmp_path, places_store, geography):
+    rows = [{**seizure_row(i), "县(市、区)": ""} for i in range(5)]
+    rows[1].update({"经度": "", "纬度": "", "口岸": "", "县(市、区)": "凭祥市"})
+    rows[2].update({"经度": "", "纬度": "", "口岸": "", "县(市、区)": "河口"})  # 河口瑶族自治县, by its short name
+    rows[3].update({"经度": "", "纬度": "", "口岸": "", "县(市、区)": "桃花源"})
+    rows[4].update({"经度": "", "纬度": "", "县(市、区)": "河口"})  # 口岸 友谊关: the checkpoint comes first
     result = ingest_file(places_store, write_csv(tmp_path / "posts.csv", rows), geography, now=NOW)
-    assert (result.accepted, result.rejected) == (3, 1), result.rejected_rows["reason"].tolist()
+    assert (result.accepted, result.rejected) == (4, 1), result.rejected_rows["reason"].tolist()
     assert "county (县(市、区)) '桃花源'" in result.rejected_rows["reason"][0]
     records = stored(places_store).set_index("source_id")
-    assert records.loc["R-0", "geo_precision"] == "point"
-    assert records.loc[["R-1", "R-2"], "geo_precision"].tolist() == ["county", "county"]
-    assert records.loc[["R-1", "R-2"], "county_code"].tolist() == ["451481", "532532"]
+    assert records.loc[["R-0", "R-1", "R-2", "R-4"], "geo_precision"].tolist() == ["point", "county", "county", "town"]
+    assert records.loc[["R-1", "R-2", "R-4"], "county_code"].tolist() == ["451481", "532532", "451481"]
     anchors = stored(places_store, "SELECT code, anchor_lon, anchor_lat FROM admin_units").set_index("code")
     assert records.loc["R-2", ["lon", "lat"]].tolist() == anchors.loc["532532", ["anchor_lon", "anchor_lat"]].tolist()
+    crossing = stored(places_store, "SELECT lon, lat FROM checkpoints WHERE checkpoint_id = 'youyiguan'").iloc[0]
+    assert records.loc["R-4", ["lon", "lat"]].tolist() == crossing.tolist()
 
 
 def test_importing_the_same_file_again_adds_nothing(tmp_path, places_store, geography):

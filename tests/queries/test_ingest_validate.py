@@ -15,7 +15,7 @@ from queries.constants import AGENCIES, CASE_STATUSES, CHANNELS, FORMS, ITEM_BY_
 from queries.ingest import AREA_OF_INTEREST, load_mapping, validate_frame, validate_row
 from queries.ingest.fields import CHINA_LAND
 from queries.ingest.validate import HASHED_ID, WHITESPACE
-from tests.queries.ingest_fixtures import COUNTY_ANCHORS, NOW, rules
+from tests.queries.ingest_fixtures import CHECKPOINT_POINTS, COUNTY_ANCHORS, NOW, rules
 
 MAPPING = load_mapping()
 
@@ -57,20 +57,28 @@ def test_a_quantity_is_required():
 
 
 def test_a_row_with_a_county_and_no_coordinates_sits_on_the_county_anchor():
-    record = validate_row(row(lon=None, lat=None, county="凭祥市"), rules())
+    record = validate_row(row(lon=None, lat=None, checkpoint=None, county="凭祥市"), rules())
     assert (record["lon"], record["lat"], record["geo_precision"]) == (106.766, 22.094, "county")
-    coarser = validate_row(row(lon=None, lat=None, county="451481", geo_precision="省"), rules())
+    coarser = validate_row(row(lon=None, lat=None, checkpoint=None, county="451481", geo_precision="省"), rules())
     assert coarser["geo_precision"] == "province"
     given = validate_row(row(county="凭祥"), rules())  # coordinates, when given, are the record's
     assert (given["lon"], given["lat"], given["geo_precision"]) == (106.712, 21.976, "point")
 
 
+def test_a_row_with_a_checkpoint_and_no_coordinates_sits_on_the_crossing_known_to_the_town():
+    record = validate_row(row(lon=None, lat=None, county="凭祥"), rules())  # the checkpoint comes first
+    assert (record["lon"], record["lat"], record["geo_precision"], record["checkpoint_id"]) == (
+        106.7122, 21.9764, "town", "youyiguan")
+    assert validate_row(row(lon=None, lat=None, geo_precision="县"), rules())["geo_precision"] == "county"
+
+
 def test_an_unknown_county_or_half_a_coordinate_is_refused():
-    unknown = reasons(row(lon=None, lat=None, county="桃花源县"))
+    unknown = reasons(row(lon=None, lat=None, checkpoint=None, county="桃花源县"))
     assert [(r.rule, r.field) for r in unknown] == [("unknown", "county")]
     assert "桃花源县" in unknown[0].message and "451481" in unknown[0].message
     assert [(r.rule, r.field) for r in reasons(row(lat=None, county="凭祥"))] == [("required", "lat")]
-    assert [(r.rule, r.field) for r in reasons(row(lon=None, lat=None))] == [("required", "lon"), ("required", "lat")]
+    assert [(r.rule, r.field) for r in reasons(row(lon=None, lat=None, checkpoint=None))] == [
+        ("required", "lon"), ("required", "lat")]
 
 
 def test_the_mapping_default_fills_a_missing_case_status():
@@ -237,11 +245,16 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
     }[style]
     lon = round(draw(st.floats(97.6, 111.0)), 6)
     lat = round(draw(st.floats(20.9, 29.2)), 6)
-    county_text, place = "", {}
-    if draw(st.integers(0, 4)) == 0:  # no coordinates, a county: the record sits on its anchor
+    county_text, checkpoint_text, place = "", "", {}
+    chosen = draw(st.integers(0, 5))
+    if chosen == 0:  # no coordinates, a county: the record sits on its anchor
         county_text = draw(st.sampled_from(["凭祥", "凭祥市", "451481", "Pingxiang"]))
         lon_text = lat_text = ""
         (lon, lat), place = COUNTY_ANCHORS["451481"], {"geo_precision": "county"}
+    elif chosen == 1:  # no coordinates, a checkpoint (and maybe a county): the record sits on the crossing
+        checkpoint_text, county_text = draw(st.sampled_from(["友谊关", "youyiguan"])), draw(st.sampled_from(["", "凭祥"]))
+        lon_text = lat_text = ""
+        (lon, lat), place = CHECKPOINT_POINTS["youyiguan"], {"geo_precision": "town", "checkpoint_id": "youyiguan"}
     elif draw(st.booleans()):
         (lon_text, lon), (lat_text, lat) = _dms(lon, "E"), _dms(lat, "N")
     else:
@@ -256,7 +269,7 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
     raw = {"occurred_at": date_text, "lon": lon_text, "lat": lat_text, "item": item_text, "form": form[0],
            "quantity": str(number), "unit": unit_text, "channel": channel[0], "agency": agency[0],
            "case_status": status[0], "source_ref": note, "source_id": draw(st.sampled_from(["", "ID-7"])),
-           "county": county_text}
+           "county": county_text, "checkpoint": checkpoint_text}
     expected = {"occurred_at": moment, "time_precision": precision, "lon": lon, "lat": lat, "item": item.code,
                 "form": form[1], "quantity_kg": float(str(number)) * factor, "channel": channel[1],
                 "agency": agency[1], "case_status": status[1], "source_ref": note.strip(WHITESPACE) or None, **place}
