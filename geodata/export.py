@@ -414,3 +414,14 @@ def export_to_bytes(layer: gpd.GeoDataFrame | LayerSource, fmt: str, provenance:
         written, side = write_layer(layer, Path(scratch) / file_name, fmt, provenance)
         provenance_file = Download(side.name, side.read_bytes(), "application/json")
         return Download(file_name, written.read_bytes(), FORMATS[fmt].mime, provenance_file)
+
+
+def geopackage_to_bytes(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Provenance]],
+                        base_name: str) -> Download:
+    """Several layers as one GeoPackage for a download button (:func:`write_geopackage`), named from
+    ``base_name`` (made safe), with the provenance of every layer as ``download.provenance``."""
+    file_name = safe_filename(base_name) + check_format("gpkg").extension
+    with tempfile.TemporaryDirectory(prefix="cordon-export-") as scratch:
+        written, side = write_geopackage(layers, Path(scratch) / file_name)
+        provenance_file = Download(side.name, side.read_bytes(), "application/json")
+        return Download(file_name, written.read_bytes(), FORMATS["gpkg"].mime, provenance_file)

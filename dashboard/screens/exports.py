@@ -20,13 +20,14 @@ from dashboard.i18n import t
 from dashboard.results import ShownLayer
 from geodata.brief import build_brief
 from geodata.brief_render import brief_bytes
-from geodata.export import FORMATS, Download, export_to_bytes, safe_filename
+from geodata.export import FORMATS, Download, export_to_bytes, geopackage_to_bytes, safe_filename
 from geodata.export_sources import filters_to_dict, provenance_for, reference_layer, seizure_source
 from queries.access import may
 from queries.filters import Filters
 from queries.store import Store
 
 VIEW_LAYERS = ("seizures", "checkpoints", "hubs", "zones")
+ALL_LAYERS = "all"  # the analysis on the page and every view layer, in one GeoPackage
 BRIEF_FORMATS = ("pdf", "png")
 EXPORT_KEY = "prepared_export"
 BRIEF_KEY = "prepared_brief"
@@ -47,6 +48,8 @@ def export_download(source: Source, filters: Filters, layer: str, fmt: str, show
     base = safe_filename(f"cordon {layer} {filters.start:%Y%m%d}-{filters.end:%Y%m%d}" if filters.start and filters.end
                          else f"cordon {layer}")
     with source.reading() as con:
+        if layer == ALL_LAYERS:
+            return geopackage_to_bytes(_all_layers(con, filters, shown), base)
         if layer == "seizures":
             provenance = provenance_for(con, "seizures", filters)
             return export_to_bytes(seizure_source(con, filters, provenance.records), fmt, provenance, base)
@@ -56,6 +59,17 @@ def export_download(source: Source, filters: Filters, layer: str, fmt: str, show
             raise ValueError(f"the layer {layer!r} is not the one on the page")
         provenance = provenance_for(con, layer, filters, shown.frame.attrs)
     return export_to_bytes(shown.frame, fmt, provenance, base)
+
+
+def _all_layers(con, filters: Filters, shown: ShownLayer | None) -> list:
+    """The analysis layer on the page (if any) and the view's seizures, checkpoints, hubs and zones,
+    each with its provenance, as :func:`geodata.export.write_geopackage` takes them."""
+    layers = [] if shown is None else [(shown.frame, provenance_for(con, shown.layer, filters, shown.frame.attrs))]
+    seizures = provenance_for(con, "seizures", filters)
+    layers.append((seizure_source(con, filters, seizures.records), seizures))
+    layers += [(reference_layer(con, name, filters), provenance_for(con, name, filters))
+               for name in VIEW_LAYERS if name != "seizures"]
+    return layers
 
 
 def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Download:
@@ -80,7 +94,7 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
     lang, source, store = ctx.view.lang, ctx.source, Store(ctx.path)
     st.subheader(t("export_title", lang))
     st.caption(t("export_hint", lang))
-    layers = (*((shown.layer,) if shown is not None else ()), *VIEW_LAYERS)
+    layers = (*((shown.layer,) if shown is not None else ()), *VIEW_LAYERS, ALL_LAYERS)
     with st.form("export_form"):
         left, right = st.columns(2)
         layer = left.selectbox(t("export_layer", lang), layers, key="x_layer",
@@ -88,6 +102,9 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
         fmt = right.selectbox(t("export_format", lang), tuple(FORMATS), key="x_format",
                               format_func=lambda name: t(f"format_{name}", lang))
         asked = st.form_submit_button(t("export_prepare", lang))
+    if layer == ALL_LAYERS:
+        fmt = "gpkg"  # the one format here that holds several layers
+        st.caption(t("export_all_gpkg", lang))
     version = data_version(ctx.path)
     request = (version, filters, layer, fmt, None if shown is None or shown.layer != layer else shown.signature)
     if asked:
@@ -95,8 +112,11 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
             download = export_download(source, filters, layer, fmt, shown)
         st.session_state[EXPORT_KEY] = Prepared(request, download)
         provenance = json.loads(download.provenance.data)
+        each = provenance.get("layers", {layer: provenance})
+        records = {name: document["records"] for name, document in each.items()}
         audit(store, "export", ctx.user.username, {"layer": layer, "format": fmt, "file": download.file_name,
-              "filters": provenance["filters"], "records": provenance["records"]}, minute_now())
+              "filters": next(iter(each.values()))["filters"],
+              "records": records.get(layer, records)}, minute_now())
     download = _prepared(EXPORT_KEY, request)
     if download is not None:
         _download_buttons(download, lang, "x")

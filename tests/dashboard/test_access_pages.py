@@ -143,6 +143,25 @@ def test_an_export_is_written_to_the_audit_trail(visit, seeded_db):
     assert details["layer"] == "checkpoints" and details["format"] == "geojson" and details["records"] == 3_000
 
 
+def test_all_layers_come_in_one_geopackage_and_the_export_is_audited_layer_by_layer(visit, seeded_db, tmp_path):
+    import pyogrio
+
+    test = visit("planner", "analysis")
+    test.selectbox(key="x_layer").set_value("all")
+    test.selectbox(key="x_format").set_value("csv")  # whatever is chosen: several layers need a GeoPackage
+    next(b for b in test.button if b.label == "Prepare the file").click().run()
+    assert not test.exception
+    names = [button.proto.label for button in test.get("download_button")]
+    assert names[0].startswith("Download cordon_all") and names[0].endswith(".gpkg")
+    download = test.session_state["prepared_export"].download
+    (tmp_path / download.file_name).write_bytes(download.data)
+    layers = [name for name, geometry in pyogrio.list_layers(tmp_path / download.file_name) if geometry]
+    assert layers == ["hotspots", "seizures", "checkpoints", "hubs", "zones"]  # and the cordon_provenance table
+    assert list(json.loads(download.provenance.data)["layers"]) == layers
+    details = json.loads(read_audit(Store(seeded_db), kind="export", username="planner").iloc[-1]["details"])
+    assert details["layer"] == "all" and details["format"] == "gpkg" and details["records"]["seizures"] == 3_000
+
+
 def test_the_audit_page_lists_events_and_has_no_way_to_change_them(visit):
     test = visit("admin", "audit")
     assert table_with(test, "kind") is not None
