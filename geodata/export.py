@@ -47,7 +47,7 @@ import os
 import tempfile
 import unicodedata
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 
@@ -409,9 +409,15 @@ def export_to_bytes(layer: gpd.GeoDataFrame | LayerSource, fmt: str, provenance:
     call it with ``seizure_source(con, filters, provenance.records)`` inside the store's
     ``reading()`` block, which the stream reads from.
     """
+    return _download(base_name, fmt, lambda path: write_layer(layer, path, fmt, provenance))
+
+
+def _download(base_name: str, fmt: str, write: Callable[[Path], list[Path]]) -> Download:
+    """What ``write`` puts at a scratch path named from ``base_name`` (the file, then its provenance
+    JSON), read back as a :class:`Download`."""
     file_name = safe_filename(base_name) + check_format(fmt).extension
     with tempfile.TemporaryDirectory(prefix="cordon-export-") as scratch:
-        written, side = write_layer(layer, Path(scratch) / file_name, fmt, provenance)
+        written, side = write(Path(scratch) / file_name)
         provenance_file = Download(side.name, side.read_bytes(), "application/json")
         return Download(file_name, written.read_bytes(), FORMATS[fmt].mime, provenance_file)
 
@@ -420,8 +426,4 @@ def geopackage_to_bytes(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, P
                         base_name: str) -> Download:
     """Several layers as one GeoPackage for a download button (:func:`write_geopackage`), named from
     ``base_name`` (made safe), with the provenance of every layer as ``download.provenance``."""
-    file_name = safe_filename(base_name) + check_format("gpkg").extension
-    with tempfile.TemporaryDirectory(prefix="cordon-export-") as scratch:
-        written, side = write_geopackage(layers, Path(scratch) / file_name)
-        provenance_file = Download(side.name, side.read_bytes(), "application/json")
-        return Download(file_name, written.read_bytes(), FORMATS["gpkg"].mime, provenance_file)
+    return _download(base_name, "gpkg", lambda path: write_geopackage(layers, path))

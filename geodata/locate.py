@@ -69,11 +69,12 @@ class _PolygonIndex:
         shapely.prepare(self.geoms)
         self.bounds = shapely.bounds(self.geoms)
 
-    def hits(self, x: np.ndarray, y: np.ndarray) -> np.ndarray:
+    def hits(self, x: np.ndarray, y: np.ndarray, by_x: np.ndarray | None = None) -> np.ndarray:
+        """``by_x``: the points' order by longitude, when the caller has it already."""
         found = np.full(len(x), -1, dtype=np.int64)
         if len(x) == 0:
             return found
-        by_x = np.argsort(x, kind="stable")
+        by_x = np.argsort(x, kind="stable") if by_x is None else by_x
         sorted_x, sorted_y = x[by_x], y[by_x]
         starts = np.searchsorted(sorted_x, self.bounds[:, 0], side="left")
         stops = np.searchsorted(sorted_x, self.bounds[:, 2], side="right")
@@ -118,8 +119,9 @@ class Locator:
     def locate(self, lon, lat) -> pd.DataFrame:
         """Return one row per point with the columns of ``LOCATE_COLUMNS`` (None where none)."""
         lon, lat = _check_lonlat(lon, lat)
-        province = self._provinces.hits(lon, lat)
-        county = self._counties.hits(lon, lat)
+        by_lon = np.argsort(lon, kind="stable")
+        province = self._provinces.hits(lon, lat, by_lon)
+        county = self._counties.hits(lon, lat, by_lon)
         neighbour = np.full(len(lon), -1, dtype=np.int64)
         outside = province < 0
         neighbour[outside] = self._neighbours.hits(lon[outside], lat[outside])

@@ -43,33 +43,34 @@ class Prepared:
 
 def export_download(source: Source, filters: Filters, layer: str, fmt: str, shown: ShownLayer | None) -> Download:
     """The ``layer`` of the view as a ``fmt`` file with its provenance: the analysis layer ``shown`` on the
-    page, or the view's seizures (streamed from the store), checkpoints, hubs or border zones; read
-    within ``source``'s scope."""
+    page, or the view's seizures (streamed from the store), checkpoints, hubs or border zones, or all of
+    them in one GeoPackage (:data:`ALL_LAYERS`); read within ``source``'s scope."""
     base = safe_filename(f"cordon {layer} {filters.start:%Y%m%d}-{filters.end:%Y%m%d}" if filters.start and filters.end
                          else f"cordon {layer}")
     with source.reading() as con:
         if layer == ALL_LAYERS:
-            return geopackage_to_bytes(_all_layers(con, filters, shown), base)
-        if layer == "seizures":
-            provenance = provenance_for(con, "seizures", filters)
-            return export_to_bytes(seizure_source(con, filters, provenance.records), fmt, provenance, base)
-        if layer in VIEW_LAYERS:
-            return export_to_bytes(reference_layer(con, layer, filters), fmt, provenance_for(con, layer, filters), base)
-        if shown is None or shown.layer != layer:
-            raise ValueError(f"the layer {layer!r} is not the one on the page")
-        provenance = provenance_for(con, layer, filters, shown.frame.attrs)
-    return export_to_bytes(shown.frame, fmt, provenance, base)
+            names = [name for name in layer_choices(shown) if name != ALL_LAYERS]
+            return geopackage_to_bytes([_with_provenance(con, filters, name, shown) for name in names], base)
+        frame, provenance = _with_provenance(con, filters, layer, shown)
+        return export_to_bytes(frame, fmt, provenance, base)
 
 
-def _all_layers(con, filters: Filters, shown: ShownLayer | None) -> list:
-    """The analysis layer on the page (if any) and the view's seizures, checkpoints, hubs and zones,
-    each with its provenance, as :func:`geodata.export.write_geopackage` takes them."""
-    layers = [] if shown is None else [(shown.frame, provenance_for(con, shown.layer, filters, shown.frame.attrs))]
-    seizures = provenance_for(con, "seizures", filters)
-    layers.append((seizure_source(con, filters, seizures.records), seizures))
-    layers += [(reference_layer(con, name, filters), provenance_for(con, name, filters))
-               for name in VIEW_LAYERS if name != "seizures"]
-    return layers
+def layer_choices(shown: ShownLayer | None) -> tuple[str, ...]:
+    """What the panel offers: the analysis on the page (if any), the view's layers, all of them."""
+    return (*((shown.layer,) if shown is not None else ()), *VIEW_LAYERS, ALL_LAYERS)
+
+
+def _with_provenance(con, filters: Filters, layer: str, shown: ShownLayer | None) -> tuple:
+    """One layer of the view and its provenance, as :func:`geodata.export.write_layer` takes them; the
+    seizures are a stream from ``con``, read while it is open."""
+    if layer == "seizures":
+        provenance = provenance_for(con, "seizures", filters)
+        return seizure_source(con, filters, provenance.records), provenance
+    if layer in VIEW_LAYERS:
+        return reference_layer(con, layer, filters), provenance_for(con, layer, filters)
+    if shown is None or shown.layer != layer:
+        raise ValueError(f"the layer {layer!r} is not the one on the page")
+    return shown.frame, provenance_for(con, layer, filters, shown.frame.attrs)
 
 
 def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Download:
@@ -94,10 +95,9 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
     lang, source, store = ctx.view.lang, ctx.source, Store(ctx.path)
     st.subheader(t("export_title", lang))
     st.caption(t("export_hint", lang))
-    layers = (*((shown.layer,) if shown is not None else ()), *VIEW_LAYERS, ALL_LAYERS)
     with st.form("export_form"):
         left, right = st.columns(2)
-        layer = left.selectbox(t("export_layer", lang), layers, key="x_layer",
+        layer = left.selectbox(t("export_layer", lang), layer_choices(shown), key="x_layer",
                                format_func=lambda name: t(f"export_layer_{name}", lang))
         fmt = right.selectbox(t("export_format", lang), tuple(FORMATS), key="x_format",
                               format_func=lambda name: t(f"format_{name}", lang))

@@ -35,7 +35,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from queries.constants import ITEM_BY_CODE
+from queries.constants import GEO_PRECISIONS, ITEM_BY_CODE
 from queries.ingest.fields import (
     EARLIEST,
     MAX_QUANTITY_KG,
@@ -294,14 +294,11 @@ def _place(values: dict, reasons: list[Reason], rules: Rules) -> None:
     values["lon"], values["lat"] = lon, lat
 
 
-PRECISION_ORDER = ("point", "town", "county", "province")
-
-
 def _named_precision(given: str | None, name: str) -> str:
     """What is known of the place of a record put on the place its ``name`` field gives: that
-    place's precision (NAMED_PRECISION), or less if the row says so."""
+    place's precision (NAMED_PRECISION), or less if the row says so (GEO_PRECISIONS runs finest first)."""
     floor = NAMED_PRECISION[name]
-    return given if given in PRECISION_ORDER and PRECISION_ORDER.index(given) > PRECISION_ORDER.index(floor) else floor
+    return given if given in GEO_PRECISIONS and GEO_PRECISIONS.index(given) > GEO_PRECISIONS.index(floor) else floor
 
 
 def _place_by_name(values: dict, rules: Rules) -> bool:
