@@ -13,11 +13,12 @@ from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import pandas as pd
+import shapely
 import streamlit as st
 
 from dashboard import layers, style
 from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.analysis_data import AnalysisPoints, read_analysis_points
@@ -28,7 +29,7 @@ from geodata.emerging import EmergingParams, emerging_hot_spots, just_emerged
 from geodata.hotspots import HotSpotParams
 from geodata.hotspots import hot_spots as geodata_hot_spots
 from geodata.reference import load_layer
-from geodata.shapes import path_records, polygon_records
+from geodata.shapes import line_segments, outline_segments, polygon_records, segment_rows
 from queries import views
 from queries.access import Scope, ensure_admin
 from queries.filters import Filters, Focus
@@ -94,40 +95,46 @@ def _data_signature(path: str, modified_ns: int) -> int:
 
 @st.cache_data(show_spinner=False)
 def base_geography(lang: str) -> dict[str, str]:
-    """The base map's layers as JSON text of flat records (serialized once, sent on every run):
-    countries (China and its neighbours), provinces, zones, boundary."""
+    """The base map as JSON text of flat records (serialized once, sent on every run), each with and
+    without the border zones: ``areas`` (China and its neighbours, named in tooltips) and
+    ``areas_and_zones`` (the zones on top, with their tooltips); ``lines`` (province lines) and
+    ``lines_and_zones`` (the zones' outlines, ``kind`` 1, and the land boundary, ``kind`` 2, on top) as
+    straight segments, every shared edge once. Two layers for the whole base map, since every layer type (and every change of
+    a layer's inputs) costs its own shader work where WebGL runs in software (README, page load)."""
     countries = load_layer("countries")
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]
+    areas = polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02)
+    for record in areas:
+        record.update(tooltip_fields(label(record.pop("iso3"), lang), []))
     zones = load_layer("zones")
+    zones["fill"] = [list(style.ZONE_FILL)] * len(zones)
     zone_records = polygon_records(
-        zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km"], tolerance=0.004
+        zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km", "fill"], tolerance=0.004
     )
     for record in zone_records:
         record.update(
             tooltip_fields(
-                t("border_zone_of", lang, name=f"{record['name_en']} {record['name_zh']}"),
+                t("border_zone_of", lang, name=f"{record.pop('name_en')} {record.pop('name_zh')}"),
                 [
-                    (t("province", lang), record["province_zh"]),
-                    (t("borders", lang), record["neighbour_iso3"]),
-                    (t("land_boundary", lang), f"{record['boundary_km']:.0f} km"),
+                    (t("province", lang), record.pop("province_zh")),
+                    (t("borders", lang), ", ".join(label(iso3, lang) for iso3 in record.pop("neighbour_iso3").split(";"))),
+                    (t("land_boundary", lang), f"{record.pop('boundary_km'):.0f} km"),
                 ],
             )
         )
-    boundary = load_layer("boundary")
-    boundary_records = path_records(boundary, ["iso3", "name_en", "length_km"], tolerance=0.004)
-    for record in boundary_records:
-        record.update(
-            tooltip_fields(
-                t("boundary_with", lang, name=record["name_en"]),
-                [(t("length", lang), f"{record['length_km']:,.0f} km")],
-            )
-        )
+    provinces, boundary = load_layer("provinces"), load_layer("boundary")
+    boundary_line = shapely.union_all(boundary.geometry.to_numpy())
     records = {
-        "countries": polygon_records(countries, ["iso3", "fill"], tolerance=0.04, decimals=3, min_area=0.02),
-        "provinces": polygon_records(load_layer("provinces"), ["code"], tolerance=0.04, decimals=3, min_area=0.01),
-        "zones": zone_records,
-        "boundary": boundary_records,
+        "areas": areas,
+        "areas_and_zones": areas + zone_records,
+        "lines": segment_rows(outline_segments(provinces, 0.04, decimals=3, min_area=0.01)),
+        "lines_and_zones": segment_rows(  # without what the boundary covers
+            outline_segments(provinces, 0.04, decimals=3, min_area=0.01, away_from=boundary_line, distance=0.01)
+        )
+        + segment_rows(outline_segments(zones, 0.004, decimals=4, away_from=boundary_line, distance=0.005),
+                       kind=layers.ZONE_LINE)
+        + segment_rows(line_segments(boundary, 0.004, decimals=4), kind=layers.BOUNDARY_LINE),
     }
     return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in records.items()}
 

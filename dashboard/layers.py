@@ -6,7 +6,6 @@ drill-down needs (``hex``, ``seizure_id``, ``checkpoint_id`` or ``hub_id``).
 
 from __future__ import annotations
 
-import base64
 import json
 
 import h3
@@ -28,22 +27,13 @@ from queries.reference import destinations
 PIXELS = pdk.types.String("pixels")
 INITIAL_VIEW = pdk.ViewState(longitude=103.9, latitude=23.8, zoom=5.35, min_zoom=3, max_zoom=13)
 FONT = pdk.types.String('"Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", sans-serif')
+# the base map's line segments: a province line (no kind), a zone's outline or the land boundary
+ZONE_LINE, BOUNDARY_LINE = 1, 2
+LINE_COLOUR = "kind=={}?{}:kind=={}?{}:{}".format(
+    BOUNDARY_LINE, json.dumps(style.BOUNDARY), ZONE_LINE, json.dumps(style.ZONE_LINE), json.dumps(style.PROVINCE_LINE)
+).replace(" ", "")
+LINE_WIDTH = f"kind=={BOUNDARY_LINE}?2.5:1"
 WEIGHT_COLUMNS = {"count": "seizures", "kg": "kg", "value": "value_cny"}
-
-
-def _icon(svg: str) -> dict:
-    url = "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
-    return {"url": url, "width": 64, "height": 64, "anchorY": 32}
-
-
-CHECKPOINT_ICON = _icon(
-    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><rect x="14" y="14" width="36" height="36" '
-    f'transform="rotate(45 32 32)" fill="{style.hex_colour(style.CHECKPOINT)}" stroke="#0e1624" stroke-width="6"/></svg>'
-)
-HUB_ICON = _icon(
-    '<svg xmlns="http://www.w3.org/2000/svg" width="64" height="64"><polygon points="32,6 60,56 4,56" '
-    f'fill="{style.hex_colour(style.HUB)}" stroke="#0e1624" stroke-width="6"/></svg>'
-)
 
 
 def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
@@ -51,60 +41,30 @@ def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
 
 
 def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
-    """Neighbours and China, province outlines and, if asked, border zones (pickable) and the land boundary.
-    ``base`` holds each layer's records as JSON text (``dashboard.data.base_geography``)."""
-    layers = [
+    """The base map in two layers: areas (neighbours, China and, if asked, the border zones; pickable for
+    their names) and lines (province lines and, with the zones, their outlines and the land boundary).
+    ``base`` holds the records as JSON text (``dashboard.data.base_geography``). Lines are a LineLayer
+    of straight segments: software WebGL draws one in a fraction of a PathLayer's time."""
+    return [
         frame_layer(
-            "PolygonLayer",
-            base["countries"],
-            id="countries",
+            "SolidPolygonLayer",
+            base["areas_and_zones" if show_zones else "areas"],
+            id="areas",
             get_polygon="polygon",
             get_fill_color="fill",
-            stroked=False,
-            filled=True,
-            pickable=False,
+            pickable=True,
         ),
         frame_layer(
-            "PolygonLayer",
-            base["provinces"],
-            id="provinces",
-            get_polygon="polygon",
-            filled=False,
-            stroked=True,
-            get_line_color=list(style.PROVINCE_LINE),
-            line_width_units=PIXELS,
-            get_line_width=1,
+            "LineLayer",
+            base["lines_and_zones" if show_zones else "lines"],
+            id="lines",
+            get_source_position="s",
+            get_target_position="t",
+            get_color=LINE_COLOUR,
+            get_width=LINE_WIDTH,
+            width_units=PIXELS,
         ),
     ]
-    if show_zones:
-        layers += [
-            frame_layer(
-                "PolygonLayer",
-                base["zones"],
-                id="zones",
-                get_polygon="polygon",
-                filled=True,
-                stroked=True,
-                get_fill_color=list(style.ZONE_FILL),
-                get_line_color=list(style.ZONE_LINE),
-                line_width_units=PIXELS,
-                get_line_width=1,
-                pickable=True,
-            ),
-            frame_layer(
-                "PathLayer",
-                base["boundary"],
-                id="boundary",
-                get_path="path",
-                get_color=list(style.BOUNDARY),
-                width_units=PIXELS,
-                get_width=2.5,
-                cap_rounded=True,
-                joint_rounded=True,
-                pickable=True,
-            ),
-        ]
-    return layers
 
 
 def weight_label(weight: str, lang: str) -> str:
@@ -130,20 +90,22 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
     return _h3_layer(data, "hexagons")
 
 
+def hexagon_rings(cells) -> list[list[list[float]]]:
+    """Each H3 cell (hex string) as its outer ring of [lon, lat] (5 decimals, about 1 m)."""
+    return [[[round(lon, 5), round(lat, 5)] for lat, lon in h3.cell_to_boundary(cell)] for cell in cells]
+
+
 def _h3_layer(data: pd.DataFrame, layer_id: str) -> pdk.Layer:
-    """Flat H3 hexagons (``hex``) filled with their ``colour``, thinly outlined, pickable."""
+    """H3 hexagons (``hex``) filled with their ``colour``, pickable. Drawn as plain polygons by the same
+    layer type and inputs as the base map's areas, so that software WebGL compiles nothing more for them
+    (deck.gl's H3HexagonLayer would add a column or path layer's shaders)."""
     return frame_layer(
-        "H3HexagonLayer",
-        data,
+        "SolidPolygonLayer",
+        data.assign(polygon=hexagon_rings(data["hex"])),
         id=layer_id,
-        get_hexagon="hex",
+        get_polygon="polygon",
         get_fill_color="colour",
-        stroked=True,
-        get_line_color=[14, 22, 36, 130],
-        line_width_min_pixels=0.5,
-        extruded=False,
         pickable=True,
-        high_precision=pdk.types.String("auto"),
     )
 
 
@@ -321,7 +283,7 @@ def arc_layer(arcs: pd.DataFrame, destinations: pd.DataFrame, lang: str) -> pdk.
 
 
 def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
-    """Checkpoints as white diamonds with their names beside them."""
+    """Checkpoints as white dots with their names beside them."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
@@ -347,22 +309,12 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
                 "lon": checkpoints["lon"],
                 "lat": checkpoints["lat"],
                 "name": [name(row, lang) for row in checkpoints.itertuples()],
-                "icon": [CHECKPOINT_ICON] * len(checkpoints),
             }
         ),
         tips,
     )
     return [
-        pdk.Layer(
-            "IconLayer",
-            id="checkpoints",
-            data=data,
-            get_icon="icon",
-            get_position=["lon", "lat"],
-            get_size=15,
-            size_units=PIXELS,
-            pickable=True,
-        ),
+        _place_markers(data, "checkpoints", style.CHECKPOINT, style.SEA, radius=5.5, edge_px=2),
         pdk.Layer(
             "TextLayer",
             id="checkpoint-labels",
@@ -383,8 +335,27 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     ]
 
 
+def _place_markers(data: pd.DataFrame, layer_id: str, fill, edge, radius: float, edge_px: float) -> pdk.Layer:
+    """Places as dots of a fixed size in pixels: a ScatterplotLayer, whose shaders the seizures' layer
+    shares (an IconLayer would add its own, and draw a second time once its images load)."""
+    return pdk.Layer(
+        "ScatterplotLayer",
+        id=layer_id,
+        data=data.assign(fill=[list(fill)] * len(data), edge=[list(edge)] * len(data)),
+        get_position=["lon", "lat"],
+        get_fill_color="fill",
+        get_line_color="edge",
+        get_radius=radius,
+        radius_units=PIXELS,
+        stroked=True,
+        get_line_width=edge_px,
+        line_width_units=PIXELS,
+        pickable=True,
+    )
+
+
 def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
-    """Processing hubs as amber triangles."""
+    """Processing hubs as amber rings."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
@@ -398,22 +369,8 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
         )
         for row in hubs.itertuples()
     ]
-    data = _with_tips(
-        pd.DataFrame(
-            {"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"], "icon": [HUB_ICON] * len(hubs)}
-        ),
-        tips,
-    )
-    return pdk.Layer(
-        "IconLayer",
-        id="hubs",
-        data=data,
-        get_icon="icon",
-        get_position=["lon", "lat"],
-        get_size=17,
-        size_units=PIXELS,
-        pickable=True,
-    )
+    data = _with_tips(pd.DataFrame({"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"]}), tips)
+    return _place_markers(data, "hubs", style.SEA, style.HUB, radius=6, edge_px=3)
 
 
 def cluster_layers(table, lang: str) -> list[pdk.Layer]:

@@ -17,10 +17,12 @@ from queries.filters import ANY_BORDER_ZONE, PERIODS, Filters, Focus, period_bou
 
 LANGS = ("en", "zh")
 LAYER_KEYS = ("points", "arcs", "places", "zones")
-DEFAULT_LAYERS = ("points", "places", "zones")
+DEFAULT_LAYERS = ("places", "zones")  # seizures as points on demand: hexagons show them all (README, page load)
 # Density is drawn one way at a time: a heatmap and hexagons on top of each other hide one another
-# (and, with every other layer on, software WebGL drops the heatmap altogether).
-DENSITIES = ("heatmap", "hexagons", "none")
+# (and, with every other layer on, software WebGL drops the heatmap altogether). Hexagons by default:
+# a click on one drills down to its records, and they are drawn by the base map's own layer type, where
+# the heatmap adds three shader programs of its own (README, page load).
+DENSITIES = ("hexagons", "heatmap", "none")
 HEX_RESOLUTIONS = (4, 5, 6, 7, 8)
 WEIGHTS = ("count", "kg", "value")
 REFRESH_SECONDS = (0, 5, 15, 60)
@@ -57,8 +59,8 @@ class View:
     text: str = ""
     lang: str = "en"
     layers: tuple[str, ...] = DEFAULT_LAYERS
-    density: str = "heatmap"
-    hex_res: int = 5
+    density: str = "hexagons"
+    hex_res: int = 4  # about 20 km across: a hot spot reads at the zoom of the whole border
     weight: str = "count"
     refresh: int = 5
     focus: Focus | None = field(default=None)

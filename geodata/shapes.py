@@ -54,13 +54,59 @@ def polygon_records(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float 
     return records
 
 
-def path_records(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float = 0.0, decimals: int = 5) -> list[dict]:
-    """One record per line part: ``{"path": [[lon, lat], ...], **columns}``."""
-    _check(gdf, columns)
+def line_segments(gdf: gpd.GeoDataFrame, tolerance: float = 0.0, decimals: int = 5) -> np.ndarray:
+    """The lines of a frame as straight segments, one row ``[lon1, lat1, lon2, lat2]`` each, simplified by
+    ``tolerance`` degrees first: what a segment layer (deck.gl's LineLayer, which a software renderer
+    draws far faster than a PathLayer) takes.
+
+    Examples
+    --------
+    >>> from shapely.geometry import LineString
+    >>> frame = gpd.GeoDataFrame(geometry=[LineString([(0, 0), (1, 0), (1, 1)])], crs=WGS84)
+    >>> line_segments(frame).tolist()
+    [[0.0, 0.0, 1.0, 0.0], [1.0, 0.0, 1.0, 1.0]]
+    """
+    _check(gdf, [])
     geometry = gdf.geometry.simplify(tolerance) if tolerance else gdf.geometry
-    records = []
-    for values, shape in zip(gdf[columns].to_dict("records"), geometry):
-        for part in shapely.get_parts(shape):
-            if isinstance(part, shapely.LineString) and not part.is_empty:
-                records.append({"path": _ring(np.asarray(part.coords), decimals), **values})
-    return records
+    return _segments(shapely.get_parts(geometry.to_numpy()), decimals)
+
+
+def _segments(lines, decimals: int) -> np.ndarray:
+    pieces = []
+    for line in lines:
+        coords = np.round(shapely.get_coordinates(line), decimals)
+        pieces.append(np.hstack([coords[:-1], coords[1:]]))
+    return np.vstack(pieces) if pieces else np.empty((0, 4))
+
+
+def outline_segments(gdf: gpd.GeoDataFrame, tolerance: float, decimals: int = 5, min_area: float = 0.0,
+                     away_from: shapely.Geometry | None = None, distance: float = 0.0) -> np.ndarray:
+    """The outlines of a frame of polygons that do not overlap (provinces, counties) as unique straight
+    segments, one row ``[lon1, lat1, lon2, lat2]`` each: simplified as a coverage (``tolerance`` in
+    degrees, as shapely.coverage_simplify takes it), so that an edge two polygons share comes out the
+    same for both and is kept once; parts smaller than ``min_area`` left out; and, if ``away_from`` is
+    given, without the segments lying within ``distance`` degrees of it (a line drawn over them anyway).
+
+    Examples
+    --------
+    >>> from shapely.geometry import box
+    >>> frame = gpd.GeoDataFrame(geometry=[box(0, 0, 1, 1), box(1, 0, 2, 1)], crs=WGS84)
+    >>> len(outline_segments(frame, 0.0))  # 8 edges, the shared one once
+    7
+    """
+    _check(gdf, [])
+    simplified = shapely.coverage_simplify(gdf.geometry.to_numpy(), tolerance) if tolerance else gdf.geometry.to_numpy()
+    parts = shapely.get_parts(simplified)
+    segments = _segments(shapely.get_parts(shapely.boundary(parts[shapely.area(parts) >= min_area])), decimals)
+    reverse = (segments[:, 0] > segments[:, 2]) | ((segments[:, 0] == segments[:, 2]) & (segments[:, 1] > segments[:, 3]))
+    segments[reverse] = segments[reverse][:, [2, 3, 0, 1]]
+    segments = np.unique(segments[(segments[:, :2] != segments[:, 2:]).any(axis=1)], axis=0)
+    if away_from is not None:
+        middles = shapely.points((segments[:, :2] + segments[:, 2:]) / 2)
+        segments = segments[~shapely.dwithin(middles, away_from, distance)]
+    return segments
+
+
+def segment_rows(segments: np.ndarray, **fields) -> list[dict]:
+    """Records ``{"s": [lon, lat], "t": [lon, lat], **fields}`` of an array of segments."""
+    return [{"s": row[:2], "t": row[2:], **fields} for row in segments.tolist()]

@@ -110,7 +110,7 @@ def test_a_scoped_user_sees_only_the_granted_region_on_every_page(visit, seeded_
     with store.reading() as con:
         guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
     assert 0 < guangxi < 3_000
-    live = visit("gx-analyst")
+    live = visit("gx-analyst", layers="points,places,zones")
     assert seizures_metric(live) == guangxi
     deck = json.loads(live.get("deck_gl_json_chart")[0].proto.json)
     points = next(layer for layer in deck["layers"] if layer["id"] == "seizures")["data"]

@@ -17,7 +17,7 @@ from queries.constants import ITEM_GROUPS
 ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-EMPTY_BASE = {"countries": "[]", "provinces": "[]", "zones": "[]", "boundary": "[]"}
+EMPTY_BASE = {"areas": "[]", "areas_and_zones": "[]", "lines": "[]", "lines_and_zones": "[]"}
 
 
 def point(**overrides) -> dict:
@@ -120,3 +120,38 @@ def test_the_analysis_legends_show_every_confidence_bin_or_the_categories_found(
     assert "Cluster" in style.analysis_legend_html("en", "clusters")
     with pytest.raises(ValueError, match="kind must be"):
         style.analysis_legend_html("en", "heatmap")
+
+
+def test_the_base_map_is_two_layers_with_the_boundary_drawn_once_on_top():
+    import shapely
+
+    from dashboard.data import base_geography
+    from geodata.reference import load_layer
+
+    base = {name: json.loads(text) for name, text in base_geography("en").items()}
+    kinds = [row.get("kind") for row in base["lines_and_zones"]]
+    assert kinds == sorted(kinds, key=lambda kind: kind or 0)  # provinces, then zones, then the boundary on top
+    assert {layers.ZONE_LINE, layers.BOUNDARY_LINE, None} == set(kinds)
+    boundary = shapely.union_all(load_layer("boundary").geometry.to_numpy())
+    provinces = [row for row in base["lines_and_zones"] if "kind" not in row]
+    middles = shapely.points([[(a + b) / 2 for a, b in zip(row["s"], row["t"])] for row in provinces])
+    assert not shapely.dwithin(middles, boundary, 0.009).any()  # left to the boundary's own line
+    assert len(base["lines"]) > len(provinces)  # without the zones, the provinces' own lines show China's edge
+    zone = next(row for row in base["areas_and_zones"] if row["title"].startswith("Border zone: Pingxiang"))
+    assert "Borders: Viet Nam" in zone["detail"]
+    assert [row["title"] for row in base["areas"] if row["fill"] == list(style.CHINA_FILL)][0] == "China"
+    ids = [layer.id for layer in layers.base_layers(base_geography("en"), show_zones=True)]
+    assert ids == ["areas", "lines"]
+
+
+def test_density_hexagons_are_polygons_with_the_cells_own_outline():
+    import h3
+
+    cells = pd.DataFrame({"cell": [int("85415a83fffffff", 16)], "seizures": [3], "kg": [10.0], "value_cny": [1e4],
+                          "largest_group": ["Sb"], "last_occurred": [pd.Timestamp("2026-11-01")]})
+    spec = json.loads(layers.deck([layers.hexagon_layer(cells, "count", "en")]).to_json())
+    hexagon = spec["layers"][0]
+    assert hexagon["@@type"] == "SolidPolygonLayer" and hexagon["pickable"]
+    ring = hexagon["data"][0]["polygon"]
+    expected = [[lon, lat] for lat, lon in h3.cell_to_boundary("85415a83fffffff")]
+    assert np.allclose(ring, expected, atol=1e-5) and hexagon["data"][0]["hex"] == "85415a83fffffff"

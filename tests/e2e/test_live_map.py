@@ -44,7 +44,7 @@ def test_the_map_renders_without_any_outside_request(page, app_url):
     page.on("request", lambda request: None if request.url.startswith(local) else outside.append(request.url))
     chart = open_map(page, f"{app_url}/?period=all")
     assert page.get_by_text("Border zones — seizures of controlled minerals").is_visible()
-    assert page.get_by_text("Heavy rare earths").first.is_visible()
+    assert page.get_by_text("International land boundary").first.is_visible()  # the legend
     assert page.get_by_text("Demonstration data").is_visible()
     box = chart.bounding_box()
     assert box["width"] > 600 and box["height"] > 400
@@ -115,7 +115,7 @@ def test_switching_the_language(page, app_url):
     open_map(page, f"{app_url}/?period=all&refresh=0")
     page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
     page.get_by_text("边境地区 — 管制矿产查获态势").wait_for(timeout=TIMEOUT)
-    page.get_by_text("重稀土").first.wait_for(timeout=TIMEOUT)  # the legend
+    page.get_by_text("陆地国界").first.wait_for(timeout=TIMEOUT)  # the legend
     page.get_by_text("查获起数").first.wait_for(timeout=TIMEOUT)  # the figures
     assert "lang=zh" in page.url
 
