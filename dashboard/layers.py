@@ -283,7 +283,7 @@ def arc_layer(arcs: pd.DataFrame, destinations: pd.DataFrame, lang: str) -> pdk.
 
 
 def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
-    """Checkpoints as white dots with their names beside them."""
+    """Checkpoints as white diamonds with their names beside them (both pickable)."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
@@ -302,60 +302,49 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         )
         for row in checkpoints.itertuples()
     ]
-    data = _with_tips(
-        pd.DataFrame(
-            {
-                "checkpoint_id": checkpoints["checkpoint_id"],
-                "lon": checkpoints["lon"],
-                "lat": checkpoints["lat"],
-                "name": [name(row, lang) for row in checkpoints.itertuples()],
-            }
-        ),
-        tips,
-    )
-    return [
-        _place_markers(data, "checkpoints", style.CHECKPOINT, style.SEA, radius=5.5, edge_px=2),
-        pdk.Layer(
-            "TextLayer",
-            id="checkpoint-labels",
-            data=data[["lon", "lat", "name"]],
-            get_position=["lon", "lat"],
-            get_text="name",
-            get_size=12,
-            get_color=[230, 237, 246],
-            get_pixel_offset=[10, 0],
-            get_text_anchor=pdk.types.String("start"),
-            get_alignment_baseline=pdk.types.String("center"),
-            font_family=FONT,
-            character_set=pdk.types.String("auto"),
-            outline_width=2,
-            outline_color=[14, 22, 36, 255],
-            font_settings={"sdf": True},
-        ),
-    ]
+    places = _with_tips(checkpoints[["checkpoint_id", "lon", "lat"]], tips)
+    names = [name(row, lang) for row in checkpoints.itertuples()]
+    return [_place_layer(pd.concat([_marks(places, CHECKPOINT_MARK, style.CHECKPOINT, 16),
+                                    _marks(places, names, LABEL_COLOUR, 12, "start", [9, 0])]), "checkpoints")]
 
 
-def _place_markers(data: pd.DataFrame, layer_id: str, fill, edge, radius: float, edge_px: float) -> pdk.Layer:
-    """Places as dots of a fixed size in pixels: a ScatterplotLayer, whose shaders the seizures' layer
-    shares (an IconLayer would add its own, and draw a second time once its images load)."""
-    return pdk.Layer(
-        "ScatterplotLayer",
+# Place symbols are characters of every Chinese font (GB 2312 has them), drawn by the labels' own layer type.
+CHECKPOINT_MARK, HUB_MARK = "◆", "▲"
+LABEL_COLOUR = (230, 237, 246)
+
+
+def _marks(places: pd.DataFrame, text, colour, size: float, anchor: str = "middle", offset=(0, 0)) -> pd.DataFrame:
+    """Rows of a place layer: ``text`` (one string for all, or one per place) at each place."""
+    return places.assign(text=text, colour=[list(colour)] * len(places), size=size, anchor=anchor,
+                         offset=[list(offset)] * len(places))
+
+
+def _place_layer(rows: pd.DataFrame, layer_id: str) -> pdk.Layer:
+    """Places as text, symbols and names alike, pickable, outlined in the sea's colour to stand out. One
+    layer type with the same inputs for checkpoints and hubs: where WebGL runs in software each layer
+    type costs its own shader work (an IconLayer would also draw again once its images load)."""
+    return frame_layer(
+        "TextLayer",
+        rows.reset_index(drop=True),
         id=layer_id,
-        data=data.assign(fill=[list(fill)] * len(data), edge=[list(edge)] * len(data)),
         get_position=["lon", "lat"],
-        get_fill_color="fill",
-        get_line_color="edge",
-        get_radius=radius,
-        radius_units=PIXELS,
-        stroked=True,
-        get_line_width=edge_px,
-        line_width_units=PIXELS,
+        get_text="text",
+        get_color="colour",
+        get_size="size",
+        get_text_anchor="anchor",
+        get_pixel_offset="offset",
+        get_alignment_baseline=pdk.types.String("center"),
+        font_family=FONT,
+        character_set=pdk.types.String("auto"),
+        outline_width=2,
+        outline_color=[*style.SEA, 255],
+        font_settings={"sdf": True},
         pickable=True,
     )
 
 
 def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
-    """Processing hubs as amber rings."""
+    """Processing hubs as amber triangles."""
     tips = [
         tooltip_fields(
             f"{row.name_en} {row.name_zh}",
@@ -369,8 +358,7 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
         )
         for row in hubs.itertuples()
     ]
-    data = _with_tips(pd.DataFrame({"hub_id": hubs["hub_id"], "lon": hubs["lon"], "lat": hubs["lat"]}), tips)
-    return _place_markers(data, "hubs", style.SEA, style.HUB, radius=6, edge_px=3)
+    return _place_layer(_marks(_with_tips(hubs[["hub_id", "lon", "lat"]], tips), HUB_MARK, style.HUB, 17), "hubs")
 
 
 def cluster_layers(table, lang: str) -> list[pdk.Layer]:

@@ -167,13 +167,13 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
     if "places" in layers:
         places += [
             row(
-                f'<span style="display:inline-block;width:10px;height:10px;border-radius:50%;background:{hex_colour(CHECKPOINT)};'
-                f'border:2px solid {hex_colour(SEA)};margin:0 5px 0 1px"></span>',
+                f'<span style="display:inline-block;width:10px;height:10px;background:{hex_colour(CHECKPOINT)};'
+                'transform:rotate(45deg);margin:0 7px 0 2px"></span>',
                 t("legend_checkpoint", lang),
             ),
             row(
-                f'<span style="display:inline-block;width:8px;height:8px;border-radius:50%;background:{hex_colour(SEA)};'
-                f'border:3px solid {hex_colour(HUB)};margin-right:5px"></span>',
+                '<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px '
+                f'solid transparent;border-bottom:11px solid {hex_colour(HUB)};margin-right:5px"></span>',
                 t("legend_hub", lang),
             ),
         ]

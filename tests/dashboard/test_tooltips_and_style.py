@@ -155,3 +155,21 @@ def test_density_hexagons_are_polygons_with_the_cells_own_outline():
     ring = hexagon["data"][0]["polygon"]
     expected = [[lon, lat] for lat, lon in h3.cell_to_boundary("85415a83fffffff")]
     assert np.allclose(ring, expected, atol=1e-5) and hexagon["data"][0]["hex"] == "85415a83fffffff"
+
+
+def test_places_are_symbols_and_names_on_one_text_layer_type_with_their_tooltips():
+    checkpoints = pd.DataFrame({
+        "checkpoint_id": ["youyiguan"], "lon": [106.76], "lat": [22.11], "name_en": ["Youyiguan <b>"],
+        "name_zh": ["友谊关"], "kind": ["land_port_class1"], "county_en": ["Pingxiang"], "county_zh": ["凭祥市"],
+        "counterpart": ["Huu Nghi"], "counterpart_iso3": ["VNM"], "seizures": [12], "geo_precision": ["point"],
+    })
+    hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
+                         "kind": ["smelter"], "item_groups": [["Sb"]], "country_iso3": ["CHN"], "seizures": [3],
+                         "note": [None]})
+    spec = json.loads(layers.deck([*layers.checkpoint_layers(checkpoints, "en"), layers.hub_layer(hubs, "en")]).to_json())
+    (places, hub_layer) = spec["layers"]
+    assert {places["@@type"], hub_layer["@@type"]} == {"TextLayer"} and places["pickable"] and hub_layer["pickable"]
+    assert {key for key in places if key.startswith("get")} == {key for key in hub_layer if key.startswith("get")}
+    assert [row["text"] for row in places["data"]] == [layers.CHECKPOINT_MARK, "Youyiguan <b>"]
+    assert all(row["checkpoint_id"] == "youyiguan" and row["title"] == "Youyiguan <b> 友谊关" for row in places["data"])
+    assert [row["text"] for row in hub_layer["data"]] == [layers.HUB_MARK] and hub_layer["data"][0]["hub_id"] == "h1"
