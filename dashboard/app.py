@@ -11,7 +11,8 @@ from dashboard.auth import current_user, require, sign_in_form, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard.data import Source, admin_units, data_extent, data_version, get_store
+from dashboard import layers
+from dashboard.data import Source, admin_units, base_geography, data_extent, data_version, get_store
 from dashboard.i18n import LANGUAGES, t
 from queries.access import may
 from queries.store import StoreError
@@ -53,7 +54,11 @@ _, chosen_action, chosen_shows_view = next(entry for entry in pages.values() if 
 now = minute_now()
 user = current_user(store, now)
 if user is None:
-    sign_in_form(store, now, lang)
+    form_column, map_column = st.columns([2, 3])
+    with form_column:
+        sign_in_form(store, now, lang)
+    with map_column:  # geography only, no record; loads the map's code while the form is filled in
+        st.pydeck_chart(layers.deck(layers.base_layers(base_geography(lang), True)), height=440, key="sign_in_map")
     st.stop()
 
 source = Source(path, user.scope)

@@ -48,7 +48,9 @@ def _file(page: str) -> str:
 def test_nothing_is_shown_before_a_sign_in(visit):
     test = visit(None)
     assert test.title[0].value == "Cordon — sign in"
-    assert not test.metric and not test.get("deck_gl_json_chart")
+    assert not test.metric
+    (sign_in_map,) = test.get("deck_gl_json_chart")  # geography only: it loads the map's code early
+    assert [layer["id"] for layer in json.loads(sign_in_map.proto.json)["layers"]] == ["areas", "lines"]
 
 
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):

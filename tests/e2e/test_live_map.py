@@ -18,7 +18,7 @@ TIMEOUT = 60_000
 
 def open_map(page, url: str):
     sign_in(page, url)
-    chart = page.get_by_test_id("stDeckGlJsonChart")
+    chart = page.locator(".st-key-live_map").get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(timeout=TIMEOUT)
     chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
     return chart
