@@ -7,11 +7,11 @@ from __future__ import annotations
 import duckdb
 import streamlit as st
 
+from dashboard import layers
 from dashboard.auth import current_user, require, sign_in_form, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard import layers
 from dashboard.data import Source, admin_units, base_geography, data_extent, data_version, get_store
 from dashboard.i18n import LANGUAGES, t
 from queries.access import may

@@ -29,7 +29,7 @@ from geodata.emerging import EmergingParams, emerging_hot_spots, just_emerged
 from geodata.hotspots import HotSpotParams
 from geodata.hotspots import hot_spots as geodata_hot_spots
 from geodata.reference import load_layer
-from geodata.shapes import line_segments, outline_segments, polygon_records, segment_rows
+from geodata.shapes import line_segments, outline_segments, polygon_records, segment_rows, segments_away_from
 from queries import views
 from queries.access import Scope, ensure_admin
 from queries.filters import Filters, Focus
@@ -97,10 +97,9 @@ def _data_signature(path: str, modified_ns: int) -> int:
 def base_geography(lang: str) -> dict[str, str]:
     """The base map as JSON text of flat records (serialized once, sent on every run), each with and
     without the border zones: ``areas`` (China and its neighbours, named in tooltips) and
-    ``areas_and_zones`` (the zones on top, with their tooltips); ``lines`` (province lines) and
-    ``lines_and_zones`` (the zones' outlines, ``kind`` 1, and the land boundary, ``kind`` 2, on top) as
-    straight segments, every shared edge once. Two layers for the whole base map, since every layer type (and every change of
-    a layer's inputs) costs its own shader work where WebGL runs in software (README, page load)."""
+    ``areas_and_zones`` (the zones on top, with their tooltips), and the lines of :func:`base_lines`.
+    Two layers for the whole base map, since every layer type (and every change of a layer's inputs)
+    costs its own shader work where WebGL runs in software (README, page load)."""
     countries = load_layer("countries")
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]
@@ -113,30 +112,39 @@ def base_geography(lang: str) -> dict[str, str]:
         zones, ["name_en", "name_zh", "province_zh", "neighbour_iso3", "boundary_km", "fill"], tolerance=0.004
     )
     for record in zone_records:
+        neighbours = ", ".join(label(iso3, lang) for iso3 in record.pop("neighbour_iso3").split(";"))
         record.update(
             tooltip_fields(
                 t("border_zone_of", lang, name=f"{record.pop('name_en')} {record.pop('name_zh')}"),
                 [
                     (t("province", lang), record.pop("province_zh")),
-                    (t("borders", lang), ", ".join(label(iso3, lang) for iso3 in record.pop("neighbour_iso3").split(";"))),
+                    (t("borders", lang), neighbours),
                     (t("land_boundary", lang), f"{record.pop('boundary_km'):.0f} km"),
                 ],
             )
         )
-    provinces, boundary = load_layer("provinces"), load_layer("boundary")
+    areas_json = {"areas": areas, "areas_and_zones": areas + zone_records}
+    return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in areas_json.items()} | (
+        base_lines()
+    )
+
+
+@st.cache_data(show_spinner=False)
+def base_lines() -> dict[str, str]:
+    """The base map's lines as JSON text of straight segments, every shared edge once, in no language:
+    ``lines`` (province lines) and ``lines_and_zones`` (province lines but those the land boundary
+    covers, then the zones' outlines, ``kind`` 1, and the boundary, ``kind`` 2, on top)."""
+    boundary = load_layer("boundary")
     boundary_line = shapely.union_all(boundary.geometry.to_numpy())
+    provinces = outline_segments(load_layer("provinces"), 0.04, decimals=3, min_area=0.01)
+    zones = outline_segments(load_layer("zones"), 0.004, decimals=4, away_from=boundary_line, distance=0.005)
     records = {
-        "areas": areas,
-        "areas_and_zones": areas + zone_records,
-        "lines": segment_rows(outline_segments(provinces, 0.04, decimals=3, min_area=0.01)),
-        "lines_and_zones": segment_rows(  # without what the boundary covers
-            outline_segments(provinces, 0.04, decimals=3, min_area=0.01, away_from=boundary_line, distance=0.01)
-        )
-        + segment_rows(outline_segments(zones, 0.004, decimals=4, away_from=boundary_line, distance=0.005),
-                       kind=layers.ZONE_LINE)
+        "lines": segment_rows(provinces),
+        "lines_and_zones": segment_rows(segments_away_from(provinces, boundary_line, 0.01))
+        + segment_rows(zones, kind=layers.ZONE_LINE)
         + segment_rows(line_segments(boundary, 0.004, decimals=4), kind=layers.BOUNDARY_LINE),
     }
-    return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in records.items()}
+    return {name: json.dumps(rows, separators=(",", ":")) for name, rows in records.items()}
 
 
 @st.cache_data(show_spinner=False, max_entries=4)

@@ -456,8 +456,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "border_zone_of": ("Border zone: {name}", "边境县：{name}"),
     "borders": ("Borders", "接壤"),
     "land_boundary": ("Land boundary", "陆地边界"),
-    "boundary_with": ("Land boundary with {name}", "与{name}的陆地边界"),
-    "length": ("Length", "长度"),
     "flow": ("{origin} → {destination}", "{origin} → {destination}"),
     "status": ("Status", "状态"),
     "largest_seizure": ("Largest seizure", "最大一宗"),

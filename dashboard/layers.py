@@ -30,8 +30,9 @@ FONT = pdk.types.String('"Noto Sans", "Noto Sans CJK SC", "Microsoft YaHei", san
 # the base map's line segments: a province line (no kind), a zone's outline or the land boundary
 ZONE_LINE, BOUNDARY_LINE = 1, 2
 LINE_COLOUR = "kind=={}?{}:kind=={}?{}:{}".format(
-    BOUNDARY_LINE, json.dumps(style.BOUNDARY), ZONE_LINE, json.dumps(style.ZONE_LINE), json.dumps(style.PROVINCE_LINE)
-).replace(" ", "")
+    *(json.dumps(value, separators=(",", ":")) for value in
+      (BOUNDARY_LINE, style.BOUNDARY, ZONE_LINE, style.ZONE_LINE, style.PROVINCE_LINE))
+)
 LINE_WIDTH = f"kind=={BOUNDARY_LINE}?2.5:1"
 WEIGHT_COLUMNS = {"count": "seizures", "kg": "kg", "value": "value_cny"}
 

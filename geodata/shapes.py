@@ -72,11 +72,11 @@ def line_segments(gdf: gpd.GeoDataFrame, tolerance: float = 0.0, decimals: int =
 
 
 def _segments(lines, decimals: int) -> np.ndarray:
-    pieces = []
-    for line in lines:
-        coords = np.round(shapely.get_coordinates(line), decimals)
-        pieces.append(np.hstack([coords[:-1], coords[1:]]))
-    return np.vstack(pieces) if pieces else np.empty((0, 4))
+    """Consecutive vertices of each line as ``[lon1, lat1, lon2, lat2]`` rows."""
+    coords, line = shapely.get_coordinates(lines, return_index=True)
+    coords = np.round(coords, decimals)
+    same_line = line[:-1] == line[1:]
+    return np.hstack([coords[:-1][same_line], coords[1:][same_line]])
 
 
 def outline_segments(gdf: gpd.GeoDataFrame, tolerance: float, decimals: int = 5, min_area: float = 0.0,
@@ -101,10 +101,14 @@ def outline_segments(gdf: gpd.GeoDataFrame, tolerance: float, decimals: int = 5,
     reverse = (segments[:, 0] > segments[:, 2]) | ((segments[:, 0] == segments[:, 2]) & (segments[:, 1] > segments[:, 3]))
     segments[reverse] = segments[reverse][:, [2, 3, 0, 1]]
     segments = np.unique(segments[(segments[:, :2] != segments[:, 2:]).any(axis=1)], axis=0)
-    if away_from is not None:
-        middles = shapely.points((segments[:, :2] + segments[:, 2:]) / 2)
-        segments = segments[~shapely.dwithin(middles, away_from, distance)]
-    return segments
+    return segments if away_from is None else segments_away_from(segments, away_from, distance)
+
+
+def segments_away_from(segments: np.ndarray, line: shapely.Geometry, distance: float) -> np.ndarray:
+    """The ``segments`` whose middle lies farther than ``distance`` degrees from ``line``."""
+    shapely.prepare(line)
+    middles = shapely.points((segments[:, :2] + segments[:, 2:]) / 2)
+    return segments[~shapely.dwithin(middles, line, distance)]
 
 
 def segment_rows(segments: np.ndarray, **fields) -> list[dict]:
