@@ -22,7 +22,6 @@ as on a machine with a GPU, with SwiftShader standing in for the GPU). Prints a 
 from __future__ import annotations
 
 import argparse
-import io
 import statistics
 import sys
 import tempfile
@@ -30,17 +29,14 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-import numpy as np
-from PIL import Image
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from dashboard.style import BOUNDARY
 from geodata.demo_geography import demo_geography
 from queries.access import Grant, add_user
 from queries.seed import seed
 from queries.store import Store
-from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, start_app
+from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS, boundary_drawn, start_app
 
 USER, PASSWORD = "timer", "a long passphrase for timing"
 BROWSERS = {
@@ -48,12 +44,6 @@ BROWSERS = {
     "gpu-path": [*(a for a in CHROMIUM_ARGS if a != "--disable-gpu"), "--use-angle=swiftshader",
                  "--enable-unsafe-swiftshader", "--ignore-gpu-blocklist"],
 }
-
-
-def boundary_drawn(png: bytes) -> bool:
-    """Whether a screenshot of the map shows the land boundary (at least 200 pixels of its red)."""
-    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
-    return int((np.abs(pixels - np.array(BOUNDARY)).sum(axis=2) < 40).sum()) >= 200
 
 
 # Page clock, for the live map's canvas (``key="live_map"``) and for any other (the sign-in page's map):

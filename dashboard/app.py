@@ -12,7 +12,7 @@ from dashboard.auth import current_user, require, sign_in_form, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard.data import Source, admin_units, base_geography, data_extent, data_version, get_store
+from dashboard.data import Source, admin_units, base_map, data_extent, data_version, get_store
 from dashboard.i18n import LANGUAGES, t
 from queries.access import may
 from queries.store import StoreError
@@ -58,7 +58,7 @@ if user is None:
     with form_column:
         sign_in_form(store, now, lang)
     with map_column:  # geography only, no record; loads the map's code while the form is filled in
-        st.pydeck_chart(layers.deck(layers.base_layers(base_geography(lang), True)), height=440, key="sign_in_map")
+        st.pydeck_chart(layers.deck(layers.base_layers(base_map(lang), True)), height=440, key="sign_in_map")
     st.stop()
 
 source = Source(path, user.scope)

@@ -7,10 +7,13 @@ writer commits show on the next run while an unchanged view costs nothing.
 
 from __future__ import annotations
 
+import hashlib
 import json
+import logging
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
+from pathlib import Path
 
 import pandas as pd
 import shapely
@@ -129,6 +132,40 @@ def base_geography(lang: str) -> dict[str, str]:
     )
 
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
+BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
+LOG = logging.getLogger(__name__)
+
+
+def base_map(lang: str) -> dict[str, str]:
+    """The base geography as :func:`layers.base_layers` takes it: each set of records a file under
+    dashboard/static/base/ that the browser fetches once and then takes from its cache, rather than
+    about 1 MB of JSON inside every page's deck, which the browser parses slowly (README, page load).
+    Where the server does not serve that folder (``server.enableStaticServing`` off), the JSON text."""
+    texts = base_geography(lang)
+    if not st.get_option("server.enableStaticServing"):
+        return texts
+    return {name: static_file(text, name if name in BASE_LINE_SETS else f"{name}-{lang}") for name, text in texts.items()}
+
+
+def static_file(text: str, stem: str) -> str:
+    """A :class:`layers.DataURL` to ``text`` written as ``base/<stem>-<digest>.json`` under
+    :data:`STATIC_DIR` (once: the name changes with the content, so a copy a browser keeps is never
+    stale); or ``text`` itself, with a warning in the log, if the file cannot be written."""
+    path = STATIC_DIR / "base" / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
+    try:
+        if not path.exists():
+            path.parent.mkdir(parents=True, exist_ok=True)
+            partial = path.with_name(f".{path.name}.{os.getpid()}")  # written whole, then renamed: never half a file
+            partial.write_text(text, encoding="utf-8")
+            partial.replace(path)
+    except OSError as error:
+        LOG.warning("the base map goes with every page instead of from %s: %s", path, error)
+        return text
+    prefix = st.get_option("server.baseUrlPath").strip("/")
+    return layers.DataURL(f"{'/' + prefix if prefix else ''}/app/static/{path.relative_to(STATIC_DIR).as_posix()}")
+
+
 @st.cache_data(show_spinner=False)
 def base_lines() -> dict[str, str]:
     """The base map's lines as JSON text of straight segments, every shared edge once, in no language:
@@ -138,12 +175,12 @@ def base_lines() -> dict[str, str]:
     boundary_line = shapely.union_all(boundary.geometry.to_numpy())
     provinces = outline_segments(load_layer("provinces"), 0.04, decimals=3, min_area=0.01)
     zones = outline_segments(load_layer("zones"), 0.004, decimals=4, away_from=boundary_line, distance=0.005)
-    records = {
-        "lines": segment_rows(provinces),
-        "lines_and_zones": segment_rows(segments_away_from(provinces, boundary_line, 0.01))
+    records = dict(zip(BASE_LINE_SETS, (
+        segment_rows(provinces),
+        segment_rows(segments_away_from(provinces, boundary_line, 0.01))
         + segment_rows(zones, kind=layers.ZONE_LINE)
         + segment_rows(line_segments(boundary, 0.004, decimals=4), kind=layers.BOUNDARY_LINE),
-    }
+    )))
     return {name: json.dumps(rows, separators=(",", ":")) for name, rows in records.items()}
 
 
@@ -201,13 +238,15 @@ def live_map_spec(
     density: str,
     weight: str,
     lang: str,
+    base: dict[str, str],
     alert_stamp: datetime | None = None,
 ) -> str:
-    """The live map's deck JSON for one view at one data version (built once, then served from the cache),
-    with the view's alerts as of ``alert_stamp`` outlined (none when it is None: a replay has no alerts)."""
+    """The live map's deck JSON for one view at one data version (built once, then served from the cache)
+    on ``base`` (:func:`base_map`), with the view's alerts as of ``alert_stamp`` outlined (none when it is
+    None: a replay has no alerts)."""
     data = map_data(source, version, filters, hex_res, after_id, map_parts(shown, density))
     found = alerts(source, filters, alert_stamp) if alert_stamp is not None else None
-    return layers.live_map_deck(data, base_geography(lang), shown, density, weight, lang, found).to_json()
+    return layers.live_map_deck(data, base, shown, density, weight, lang, found).to_json()
 
 
 ALERT_WEEKS = 12  # the alerts' analysis: this many whole weeks before the current one, and the current one

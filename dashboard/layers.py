@@ -44,8 +44,9 @@ def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
 def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
     """The base map in two layers: areas (neighbours, China and, if asked, the border zones; pickable for
     their names) and lines (province lines and, with the zones, their outlines and the land boundary).
-    ``base`` holds the records as JSON text (``dashboard.data.base_geography``). Lines are a LineLayer
-    of straight segments: software WebGL draws one in a fraction of a PathLayer's time."""
+    ``base`` holds each set of records as JSON text or a :class:`DataURL` (``dashboard.data.base_map``).
+    Lines are a LineLayer of straight segments: software WebGL draws one in a fraction of a PathLayer's
+    time."""
     return [
         frame_layer(
             "SolidPolygonLayer",
@@ -550,9 +551,16 @@ class JSONData:
         return self.text
 
 
+class DataURL(str):
+    """A layer's rows as a file that the browser fetches from this server (an absolute path) and keeps in
+    its cache, instead of rows sent inside the deck (``dashboard.data.base_map``)."""
+
+
 def frame_layer(layer_type: str, frame: pd.DataFrame | str, **props) -> pdk.Layer:
-    """``pdk.Layer(layer_type, data=frame, **props)`` with the rows serialized by pandas, or, when
-    ``frame`` is a JSON string of records, taken as they are."""
+    """``pdk.Layer(layer_type, data=frame, **props)`` with the rows serialized by pandas; when ``frame``
+    is a JSON string of records, taken as they are; when a :class:`DataURL`, left for the browser to fetch."""
+    if isinstance(frame, DataURL):
+        return pdk.Layer(layer_type, data=str(frame), **props)
     layer = pdk.Layer(layer_type, data=None, **props)
     layer._data = JSONData(frame) if isinstance(frame, str) else FrameData(frame.reset_index(drop=True))
     return layer

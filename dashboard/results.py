@@ -13,7 +13,7 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import layers
-from dashboard.data import Source, base_geography, data_version, map_data
+from dashboard.data import Source, base_map, data_version, map_data
 from dashboard.i18n import t
 from geodata.coverage import coverage_gaps
 from queries.filters import Filters
@@ -80,7 +80,7 @@ def result_map(source: Source, filters: Filters, lang: str, result_layers: list,
     places = map_data(source, data_version(source.path), filters, 7, 0, ("hubs",))
     deck = layers.deck(
         [
-            *layers.base_layers(base_geography(lang), True),
+            *layers.base_layers(base_map(lang), True),
             *layers.checkpoint_layers(places["checkpoints"], lang),
             *result_layers,
         ],

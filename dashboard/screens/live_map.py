@@ -17,6 +17,7 @@ from dashboard.data import (
     ALERT_WEEKS,
     alert_stamp,
     alerts,
+    base_map,
     control_dates,
     data_extent,
     data_version,
@@ -141,7 +142,8 @@ def render(ctx: PageContext) -> None:
             st.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
         shown_layers = view.layers
         spec = live_map_spec(
-            ctx.source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang, stamp
+            ctx.source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang,
+            base_map(lang), stamp
         )
         map_column, legend_column = st.columns([5, 1])
         with map_column:

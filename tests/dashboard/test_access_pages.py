@@ -50,7 +50,10 @@ def test_nothing_is_shown_before_a_sign_in(visit):
     assert test.title[0].value == "Cordon — sign in"
     assert not test.metric
     (sign_in_map,) = test.get("deck_gl_json_chart")  # geography only: it loads the map's code early
-    assert [layer["id"] for layer in json.loads(sign_in_map.proto.json)["layers"]] == ["areas", "lines"]
+    deck_layers = json.loads(sign_in_map.proto.json)["layers"]
+    assert [layer["id"] for layer in deck_layers] == ["areas", "lines"]
+    # the files that the live map fetches next, served as the repository's .streamlit/config.toml asks
+    assert all(layer["data"].startswith("/app/static/base/") for layer in deck_layers)
 
 
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):

@@ -6,6 +6,7 @@ Chromium is an error, since .ci/run installs it.
 
 from __future__ import annotations
 
+import io
 import os
 import shutil
 import socket
@@ -70,6 +71,17 @@ def start_app(db: Path) -> Iterator[str]:
         server.terminate()
         server.wait(timeout=20)
         log.close()
+
+
+def boundary_drawn(png: bytes) -> bool:
+    """Whether a screenshot of the map shows the land boundary (at least 200 pixels of its red)."""
+    import numpy as np
+    from PIL import Image
+
+    from dashboard.style import BOUNDARY
+
+    pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
+    return int((np.abs(pixels - np.array(BOUNDARY)).sum(axis=2) < 40).sum()) >= 200
 
 
 def sign_in(page, url: str, username: str = "admin", password: str | None = None) -> None:

@@ -9,7 +9,7 @@ import re
 import pytest
 
 from dashboard.layers import INITIAL_VIEW
-from tests.e2e.conftest import sign_in, start_app
+from tests.e2e.conftest import boundary_drawn, sign_in, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -40,14 +40,24 @@ def wait_for_count_change(page, before: int) -> int:
 
 def test_the_map_renders_without_any_outside_request(page, app_url):
     local = (app_url, f"blob:{app_url}", "data:")  # the app, its web workers and inline styles
-    outside = []
+    outside, base_files = [], {}
     page.on("request", lambda request: None if request.url.startswith(local) else outside.append(request.url))
+    page.on("response", lambda response: base_files.update({response.url: response.status})
+            if "/app/static/base/" in response.url else None)
     chart = open_map(page, f"{app_url}/?period=all")
     assert page.get_by_text("Border zones — seizures of controlled minerals").is_visible()
     assert page.get_by_text("International land boundary").first.is_visible()  # the legend
     assert page.get_by_text("Demonstration data").is_visible()
     box = chart.bounding_box()
     assert box["width"] > 600 and box["height"] > 400
+    for _ in range(60):  # the base map's files fetched and drawn: the boundary's red shows
+        if boundary_drawn(chart.screenshot(animations="allow")):
+            break
+        page.wait_for_timeout(1000)
+    else:
+        raise AssertionError("the live map does not show the land boundary")
+    assert {url.rsplit("/", 1)[1].split("-")[0] for url in base_files} >= {"areas_and_zones", "lines_and_zones"}
+    assert set(base_files.values()) <= {200, 304}, base_files
     assert outside == [], outside
 
 

@@ -1,0 +1,66 @@
+"""The base map as files the browser fetches and caches (dashboard/static/base/), not JSON in every deck."""
+
+from __future__ import annotations
+
+import json
+import logging
+
+import pytest
+import streamlit as st
+
+from dashboard import data, layers
+
+
+@pytest.fixture
+def static_dir(tmp_path, monkeypatch):
+    monkeypatch.setattr(data, "STATIC_DIR", tmp_path)
+    return tmp_path
+
+
+def options(monkeypatch, **values):
+    """``st.get_option`` answering ``values`` (keys with ``__`` for ``.``) and the real option otherwise."""
+    real = st.get_option
+    monkeypatch.setattr(st, "get_option", lambda key: values.get(key.replace(".", "__"), real(key)))
+
+
+def test_a_file_is_written_once_under_a_name_that_changes_with_its_text(static_dir):
+    text = json.dumps([{"title": "凭祥 Pingxiang", "polygon": [[106.7, 22.1]]}], ensure_ascii=False)
+    url = data.static_file(text, "areas-zh")
+    assert isinstance(url, layers.DataURL)
+    assert url.startswith("/app/static/base/areas-zh-") and url.endswith(".json")
+    path = static_dir / url.removeprefix("/app/static/")
+    assert path.read_text(encoding="utf-8") == text
+    written = path.stat().st_mtime_ns
+    assert data.static_file(text, "areas-zh") == url
+    assert path.stat().st_mtime_ns == written  # not written again
+    changed = data.static_file(text.replace("106.7", "106.8"), "areas-zh")
+    assert changed != url and (static_dir / changed.removeprefix("/app/static/")).exists()
+    assert sorted(p.name for p in (static_dir / "base").iterdir()) == sorted(
+        [path.name, changed.rsplit("/", 1)[1]])  # no partial file left behind
+
+
+def test_the_url_carries_the_servers_base_path(static_dir, monkeypatch):
+    options(monkeypatch, server__baseUrlPath="/cordon/")
+    assert data.static_file("[]", "lines").startswith("/cordon/app/static/base/lines-")
+
+
+def test_a_folder_that_cannot_be_written_sends_the_records_with_the_page(static_dir, caplog):
+    (static_dir / "base").write_text("a file where the folder should be")
+    with caplog.at_level(logging.WARNING, logger=data.LOG.name):
+        sent = data.static_file('[{"s":[1,2],"t":[3,4]}]', "lines")
+    assert sent == '[{"s":[1,2],"t":[3,4]}]' and not isinstance(sent, layers.DataURL)
+    assert "the base map goes with every page" in caplog.text
+
+
+def test_the_base_map_is_fetched_from_files_only_where_the_server_serves_them(static_dir, monkeypatch):
+    options(monkeypatch, server__enableStaticServing=False)
+    assert data.base_map("en") == data.base_geography("en")
+    options(monkeypatch, server__enableStaticServing=True)
+    english, chinese = data.base_map("en"), data.base_map("zh")
+    assert set(english) == set(data.base_geography("en"))
+    for name, url in english.items():
+        assert isinstance(url, layers.DataURL)
+        assert (static_dir / url.removeprefix("/app/static/")).read_text(encoding="utf-8") == data.base_geography("en")[name]
+    assert [english[name] == chinese[name] for name in sorted(english)] == [False, False, True, True]  # areas, lines
+    deck = json.loads(layers.deck(layers.base_layers(english, show_zones=True)).to_json())
+    assert [layer["data"] for layer in deck["layers"]] == [english["areas_and_zones"], english["lines_and_zones"]]
