@@ -4,11 +4,16 @@ from __future__ import annotations
 
 import json
 import logging
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 import streamlit as st
 
 from dashboard import data, layers
+
+ROOT = Path(__file__).resolve().parents[2]
 
 
 @pytest.fixture
@@ -64,3 +69,12 @@ def test_the_base_map_is_fetched_from_files_only_where_the_server_serves_them(st
     assert [english[name] == chinese[name] for name in sorted(english)] == [False, False, True, True]  # areas, lines
     deck = json.loads(layers.deck(layers.base_layers(english, show_zones=True)).to_json())
     assert [layer["data"] for layer in deck["layers"]] == [english["areas_and_zones"], english["lines_and_zones"]]
+
+
+def test_streamlit_reads_the_server_settings_that_the_page_load_needs():
+    """.streamlit/config.toml, as Streamlit parses it from the repository (a misspelt key would be ignored):
+    the base map's folder served, no source watching after each run, no forced collection before a rerun."""
+    script = ("from streamlit import config; print(config.get_option('server.enableStaticServing'), "
+              "config.get_option('server.fileWatcherType'), config.get_option('runner.postScriptGC'))")
+    shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
+    assert shown.stdout.split() == ["True", "none", "False"], shown.stderr
