@@ -139,10 +139,8 @@ def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
     provinces = units[units["level"] == "province"].set_index("code")
     counties = units[units["level"] == "county"].set_index("code")
     zones = counties[counties["is_border_zone"]]
-
-    def place(code: str, table: pd.DataFrame) -> str:
-        row = table.loc[code]
-        return row["name_zh"] if lang == "zh" else f"{row['name_en']} {row['name_zh']}"
+    # a dict, not a pandas lookup per option: the sidebar's ~300 place names are formatted on every run
+    place = dict(zip(units["code"], units["name_zh"] if lang == "zh" else units["name_en"] + " " + units["name_zh"]))
 
     def choose(text: str, options, key: str, format_func, **props) -> None:
         st.multiselect(text, options, key=key, placeholder=t("choose", lang), format_func=format_func, **props)
@@ -157,17 +155,14 @@ def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
         t("zone", lang),
         [ANY_BORDER_ZONE, *zones.index],
         "w_zones",
-        lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place(c, zones),
+        lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place[c],
     )
-    choose(t("province", lang), list(provinces.index), "w_provinces", lambda c: place(c, provinces))
+    choose(t("province", lang), list(provinces.index), "w_provinces", place.__getitem__)
     chosen_provinces = set(st.session_state["w_provinces"])
-    county_options = [
-        code
-        for code in counties.index
-        if not chosen_provinces or counties.at[code, "province_code"] in chosen_provinces
-    ]
+    county_options = list(counties.index[counties["province_code"].isin(chosen_provinces)] if chosen_provinces
+                          else counties.index)
     st.session_state["w_counties"] = [c for c in st.session_state["w_counties"] if c in county_options]
-    choose(t("county", lang), county_options, "w_counties", lambda c: place(c, counties))
+    choose(t("county", lang), county_options, "w_counties", place.__getitem__)
     choose(t("agency", lang), AGENCIES, "w_agencies", lambda c: label(c, lang))
     choose(t("form", lang), FORMS, "w_forms", lambda c: label(c, lang))
     st.number_input(t("min_kg", lang), min_value=0.0, max_value=10_000_000.0, step=1.0, key="w_min_kg")

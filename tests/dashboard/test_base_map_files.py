@@ -73,8 +73,9 @@ def test_the_base_map_is_fetched_from_files_only_where_the_server_serves_them(st
 
 def test_streamlit_reads_the_server_settings_that_the_page_load_needs():
     """.streamlit/config.toml, as Streamlit parses it from the repository (a misspelt key would be ignored):
-    the base map's folder served, no source watching after each run, no forced collection before a rerun."""
-    script = ("from streamlit import config; print(config.get_option('server.enableStaticServing'), "
-              "config.get_option('server.fileWatcherType'), config.get_option('runner.postScriptGC'))")
+    the base map's folder served, no source watching after each run, no forced collection before a rerun,
+    no rewriting of the scripts for magic."""
+    script = ("from streamlit import config; print(*(config.get_option(key) for key in ('server.enableStaticServing', "
+              "'server.fileWatcherType', 'runner.postScriptGC', 'runner.magicEnabled')))")
     shown = subprocess.run([sys.executable, "-c", script], cwd=ROOT, capture_output=True, text=True, check=True)
-    assert shown.stdout.split() == ["True", "none", "False"], shown.stderr
+    assert shown.stdout.split() == ["True", "none", "False", "False"], shown.stderr
