@@ -135,6 +135,7 @@ def base_geography(lang: str) -> dict[str, str]:
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
 BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
 LOG = logging.getLogger(__name__)
+UNWRITABLE: set[Path] = set()  # folders of static_file that could not be written
 
 
 def base_map(lang: str) -> dict[str, str]:
@@ -151,7 +152,7 @@ def base_map(lang: str) -> dict[str, str]:
 def static_file(text: str, stem: str) -> str:
     """A :class:`layers.DataURL` to ``text`` written as ``base/<stem>-<digest>.json`` under
     :data:`STATIC_DIR` (once: the name changes with the content, so a copy a browser keeps is never
-    stale); or ``text`` itself, with a warning in the log, if the file cannot be written."""
+    stale); or ``text`` itself if the file cannot be written (with a warning in the log, once a folder)."""
     path = STATIC_DIR / "base" / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
     try:
         if not path.exists():
@@ -160,7 +161,9 @@ def static_file(text: str, stem: str) -> str:
             partial.write_text(text, encoding="utf-8")
             partial.replace(path)
     except OSError as error:
-        LOG.warning("the base map goes with every page instead of from %s: %s", path, error)
+        if path.parent not in UNWRITABLE:  # said once per folder, not on every run
+            UNWRITABLE.add(path.parent)
+            LOG.warning("the base map goes with every page instead of from %s: %s", path, error)
         return text
     prefix = st.get_option("server.baseUrlPath").strip("/")
     return layers.DataURL(f"{'/' + prefix if prefix else ''}/app/static/{path.relative_to(STATIC_DIR).as_posix()}")

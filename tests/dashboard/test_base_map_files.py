@@ -52,9 +52,9 @@ def test_the_url_carries_the_servers_base_path(static_dir, monkeypatch):
 def test_a_folder_that_cannot_be_written_sends_the_records_with_the_page(static_dir, caplog):
     (static_dir / "base").write_text("a file where the folder should be")
     with caplog.at_level(logging.WARNING, logger=data.LOG.name):
-        sent = data.static_file('[{"s":[1,2],"t":[3,4]}]', "lines")
-    assert sent == '[{"s":[1,2],"t":[3,4]}]' and not isinstance(sent, layers.DataURL)
-    assert "the base map goes with every page" in caplog.text
+        sent = [data.static_file('[{"s":[1,2],"t":[3,4]}]', stem) for stem in ("lines", "lines_and_zones")]
+    assert sent == ['[{"s":[1,2],"t":[3,4]}]'] * 2 and not isinstance(sent[0], layers.DataURL)
+    assert caplog.text.count("the base map goes with every page") == 1  # once for the folder, not every time
 
 
 def test_the_base_map_is_fetched_from_files_only_where_the_server_serves_them(static_dir, monkeypatch):
