@@ -29,7 +29,6 @@ import time
 from datetime import datetime
 from pathlib import Path
 
-
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from geodata.demo_geography import demo_geography

@@ -40,6 +40,12 @@ from queries.seed import seed
 from queries.store import Store, run
 
 
+STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
+BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
+LOG = logging.getLogger(__name__)
+UNWRITABLE: set[Path] = set()  # folders of static_file that could not be written
+
+
 @dataclass(frozen=True)
 class Source:
     """The database a page reads and the scope of the signed-in user's grants. It is the first argument
@@ -132,12 +138,6 @@ def base_geography(lang: str) -> dict[str, str]:
     )
 
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
-BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
-LOG = logging.getLogger(__name__)
-UNWRITABLE: set[Path] = set()  # folders of static_file that could not be written
-
-
 def base_map(lang: str) -> dict[str, str]:
     """The base geography as :func:`layers.base_layers` takes it: each set of records a file under
     dashboard/static/base/ that the browser fetches once and then takes from its cache, rather than
@@ -166,7 +166,7 @@ def static_file(text: str, stem: str) -> str:
             LOG.warning("the base map goes with every page instead of from %s: %s", path, error)
         return text
     prefix = st.get_option("server.baseUrlPath").strip("/")
-    return layers.DataURL(f"{'/' + prefix if prefix else ''}/app/static/{path.relative_to(STATIC_DIR).as_posix()}")
+    return layers.DataURL(f"{'/' + prefix if prefix else ''}/app/static/base/{path.name}")
 
 
 @st.cache_data(show_spinner=False)

@@ -22,10 +22,10 @@ def static_dir(tmp_path, monkeypatch):
     return tmp_path
 
 
-def options(monkeypatch, **values):
-    """``st.get_option`` answering ``values`` (keys with ``__`` for ``.``) and the real option otherwise."""
+def options(monkeypatch, values: dict):
+    """``st.get_option`` answering ``values`` and the real option otherwise."""
     real = st.get_option
-    monkeypatch.setattr(st, "get_option", lambda key: values.get(key.replace(".", "__"), real(key)))
+    monkeypatch.setattr(st, "get_option", lambda key: values[key] if key in values else real(key))
 
 
 def test_a_file_is_written_once_under_a_name_that_changes_with_its_text(static_dir):
@@ -45,7 +45,7 @@ def test_a_file_is_written_once_under_a_name_that_changes_with_its_text(static_d
 
 
 def test_the_url_carries_the_servers_base_path(static_dir, monkeypatch):
-    options(monkeypatch, server__baseUrlPath="/cordon/")
+    options(monkeypatch, {"server.baseUrlPath": "/cordon/"})
     assert data.static_file("[]", "lines").startswith("/cordon/app/static/base/lines-")
 
 
@@ -58,9 +58,9 @@ def test_a_folder_that_cannot_be_written_sends_the_records_with_the_page(static_
 
 
 def test_the_base_map_is_fetched_from_files_only_where_the_server_serves_them(static_dir, monkeypatch):
-    options(monkeypatch, server__enableStaticServing=False)
+    options(monkeypatch, {"server.enableStaticServing": False})
     assert data.base_map("en") == data.base_geography("en")
-    options(monkeypatch, server__enableStaticServing=True)
+    options(monkeypatch, {"server.enableStaticServing": True})
     english, chinese = data.base_map("en"), data.base_map("zh")
     assert set(english) == set(data.base_geography("en"))
     for name, url in english.items():

@@ -19,7 +19,11 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
+import numpy as np
 import pytest
+from PIL import Image
+
+from dashboard.style import BOUNDARY
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -75,11 +79,6 @@ def start_app(db: Path) -> Iterator[str]:
 
 def boundary_drawn(png: bytes) -> bool:
     """Whether a screenshot of the map shows the land boundary (at least 200 pixels of its red)."""
-    import numpy as np
-    from PIL import Image
-
-    from dashboard.style import BOUNDARY
-
     pixels = np.asarray(Image.open(io.BytesIO(png)).convert("RGB"), dtype=int)
     return int((np.abs(pixels - np.array(BOUNDARY)).sum(axis=2) < 40).sum()) >= 200
 
