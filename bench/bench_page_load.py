@@ -45,20 +45,31 @@ BROWSERS = {
 }
 
 
-# Page clock, for the live map's canvas (``key="live_map"``) and for any other (the sign-in page's map):
-# when the last WebGL draw call was made, and when the second animation frame after it began. The
-# compositor takes the drawn canvas in the frame after the draw (in software, by reading it back while
-# the page's main thread waits), so the frame after that starts once it has.
+# Page clock: when the last WebGL draw call was made, when the second animation frame after it began,
+# and how many draw calls the frame that made it had; ``other`` for the draws before the sign-in (the
+# sign-in screen's map), ``live`` for those after it (``window.__clock.signedIn`` set at the click).
+# The sign-in map and the live map are one canvas (dashboard/screens/sign_in.py), so it is the time of
+# a draw that says which map drew, and its number of draw calls that the live map's layers are in it.
+# The compositor takes the drawn canvas in the frame after the draw (in software, by reading it back
+# while the page's main thread waits), so the frame after that starts once it has.
 DRAW_CLOCK = """
 (() => {
-  window.__clock = {live: {last: null, shown: null}, other: {last: null, shown: null}};
+  window.__clock = {signedIn: null, frame: 0, live: {last: null, shown: null, calls: 0, frame: -1},
+                    other: {last: null, shown: null, calls: 0, frame: -1}};
+  const tick = () => { window.__clock.frame += 1; requestAnimationFrame(tick); };
+  requestAnimationFrame(tick);
   const waiting = new Set();
   for (const name of ["drawArrays", "drawElements", "drawArraysInstanced", "drawElementsInstanced"]) {
     const draw = WebGL2RenderingContext.prototype[name];
     WebGL2RenderingContext.prototype[name] = function (...args) {
-      const which = this.canvas && this.canvas.closest && this.canvas.closest(".st-key-live_map") ? "live" : "other";
+      const which = window.__clock.signedIn === null ? "other" : "live";
       const clock = window.__clock[which];
       clock.last = performance.now();
+      if (clock.frame !== window.__clock.frame) {
+        clock.frame = window.__clock.frame;
+        clock.calls = 0;
+      }
+      clock.calls += 1;
       if (!waiting.has(which)) {
         waiting.add(which);
         requestAnimationFrame(() => requestAnimationFrame(() => { waiting.delete(which); clock.shown = performance.now(); }));
@@ -73,13 +84,15 @@ QUIET_S = 1.5
 
 def _quiet_map(page, started: float, url: str, which: str):
     """Wait until a map (``which``: live or other) has drawn and then drawn nothing for ``QUIET_S``; the
-    page clock's (last draw, the frame showing it)."""
+    page clock's (last draw, the frame showing it, draw calls of the last frame)."""
     page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first.wait_for(timeout=60_000)
     while True:
         time.sleep(0.25)
-        last, shown, now = page.evaluate(f"[window.__clock.{which}.last, window.__clock.{which}.shown, performance.now()]")
+        clock = page.evaluate(f"[window.__clock.{which}.last, window.__clock.{which}.shown, performance.now(), "
+                              f"window.__clock.{which}.calls]")
+        last, shown, now, calls = clock
         if last is not None and shown is not None and shown > last and now - last > QUIET_S * 1000:
-            return last, shown
+            return last, shown, calls
         if time.perf_counter() - started > 60:
             raise RuntimeError(f"{url}: the map was still drawing after 60 s")
 
@@ -90,15 +103,17 @@ def load_once(context, url: str) -> tuple[float, float]:
     also loads the map's code), as a user reading it and typing would."""
     page = context.new_page()
     page.goto(url)
-    _quiet_map(page, time.perf_counter(), url, "other")
+    *_, sign_in_calls = _quiet_map(page, time.perf_counter(), url, "other")
     page.get_by_label("User name", exact=True).fill(USER)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    clicked = page.evaluate("performance.now()")
+    clicked = page.evaluate("window.__clock.signedIn = performance.now()")
     started = time.perf_counter()
     page.get_by_role("button", name="Sign in").click()
     page.get_by_test_id("stMetric").first.wait_for(timeout=60_000)
     figures = time.perf_counter() - started
-    _, shown = _quiet_map(page, started, url, "live")
+    _, shown, live_calls = _quiet_map(page, started, url, "live")
+    if live_calls <= sign_in_calls:
+        raise RuntimeError(f"{url}: the live map's last frame made {live_calls} draw calls, no more than the sign-in map's")
     if not boundary_drawn(page.get_by_test_id("stDeckGlJsonChart").screenshot(animations="allow")):
         raise RuntimeError(f"{url}: the map does not show the land boundary")
     page.close()

@@ -4,16 +4,18 @@ renders from the :class:`~dashboard.context.PageContext` that this run put in th
 
 from __future__ import annotations
 
+from functools import partial
+
 import duckdb
 import streamlit as st
 
-from dashboard import layers
-from dashboard.auth import current_user, require, sign_in_form, sign_out
+from dashboard.auth import current_user, require, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard.data import Source, admin_units, base_map, data_extent, data_version, get_store
+from dashboard.data import Source, admin_units, data_extent, data_version, get_store
 from dashboard.i18n import LANGUAGES, t
+from dashboard.screens.sign_in import render as sign_in_screen
 from queries.access import may
 from queries.store import StoreError
 
@@ -43,23 +45,24 @@ try:
     store = get_store(path)
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
-pages = {
-    url: (st.Page(PAGES_DIR / file, title=t(f"page_{url}", lang), icon=icon, url_path=url, default=url == "live"), action,
-          shows_view)
-    for file, url, icon, action, shows_view in PAGES
-}
-# Routed before the sign-in, so that a link to a page (/analysis?...) still leads there after it.
-chosen = st.navigation([page for page, _, _ in pages.values()], position="hidden")
-_, chosen_action, chosen_shows_view = next(entry for entry in pages.values() if entry[0] is chosen)
 now = minute_now()
 user = current_user(store, now)
+# Routed before the sign-in, so that a link to a page (/analysis?...) still leads there after it: until
+# then every page is the sign-in screen, under the page's own address.
+pages = {
+    url: (
+        st.Page(PAGES_DIR / file if user else partial(sign_in_screen, store, now, lang), title=t(f"page_{url}", lang),
+                icon=icon, url_path=url, default=url == "live"),
+        action,
+        shows_view,
+    )
+    for file, url, icon, action, shows_view in PAGES
+}
+chosen = st.navigation([page for page, _, _ in pages.values()], position="hidden")
 if user is None:
-    form_column, map_column = st.columns([2, 3])
-    with form_column:
-        sign_in_form(store, now, lang)
-    with map_column:  # geography only, no record; loads the map's code while the form is filled in
-        st.pydeck_chart(layers.deck(layers.base_layers(base_map(lang), True)), height=440, key="sign_in_map")
+    chosen.run()
     st.stop()
+_, chosen_action, chosen_shows_view = next(entry for entry in pages.values() if entry[0] is chosen)
 
 source = Source(path, user.scope)
 try:

@@ -63,9 +63,6 @@ def current_user(store: Store, now: datetime, policy: AccessPolicy | None = None
 
 def sign_in_form(store: Store, now: datetime, lang: str) -> None:
     """The sign-in form; a correct one signs the session in and reruns the page that was asked for."""
-    st.title(t("sign_in_title", lang))
-    if st.session_state.pop("session_expired_note", False):
-        st.info(t("session_expired", lang))
     with st.form("sign_in_form"):
         username = st.text_input(t("username", lang), key="s_username", max_chars=64)
         password = st.text_input(t("password", lang), type="password", key="s_password", max_chars=1024)

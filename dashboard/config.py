@@ -12,6 +12,10 @@ MAP_LIMITS = MapLimits(points=2_000, hexagons=4_000, arcs=150)  # what the brows
 BASE_MAP_EXTENT = (72.0, 8.0, 136.0, 55.0)  # lon/lat box the neighbours are clipped to: China and its rim
 RECORDS_PAGE_SIZE = 200
 PLAY_INTERVAL_S = 1.5  # one step of the time slider's playback
+# The live map's key, height and row (the map's and the legend's column widths); the sign-in screen draws
+# its map with all three, in the same place of the page and with a sidebar as wide, so that the browser
+# keeps that map, at its size, with its WebGL state (dashboard/screens/sign_in.py).
+LIVE_MAP_KEY, LIVE_MAP_HEIGHT, LIVE_MAP_ROW = "live_map", 620, (3, 1)
 
 
 def db_path() -> str:

@@ -32,13 +32,19 @@ from geodata.emerging import EmergingParams, emerging_hot_spots, just_emerged
 from geodata.hotspots import HotSpotParams
 from geodata.hotspots import hot_spots as geodata_hot_spots
 from geodata.reference import load_layer
-from geodata.shapes import line_segments, outline_segments, polygon_records, segment_rows, segments_away_from
+from geodata.shapes import (
+    label_points,
+    line_segments,
+    outline_segments,
+    polygon_records,
+    segment_rows,
+    segments_away_from,
+)
 from queries import views
 from queries.access import Scope, ensure_admin
 from queries.filters import Filters, Focus
 from queries.seed import seed
 from queries.store import Store, run
-
 
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
 BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
@@ -132,10 +138,30 @@ def base_geography(lang: str) -> dict[str, str]:
                 ],
             )
         )
-    areas_json = {"areas": areas, "areas_and_zones": areas + zone_records}
+    areas_json = {"areas": areas, "areas_and_zones": areas + zone_records, "names": base_names(countries, lang)}
     return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in areas_json.items()} | (
         base_lines()
     )
+
+
+def base_names(countries, lang: str) -> list[dict]:
+    """The base map's names as rows of :func:`layers.name_layer`: China's neighbours (in capitals, in
+    English) and its provinces but the smallest, each inside its largest part (``countries`` clipped
+    to the map's extent)."""
+    neighbours = label_points(countries[countries["iso3"] != "CHN"], min_area=0.5)
+    provinces = label_points(load_layer("provinces"), min_area=2.0)
+    rows = [
+        (point, label(iso3, lang).upper(), style.COUNTRY_NAME, 15)
+        for point, iso3 in zip(neighbours.geometry, neighbours["iso3"])
+    ] + [
+        (point, zh if lang == "zh" else en, style.PROVINCE_NAME, 13)
+        for point, en, zh in zip(provinces.geometry, provinces["name_en"], provinces["name_zh"])
+    ]
+    return [
+        {"lon": round(point.x, 3), "lat": round(point.y, 3), "text": text, "colour": list(colour), "size": size,
+         "anchor": "middle", "offset": [0, 0]}
+        for point, text, colour, size in rows
+    ]
 
 
 def base_map(lang: str) -> dict[str, str]:

@@ -383,6 +383,10 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}：新增 {new:,}，更新 {updated:,}，未变 {unchanged:,}，拒绝 {rejected:,}（导入批次 {import_id}）。",
     ),
     "sign_in_title": ("Cordon — sign in", "Cordon — 登录"),
+    "sign_in_intro": (
+        "Seizures of export-controlled minerals in the border zones. Until you sign in the map shows geography only.",
+        "边境地区出口管制矿产查获情况。登录前，地图仅显示地理信息。",
+    ),
     "username": ("User name", "用户名"),
     "password": ("Password", "密码"),
     "sign_in": ("Sign in", "登录"),

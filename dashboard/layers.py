@@ -42,8 +42,9 @@ def _with_tips(data: pd.DataFrame, tips: list[dict]) -> pd.DataFrame:
 
 
 def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
-    """The base map in two layers: areas (neighbours, China and, if asked, the border zones; pickable for
-    their names) and lines (province lines and, with the zones, their outlines and the land boundary).
+    """The base map in three layers: areas (neighbours, China and, if asked, the border zones; pickable for
+    their names), lines (province lines and, with the zones, their outlines and the land boundary) and
+    the names of the countries and provinces.
     ``base`` holds each set of records as JSON text or a :class:`DataURL` (``dashboard.data.base_map``).
     Lines are a LineLayer of straight segments: software WebGL draws one in a fraction of a PathLayer's
     time."""
@@ -66,6 +67,7 @@ def base_layers(base: dict[str, str], show_zones: bool) -> list[pdk.Layer]:
             get_width=LINE_WIDTH,
             width_units=PIXELS,
         ),
+        _text_layer(base["names"], "names", pickable=False),
     ]
 
 
@@ -322,12 +324,19 @@ def _marks(places: pd.DataFrame, text, colour, size: float, anchor: str = "middl
 
 
 def _place_layer(rows: pd.DataFrame, layer_id: str) -> pdk.Layer:
-    """Places as text, symbols and names alike, pickable, outlined in the sea's colour to stand out. One
-    layer type with the same inputs for checkpoints and hubs: where WebGL runs in software each layer
-    type costs its own shader work (an IconLayer would also draw again once its images load)."""
+    """Places as text, symbols and names alike, pickable."""
+    return _text_layer(rows.reset_index(drop=True), layer_id, pickable=True)
+
+
+def _text_layer(rows: pd.DataFrame | str, layer_id: str, pickable: bool) -> pdk.Layer:
+    """Text outlined in the sea's colour to stand out, from rows with ``lon``, ``lat``, ``text``, ``colour``,
+    ``size``, ``anchor`` and ``offset``. One layer type with the same inputs for the places and the base
+    map's names: where WebGL runs in software each layer type costs its own shader work, which the
+    sign-in map, with the names, does before the live map needs it (an IconLayer would also draw again
+    once its images load)."""
     return frame_layer(
         "TextLayer",
-        rows.reset_index(drop=True),
+        rows,
         id=layer_id,
         get_position=["lon", "lat"],
         get_text="text",
@@ -341,7 +350,7 @@ def _place_layer(rows: pd.DataFrame, layer_id: str) -> pdk.Layer:
         outline_width=2,
         outline_color=[*style.SEA, 255],
         font_settings={"sdf": True},
-        pickable=True,
+        pickable=pickable,
     )
 
 

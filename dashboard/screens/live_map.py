@@ -9,7 +9,7 @@ import streamlit as st
 
 from dashboard import layers, style
 from dashboard.charts import mix_chart, series_chart
-from dashboard.config import MAP_LIMITS, PLAY_INTERVAL_S
+from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW, MAP_LIMITS, PLAY_INTERVAL_S
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
 from dashboard.data import (
@@ -87,9 +87,10 @@ def alert_text(flagged, lang: str) -> str:
 
 
 def render(ctx: PageContext) -> None:
+    """The page: its title, then the fragment that refreshes, whose second block is the map's row (where
+    the sign-in screen has its map: dashboard/screens/sign_in.py)."""
     lang = ctx.view.lang
     st.title(t("live_title", lang))
-    show_url_problems(lang)
 
     first_run = {"done": False}  # the fragment's first call is part of this full run
     last_day = (
@@ -98,6 +99,9 @@ def render(ctx: PageContext) -> None:
 
     @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
+        headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
+        with headline:
+            show_url_problems(lang)
         version = data_version(ctx.path)
         view = ctx.view
         filters = view.filters(minute_now())
@@ -106,7 +110,7 @@ def render(ctx: PageContext) -> None:
             filters = replace(
                 filters, start=datetime.combine(start, time()), end=datetime.combine(end + timedelta(days=1), time())
             )
-            st.caption(t("playing", lang, start=start, end=end))
+            headline.caption(t("playing", lang, start=start, end=end))
         first_run["done"] = True
         after = new_after_id(int(data_extent(ctx.source, version)["newest_id"]))
         data = map_data(ctx.source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
@@ -115,13 +119,13 @@ def render(ctx: PageContext) -> None:
 
         shown = f"{summary['seizures']:,} {t('seizures', lang)}"
         last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
-        st.caption(t("data_to", lang, last=last, shown=shown))
+        headline.caption(t("data_to", lang, last=last, shown=shown))
         if summary["synthetic"]:
-            st.warning(
+            headline.warning(
                 t("synthetic_warning", lang, synthetic=int(summary["synthetic"]), total=int(summary["seizures"])),
                 icon="⚠️",
             )
-        figures = st.columns(4)
+        figures = headline.columns(4)
         days = (filters.end - filters.start).days if filters.start and filters.end else None
         delta_help = t("vs_previous", lang, days=days) if days else None
         crossings = int((data["checkpoints"]["seizures"] > 0).sum())
@@ -134,21 +138,25 @@ def render(ctx: PageContext) -> None:
             previous_value = previous[before] if previous is not None and before else None
             column.metric(t(key, lang), text, metric_delta(value, previous_value), help=delta_help, border=True)
         if new_count:
-            st.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
+            headline.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
         stamp = None if playing() else alert_stamp(minute_now())
         flagged = alerts(ctx.source, filters, stamp) if stamp else None
         if flagged is not None and len(flagged):
-            st.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
+            headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
         shown_layers = view.layers
         spec = live_map_spec(
             ctx.source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang,
             base_map(lang), stamp
         )
-        map_column, legend_column = st.columns([5, 1])
+        map_column, legend_column = st.columns(LIVE_MAP_ROW)
         with map_column:
             event = st.pydeck_chart(
-                layers.PrebuiltDeck(spec), height=620, key="live_map", on_select="rerun", selection_mode="single-object"
+                layers.PrebuiltDeck(spec),
+                height=LIVE_MAP_HEIGHT,
+                key=LIVE_MAP_KEY,
+                on_select="rerun",
+                selection_mode="single-object",
             )
             notes = []
             total_points = int(summary["seizures"])

@@ -51,9 +51,29 @@ def test_nothing_is_shown_before_a_sign_in(visit):
     assert not test.metric
     (sign_in_map,) = test.get("deck_gl_json_chart")  # geography only: it loads the map's code early
     deck_layers = json.loads(sign_in_map.proto.json)["layers"]
-    assert [layer["id"] for layer in deck_layers] == ["areas", "lines"]
+    assert [layer["id"] for layer in deck_layers] == ["areas", "lines", "names"]
     # the files that the live map fetches next, served as the repository's .streamlit/config.toml asks
     assert all(layer["data"].startswith("/app/static/base/") for layer in deck_layers)
+
+
+def _path_of(block, element_type: str, path: tuple = ()) -> tuple | None:
+    """The delta path (child indices from the main block) of the first ``element_type`` in ``block``."""
+    for index, child in block.children.items():
+        if child.type == element_type:
+            return (*path, index)
+        found = _path_of(child, element_type, (*path, index)) if hasattr(child, "children") else None
+        if found:
+            return found
+    return None
+
+
+def test_the_sign_in_map_stands_where_the_live_map_does(visit):
+    # so that the browser keeps the map (its WebGL context, shaders and base map) through the sign-in
+    before, after = visit(None), visit("planner")
+    (sign_in_map,), (live_map,) = before.get("deck_gl_json_chart"), after.get("deck_gl_json_chart")
+    assert _path_of(before.main, "deck_gl_json_chart") == _path_of(after.main, "deck_gl_json_chart") == (1, 1, 0, 0)
+    assert sign_in_map.proto.id == live_map.proto.id
+    assert sign_in_map.proto.selection_mode == live_map.proto.selection_mode
 
 
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):

@@ -9,6 +9,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pytest
+import shapely
 
 from dashboard import layers, style
 from dashboard.tooltips import TOOLTIP, markdown_text, tooltip_fields
@@ -17,7 +18,7 @@ from queries.constants import ITEM_GROUPS
 ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-EMPTY_BASE = {"areas": "[]", "areas_and_zones": "[]", "lines": "[]", "lines_and_zones": "[]"}
+EMPTY_BASE = {"areas": "[]", "areas_and_zones": "[]", "lines": "[]", "lines_and_zones": "[]", "names": "[]"}
 
 
 def point(**overrides) -> dict:
@@ -122,7 +123,7 @@ def test_the_analysis_legends_show_every_confidence_bin_or_the_categories_found(
         style.analysis_legend_html("en", "heatmap")
 
 
-def test_the_base_map_is_two_layers_with_the_boundary_drawn_once_on_top():
+def test_the_base_map_is_three_layers_with_the_boundary_drawn_once_on_top():
     import shapely
 
     from dashboard.data import base_geography
@@ -141,7 +142,20 @@ def test_the_base_map_is_two_layers_with_the_boundary_drawn_once_on_top():
     assert "Borders: Viet Nam" in zone["detail"]
     assert [row["title"] for row in base["areas"] if row["fill"] == list(style.CHINA_FILL)][0] == "China"
     ids = [layer.id for layer in layers.base_layers(base_geography("en"), show_zones=True)]
-    assert ids == ["areas", "lines"]
+    assert ids == ["areas", "lines", "names"]
+
+
+def test_the_base_map_names_the_neighbours_and_provinces_in_the_chosen_language():
+    from dashboard.data import base_geography
+    from geodata.reference import load_layer
+
+    english, chinese = ({row["text"]: row for row in json.loads(base_geography(lang)["names"])} for lang in ("en", "zh"))
+    assert {"VIET NAM", "LAOS", "MYANMAR", "Yunnan", "Guangxi", "Guangdong"} <= set(english)
+    assert {"越南", "老挝", "缅甸", "云南省", "广西壮族自治区"} <= set(chinese) and "CHINA" not in english
+    assert "Macau" not in english  # too small to name at the map's scale
+    yunnan = load_layer("provinces").set_index("name_en").geometry["Yunnan"]
+    assert yunnan.contains(shapely.Point(english["Yunnan"]["lon"], english["Yunnan"]["lat"]))
+    assert english["LAOS"]["colour"] == list(style.COUNTRY_NAME) and english["LAOS"]["size"] > english["Yunnan"]["size"]
 
 
 def test_density_hexagons_are_polygons_with_the_cells_own_outline():

@@ -17,8 +17,9 @@ pytestmark = pytest.mark.browser
 def test_a_scoped_analyst_sees_only_the_granted_region_and_is_refused_a_page_above_the_role(page, app_url, seeded_db):
     page.goto(f"{app_url}/?period=all")
     page.get_by_text("Cordon — sign in").wait_for(timeout=TIMEOUT)
-    # nothing before a sign-in: no figure, no live map (the sign-in page's map is geography alone)
-    assert page.get_by_test_id("stMetric").count() == 0 and page.locator(".st-key-live_map").count() == 0
+    # nothing before a sign-in: no figure, no table, no sign-out (the sign-in page's map is geography alone)
+    assert page.get_by_test_id("stMetric").count() == 0 and page.get_by_test_id("stDataFrame").count() == 0
+    assert page.get_by_role("button", name="Sign out").count() == 0
     page.get_by_label("User name", exact=True).fill("gx-analyst")
     page.get_by_label("Password", exact=True).fill("wrong password, twelve+")
     page.get_by_role("button", name="Sign in").click()

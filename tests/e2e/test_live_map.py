@@ -9,6 +9,7 @@ import re
 import pytest
 
 from dashboard.layers import INITIAL_VIEW
+from tests.conftest import PASSWORD
 from tests.e2e.conftest import boundary_drawn, sign_in, start_app
 
 pytestmark = pytest.mark.browser
@@ -22,6 +23,22 @@ def open_map(page, url: str):
     chart.wait_for(timeout=TIMEOUT)
     chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
     return chart
+
+
+def test_the_sign_in_map_becomes_the_live_map(page, app_url):
+    # the same canvas, so the same WebGL context, shaders and fetched base map (dashboard/screens/sign_in.py)
+    page.goto(f"{app_url}/?period=all")
+    canvas = page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first
+    canvas.wait_for(timeout=TIMEOUT)
+    canvas.evaluate("canvas => { canvas.dataset.drawnAtSignIn = 'yes'; }")
+    page.get_by_label("User name", exact=True).fill("admin")
+    page.get_by_label("Password", exact=True).fill(PASSWORD)
+    page.get_by_role("button", name="Sign in").click()
+    page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
+    page.get_by_text("Checkpoint (port, postal hub)").wait_for(timeout=TIMEOUT)  # the live map's legend
+    charts = page.get_by_test_id("stDeckGlJsonChart")
+    assert charts.count() == 1
+    assert charts.locator("canvas[data-drawn-at-sign-in=yes]").count() == 1
 
 
 def seizures_shown(page) -> int:

@@ -1,0 +1,53 @@
+"""The sign-in screen, which every page shows before a sign-in: the form beside a map of the border
+zones (geography only, no record), and the choice of language in the sidebar.
+
+Its map stands where the live map stands on the live page (the first column of the second block of
+the block after the title; dashboard/screens/live_map.py), with the live map's key, selection mode,
+height and row, and with a sidebar beside it as on the live page. So Streamlit keeps that same map in
+the browser when the live page replaces this screen, at the same size: deck.gl keeps its WebGL
+context, its compiled shaders and the base map it fetched, adds only the layers of the records, and
+draws once.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import streamlit as st
+
+from dashboard import layers
+from dashboard.auth import sign_in_form
+from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW
+from dashboard.data import base_map
+from dashboard.i18n import LANGUAGES, t
+from queries.store import Store
+
+LANGUAGE_KEY = "sign_in_lang"
+
+
+def _language_chosen() -> None:
+    """The language chosen before the sign-in goes into the URL, where the view after it is read from."""
+    st.query_params["lang"] = st.session_state[LANGUAGE_KEY]
+
+
+def render(store: Store, now: datetime, lang: str) -> None:
+    with st.sidebar:
+        st.radio(t("language", lang), list(LANGUAGES), index=list(LANGUAGES).index(lang), key=LANGUAGE_KEY,
+                 format_func=LANGUAGES.get, horizontal=True, on_change=_language_chosen)
+    st.title(t("sign_in_title", lang))
+    with st.container():  # where the live page's fragment draws
+        with st.container():  # where the live page has its headline (never empty: Streamlit drops those)
+            st.caption(t("sign_in_intro", lang))
+            if st.session_state.pop("session_expired_note", False):
+                st.info(t("session_expired", lang))
+        map_column, form_column = st.columns(LIVE_MAP_ROW)
+        with map_column:
+            st.pydeck_chart(
+                layers.deck(layers.base_layers(base_map(lang), True)),
+                height=LIVE_MAP_HEIGHT,
+                key=LIVE_MAP_KEY,
+                on_select="rerun",
+                selection_mode="single-object",
+            )
+        with form_column:
+            sign_in_form(store, now, lang)
