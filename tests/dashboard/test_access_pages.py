@@ -76,6 +76,18 @@ def test_the_sign_in_map_stands_where_the_live_map_does(visit):
     assert sign_in_map.proto.selection_mode == live_map.proto.selection_mode
 
 
+def test_the_language_chosen_before_the_sign_in_is_the_one_after_it(visit):
+    test = visit(None)
+    test.radio(key="sign_in_lang").set_value("zh").run()
+    assert test.title[0].value == "Cordon — 登录" and test.query_params["lang"] == "zh"
+    assert test.text_input(key="s_username").label == "用户名"
+    test.text_input(key="s_username").set_value("planner")
+    test.text_input(key="s_password").set_value(PASSWORD)
+    test.button[0].click().run()
+    assert not test.exception and test.radio(key="w_lang").value == "zh"
+    assert test.title[0].value == t("live_title", "zh")
+
+
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
     test = visit(None)
     test.text_input(key="s_username").set_value("planner")
