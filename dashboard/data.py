@@ -178,7 +178,8 @@ def base_map(lang: str) -> dict[str, str]:
 def static_file(text: str, stem: str) -> str:
     """A :class:`layers.DataURL` to ``text`` written as ``base/<stem>-<digest>.json`` under
     :data:`STATIC_DIR` (once: the name changes with the content, so a copy a browser keeps is never
-    stale); or ``text`` itself if the file cannot be written (with a warning in the log, once a folder)."""
+    stale; the file of the stem's previous content is removed then); or ``text`` itself if the file
+    cannot be written (with a warning in the log, once a folder)."""
     path = STATIC_DIR / "base" / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
     try:
         if not path.exists():
@@ -186,6 +187,9 @@ def static_file(text: str, stem: str) -> str:
             partial = path.with_name(f".{path.name}.{os.getpid()}")  # written whole, then renamed: never half a file
             partial.write_text(text, encoding="utf-8")
             partial.replace(path)
+            for previous in path.parent.glob(f"{stem}-*.json"):
+                if previous != path:
+                    previous.unlink(missing_ok=True)
     except OSError as error:
         if path.parent not in UNWRITABLE:  # said once per folder, not on every run
             UNWRITABLE.add(path.parent)

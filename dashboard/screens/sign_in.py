@@ -26,14 +26,19 @@ LANGUAGE_KEY = "sign_in_lang"
 
 
 def _language_chosen() -> None:
-    """The language chosen before the sign-in goes into the URL, where the view after it is read from."""
-    st.query_params["lang"] = st.session_state[LANGUAGE_KEY]
+    """The language chosen before the sign-in goes into the URL, where the view after it is read from,
+    and into the signed-in sidebar's choice where one is left from before a sign-out."""
+    chosen = st.session_state[LANGUAGE_KEY]
+    st.query_params["lang"] = chosen
+    if "w_lang" in st.session_state:
+        st.session_state["w_lang"] = chosen
 
 
 def render(store: Store, now: datetime, lang: str) -> None:
+    st.session_state[LANGUAGE_KEY] = lang  # the page's language, however it was chosen (URL, sidebar before)
     with st.sidebar:
-        st.radio(t("language", lang), list(LANGUAGES), index=list(LANGUAGES).index(lang), key=LANGUAGE_KEY,
-                 format_func=LANGUAGES.get, horizontal=True, on_change=_language_chosen)
+        st.radio(t("language", lang), list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.get, horizontal=True,
+                 on_change=_language_chosen)
     st.title(t("sign_in_title", lang))
     with st.container():  # where the live page's fragment draws
         with st.container():  # where the live page has its headline (never empty: Streamlit drops those)

@@ -88,6 +88,15 @@ def test_the_language_chosen_before_the_sign_in_is_the_one_after_it(visit):
     assert test.title[0].value == t("live_title", "zh")
 
 
+def test_after_a_sign_out_the_sign_in_page_keeps_the_language_and_can_change_it(visit):
+    test = visit("planner")
+    test.radio(key="w_lang").set_value("zh").run()
+    test.button(key="sign_out").click().run()
+    assert test.title[0].value == "Cordon — 登录" and test.radio(key="sign_in_lang").value == "zh"
+    test.radio(key="sign_in_lang").set_value("en").run()
+    assert test.title[0].value == "Cordon — sign in" and test.query_params["lang"] == "en"
+
+
 def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
     test = visit(None)
     test.text_input(key="s_username").set_value("planner")

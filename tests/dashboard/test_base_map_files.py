@@ -38,10 +38,12 @@ def test_a_file_is_written_once_under_a_name_that_changes_with_its_text(static_d
     written = path.stat().st_mtime_ns
     assert data.static_file(text, "areas-zh") == url
     assert path.stat().st_mtime_ns == written  # not written again
+    other = data.static_file("[]", "areas-en")  # another set: kept
     changed = data.static_file(text.replace("106.7", "106.8"), "areas-zh")
     assert changed != url and (static_dir / changed.removeprefix("/app/static/")).exists()
+    # the previous content's file removed, no partial file left behind
     assert sorted(p.name for p in (static_dir / "base").iterdir()) == sorted(
-        [path.name, changed.rsplit("/", 1)[1]])  # no partial file left behind
+        [other.rsplit("/", 1)[1], changed.rsplit("/", 1)[1]])
 
 
 def test_the_url_carries_the_servers_base_path(static_dir, monkeypatch):
