@@ -20,12 +20,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import duckdb  # noqa: E402
+import duckdb
 
-from geodata.demo_geography import demo_geography  # noqa: E402
-from queries.demo import generate_seizures  # noqa: E402
-from queries.seed import seed  # noqa: E402
-from queries.store import Store  # noqa: E402
+from geodata.demo_geography import demo_geography
+from queries.demo import generate_seizures
+from queries.seed import seed
+from queries.store import Store
 
 END = datetime(2026, 11, 29, 12, 0)
 

@@ -165,8 +165,8 @@ def main() -> None:
                     rows.append((name, view, *visits(browser, f"{url}/?{view}", args.runs)))
                 browser.close()
 
-    print(f"| browser | seizures | view | first visit: figures s | first visit: map drawn s | return visit: figures s "
-          f"| return visit: map drawn s | max s |")
+    print("| browser | seizures | view | first visit: figures s | first visit: map drawn s | return visit: figures s "
+          "| return visit: map drawn s | max s |")
     print("|---|---|---|---|---|---|---|---|")
     for name, view, first, again in rows:
         def median(runs: list, index: int) -> str:

@@ -482,8 +482,8 @@ def test_the_export_panel_prepares_the_layer_on_the_page_with_its_provenance(app
     from dashboard.data import Source
     from dashboard.results import ShownLayer
     from dashboard.screens.exports import export_download
-    from queries.access import Scope
     from geodata.hotspots import HotSpotParams, hot_spots
+    from queries.access import Scope
 
     _open_analysis(app, "hotspots")
     assert app.selectbox(key="x_layer").options[0] == "Gi* hot spots (shown above)"

@@ -11,7 +11,7 @@ import pytest
 
 from queries import constants
 from queries.seizures import insert_seizures
-from queries.store import LATEST_VERSION, Store, StoreError, migrate, run, schema_version, write_frame
+from queries.store import LATEST_VERSION, Store, StoreError, migrate, run, schema_version
 from tests.conftest import seizure_row
 
 
@@ -157,9 +157,8 @@ def test_an_older_file_is_upgraded_and_keeps_its_rows(tmp_path):
     con.close()
 
     store = Store(path)
-    with pytest.raises(StoreError, match="schema version 1.*python -m queries migrate"):
-        with store.reading():
-            pass
+    with pytest.raises(StoreError, match="schema version 1.*python -m queries migrate"), store.reading():
+        pass
     assert store.migrate() == list(range(2, LATEST_VERSION + 1))
     with store.reading() as con:
         assert con.execute("SELECT count(*) FROM seizures").fetchone()[0] == 1
@@ -187,17 +186,15 @@ def test_migration_6_keeps_the_seizures_their_ids_and_their_constraints(tmp_path
 
 
 def test_reading_a_missing_file_says_how_to_create_it(tmp_path):
-    with pytest.raises(StoreError, match="python -m queries seed --db"):
-        with Store(tmp_path / "none.duckdb").reading():
-            pass
+    with pytest.raises(StoreError, match="python -m queries seed --db"), Store(tmp_path / "none.duckdb").reading():
+        pass
 
 
 def test_a_failed_write_block_leaves_the_store_as_it_was(store):
     _insert(store, seizure_row(source_id="kept"))
-    with pytest.raises(RuntimeError, match="boom"):
-        with store.writing() as con:
-            insert_seizures(con, seizure_row(source_id="lost"))
-            raise RuntimeError("boom")
+    with pytest.raises(RuntimeError, match="boom"), store.writing() as con:
+        insert_seizures(con, seizure_row(source_id="lost"))
+        raise RuntimeError("boom")
     with store.reading() as con:
         assert [r[0] for r in con.execute("SELECT source_id FROM seizures").fetchall()] == ["kept"]
 
