@@ -9,6 +9,7 @@ from functools import partial
 import duckdb
 import streamlit as st
 
+from dashboard import style
 from dashboard.auth import current_user, require, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
@@ -38,6 +39,7 @@ def store_error(path: str, error: Exception) -> None:
 
 
 st.set_page_config(page_title="Cordon", page_icon="🛡️", layout="wide")
+st.html(style.PAGE_CSS)  # style alone: Streamlit puts it outside the page's blocks
 path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
                                           else "en")

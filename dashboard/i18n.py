@@ -391,8 +391,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "password": ("Password", "密码"),
     "sign_in": ("Sign in", "登录"),
     "sign_in_failed": (
-        "Sign-in refused: the user name or password is wrong, or the account is locked or disabled. After 5 "
-        "failures in a row an account is locked for 15 minutes.",
+        (
+            "Sign-in refused: the user name or password is wrong, or the account is locked or disabled. After 5 "
+            "failures in a row an account is locked for 15 minutes."
+        ),
         "登录被拒绝：用户名或密码错误，或账户已锁定或停用。连续失败5次后账户锁定15分钟。",
     ),
     "session_expired": ("The session ended after a while without use; sign in again.", "会话因长时间未操作已结束，请重新登录。"),
@@ -427,8 +429,10 @@ TEXT: dict[str, tuple[str, str]] = {
     "grant_zone": ("Border zone: {name}", "边境县：{name}"),
     "audit_title": ("Audit trail", "审计记录"),
     "audit_hint": (
-        "Sign-ins, failed sign-ins, imports, exports, briefs and account changes: who, when, what. The trail is "
-        "append-only; nothing in Cordon changes or deletes a row.",
+        (
+            "Sign-ins, failed sign-ins, imports, exports, briefs and account changes: who, when, what. The trail is "
+            "append-only; nothing in Cordon changes or deletes a row."
+        ),
         "登录、登录失败、导入、导出、简报及账户变更：谁、何时、做了什么。记录只增不改，Cordon 中没有任何功能可修改或删除记录。",
     ),
     "audit_since": ("Since", "起始日期"),

@@ -27,6 +27,10 @@ GROUP_COLOURS = {
 
 # Base map: sea, neighbours, China, border zones and the land boundary.
 SEA = (14, 22, 36)
+# The page's scroll area keeps the room of its scroll bar whether it scrolls or not, so that the map is as
+# wide on the short sign-in page as on the long live page where scroll bars take room (Windows, Linux): a
+# map that changes width draws again (dashboard/screens/sign_in.py).
+PAGE_CSS = "<style>[data-testid='stMain'] { scrollbar-gutter: stable; }</style>"
 NEIGHBOUR_FILL = (46, 54, 68)
 CHINA_FILL = (34, 48, 72)
 PROVINCE_LINE = (90, 110, 140)

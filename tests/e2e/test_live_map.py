@@ -10,7 +10,7 @@ import pytest
 
 from dashboard.layers import INITIAL_VIEW
 from tests.conftest import PASSWORD
-from tests.e2e.conftest import boundary_drawn, sign_in, start_app
+from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
 
 pytestmark = pytest.mark.browser
 
@@ -25,20 +25,32 @@ def open_map(page, url: str):
     return chart
 
 
-def test_the_sign_in_map_becomes_the_live_map(page, app_url):
-    # the same canvas, so the same WebGL context, shaders and fetched base map (dashboard/screens/sign_in.py)
-    page.goto(f"{app_url}/?period=all")
-    canvas = page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first
-    canvas.wait_for(timeout=TIMEOUT)
-    canvas.evaluate("canvas => { canvas.dataset.drawnAtSignIn = 'yes'; }")
-    page.get_by_label("User name", exact=True).fill("admin")
-    page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
-    page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
-    page.get_by_text("Checkpoint (port, postal hub)").wait_for(timeout=TIMEOUT)  # the live map's legend
-    charts = page.get_by_test_id("stDeckGlJsonChart")
-    assert charts.count() == 1
-    assert charts.locator("canvas[data-drawn-at-sign-in=yes]").count() == 1
+def test_the_sign_in_map_becomes_the_live_map_at_its_size(browser, chromium_path, app_url):
+    # the same canvas, so the same WebGL context, shaders and fetched base map, and as wide, so drawn once
+    # (dashboard/screens/sign_in.py); scroll bars shown and a screen tall enough for the sign-in page not
+    # to scroll while the live page does, as on a Windows desktop
+    shown = browser.browser_type.launch(executable_path=chromium_path, headless=True, args=CHROMIUM_ARGS,
+                                        ignore_default_args=["--hide-scrollbars"])
+    try:
+        page = shown.new_page(viewport={"width": 1600, "height": 1400})
+        page.goto(f"{app_url}/?period=all")
+        canvas = page.get_by_test_id("stDeckGlJsonChart").locator("canvas").first
+        canvas.wait_for(timeout=TIMEOUT)
+        page.wait_for_timeout(1000)
+        width = canvas.evaluate("canvas => { canvas.dataset.drawnAtSignIn = 'yes'; return canvas.width; }")
+        page.get_by_label("User name", exact=True).fill("admin")
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Sign in").click()
+        page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
+        page.get_by_text("Checkpoint (port, postal hub)").wait_for(timeout=TIMEOUT)  # the live map's legend
+        page.wait_for_timeout(1000)
+        charts = page.get_by_test_id("stDeckGlJsonChart")
+        assert charts.count() == 1
+        kept = charts.locator("canvas[data-drawn-at-sign-in=yes]")
+        assert kept.count() == 1 and kept.evaluate("canvas => canvas.width") == width
+        assert page.evaluate("(main => main.scrollHeight > main.clientHeight)(document.querySelector('[data-testid=stMain]'))")
+    finally:
+        shown.close()
 
 
 def seizures_shown(page) -> int:
