@@ -145,23 +145,21 @@ def base_geography(lang: str) -> dict[str, str]:
 
 
 def base_names(countries, lang: str) -> list[dict]:
-    """The base map's names as rows of :func:`layers.name_layer`: China's neighbours (in capitals, in
+    """The base map's names as rows of :func:`layers.text_rows`: China's neighbours (in capitals, in
     English) and its provinces but the smallest, each inside its largest part (``countries`` clipped
     to the map's extent)."""
     neighbours = label_points(countries[countries["iso3"] != "CHN"], min_area=0.5)
     provinces = label_points(load_layer("provinces"), min_area=2.0)
-    rows = [
-        (point, label(iso3, lang).upper(), style.COUNTRY_NAME, 15)
-        for point, iso3 in zip(neighbours.geometry, neighbours["iso3"])
-    ] + [
-        (point, zh if lang == "zh" else en, style.PROVINCE_NAME, 13)
-        for point, en, zh in zip(provinces.geometry, provinces["name_en"], provinces["name_zh"])
-    ]
-    return [
-        {"lon": round(point.x, 3), "lat": round(point.y, 3), "text": text, "colour": list(colour), "size": size,
-         "anchor": "middle", "offset": [0, 0]}
-        for point, text, colour, size in rows
-    ]
+
+    def places(points) -> pd.DataFrame:
+        return pd.DataFrame({"lon": points.geometry.x.round(3), "lat": points.geometry.y.round(3)})
+
+    rows = pd.concat([
+        layers.text_rows(places(neighbours), [label(iso3, lang).upper() for iso3 in neighbours["iso3"]],
+                         style.COUNTRY_NAME, 15),
+        layers.text_rows(places(provinces), provinces["name_zh" if lang == "zh" else "name_en"], style.PROVINCE_NAME, 13),
+    ])
+    return rows.to_dict("records")
 
 
 def base_map(lang: str) -> dict[str, str]:

@@ -308,8 +308,8 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     ]
     places = _with_tips(checkpoints[["checkpoint_id", "lon", "lat"]], tips)
     names = [name(row, lang) for row in checkpoints.itertuples()]
-    return [_place_layer(pd.concat([_marks(places, CHECKPOINT_MARK, style.CHECKPOINT, 16),
-                                    _marks(places, names, LABEL_COLOUR, 12, "start", [9, 0])]), "checkpoints")]
+    return [_place_layer(pd.concat([text_rows(places, CHECKPOINT_MARK, style.CHECKPOINT, 16),
+                                    text_rows(places, names, LABEL_COLOUR, 12, "start", [9, 0])]), "checkpoints")]
 
 
 # Place symbols are characters of every Chinese font (GB 2312 has them), drawn by the labels' own layer type.
@@ -317,8 +317,9 @@ CHECKPOINT_MARK, HUB_MARK = "◆", "▲"
 LABEL_COLOUR = (230, 237, 246)
 
 
-def _marks(places: pd.DataFrame, text, colour, size: float, anchor: str = "middle", offset=(0, 0)) -> pd.DataFrame:
-    """Rows of a place layer: ``text`` (one string for all, or one per place) at each place."""
+def text_rows(places: pd.DataFrame, text, colour, size: float, anchor: str = "middle", offset=(0, 0)) -> pd.DataFrame:
+    """Rows of a text layer (the places', the base map's names): ``text`` (one string for all, or one per
+    place) at each place of ``places`` (``lon``, ``lat``)."""
     return places.assign(text=text, colour=[list(colour)] * len(places), size=size, anchor=anchor,
                          offset=[list(offset)] * len(places))
 
@@ -369,7 +370,7 @@ def hub_layer(hubs: pd.DataFrame, lang: str) -> pdk.Layer:
         )
         for row in hubs.itertuples()
     ]
-    return _place_layer(_marks(_with_tips(hubs[["hub_id", "lon", "lat"]], tips), HUB_MARK, style.HUB, 17), "hubs")
+    return _place_layer(text_rows(_with_tips(hubs[["hub_id", "lon", "lat"]], tips), HUB_MARK, style.HUB, 17), "hubs")
 
 
 def cluster_layers(table, lang: str) -> list[pdk.Layer]:

@@ -119,6 +119,17 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "DEU": ("Germany", "德国"),
     "IND": ("India", "印度"),
     "CHN": ("China", "中国"),
+    # the base map's other neighbours of China
+    "AFG": ("Afghanistan", "阿富汗"),
+    "BTN": ("Bhutan", "不丹"),
+    "KAZ": ("Kazakhstan", "哈萨克斯坦"),
+    "KGZ": ("Kyrgyzstan", "吉尔吉斯斯坦"),
+    "MNG": ("Mongolia", "蒙古国"),
+    "NPL": ("Nepal", "尼泊尔"),
+    "PAK": ("Pakistan", "巴基斯坦"),
+    "PRK": ("North Korea", "朝鲜"),
+    "RUS": ("Russia", "俄罗斯"),
+    "TJK": ("Tajikistan", "塔吉克斯坦"),
 }
 
 

@@ -57,3 +57,11 @@ def test_t_formats_values_in_the_chosen_language():
     assert t("new_records", "en", count=3, time="10:05") == "3 new seizure(s) since 10:05"
     assert t("new_records", "zh", count=3, time="10:05") == "自 10:05 起新增 3 起查获"
     assert len(CODE_LABELS) > 80
+
+
+def test_every_country_of_the_base_map_has_a_name_in_both_languages():
+    # its areas' tooltips and its names say label(iso3): an unlabelled code would show as "AFG"
+    from geodata.reference import load_layer
+
+    for iso3 in load_layer("countries")["iso3"]:
+        assert label(iso3, "en") != iso3 and label(iso3, "zh") != iso3, iso3
