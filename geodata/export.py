@@ -217,8 +217,13 @@ def _reader(source: LayerSource) -> pa.RecordBatchReader:
 
 
 def _write_ogr(source: LayerSource, path: Path, driver: str, **options) -> None:
-    pyogrio.write_arrow(_reader(source), path, layer=source.layer, driver=driver, geometry_name="geometry",
-                        geometry_type=source.geometry_type, crs=WGS84, **options)
+    try:
+        pyogrio.write_arrow(_reader(source), path, layer=source.layer, driver=driver, geometry_name="geometry",
+                            geometry_type=source.geometry_type, crs=WGS84, **options)
+    except Exception as error:
+        if source.failure is None:
+            raise
+        raise source.failure from error  # pyogrio says only "Error while accessing batch from stream"
 
 
 def _write_geojson(source: LayerSource, path: Path, provenance: dict) -> None:

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import dataclasses
 import hashlib
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -259,13 +259,44 @@ def build_layer(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters, pa
 @dataclass
 class LayerSource:
     """A layer's rows for a writer: ``schema`` (with a WKB ``geometry`` column, EPSG:4326), a one-shot
-    iterator of record ``batches``, the OGR ``geometry_type`` and the number of ``rows``."""
+    iterator of record ``batches``, the OGR ``geometry_type`` and the number of ``rows``.
+
+    The provenance states ``rows`` before they are written, so ``batches`` is checked to hold exactly
+    that many: a stream that ends early or runs long fails the write with a RuntimeError instead of
+    leaving a file whose rows disagree with its provenance. Whatever stopped the stream is kept as
+    ``failure``, for writers whose library reports it without its message (pyogrio).
+    """
 
     layer: str
     schema: pa.Schema
     batches: Iterator[pa.RecordBatch]
     geometry_type: str
     rows: int
+    failure: Exception | None = field(default=None, init=False, repr=False)
+
+    def __post_init__(self):
+        self.batches = self._exactly(self.batches)
+
+    def _exactly(self, batches: Iterator[pa.RecordBatch]) -> Iterator[pa.RecordBatch]:
+        """``batches`` passed through, an error as soon as they hold more than ``rows`` rows or end with
+        fewer. A DuckDB result ends early without an error when another query runs on its connection
+        while it is read: this turns that into a failed export, never a short file."""
+        given = 0
+        try:
+            for batch in batches:
+                given += batch.num_rows
+                if given > self.rows:
+                    break
+                yield batch
+            if given != self.rows:
+                gave = f"more than {self.rows}" if given > self.rows else given
+                raise RuntimeError(
+                    f"the {self.layer} layer gave {gave} rows where its provenance counts {self.rows}; nothing was "
+                    f"written. This is a fault in Cordon (such as a query run on the store's connection while "
+                    f"the layer was read): report it")
+        except Exception as error:
+            self.failure = error
+            raise
 
 
 def _plain_arrow(column: pa.ChunkedArray) -> pa.ChunkedArray:
@@ -321,10 +352,24 @@ def seizure_source(con: duckdb.DuckDBPyConnection, filters: Filters, rows: int,
     """The view's seizures (queries/sql/export_seizures.sql) streamed from the open store in record
     batches of ``batch_rows``, a point geometry from lon/lat added to each. ``rows``: how many the
     view holds (``provenance_for(...).records``); the connection must stay open while it is written.
+
+    The query runs when the batches are first read, not here: a DuckDB connection streams one result
+    at a time, and the other layers' queries, run on the same connection between making this source
+    and writing it (all layers in one GeoPackage), would otherwise end it before its first row.
     """
     if batch_rows < 1:
         raise ValueError(f"batch_rows must be 1 or more, got {batch_rows}")
     sql = load_sql("export_seizures")
-    reader = con.execute(sql, bind(sql, filters.params())).to_arrow_reader(batch_rows)
-    schema = reader.schema.append(pa.field("geometry", pa.binary()))
-    return LayerSource("seizures", schema, (_with_points(batch) for batch in reader), "Point", rows)
+    params = bind(sql, filters.params())
+
+    def open_reader() -> pa.RecordBatchReader:
+        return con.execute(sql, params).to_arrow_reader(batch_rows)
+
+    schema = open_reader().schema.append(pa.field("geometry", pa.binary()))  # its columns; no rows are read
+    return LayerSource("seizures", schema, _seizure_batches(open_reader), "Point", rows)
+
+
+def _seizure_batches(open_reader: Callable[[], pa.RecordBatchReader]) -> Iterator[pa.RecordBatch]:
+    """The batches of the reader ``open_reader`` opens when the first one is asked for, with their points."""
+    for batch in open_reader():
+        yield _with_points(batch)

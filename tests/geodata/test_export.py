@@ -322,7 +322,7 @@ def test_streamed_seizures_are_the_rows_a_whole_frame_gives(seeded_db, tmp_path,
 
 def test_the_seizure_source_streams_record_batches(seeded_db):
     with Store(seeded_db).reading() as con:
-        source = seizure_source(con, FILTERS, rows=0, batch_rows=256)
+        source = seizure_source(con, FILTERS, provenance_for(con, "seizures", FILTERS).records, batch_rows=256)
         sizes = [batch.num_rows for batch in source.batches]
     assert isinstance(source, LayerSource) and source.geometry_type == "Point"
     assert len(sizes) > 3 and max(sizes) <= 256 and "geometry" in source.schema.names
