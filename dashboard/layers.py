@@ -294,12 +294,7 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
             [
                 (t("kind", lang), label(row.kind, lang)),
                 (t("county", lang), name(row, lang, "county_en", "county_zh")),
-                (
-                    t("across_border", lang),
-                    f"{row.counterpart} ({label(row.counterpart_iso3, lang)})"
-                    if isinstance(row.counterpart, str)
-                    else None,
-                ),
+                (t("across_border", lang), _counterpart(row, lang)),
                 (t("in_view", lang), f"{row.seizures:,}"),
                 (t("location_known_to", lang), label(row.geo_precision, lang)),
             ],
@@ -310,6 +305,14 @@ def checkpoint_layers(checkpoints: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     names = [name(row, lang) for row in checkpoints.itertuples()]
     return [_place_layer(pd.concat([text_rows(places, CHECKPOINT_MARK, style.CHECKPOINT, 16),
                                     text_rows(places, names, LABEL_COLOUR, 12, "start", [9, 0])]), "checkpoints")]
+
+
+def _counterpart(row, lang: str) -> str | None:
+    """The crossing on the other side of the border, with its country when known; None when there is none."""
+    if not isinstance(row.counterpart, str) or not row.counterpart:
+        return None
+    country = label(row.counterpart_iso3, lang)
+    return f"{row.counterpart} ({country})" if country else row.counterpart
 
 
 # Place symbols are characters of every Chinese font (GB 2312 has them), drawn by the labels' own layer type.

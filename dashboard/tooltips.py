@@ -27,13 +27,14 @@ TOOLTIP = {
 }
 
 
+def _known(value: object) -> bool:
+    """Whether a tooltip value says something: not None, NaN, NA, NaT or empty text."""
+    return not (value is None or (pd.api.types.is_scalar(value) and pd.isna(value)) or value == "")
+
+
 def tooltip_fields(title: object, lines: Iterable[tuple[str, object]]) -> dict[str, str]:
     """``{"title", "detail"}`` for one record: one "name: value" line per value, empty values left out."""
-    detail = "\n".join(
-        f"{name}: {value}"
-        for name, value in lines
-        if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
-    )
+    detail = "\n".join(f"{name}: {value}" for name, value in lines if _known(value))
     return {"title": str(title), "detail": detail}
 
 
@@ -41,12 +42,7 @@ def tooltip_frame(titles: pd.Series, lines: dict[str, pd.Series]) -> pd.DataFram
     """``title`` and ``detail`` columns for many records at once (the same rule as :func:`tooltip_fields`,
     column by column, for the thousands of points a map carries)."""
     named = [
-        [
-            f"{name}: {value}"
-            if not (value is None or value == "" or (isinstance(value, float) and pd.isna(value)))
-            else None
-            for value in values.astype(object).tolist()
-        ]
+        [f"{name}: {value}" if _known(value) else None for value in values.astype(object).tolist()]
         for name, values in lines.items()
     ]
     detail = ["\n".join(line for line in row if line is not None) for row in zip(*named)] if named else []

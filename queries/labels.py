@@ -7,6 +7,8 @@ on the page and on paper. Controlled items are named from :data:`queries.constan
 
 from __future__ import annotations
 
+import pandas as pd
+
 from queries.constants import ITEM_BY_CODE
 
 CODE_LABELS: dict[str, tuple[str, str]] = {
@@ -134,8 +136,9 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
 
 
 def label(code: str | None, lang: str = "en") -> str:
-    """The display name of a stored code (group, channel, form, agency, item…) in ``lang``; the code if unknown."""
-    if code is None:
+    """The display name of a stored code (group, channel, form, agency, item…) in ``lang``; the code if unknown;
+    "" for a missing one (None, or the NaN or NA that pandas reads a NULL as)."""
+    if code is None or (not isinstance(code, str) and pd.isna(code)):
         return ""
     if code in CODE_LABELS:
         return CODE_LABELS[code][1 if lang == "zh" else 0]

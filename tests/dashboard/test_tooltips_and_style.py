@@ -187,3 +187,31 @@ def test_places_are_symbols_and_names_on_one_text_layer_type_with_their_tooltips
     assert [row["text"] for row in places["data"]] == [layers.CHECKPOINT_MARK, "Youyiguan <b>"]
     assert all(row["checkpoint_id"] == "youyiguan" and row["title"] == "Youyiguan <b> 友谊关" for row in places["data"])
     assert [row["text"] for row in hub_layer["data"]] == [layers.HUB_MARK] and hub_layer["data"][0]["hub_id"] == "h1"
+
+
+def _details(layer) -> list[str]:
+    """The tooltip detail of each place of a place layer (its symbol's row; the name's repeats it)."""
+    spec = json.loads(layers.deck([layer]).to_json())["layers"][0]
+    return [row["detail"] for row in spec["data"] if row["text"] in (layers.CHECKPOINT_MARK, layers.HUB_MARK)]
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_place_tooltip_leaves_out_what_is_not_known_and_never_says_nan(lang):
+    checkpoints = pd.DataFrame({
+        "checkpoint_id": ["beihai", "houqiao", "youyiguan"], "lon": [109.1, 98.3, 106.76], "lat": [21.5, 25.3, 22.11],
+        "name_en": ["Beihai", "Houqiao", "Youyiguan"], "name_zh": ["北海", "猴桥", "友谊关"],
+        "kind": ["sea_port", "land_port_class1", "land_port_class1"], "county_en": [None, "Tengchong", "Pingxiang"],
+        "county_zh": [None, "腾冲市", "凭祥市"], "counterpart": [None, "Kanpiketi", "Huu Nghi"],
+        "counterpart_iso3": [None, None, "VNM"], "seizures": [0, 4, 12], "geo_precision": ["town", "town", "point"],
+    }).astype({"counterpart": "str", "counterpart_iso3": "str", "county_en": "str", "county_zh": "str"})
+    hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
+                         "kind": ["smelter_refinery"], "item_groups": [["Sb"]], "country_iso3": [None], "seizures": [3],
+                         "note": [float("nan")]}).astype({"country_iso3": "str"})
+    beihai, houqiao, youyiguan = _details(layers.checkpoint_layers(checkpoints, lang)[0])
+    (hub,) = _details(layers.hub_layer(hubs, lang))
+    across = layers.t("across_border", lang)
+    assert across not in beihai  # no counterpart: no line
+    assert f"{across}: Kanpiketi\n" in houqiao  # a counterpart without its country: the name alone
+    assert f"{across}: Huu Nghi (" in youyiguan and "VNM" not in youyiguan  # the country's name
+    for detail in (beihai, houqiao, youyiguan, hub):
+        assert "nan" not in detail.lower() and "()" not in detail and ": \n" not in detail
