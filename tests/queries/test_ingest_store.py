@@ -170,6 +170,25 @@ def test_hubs_are_imported_and_a_hub_in_no_country_is_refused(tmp_path, places_s
         ["Ga", "Ge"], "CHN", 2, False, "百色")
 
 
+@pytest.mark.parametrize(("kind", "table", "key", "row"), [
+    ("checkpoints", "checkpoints", "checkpoint_id",
+     {"checkpoint_id": "nanxi", "name_zh": "南溪", "name_en": "Nanxi", "kind": "land_port_class2", "lon": "106.62",
+      "lat": "23.90", "counterpart_iso3": "VNM", "agency": "customs"}),
+    ("hubs", "processing_hubs", "hub_id",
+     {"hub_id": "baise", "name_zh": "百色", "kind": "smelter_refinery", "item_groups": "Ga", "lon": "106.62",
+      "lat": "23.90"}),
+])
+def test_a_place_file_with_english_headers_takes_its_id_column_as_the_record_id(tmp_path, places_store, geography,
+                                                                                kind, table, key, row):
+    parsed = read_path(write_csv(tmp_path / f"{kind}.csv", [row]), kind=kind)
+    assert parsed.columns[key] == key and key not in parsed.unmapped
+    assert ingest(places_store, parsed, geography, now=NOW).accepted == 1
+    assert row[key] in stored(places_store, f"SELECT {key} FROM {table}")[key].tolist()
+    seizure = {("checkpoint_id" if header == "口岸" else header): value for header, value in seizure_row(0).items()}
+    seizures = read_path(write_csv(tmp_path / "seizures.csv", [seizure]))
+    assert seizures.columns["checkpoint"] == "checkpoint_id"  # in a seizures file: the checkpoint it refers to
+
+
 def test_the_upload_api_previews_and_checks_without_writing(tmp_path, places_store, geography):
     rows = [seizure_row(0), seizure_row(1, 数量="-3"), seizure_row(2)]
     data = write_csv(tmp_path / "upload.csv", rows, "gbk").read_bytes()
