@@ -9,7 +9,8 @@ the filters and parameters in words, the data cut-off and whether the records ar
 tests can check the figures without pixels.
 
 The area on the map follows the filters: the chosen border zones, else the chosen counties, else
-the chosen provinces, else the extent of the view's seizures. The analyses take the same default
+the chosen provinces, else the provinces and zones the reader may see (their ``Scope``), else the
+extent of the view's seizures. The analyses take the same default
 parameters as their command lines (``python -m geodata hotspots|clusters``), so the brief's hot
 spots and clusters are those an analyst gets for the same view.
 """
@@ -20,7 +21,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, fields, replace
 from datetime import datetime, time, timedelta
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import duckdb
 import geopandas as gpd
@@ -39,6 +40,9 @@ from queries.seed import beijing_now
 from queries.store import Store
 from queries.views import comparison
 
+if TYPE_CHECKING:
+    from queries.access import Scope
+
 LANGS = ("en", "zh")
 FORMATS = ("png", "pdf")
 TOP_CLUSTERS = 8
@@ -48,6 +52,7 @@ KPI_FIELDS = ("seizures", "kg", "value_cny")  # columns of the view_summary quer
 TEXT: dict[str, tuple[str, str]] = {
     "title": ("Situation brief", "态势简报"),
     "all_areas": ("All areas", "全部地区"),
+    "none_granted": ("No area granted", "未授权任何地区"),
     "zones_in": ("{count} border zones in {provinces}", "{provinces}{count}个边境地区"),
     "all_zones": ("All border zones", "全部边境地区"),
     "all_records": ("all records", "全部记录"),
@@ -165,7 +170,8 @@ def place_name(record, lang: str, en: str = "name_en", zh: str = "name_zh") -> s
 class BriefArea:
     """The area the brief maps.
 
-    kind: "zones", "counties", "provinces" or "view" (no place filter: the seizures' extent).
+    kind: "zones", "counties", "provinces", "granted" (no place filter, a reader who may see only some
+    provinces or zones: those) or "view" (no place filter, no such limit: the seizures' extent).
     name: its name for the title, in the brief's language.
     shapes: the chosen units (name_en, name_zh, geometry) in EPSG:4326; empty for "view".
     bounds: (west, south, east, north) in METRIC_CRS metres, the part of the map that must show.
@@ -262,23 +268,32 @@ def _units(layer: str, codes, what: str) -> gpd.GeoDataFrame:
 def _names(units: gpd.GeoDataFrame, lang: str, most: int = 3) -> str:
     """The names of the first ``most`` units, for a title."""
     names = [place_name(row, lang) for _, row in units.iterrows()]
-    separator = "、" if lang == "zh" else ", "
-    return separator.join(names[:most]) + ("…" if len(names) > most else "")
+    return _listed(names[:most], lang) + ("…" if len(names) > most else "")
 
 
-def brief_area(filters: Filters, points: pd.DataFrame, lang: str) -> BriefArea:
-    """The area to map for ``filters``: the chosen zones, counties or provinces, else the extent of
-    the analysis ``points`` (all of China's border zones when there are none)."""
+def _listed(names: list[str], lang: str) -> str:
+    """Names one after the other, as a title lists them."""
+    return ("、" if lang == "zh" else ", ").join(names)
+
+
+def brief_area(filters: Filters, points: pd.DataFrame, lang: str, scope: Scope | None = None) -> BriefArea:
+    """The area to map for ``filters``: the chosen zones, counties or provinces, else the provinces
+    and zones ``scope`` grants (when it does not grant everything), else the extent of the analysis
+    ``points`` (all of China's border zones when there are none)."""
     zones = [code for code in filters.zones if code != ANY_BORDER_ZONE]
     provinces = load_layer("provinces").set_index("code")
+    limited = scope is not None and not scope.everything
 
     def in_provinces(units: gpd.GeoDataFrame) -> str:
         return _names(provinces.loc[list(dict.fromkeys(units["province_code"]))], lang)
 
+    def zone_names(units: gpd.GeoDataFrame) -> str:
+        return (f"{_names(units, lang)} ({in_provinces(units)})" if len(units) <= 3
+                else t("zones_in", lang, count=len(units), provinces=in_provinces(units)))
+
     if zones:
         kind, units = "zones", _units("zones", zones, "border-zone")
-        name = (f"{_names(units, lang)} ({in_provinces(units)})" if len(units) <= 3
-                else t("zones_in", lang, count=len(units), provinces=in_provinces(units)))
+        name = zone_names(units)
     elif ANY_BORDER_ZONE in filters.zones:
         kind, units = "zones", load_layer("zones")
         if filters.provinces:
@@ -286,6 +301,10 @@ def brief_area(filters: Filters, points: pd.DataFrame, lang: str) -> BriefArea:
             if units.empty:
                 raise ValueError(f"no border zone lies in the chosen provinces {', '.join(filters.provinces)}")
             name = t("zones_in", lang, count=len(units), provinces=in_provinces(units))
+        elif limited:
+            units = units[units["province_code"].isin(scope.provinces) | units["code"].isin(scope.zones)]
+            name = (t("zones_in", lang, count=len(units), provinces=in_provinces(units)) if not units.empty
+                    else t("none_granted", lang))
         else:
             name = t("all_zones", lang)
     elif filters.counties:
@@ -294,11 +313,17 @@ def brief_area(filters: Filters, points: pd.DataFrame, lang: str) -> BriefArea:
     elif filters.provinces:
         kind, units = "provinces", _units("provinces", filters.provinces, "province")
         name = _names(units, lang)
+    elif limited:
+        granted = [_units("provinces", scope.provinces, "province"), _units("zones", scope.zones, "border-zone")]
+        kind, units = "granted", pd.concat(granted, ignore_index=True)
+        names = [_names(granted[0], lang)] if scope.provinces else []
+        names += [zone_names(granted[1])] if scope.zones else []
+        name = _listed(names, lang) or t("none_granted", lang)
     else:
         kind, name = "view", t("all_areas", lang)
         units = gpd.GeoDataFrame({"name_en": [], "name_zh": []}, geometry=[], crs=WGS84)
     extent = units
-    if kind == "view":
+    if units.empty:  # no place filter and no area granted or no limit
         extent = load_layer("zones") if points.empty else gpd.GeoDataFrame(
             geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs=WGS84)
     bounds = tuple(float(v) for v in extent.to_crs(METRIC_CRS).total_bounds)
@@ -367,11 +392,13 @@ def top_clusters(clusters: gpd.GeoDataFrame, lang: str, top: int = TOP_CLUSTERS)
 
 def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "en",
                 hot_spot_params: HotSpotParams | None = None, cluster_params: DBSCANParams | None = None,
-                top: int = TOP_CLUSTERS, generated_at: datetime | None = None) -> Brief:
+                top: int = TOP_CLUSTERS, generated_at: datetime | None = None, scope: Scope | None = None) -> Brief:
     """Gather a situation brief for the view ``filters`` from an open store connection.
 
     The analyses' parameters default to those of their command lines (``HotSpotParams()``,
-    ``DBSCANParams()``); ``generated_at`` defaults to now (Beijing time).
+    ``DBSCANParams()``); ``generated_at`` defaults to now (Beijing time). ``scope``: the one the
+    connection was opened with (``Store.reading(scope=...)``), which names the area when the filters
+    do not; None (the command line): all areas.
 
     Examples
     --------
@@ -393,7 +420,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "e
         raise ValueError(f"top must be 1 or more, got {top}")
     current, previous = comparison(con, filters)
     data = read_analysis_points(con, filters)
-    area = brief_area(filters, data.points, lang)
+    area = brief_area(filters, data.points, lang, scope)
     clusters = find_clusters(data.points, cluster_params).table
     return Brief(
         lang=lang,

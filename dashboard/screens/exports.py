@@ -74,9 +74,10 @@ def _with_provenance(con, filters: Filters, layer: str, shown: ShownLayer | None
 
 
 def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Download:
-    """The one-page situation brief of the view (``geodata.brief``) as a PDF or PNG, within ``source``'s scope."""
+    """The one-page situation brief of the view (``geodata.brief``) as a PDF or PNG, within ``source``'s scope
+    (which names its area when the filters do not)."""
     with source.reading() as con:
-        brief = build_brief(con, filters, lang)
+        brief = build_brief(con, filters, lang, scope=source.scope)
     name = safe_filename(f"cordon brief {brief.area.name} {brief.period_text}")
     return Download(f"{name}.{fmt}", brief_bytes(brief, fmt), "application/pdf" if fmt == "pdf" else "image/png")
 

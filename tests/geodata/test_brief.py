@@ -30,6 +30,7 @@ from geodata.brief_render import (
     render_brief,
 )
 from geodata.clusters import find_clusters
+from queries.access import Scope
 from queries.filters import Filters
 from queries.seizures import insert_seizures
 from queries.store import Store
@@ -103,6 +104,32 @@ def test_the_map_shows_the_chosen_area_and_an_unknown_code_is_a_clear_error(seed
             build_brief(con, Filters(zones=("999999",)))
         with pytest.raises(ValueError, match="lang must be one of en, zh, got 'fr'"):
             build_brief(con, GUANGXI, lang="fr")
+
+
+@pytest.mark.parametrize(("scope", "en", "zh"), [
+    (Scope(provinces=["530000"]), "Yunnan", "云南省"),
+    (Scope(zones=["451481"]), "Pingxiang (Guangxi)", "凭祥市 (广西壮族自治区)"),
+    (Scope(provinces=["530000"], zones=["451481"]), "Yunnan, Pingxiang (Guangxi)", "云南省、凭祥市 (广西壮族自治区)"),
+    (Scope(), "No area granted", "未授权任何地区"),
+    (Scope(everything=True), "All areas", "全部地区"),
+    (None, "All areas", "全部地区"),
+])
+def test_an_unnarrowed_brief_is_titled_with_the_granted_scope(seeded_db, scope, en, zh):
+    """A user who may read only some areas gets a brief named after them, not "All areas"; filters
+    that narrow the view further name their own area."""
+    with Store(seeded_db).reading(scope=scope) as con:
+        briefs = {lang: build_brief(con, Filters(), lang=lang, scope=scope) for lang in ("en", "zh")}
+        narrowed = build_brief(con, Filters(counties=("530102",)), lang="en", scope=scope)
+    assert (briefs["en"].area.name, briefs["zh"].area.name) == (en, zh)
+    assert f"Situation brief · {en}" in page_texts(briefs["en"])
+    assert briefs["en"].area.kind == ("view" if scope is None or scope.everything else "granted")
+    assert narrowed.area.kind == "counties"
+
+
+def test_the_any_border_zone_filter_names_the_zones_of_the_granted_scope(seeded_db):
+    with Store(seeded_db).reading(scope=Scope(provinces=["530000"])) as con:
+        brief = build_brief(con, Filters(zones=("any",)), lang="en", scope=Scope(provinces=["530000"]))
+    assert re.fullmatch(r"\d+ border zones in Yunnan", brief.area.name)
 
 
 def test_the_filters_used_are_listed_and_text_typed_by_users_kept_as_it_is():
