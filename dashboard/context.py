@@ -49,5 +49,5 @@ def metric_delta(current: float, previous: float | None) -> str | None:
 
 
 def current_context() -> PageContext:
-    """The context app.py made for this run (page files run only through it)."""
+    """The context main.py made for this run (page files run only through it)."""
     return st.session_state[CONTEXT_KEY]

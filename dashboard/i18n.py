@@ -397,7 +397,15 @@ TEXT: dict[str, tuple[str, str]] = {
         ),
         "登录被拒绝：用户名或密码错误，或账户已锁定或停用。连续失败5次后账户锁定15分钟。",
     ),
-    "session_expired": ("The session ended after a while without use; sign in again.", "会话因长时间未操作已结束，请重新登录。"),
+    "sign_in_throttled": (
+        "Too many sign-in attempts from this computer in the last minute; wait a minute, then try again.",
+        "本机在过去一分钟内登录尝试过多，请等待一分钟后再试。",
+    ),
+    "continue": ("Continue", "继续"),
+    "session_expired": (
+        "The session ended (unused for a while, or at its time limit); sign in again.",
+        "会话已结束（长时间未操作或已到时限），请重新登录。",
+    ),
     "denied": ("Your role ({role}) may not open this page.", "您的角色（{role}）无权打开此页面。"),
     "action_denied": ("Your role ({role}) may not do this.", "您的角色（{role}）无权执行此操作。"),
     "role_commander": ("Commander", "指挥员"),

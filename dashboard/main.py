@@ -1,6 +1,7 @@
-"""Cordon's entry point: ``python -m streamlit run dashboard/app.py``. It opens the store, asks for a
-sign-in, draws the shared sidebar and routes to the pages the user's role allows; each page file
-renders from the :class:`~dashboard.context.PageContext` that this run put in the session."""
+"""Cordon's page script, which Streamlit runs for every browser (served by dashboard/app.py: run that
+one). It opens the store, asks for a sign-in, draws the shared sidebar and routes to the pages the
+user's role allows; each page file renders from the :class:`~dashboard.context.PageContext` that this
+run put in the session."""
 
 from __future__ import annotations
 
@@ -48,12 +49,12 @@ try:
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 now = minute_now()
-user = current_user(store, now)
+user = current_user(store)
 # Routed before the sign-in, so that a link to a page (/analysis?...) still leads there after it: until
 # then every page is the sign-in screen, under the page's own address.
 pages = {
     url: (
-        st.Page(PAGES_DIR / file if user else partial(sign_in_screen, store, now, lang), title=t(f"page_{url}", lang),
+        st.Page(PAGES_DIR / file if user else partial(sign_in_screen, store, lang), title=t(f"page_{url}", lang),
                 icon=icon, url_path=url, default=url == "live"),
         action,
         shows_view,
@@ -81,8 +82,7 @@ with st.sidebar:
     st.divider()
     st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
     if st.button(t("sign_out", view.lang), key="sign_out", icon=":material/logout:"):
-        sign_out(store, user.username, now)
-        st.rerun()
+        sign_out(store, view.lang)
 st.session_state[CONTEXT_KEY] = PageContext(user=user, source=source, view=view, units=units, extent=extent)
 require(store, user, chosen_action, now, view.lang)
 chosen.run()

@@ -32,6 +32,8 @@ import math
 import os
 import re
 import secrets
+import threading
+from collections import deque
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -83,7 +85,7 @@ AUDIT_KINDS = (
     "password_changed",
 )
 AUDIT_SOURCES = ("cli", "dashboard")
-SIGN_IN_OUTCOMES = ("ok", "wrong", "locked", "disabled")
+SIGN_IN_OUTCOMES = ("ok", "wrong", "locked", "disabled", "throttled")
 
 ADMIN_USERNAME = "admin"
 USERNAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{2,31}")
@@ -95,11 +97,18 @@ ATTEMPTED_NAME_CHARS = 64  # how much of a name tried in a failed sign-in the au
 DEFAULT_MAX_FAILURES = 5
 DEFAULT_LOCK_MIN = 15
 DEFAULT_SESSION_IDLE_MIN = 30
+DEFAULT_SESSION_MAX_HOURS = 12
+DEFAULT_CLIENT_ATTEMPTS_PER_MIN = 10
 MAX_FAILURES_ENV = "CORDON_SIGNIN_MAX_FAILURES"
 LOCK_MIN_ENV = "CORDON_SIGNIN_LOCK_MIN"
 SESSION_IDLE_ENV = "CORDON_SESSION_IDLE_MIN"
+SESSION_MAX_ENV = "CORDON_SESSION_MAX_HOURS"
+CLIENT_ATTEMPTS_ENV = "CORDON_SIGNIN_CLIENT_PER_MIN"
 
 HASHER = PasswordHasher()  # argon2id; t=3, m=64 MiB, p=4 (about 0.5 s a hash on the 2-core reference machine)
+# One password hash at a time in this process, whoever asks: sign-ins from many clients queue here instead
+# of taking every core from the sessions that are reading.
+HASHING = threading.BoundedSemaphore(1)
 
 
 # -- roles and policy ------------------------------------------------------------------------------
@@ -139,28 +148,35 @@ class AccessPolicy:
     """The sign-in and session limits, in one place.
 
     max_failures: wrong passwords in a row that lock an account; lock: for how long; session_idle:
-    how long a dashboard session may sit unused before it must sign in again.
+    how long a dashboard session may sit unused before it must sign in again; session_max: how long a
+    session lasts however busy; client_attempts: sign-in attempts one client address may make a minute.
     """
 
     max_failures: int = DEFAULT_MAX_FAILURES
     lock: timedelta = timedelta(minutes=DEFAULT_LOCK_MIN)
     session_idle: timedelta = timedelta(minutes=DEFAULT_SESSION_IDLE_MIN)
+    session_max: timedelta = timedelta(hours=DEFAULT_SESSION_MAX_HOURS)
+    client_attempts: int = DEFAULT_CLIENT_ATTEMPTS_PER_MIN
 
     def __post_init__(self):
-        if self.max_failures < 1:
-            raise ValueError(f"max_failures must be 1 or more, got {self.max_failures}")
-        for name in ("lock", "session_idle"):
+        for name in ("max_failures", "client_attempts"):
+            if getattr(self, name) < 1:
+                raise ValueError(f"{name} must be 1 or more, got {getattr(self, name)}")
+        for name in ("lock", "session_idle", "session_max"):
             if getattr(self, name) <= timedelta(0):
                 raise ValueError(f"{name} must be longer than 0, got {getattr(self, name)}")
 
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> AccessPolicy:
-        """The defaults, with ``CORDON_SIGNIN_MAX_FAILURES``, ``CORDON_SIGNIN_LOCK_MIN`` and
-        ``CORDON_SESSION_IDLE_MIN`` (minutes) where set; a ValueError naming a bad one."""
+        """The defaults, with ``CORDON_SIGNIN_MAX_FAILURES``, ``CORDON_SIGNIN_LOCK_MIN``,
+        ``CORDON_SESSION_IDLE_MIN`` (minutes), ``CORDON_SESSION_MAX_HOURS`` and
+        ``CORDON_SIGNIN_CLIENT_PER_MIN`` where set; a ValueError naming a bad one."""
         return cls(
             max_failures=_env_number(environ, MAX_FAILURES_ENV, DEFAULT_MAX_FAILURES, int),
             lock=timedelta(minutes=_env_number(environ, LOCK_MIN_ENV, DEFAULT_LOCK_MIN, float)),
             session_idle=timedelta(minutes=_env_number(environ, SESSION_IDLE_ENV, DEFAULT_SESSION_IDLE_MIN, float)),
+            session_max=timedelta(hours=_env_number(environ, SESSION_MAX_ENV, DEFAULT_SESSION_MAX_HOURS, float)),
+            client_attempts=_env_number(environ, CLIENT_ATTEMPTS_ENV, DEFAULT_CLIENT_ATTEMPTS_PER_MIN, int),
         )
 
 
@@ -387,7 +403,12 @@ def get_user(store: Store, username: str) -> User | None:
     session out when it is None or not ``active``, so that disabling an account, a new role or new
     grants take effect at once."""
     with store.reading() as con:
-        found = _users(con, username)
+        return read_user(con, username)
+
+
+def read_user(con: duckdb.DuckDBPyConnection, username: str) -> User | None:
+    """The account named ``username``, read on an open connection, or None."""
+    found = _users(con, username)
     return found[0] if found else None
 
 
@@ -533,8 +554,35 @@ def _verify(password_hash: str, password: str) -> bool:
         return False
 
 
+class ClientThrottle:
+    """Sign-in attempts per client address over the last minute, in this process: the limit that an
+    account's lockout cannot give, against one client trying many names (or keeping the cores busy
+    hashing). Thread-safe; one instance serves every session of the dashboard."""
+
+    WINDOW = timedelta(minutes=1)
+
+    def __init__(self) -> None:
+        self._attempts: dict[str, deque[datetime]] = {}
+        self._lock = threading.Lock()
+
+    def allow(self, client: str, now: datetime, limit: int) -> bool:
+        """Count an attempt of ``client`` at ``now``; False (and not counted) when it has made ``limit``
+        within the last minute."""
+        with self._lock:
+            recent = self._attempts.setdefault(client, deque())
+            while recent and recent[0] <= now - self.WINDOW:
+                recent.popleft()
+            if len(recent) >= limit:
+                return False
+            recent.append(now)
+            if len(self._attempts) > 10_000:  # forget the addresses that have gone quiet
+                self._attempts = {key: times for key, times in self._attempts.items() if times}
+            return True
+
+
 def authenticate(store: Store, username: str, password: str, now: datetime, *,
-                 policy: AccessPolicy | None = None, source: str = "dashboard") -> SignIn:
+                 policy: AccessPolicy | None = None, source: str = "dashboard",
+                 client: str | None = None, throttle: ClientThrottle | None = None) -> SignIn:
     """Check a sign-in attempt, update the account's lockout state and write the audit rows.
 
     One argon2 verification per attempt, whatever the name: an unknown name is verified against a
@@ -542,6 +590,9 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
     ``policy.max_failures`` wrong passwords in a row lock the account until ``now + policy.lock``
     (the attempt that locks it returns ``locked``); once the lock has lapsed, counting starts again.
     A right password resets the count and, when the hash's parameters are outdated, rehashes it.
+    With a ``throttle``, an attempt beyond ``policy.client_attempts`` a minute from ``client`` is
+    ``throttled`` before any hash is computed (its audit row: the first one of each minute). Hashes are
+    computed one at a time in the process (:data:`HASHING`).
 
     >>> authenticate(store, "ana", "correct horse battery", beijing_now()).outcome   # doctest: +SKIP
     'ok'
@@ -550,22 +601,31 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
         raise TypeError(f"a password must be a str, got {type(password).__name__}")
     policy = policy or AccessPolicy.from_env()
     name = str(username).strip().lower()[:ATTEMPTED_NAME_CHARS] or "-"
-    dummy = _dummy_hash()  # first, so that making it costs the same on either path
-    with store.reading() as con:
-        found = _rows(con, "users_credentials", {"username": name})
-    verified_hash = found[0]["password_hash"] if found else dummy
-    matches = _verify(verified_hash, password) and bool(found)
-    new_hash = HASHER.hash(password) if matches and HASHER.check_needs_rehash(verified_hash) else verified_hash
+    client = (client or "unknown")[:100]
+    if throttle is not None and not throttle.allow(client, now, policy.client_attempts):
+        if throttle.allow(f"audit:{client}", now, 1):  # one audit row a minute per client, not one per attempt
+            with store.writing() as con:
+                record_event(con, "sign_in_failed", name, {"reason": "throttled", "client": client},
+                             source=source, at=now)
+        return SignIn("throttled")
+    with HASHING:
+        dummy = _dummy_hash()  # first, so that making it costs the same on either path
+        with store.reading() as con:
+            found = _rows(con, "users_credentials", {"username": name})
+        verified_hash = found[0]["password_hash"] if found else dummy
+        matches = _verify(verified_hash, password) and bool(found)
+        new_hash = HASHER.hash(password) if matches and HASHER.check_needs_rehash(verified_hash) else verified_hash
     with store.writing() as con:
-        return _settle(con, name, matches, verified_hash, new_hash, now, policy, source)
+        return _settle(con, name, matches, verified_hash, new_hash, now, policy, source, client)
 
 
 def _settle(con: duckdb.DuckDBPyConnection, name: str, matches: bool, verified_hash: str, new_hash: str,
-            now: datetime, policy: AccessPolicy, source: str) -> SignIn:
+            now: datetime, policy: AccessPolicy, source: str, client: str) -> SignIn:
     """The outcome of a verified attempt, from the account as it is now (read again under the write
     lock: another attempt may have counted a failure since), with its state and audit rows written."""
     def failed(reason: str, **details: Any) -> None:
-        record_event(con, "sign_in_failed", name, {"reason": reason, **details}, source=source, at=now)
+        record_event(con, "sign_in_failed", name, {"reason": reason, "client": client, **details},
+                     source=source, at=now)
 
     found = _rows(con, "users_credentials", {"username": name})
     if not found:
@@ -582,7 +642,8 @@ def _settle(con: duckdb.DuckDBPyConnection, name: str, matches: bool, verified_h
     if matches and account["password_hash"] == verified_hash:
         run(con, "users_sign_in_state", {**state, "failed_sign_ins": 0, "locked_until": None,
                                          "signed_in_at": now, "password_hash": new_hash})
-        record_event(con, "sign_in", name, {"rehashed": new_hash != verified_hash}, source=source, at=now)
+        record_event(con, "sign_in", name, {"rehashed": new_hash != verified_hash, "client": client},
+                     source=source, at=now)
         return SignIn("ok", _account(con, name))
     failures = 1 if account["locked_until"] is not None else account["failed_sign_ins"] + 1  # a lapsed lock: afresh
     locked_until = now + policy.lock if failures >= policy.max_failures else None

@@ -20,6 +20,60 @@ def _main_module_kept():
     sys.modules["__main__"] = main
 
 
+class TestBrowser:
+    """What AppTest lacks: a browser with Cordon's session cookie. After ``sign_in(username)`` the dashboard's
+    runs find a session of ``username``, opened in the store of ``$CORDON_DB`` at the first run that reads the
+    cookie (so that a test may sign in before the app has created its database), as the session route would."""
+
+    def __init__(self) -> None:
+        self.username: str | None = None
+        self.token: str | None = None
+
+    def sign_in(self, username: str | None) -> None:
+        self.username, self.token = username, None
+
+    def cookie(self) -> str | None:
+        if self.username and self.token is None:
+            from dashboard.config import db_path
+            from queries import sessions
+            from queries.seed import beijing_now
+
+            store, now = Store(db_path()), beijing_now()
+            self.token = sessions.redeem(store, sessions.start(store, self.username, now), now)
+        return self.token
+
+    def follow(self, test) -> str:
+        """Do what a browser does when the page sends it to one of Cordon's session routes (AppTest runs no
+        script): trade the ticket for the cookie, or drop the cookie at a sign-out; returns the route."""
+        from urllib.parse import parse_qs, urlsplit
+
+        from dashboard.config import db_path
+        from dashboard.server import SESSION_ROUTE, SIGN_OUT_ROUTE
+        from queries import sessions
+        from queries.seed import beijing_now
+
+        (url,) = [button.proto.url for button in test.get("link_button") if button.proto.url.startswith("/cordon/")]
+        route = urlsplit(url).path
+        self.username = None
+        if route == SESSION_ROUTE:
+            ticket = parse_qs(urlsplit(url).query)["ticket"][0]
+            self.token = sessions.redeem(Store(db_path()), ticket, beijing_now())
+        else:
+            assert route == SIGN_OUT_ROUTE
+            self.token = None
+        return route
+
+
+BROWSER = TestBrowser()
+
+
+@pytest.fixture(autouse=True)
+def _browser_cookie(monkeypatch):
+    """Each test starts with a browser that has no session cookie; the dashboard reads the cookie from it."""
+    BROWSER.sign_in(None)
+    monkeypatch.setattr("dashboard.auth.browser_token", BROWSER.cookie)
+
+
 @pytest.fixture
 def store(tmp_path) -> Store:
     """An empty, migrated store in a temporary folder."""

@@ -8,12 +8,14 @@ from datetime import datetime, time, timedelta
 import streamlit as st
 
 from dashboard import layers, style
+from dashboard.auth import still_signed_in
 from dashboard.charts import mix_chart, series_chart
 from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW, MAP_LIMITS, PLAY_INTERVAL_S
 from dashboard.context import PageContext, current_context, metric_delta, minute_now
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
 from dashboard.data import (
     ALERT_PARAMS,
+    Source,
     ALERT_WEEKS,
     alert_stamp,
     alerts,
@@ -22,6 +24,7 @@ from dashboard.data import (
     data_extent,
     data_version,
     drill_down,
+    get_store,
     live_map_spec,
     map_data,
     map_parts,
@@ -99,6 +102,8 @@ def render(ctx: PageContext) -> None:
 
     @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
+        # The account is checked on the refresh's own runs too, and this run reads with the scope found now.
+        source = Source(ctx.path, still_signed_in(get_store(ctx.path), ctx.user).scope)
         headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
         with headline:
             show_url_problems(lang)
@@ -112,8 +117,8 @@ def render(ctx: PageContext) -> None:
             )
             headline.caption(t("playing", lang, start=start, end=end))
         first_run["done"] = True
-        after = new_after_id(int(data_extent(ctx.source, version)["newest_id"]))
-        data = map_data(ctx.source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
+        after = new_after_id(int(data_extent(source, version)["newest_id"]))
+        data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
         summary, previous = data["summary"], data["previous"]
         new_count = int(summary["new_seizures"])
 
@@ -141,12 +146,12 @@ def render(ctx: PageContext) -> None:
             headline.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
 
         stamp = None if playing() else alert_stamp(minute_now())
-        flagged = alerts(ctx.source, filters, stamp) if stamp else None
+        flagged = alerts(source, filters, stamp) if stamp else None
         if flagged is not None and len(flagged):
             headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
         shown_layers = view.layers
         spec = live_map_spec(
-            ctx.source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang,
+            source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang,
             base_map(lang), stamp
         )
         map_column, legend_column = st.columns(LIVE_MAP_ROW)
@@ -190,7 +195,7 @@ def render(ctx: PageContext) -> None:
             if picked is not None:
                 set_focus(picked)
         focus = st.session_state.get("focus")
-        drill(ctx, filters, focus, version, data)
+        drill(ctx, source, filters, focus, version, data)
         busiest(data["checkpoints"], lang)
 
     live()
@@ -206,15 +211,15 @@ def focus_title(focus: Focus, checkpoints, hubs, lang: str) -> str:
     return t(focus.kind if focus.kind in ("cell", "seizure") else "record", lang, key=focus.key)
 
 
-def drill(ctx: PageContext, filters, focus: Focus | None, version: int, data: dict) -> None:
+def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, version: int, data: dict) -> None:
     """The records behind the selected hexagon, point, checkpoint or hub, their time series and mineral mix."""
     lang = ctx.view.lang
     if focus is None:
         st.caption(t("drill_hint", lang))
         return
-    extent = data_extent(ctx.source, version)
+    extent = data_extent(source, version)
     bucket = bucket_for(filters, extent["first_occurred"], extent["last_occurred"])
-    found = drill_down(ctx.source, version, filters, focus, bucket)
+    found = drill_down(source, version, filters, focus, bucket)
     with st.container(border=True, key="drill_down"):
         heading, clear = st.columns([5, 1])
         heading.subheader(t("drill_title", lang, what=focus_title(focus, data["checkpoints"], data["hubs"], lang)))

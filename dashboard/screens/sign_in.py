@@ -11,12 +11,10 @@ draws once.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 import streamlit as st
 
 from dashboard import layers
-from dashboard.auth import sign_in_form
+from dashboard.auth import EXPIRED_NOTE_KEY, sign_in_form
 from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW
 from dashboard.data import base_map
 from dashboard.i18n import LANGUAGES, t
@@ -34,7 +32,7 @@ def _language_chosen() -> None:
         st.session_state["w_lang"] = chosen
 
 
-def render(store: Store, now: datetime, lang: str) -> None:
+def render(store: Store, lang: str) -> None:
     st.session_state[LANGUAGE_KEY] = lang  # the page's language, however it was chosen (URL, sidebar before)
     with st.sidebar:
         st.radio(t("language", lang), list(LANGUAGES), key=LANGUAGE_KEY, format_func=LANGUAGES.get, horizontal=True,
@@ -43,7 +41,7 @@ def render(store: Store, now: datetime, lang: str) -> None:
     with st.container():  # where the live page's fragment draws
         with st.container():  # where the live page has its headline (never empty: Streamlit drops those)
             st.caption(t("sign_in_intro", lang))
-            if st.session_state.pop("session_expired_note", False):
+            if st.session_state.pop(EXPIRED_NOTE_KEY, False):
                 st.info(t("session_expired", lang))
         map_column, form_column = st.columns(LIVE_MAP_ROW)
         with map_column:
@@ -55,4 +53,4 @@ def render(store: Store, now: datetime, lang: str) -> None:
                 selection_mode="single-object",
             )
         with form_column:
-            sign_in_form(store, now, lang)
+            sign_in_form(store, lang)

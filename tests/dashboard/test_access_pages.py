@@ -13,7 +13,7 @@ from queries import views
 from queries.access import read_audit
 from queries.filters import Filters
 from queries.store import Store
-from tests.conftest import PASSWORD
+from tests.conftest import BROWSER, PASSWORD
 from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
 PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
@@ -84,6 +84,8 @@ def test_the_language_chosen_before_the_sign_in_is_the_one_after_it(visit):
     test.text_input(key="s_username").set_value("planner")
     test.text_input(key="s_password").set_value(PASSWORD)
     test.button[0].click().run()
+    BROWSER.follow(test)
+    test.run()
     assert not test.exception and test.radio(key="w_lang").value == "zh"
     assert test.title[0].value == t("live_title", "zh")
 
@@ -92,6 +94,8 @@ def test_after_a_sign_out_the_sign_in_page_keeps_the_language_and_can_change_it(
     test = visit("planner")
     test.radio(key="w_lang").set_value("zh").run()
     test.button(key="sign_out").click().run()
+    assert BROWSER.follow(test) == "/cordon/sign-out"
+    test.run()
     assert test.title[0].value == "Cordon — 登录" and test.radio(key="sign_in_lang").value == "zh"
     test.radio(key="sign_in_lang").set_value("en").run()
     assert test.title[0].value == "Cordon — sign in" and test.query_params["lang"] == "en"
@@ -105,6 +109,9 @@ def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
     assert test.error[0].value.startswith("Sign-in refused") and not test.metric
     test.text_input(key="s_password").set_value(PASSWORD)
     test.button[0].click().run()
+    assert not test.exception and not test.metric  # the browser is sent to the session route first
+    BROWSER.follow(test)
+    test.run()
     assert not test.exception and test.title[0].value == PAGES["live"]
     kinds = read_audit(Store(seeded_db), username="planner")["kind"].tolist()
     assert kinds[-2:] == ["sign_in_failed", "sign_in"]
@@ -214,20 +221,22 @@ def test_the_audit_page_lists_events_and_has_no_way_to_change_them(visit):
     assert not [b for b in test.button if any(w in b.label.lower() for w in ("delete", "edit", "remove"))]
 
 
-def test_an_idle_session_ends_and_is_written_to_the_audit_trail(seeded_db, monkeypatch):
-    from datetime import timedelta
+def test_an_idle_session_ends_and_is_written_to_the_audit_trail(seeded_db, tmp_path, monkeypatch):
+    import shutil
 
-    from dashboard.auth import SIGNED_IN_KEY, SignedIn
-    from dashboard.context import minute_now
-
-    monkeypatch.setenv("CORDON_DB", str(seeded_db))
+    path = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, path)
+    monkeypatch.setenv("CORDON_DB", str(path))
     monkeypatch.setenv("CORDON_SESSION_IDLE_MIN", "30")
-    test = AppTest.from_file(APP, default_timeout=120)
-    test.session_state[SIGNED_IN_KEY] = SignedIn("planner", minute_now() - timedelta(minutes=31))
+    test = signed_in(AppTest.from_file(APP, default_timeout=120), "planner")
+    test.run()
+    assert test.title[0].value == PAGES["live"]
+    with Store(path).writing() as con:  # its person last did something 31 minutes ago
+        con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 31 MINUTE")
     test.run()
     assert not test.exception and test.title[0].value == "Cordon — sign in"
     assert test.info[0].value.startswith("The session ended")
-    assert read_audit(Store(seeded_db), kind="session_expired", username="planner")["kind"].size >= 1
+    assert read_audit(Store(path), kind="session_expired", username="planner")["kind"].size == 1
 
 
 def test_a_disabled_account_is_signed_out_at_its_next_run(seeded_db, tmp_path, monkeypatch):

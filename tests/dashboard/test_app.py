@@ -18,16 +18,15 @@ from queries import views
 from queries.filters import Filters, Focus
 from queries.store import Store
 
-APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "app.py")
+APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "main.py")
 
 
 def signed_in(test: AppTest, username: str = "admin") -> AppTest:
-    """``test`` with its session signed in as ``username`` (an account of tests.conftest.ACCOUNTS), as a
-    sign-in through the form leaves it."""
-    from dashboard.auth import SIGNED_IN_KEY, SignedIn
-    from dashboard.context import minute_now
+    """``test`` with its browser signed in as ``username`` (an account of tests.conftest.ACCOUNTS), as a
+    sign-in through the form and the session route leave it (the session's cookie)."""
+    from tests.conftest import BROWSER
 
-    test.session_state[SIGNED_IN_KEY] = SignedIn(username, minute_now())
+    BROWSER.sign_in(username)
     return test
 
 

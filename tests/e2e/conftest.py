@@ -47,11 +47,12 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def start_app(db: Path) -> Iterator[str]:
-    """Run the app on ``db`` on a free local port; yield its URL once it answers, stop it after."""
+def start_app(db: Path, log_path: Path | None = None) -> Iterator[str]:
+    """Run the app on ``db`` on a free local port; yield its URL once it answers, stop it after. The server's
+    output goes to ``log_path`` where given."""
     port = _free_port()
     env = {**os.environ, "CORDON_DB": str(db)}
-    log = tempfile.TemporaryFile()
+    log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
