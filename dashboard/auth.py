@@ -15,7 +15,7 @@ from __future__ import annotations
 import json
 from datetime import datetime
 from functools import cache
-from urllib.parse import urlsplit
+from urllib.parse import urlencode, urlsplit
 
 import streamlit as st
 
@@ -72,8 +72,8 @@ def go_to(url: str, lang: str) -> None:
 
 def this_page() -> str:
     """The path and query of the page this browser is on, where the sign-in leads back to."""
-    url = urlsplit(st.context.url or "/")
-    return url.path + (f"?{url.query}" if url.query else "")
+    query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
+    return urlsplit(st.context.url or "/").path + (f"?{query}" if query else "")
 
 
 def client_address() -> str | None:

@@ -4,6 +4,7 @@ its test accounts: an admin, a planner who sees everything, a Guangxi analyst, a
 from __future__ import annotations
 
 import json
+from urllib.parse import parse_qs, urlsplit
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -109,7 +110,9 @@ def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
     assert test.error[0].value.startswith("Sign-in refused") and not test.metric
     test.text_input(key="s_password").set_value(PASSWORD)
     test.button[0].click().run()
-    assert not test.exception and not test.metric  # the browser is sent to the session route first
+    assert not test.exception and not test.metric  # the browser is sent to the session route first, ...
+    (link,) = test.get("link_button")
+    assert parse_qs(urlsplit(link.proto.url).query)["next"] == ["/?period=all&refresh=0"]  # ... then back here
     BROWSER.follow(test)
     test.run()
     assert not test.exception and test.title[0].value == PAGES["live"]
