@@ -73,7 +73,7 @@ def go_to(url: str, lang: str) -> None:
 def this_page() -> str:
     """The path and query of the page this browser is on, where the sign-in leads back to."""
     query = urlencode([(key, value) for key in st.query_params for value in st.query_params.get_all(key)])
-    return urlsplit(st.context.url or "/").path + (f"?{query}" if query else "")
+    return (urlsplit(st.context.url or "").path or "/") + (f"?{query}" if query else "")
 
 
 def client_address() -> str | None:
