@@ -103,7 +103,7 @@ def _ingest(args: argparse.Namespace) -> int:
     hold = _hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None
     for path in args.files:
         try:
-            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits(max_bytes=int(args.max_mb * MB)))
+            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits.from_env(max_bytes=int(args.max_mb * MB)))
             encoding = f", {parsed.encoding}" if parsed.encoding else ""
             print(f"{path}: {parsed.table.format}{encoding}; columns "
                   + ", ".join(f"{header} → {name}" for name, header in parsed.columns.items())

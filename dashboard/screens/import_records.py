@@ -1,27 +1,60 @@
 """Import: upload a file of seizures, checkpoints or hubs, see how its columns map and which rows
 would be refused and why, then import it in one transaction and read what happened.
 
-All the work is in ``queries.ingest``; this page reads the upload, shows the preview and verdicts,
-and shows the result. Nothing is written before the Import button.
+All the work is in ``queries.ingest``; this page reads the upload, shows the preview, the refusals
+in batches and the first refused rows, and shows the result. Nothing is written before the Import
+button. Reading, checking and importing stop when the uploader's browser session ends.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pandas as pd
 import streamlit as st
+from streamlit import runtime
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import t
 from dashboard.tooltips import markdown_text
 from geodata.demo_geography import import_geography
-from queries.ingest import CRS_NAMES, KINDS, IngestError, check, ingest, known_places, read_upload
+from queries.ingest import (
+    CRS_NAMES,
+    KINDS,
+    Cancelled,
+    IngestError,
+    check,
+    ingest,
+    known_places,
+    read_upload,
+)
+from queries.ingest.files import never_stop
 from queries.store import Store, StoreError
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
 PREVIEW_ROWS = 20
+REFUSED_ROWS_SHOWN = 200  # refused rows listed; the batches above them cover every one
 RESULT_KEY = "import_result"
 CHECKED_KEY = "import_checked"
+
+
+def session_ended() -> Callable[[], bool]:
+    """The ``should_stop`` of this run's import work: True once the browser session that started it
+    has ended (tab closed, connection lost: Streamlit no longer counts it active). A rerun or stop
+    Streamlit asks for in the meantime ends the run there too, as it would at the next st call."""
+    ctx = get_script_run_ctx(suppress_warning=True)
+    server = runtime.get_instance() if runtime.exists() else None
+    if ctx is None or server is None or not server.is_active_session(ctx.session_id):
+        return never_stop  # not served to a browser: nobody to leave
+    yield_check = getattr(ctx, "yield_check", never_stop)
+
+    def should_stop() -> bool:
+        yield_check()
+        return not server.is_active_session(ctx.session_id)
+
+    return should_stop
 
 
 def _read_and_check(upload, kind: str, crs: str, mapping_upload, store: Store, lang: str):
@@ -31,14 +64,39 @@ def _read_and_check(upload, kind: str, crs: str, mapping_upload, store: Store, l
     done = st.session_state.get(CHECKED_KEY)
     if done is not None and done[0] == request:
         return done[1]
+    should_stop = session_ended()
     try:
-        mapping = mapping_upload.getvalue().decode("utf-8") if mapping_upload is not None else None
-        parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs)
+        with st.spinner(t("import_checking", lang, name=upload.name), show_time=True):
+            mapping = mapping_upload.getvalue().decode("utf-8") if mapping_upload is not None else None
+            parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs, should_stop=should_stop)
+            checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop)
     except (IngestError, UnicodeDecodeError, ValueError) as error:
         st.error(t("import_unreadable", lang, reason=markdown_text(error)))
         return None
-    st.session_state[CHECKED_KEY] = (request, (parsed, check(parsed, import_geography(), known_places(store))))
-    return st.session_state[CHECKED_KEY][1]
+    except Cancelled:
+        return None  # the uploader has gone: nobody to show it to
+    st.session_state[CHECKED_KEY] = (request, (parsed, checked))
+    return parsed, checked
+
+
+def _refusals(checked, lang: str) -> None:
+    """The refused rows: in batches (rule, field, how many, where, the first one's words), then the
+    first REFUSED_ROWS_SHOWN with their reasons."""
+    batches, refused = checked.batches, checked.rejected
+    if len(batches):
+        st.dataframe(pd.DataFrame({t("import_batch_rule", lang): [t(f"import_rule_{r}", lang) for r in batches["rule"]],
+                                   t("import_field", lang): batches["field"].tolist(),
+                                   t("import_rows", lang): batches["rows"].tolist(),
+                                   t("import_batch_lines", lang): batches["lines"].tolist(),
+                                   t("import_batch_example", lang): batches["example"].tolist()}),
+                     hide_index=True, key="import_batches")
+    if len(refused):
+        shown = refused.head(REFUSED_ROWS_SHOWN)
+        st.dataframe(pd.DataFrame({t("import_line", lang): shown["line"].tolist(),
+                                   t("import_reason", lang): shown["reason"].tolist()}),
+                     hide_index=True, key="import_refused")
+        if len(refused) > len(shown):
+            st.caption(t("import_refused_shown", lang, shown=len(shown), refused=len(refused)))
 
 
 def render(ctx: PageContext) -> None:
@@ -74,30 +132,28 @@ def render(ctx: PageContext) -> None:
     st.subheader(t("import_preview", lang))
     st.dataframe(parsed.preview(PREVIEW_ROWS).astype(str), hide_index=True, key="import_preview")
 
-    verdicts = checked.verdicts
-    refused = verdicts[~verdicts["ok"]]
+    landing = len(checked.records)
     st.subheader(t("import_check", lang))
-    st.caption(t("import_check_summary", lang, ok=int(verdicts["ok"].sum()), refused=len(refused)))
-    if len(refused):
-        st.dataframe(pd.DataFrame({t("import_line", lang): refused["line"].tolist(),
-                                   t("import_reason", lang): refused["reason"].tolist()}),
-                     hide_index=True, key="import_refused")
-    if st.button(t("import_run", lang, rows=int(verdicts["ok"].sum()), name=upload.name), key="i_run",
-                 type="primary", disabled=not verdicts["ok"].any()):
+    st.caption(t("import_check_summary", lang, ok=landing, refused=len(checked.rejected)))
+    _refusals(checked, lang)
+    if st.button(t("import_run", lang, rows=landing, name=upload.name), key="i_run",
+                 type="primary", disabled=not landing):
         try:
             with st.spinner(t("importing", lang), show_time=True):
-                result = ingest(store, parsed, import_geography())
+                result = ingest(store, parsed, import_geography(), should_stop=session_ended())
             st.session_state[RESULT_KEY] = result
             audit(store, "import", ctx.user.username, {**result.audit_details(), "crs": crs}, minute_now())
         except (IngestError, StoreError) as error:
             st.error(t("import_failed", lang, reason=markdown_text(error)))
+        except Cancelled:
+            return  # the uploader has gone before anything was written
     result = st.session_state.get(RESULT_KEY)
     if result is not None and result.file_name == upload.name:
         st.success(t("import_done", lang, name=markdown_text(result.file_name), new=result.accepted,
                      updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
                      import_id=result.import_id))
         if result.by_reason:
-            st.dataframe(pd.DataFrame({t("import_reason", lang): list(result.by_reason),
+            st.dataframe(pd.DataFrame({t("import_reason", lang): [t(f"import_rule_{r}", lang) for r in result.by_reason],
                                        t("import_rows", lang): list(result.by_reason.values())}),
                          hide_index=True, key="import_by_reason")
 

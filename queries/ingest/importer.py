@@ -9,7 +9,6 @@ with their previous versions archived, refused rows, the import's own row) is on
 from __future__ import annotations
 
 import hashlib
-import json
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -19,11 +18,13 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 import pyarrow as pa
+import pyarrow.compute as pc
 
 from queries.ingest.fields import CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
-from queries.ingest.files import DEFAULT_LIMITS, IngestError, Limits, Table, as_text, read_table
+from queries.ingest.files import Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop, read_table
 from queries.ingest.mapping import Mapping, load_mapping
-from queries.ingest.validate import Reason, validate_frame, validate_row
+from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
+from queries.ingest.validate import RULES, validate_frame
 from queries.ingest.values import normalise
 from queries.seed import beijing_now
 from queries.seizures import insert_seizures, update_seizures
@@ -103,10 +104,13 @@ class Parsed:
 @dataclass
 class Checked:
     """A parsed file validated: the records that can land (with their ``line``), the rows refused
-    (``line``, ``raw`` JSON, ``rules``, ``reason``) and one verdict per row (``line``, ``ok``, ``reason``)."""
+    (``line``, ``raw`` JSON, ``rules``, ``reason``), the refusals in batches (``rule``, ``field``,
+    ``rows``, ``lines``, ``example``: see :func:`queries.ingest.refusals.batches`) and one verdict per
+    row (``line``, ``ok``, ``reason``)."""
 
     records: pd.DataFrame
     rejected: pd.DataFrame
+    batches: pd.DataFrame
     rules: Rules
 
     @property
@@ -132,6 +136,7 @@ class ImportResult:
     rejected: int
     by_reason: dict[str, int]
     rejected_rows: pd.DataFrame
+    batches: pd.DataFrame
     started_at: datetime
     finished_at: datetime
 
@@ -142,12 +147,16 @@ class ImportResult:
                 "rejected": self.rejected, "by_reason": self.by_reason}
 
     def summary(self) -> str:
-        """A few lines for a person: the counts, then the refused rows by rule."""
+        """A few lines for a person: the counts, then the refused rows by rule, each rule's batches
+        (field, where, the first one's words) under it."""
         encoding = f", {self.encoding}" if self.encoding else ""
         lines = [(f"{self.file_name} ({self.kind}{encoding}, source {self.source!r}): {self.rows_read:,} rows — "
                   f"{self.accepted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged, "
                   f"{self.rejected:,} rejected (import {self.import_id})")]
-        lines += [f"  rejected, {rule}: {count:,}" for rule, count in self.by_reason.items()]
+        for rule, count in self.by_reason.items():
+            lines.append(f"  rejected, {rule}: {count:,}")
+            lines += [f"    {batch.field or 'row'}, {batch.rows:,} at {batch.lines}: {batch.example}"
+                      for batch in self.batches[self.batches["rule"] == rule].itertuples()]
         return "\n".join(lines)
 
 
@@ -170,14 +179,15 @@ def _parse(table: Table, kind: str, mapping: Mapping | str | Path | None, crs: s
 
 
 def read_upload(name: str, data: bytes, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
-                crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS) -> Parsed:
-    """Read an uploaded file (its name and bytes) and map its columns; nothing is written."""
-    table = read_table(name, data=data, limits=limits)
+                crs: str = "wgs84", limits: Limits | None = None, should_stop: ShouldStop = never_stop) -> Parsed:
+    """Read an uploaded file (its name and bytes) and map its columns; nothing is written. ``limits``
+    default to :meth:`Limits.from_env`; :class:`Cancelled` once ``should_stop`` says so."""
+    table = read_table(name, data=data, limits=limits, should_stop=should_stop)
     return _parse(table, kind, mapping, crs, len(data), hashlib.sha256(data).hexdigest())
 
 
 def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
-              crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS) -> Parsed:
+              crs: str = "wgs84", limits: Limits | None = None) -> Parsed:
     """Read the file at ``path`` and map its columns; nothing is written."""
     path = Path(path)
     if not path.is_file():
@@ -236,18 +246,66 @@ def known_places(store: Store | None) -> KnownPlaces:
     return KnownPlaces(found["checkpoint"], found["hub"], points, spellings, anchors)
 
 
-def _raw_json(table: Table, position: int) -> str:
-    row = table.frame.iloc[position]
-    return json.dumps({str(header): as_text(value) for header, value in row.items()}, ensure_ascii=False)
+def _json_rows(frame: pd.DataFrame) -> list[str]:
+    """Each row of ``frame`` as a JSON object of header → value."""
+    text = frame.rename(columns=str).to_json(orient="records", lines=True, force_ascii=False)
+    return text.split("\n")[:len(frame)]
 
 
-def _row_texts(frame: pd.DataFrame, position: int) -> dict[str, str | None]:
-    return {name: as_text(value) for name, value in frame.iloc[position].items()}
+def _raw_json(table: Table, positions: np.ndarray) -> pa.Array:
+    """The rows at ``positions`` (sorted; a position past the frame is a ragged row, in line order)
+    as they came: JSON objects of header → text (a ragged row's values past the header's are named
+    "(value N)")."""
+    n, width = len(table.frame), len(table.frame.columns)
+    rows = table.frame.iloc[positions[positions < n]]
+    typed = {name: rows[name].map(as_text) for name, dtype in rows.dtypes.items()
+             if not isinstance(dtype, pd.StringDtype) and dtype != ARROW_TEXT}
+    found = _json_rows(rows.assign(**typed) if typed else rows)
+    if table.ragged:
+        ragged = pd.DataFrame([values for _, values in table.ragged.values()]).iloc[positions[positions >= n] - n]
+        ragged.columns = [*map(str, table.frame.columns), *(f"(value {i + 1})" for i in range(width, ragged.shape[1]))
+                          ][:ragged.shape[1]]
+        found += _json_rows(ragged)
+    return pa.array(found, TEXT)
 
 
-def _rejection(line: int, raw: str, reasons: list[Reason]) -> dict:
-    return {"line": int(line), "raw": raw, "rules": list(dict.fromkeys(r.rule for r in reasons)),
-            "reason": "; ".join(r.message for r in reasons)}
+def _ragged(table: Table) -> Refusal:
+    """The rows with more or fewer values than the header, as positions past the frame's."""
+    n, width = len(table.frame), len(table.frame.columns)
+    lines = np.fromiter(table.ragged, dtype=np.int64, count=len(table.ragged))
+    counts = np.array([count for count, _ in table.ragged.values()], dtype=np.int64)
+
+    def words(positions: np.ndarray) -> pa.Array:
+        return fill("{word} {line} has {count} values where the header has {width}; check the row for an unquoted "
+                    "comma or a missing value", word=table.line_word, line=texts(lines[positions - n]),
+                    count=texts(counts[positions - n]), width=str(width))
+
+    return Refusal("ragged", "", np.r_[np.zeros(n, dtype=bool), np.ones(len(lines), dtype=bool)], words)
+
+
+def _unlocated_and_repeated(records: pd.DataFrame, kind: str, table: Table) -> list[Refusal]:
+    """Hubs in no country, and records already earlier in the file (the first one lands), as masks
+    over the frame's rows; ``records`` are located, indexed by their row in the frame."""
+    n = len(table.frame)
+    unlocated = np.zeros(n, dtype=bool)
+    if kind == "hubs":
+        unlocated[records.index[pd.isna(records["country_iso3"]).to_numpy()]] = True
+    keys = list(KEYS[kind])
+    candidates = records[~unlocated[records.index]]
+    repeated = np.zeros(n, dtype=bool)
+    repeated[candidates.index[candidates.duplicated(keys, keep="first").to_numpy()]] = True
+    first = pd.Series(np.zeros(n, dtype=np.int64))
+    first.iloc[candidates.index] = candidates.groupby(keys, sort=False, dropna=False)["line"].transform("first")
+
+    def duplicate_words(positions: np.ndarray) -> pa.Array:
+        rows = records.loc[positions]
+        key = pc.binary_join_element_wise(*(texts(rows[k].astype(str)) for k in keys), pa.scalar(", ", TEXT))
+        return fill("the same record ({key}) is at {word} {first} above; each record once", key=key,
+                    word=table.line_word, first=texts(first.iloc[positions].to_numpy()))
+
+    return [Refusal("not_located", "lon", unlocated, "the point is in no country Cordon knows (China or a neighbour); "
+                                                      "give the hub's country (country_iso3) or check its coordinates"),
+            Refusal("duplicate", keys[-1], repeated, duplicate_words)]
 
 
 def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.DataFrame:
@@ -276,57 +334,33 @@ def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.
 
 
 def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
-          now: datetime | None = None) -> Checked:
+          now: datetime | None = None, should_stop: ShouldStop = never_stop) -> Checked:
     """Validate and locate a parsed file: which rows can land, and why the others cannot.
 
     ``places`` are the store's checkpoints, hubs and counties (:func:`known_places`); ``now`` (Beijing time)
-    defaults to the clock.
+    defaults to the clock. :class:`Cancelled` once ``should_stop`` says so.
     """
     places = places or KnownPlaces()
     rules = Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
                   headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
                   checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
                   counties=places.counties, county_anchors=places.county_anchors)
-    table, frame = parsed.table, parsed.fields()
-    records, bad = validate_frame(frame, rules)
-    rejected = []
-    for position in np.flatnonzero(bad):
-        verdict = validate_row(_row_texts(frame, position), rules)
-        if isinstance(verdict, dict):  # the two validators disagree: a bug, never a user's mistake
-            raise AssertionError(  # noqa: TRY004
-                f"{table.name} {table.line_word} {table.lines[position]}: the row validator accepts a row the frame "
-                f"validator refused; please report this")
-        rejected.append(_rejection(table.lines[position], _raw_json(table, position), verdict))
-    width = len(table.frame.columns)
-    for line, (count, values) in table.ragged.items():
-        raw = dict(zip(map(str, table.frame.columns), values))
-        if count > width:
-            raw["(more values)"] = values[width:]
-        rejected.append(_rejection(line, json.dumps(raw, ensure_ascii=False), [Reason(
-            "ragged", "", f"{table.line_word} {line} has {count} values where the header has {width}; check the row "
-                          f"for an unquoted comma or a missing value")]))
+    table = parsed.table
+    records, _, refusals = validate_frame(parsed.fields(), rules, should_stop)
+    if should_stop():
+        raise Cancelled(f"{table.name}: checking stopped before locating its records")
     records = _locate(records, parsed.kind, geography)
     records.insert(0, "line", table.lines[records.index.to_numpy()])
-    refused = np.zeros(len(records), dtype=bool)
-    if parsed.kind == "hubs":
-        refused = pd.isna(records["country_iso3"]).to_numpy()
-        for position in np.flatnonzero(refused):
-            rejected.append(_rejection(records["line"].iat[position], _raw_json(table, records.index[position]), [
-                Reason("not_located", "lon", "the point is in no country Cordon knows (China or a neighbour); give "
-                                             "the hub's country (country_iso3) or check its coordinates")]))
-    keys = list(KEYS[parsed.kind])
-    repeated = records.duplicated(keys, keep="first").to_numpy() & ~refused
-    if repeated.any():
-        first_line = records[~refused].drop_duplicates(keys).set_index(keys)["line"]
-        for position in np.flatnonzero(repeated):
-            key = tuple(records[k].iat[position] for k in keys)
-            first = first_line.loc[key if len(keys) > 1 else key[0]]
-            rejected.append(_rejection(records["line"].iat[position], _raw_json(table, records.index[position]), [
-                Reason("duplicate", keys[-1], f"the same record ({', '.join(map(str, key))}) is at "
-                                              f"{table.line_word} {first} above; each record once")]))
-    records = records[~(refused | repeated)].reset_index(drop=True)
-    rejected = pd.DataFrame(rejected, columns=["line", "raw", "rules", "reason"]).sort_values("line", ignore_index=True)
-    return Checked(records=records, rejected=rejected, rules=rules)
+    refusals += [*_unlocated_and_repeated(records, parsed.kind, table), _ragged(table)]
+    lines = np.r_[table.lines, np.fromiter(table.ragged, dtype=np.int64, count=len(table.ragged))]
+    landing = ~refused(refusals, len(lines))
+    records = records[landing[records.index.to_numpy()]].reset_index(drop=True)
+    reasons = row_reasons(refusals, len(lines), tuple(RULES))
+    positions = reasons["position"].to_numpy()
+    rejected = pd.DataFrame({"line": lines[positions], "raw": pd.Series(_raw_json(table, positions), dtype=str),
+                             "rules": reasons["rules"], "reason": reasons["reason"]})
+    return Checked(records=records, rejected=rejected.sort_values("line", ignore_index=True),
+                   batches=batches(refusals, lines, tuple(RULES)), rules=rules)
 
 
 def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -380,19 +414,21 @@ def _write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: da
 
 
 def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: datetime | None = None,
-           before_commit: Callable[[], None] | None = None) -> ImportResult:
+           before_commit: Callable[[], None] | None = None, should_stop: ShouldStop = never_stop) -> ImportResult:
     """Import a parsed file into ``store`` in one transaction and say what happened.
 
     Re-importing the same file adds nothing (its records are unchanged); a row whose record
     (same source and source_id, or same checkpoint/hub id) is stored with other content updates
     it and archives the stored version in the kind's history table. ``before_commit`` is called
     inside the transaction after every write (a test hook: a crash there must leave the store
-    as it was).
+    as it was). ``should_stop`` is asked while checking and before writing (:class:`Cancelled`).
     """
     started = now or beijing_now()
     store.migrate()
-    checked = check(parsed, geography, known_places(store), started)
+    checked = check(parsed, geography, known_places(store), started, should_stop)
     rejected = checked.rejected
+    if should_stop():
+        raise Cancelled(f"{parsed.name}: the import stopped before writing")
     with store.writing() as con:
         import_id = int(run(con, "ingest_next_import_id").iat[0, 0])
         new, updated, unchanged = _write_records(con, parsed.kind, checked.records, import_id, started)
@@ -409,13 +445,21 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
             "updated": updated, "unchanged": unchanged, "rejected": len(rejected)}]))
         if before_commit is not None:
             before_commit()
-    by_reason = rejected["rules"].explode().value_counts().to_dict() if len(rejected) else {}
     return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
-                        unchanged, len(rejected), by_reason, rejected, started, finished)
+                        unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished)
+
+
+def _by_rule(rejected: pd.DataFrame) -> dict[str, int]:
+    """Refused rows by rule broken (a row breaking two counts under both), most first."""
+    if rejected.empty:
+        return {}
+    counts = pc.value_counts(pc.list_flatten(pa.array(rejected["rules"]))).to_pylist()
+    ranked = sorted(counts, key=lambda c: (-c["counts"], list(RULES).index(c["values"])))
+    return {c["values"]: c["counts"] for c in ranked}
 
 
 def ingest_file(store: Store, path: str | Path, geography: ImportGeography, kind: str = "seizures",
-                mapping: Mapping | str | Path | None = None, crs: str = "wgs84", limits: Limits = DEFAULT_LIMITS,
+                mapping: Mapping | str | Path | None = None, crs: str = "wgs84", limits: Limits | None = None,
                 **options) -> ImportResult:
     """Read the file at ``path`` and import it (see :func:`ingest`)."""
     return ingest(store, read_path(path, kind, mapping, crs, limits), geography, **options)

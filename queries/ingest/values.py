@@ -61,11 +61,20 @@ MEASURE = re.compile(rf"(?P<number>{NUMBER.pattern})\s*(?P<unit>\D*)")
 
 class Bad(ValueError):
     """A value that cannot be read or breaks a rule; the message says what was wrong, ``rule``
-    which rule (a key of ``queries.ingest.validate.RULES``)."""
+    which rule (a key of ``queries.ingest.validate.RULES``). A ``hint`` (a function: 'did you mean',
+    slow to find among many spellings) goes between the message and its ``tail``."""
 
-    def __init__(self, message: str, rule: str = "unreadable"):
+    def __init__(self, message: str, rule: str = "unreadable", hint: Callable[[], str] | None = None,
+                 tail: str = ""):
         super().__init__(message)
-        self.rule = rule
+        self.rule, self.hint, self.tail = rule, hint, tail
+
+    def __str__(self) -> str:
+        return self.words()
+
+    def words(self, hinted: bool = True) -> str:
+        """What a person reads; without the hint when ``hinted`` is False."""
+        return f"{self.args[0]}{self.hint() if hinted and self.hint else ''}{self.tail}"
 
 
 def clean_text(text: str) -> str:
@@ -165,20 +174,24 @@ def _strings(column: pd.Series) -> pd.Series:
     return text.mask(text == "")
 
 
-def _fallback(column: pd.Series, todo: np.ndarray, parse: Callable[[str], object]) -> tuple[dict, set]:
-    """Parse each distinct text of ``column[todo]`` once: (text → value, texts that failed)."""
-    values, failed = {}, set()
+def _fallback(column: pd.Series, todo: np.ndarray, parse: Callable[[str], object],
+              failures: dict | None = None) -> tuple[dict, list]:
+    """Parse each distinct text of ``column[todo]`` once: (text → value, texts that failed);
+    ``failures``, when given, receives each text that failed with its :class:`Bad`."""
+    values, failed = {}, {} if failures is None else failures
     for text in pd.unique(column[todo]):
         try:
             values[text] = parse(text)
-        except Bad:
-            failed.add(text)
-    return values, failed
+        except Bad as bad:
+            failed[text] = bad
+    return values, list(failed)
 
 
-def numbers_many(column: pd.Series, read: Callable[[str], float]) -> tuple[np.ndarray, np.ndarray]:
+def numbers_many(column: pd.Series, read: Callable[[str], float],
+                 failures: dict | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Numbers of a column (a numeric column as it is): the values (NaN where missing or unreadable)
-    and the mask of unreadable entries; ``read`` is the one-value parser of what the fast path skips."""
+    and the mask of unreadable entries; ``read`` is the one-value parser of what the fast path skips
+    (``failures``: see _fallback)."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values = column.to_numpy(dtype=float, na_value=np.nan)
         return np.where(np.isfinite(values), values, np.nan), ~np.isfinite(values) & ~np.isnan(values)
@@ -189,8 +202,8 @@ def numbers_many(column: pd.Series, read: Callable[[str], float]) -> tuple[np.nd
     values[plain] = text[plain].astype(float).to_numpy()
     todo = present & ~plain
     if todo.any():
-        parsed, failed = _fallback(text, todo, read)
-        values[todo] = text[todo].map(lambda t: parsed.get(t, np.nan)).to_numpy(dtype=float)
+        parsed, failed = _fallback(text, todo, read, failures)
+        values[todo] = text[todo].map(parsed).to_numpy(dtype=float, na_value=np.nan)
         return values, todo & text.isin(failed).to_numpy()
     return values, np.zeros(len(text), dtype=bool)
 
@@ -200,9 +213,10 @@ def angles_many(column: pd.Series, axis: str) -> tuple[np.ndarray, np.ndarray]:
     return numbers_many(column, lambda text: parse_angle(text, axis))
 
 
-def when_many(column: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
+def when_many(column: pd.Series, failures: dict | None = None) -> tuple[pd.Series, pd.Series, np.ndarray]:
     """Dates of a column: the moments (NaT where missing or unreadable), their precision, and the
-    mask of unreadable entries. A typed datetime column is exact unless its time of day is midnight."""
+    mask of unreadable entries. A typed datetime column is exact unless its time of day is midnight.
+    (``failures``: see _fallback.)"""
     if pd.api.types.is_datetime64_any_dtype(column):
         moments = pd.Series(column.to_numpy(dtype="datetime64[us]"))
         precision = pd.Series(np.where(moments == moments.dt.normalize(), "day", "exact"), dtype=object)
@@ -236,11 +250,11 @@ def when_many(column: pd.Series) -> tuple[pd.Series, pd.Series, np.ndarray]:
         precision.iloc[index] = np.where(~np.isnan(numbers["hour"][ok]), "exact", undated_precision)
         todo[index] = False
     if todo.any():
-        parsed, failed = _fallback(text, todo, parse_when)
+        parsed, failed = _fallback(text, todo, parse_when, failures)
         rest = text[todo]
-        moments[rest.index] = pd.to_datetime(rest.map(lambda t: parsed.get(t, (pd.NaT, None))[0])).astype(
+        moments[rest.index] = pd.to_datetime(rest.map({t: moment for t, (moment, _) in parsed.items()})).astype(
             "datetime64[us]")
-        precision[rest.index] = rest.map(lambda t: parsed.get(t, (pd.NaT, None))[1])
+        precision[rest.index] = rest.map({t: known for t, (_, known) in parsed.items()}).astype(object)
         return moments, precision, todo & text.isin(failed).to_numpy()
     return moments, precision, np.zeros(len(text), dtype=bool)
 
@@ -255,14 +269,15 @@ def _group(parts, pattern: re.Pattern, name: str) -> np.ndarray:
     return pc.cast(text, pa.int64()).to_numpy(zero_copy_only=False).astype(float)
 
 
-def measures_many(column: pd.Series, units: dict[str, str]) -> tuple[np.ndarray, pd.Series, np.ndarray]:
+def measures_many(column: pd.Series, units: dict[str, str],
+                  failures: dict | None = None) -> tuple[np.ndarray, pd.Series, np.ndarray]:
     """Quantities of a column (see parse_measure): numbers, unit codes (None where the text names
-    none) and the mask of unreadable entries."""
+    none) and the mask of unreadable entries (``failures``: see _fallback)."""
     if pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column):
         values, bad = numbers_many(column, parse_number)
         return values, pd.Series(None, index=range(len(column)), dtype=object), bad
     text = _strings(column).reset_index(drop=True)
-    values, bad = numbers_many(text, lambda t: parse_measure(t, units)[0])
+    values, bad = numbers_many(text, lambda t: parse_measure(t, units)[0], failures)
     unit = pd.Series(None, index=text.index, dtype=object)
     spelled = text.notna().to_numpy() & ~text.str.fullmatch(PLAIN_DECIMAL).fillna(False).to_numpy(dtype=bool) & ~bad
     if spelled.any():

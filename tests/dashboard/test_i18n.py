@@ -65,3 +65,10 @@ def test_every_country_of_the_base_map_has_a_name_in_both_languages():
 
     for iso3 in load_layer("countries")["iso3"]:
         assert label(iso3, "en") != iso3 and label(iso3, "zh") != iso3, iso3
+
+
+def test_every_refusal_rule_has_a_label():
+    from queries.ingest import RULES
+
+    for rule in RULES:
+        assert t(f"import_rule_{rule}", "en") != t(f"import_rule_{rule}", "zh"), rule

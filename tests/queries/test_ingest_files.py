@@ -133,7 +133,7 @@ def test_a_zip_bomb_is_refused_by_its_unpacked_size_and_entry_count_before_openi
     bomb = _zip({"xl/worksheets/sheet1.xml": b"\0" * (20 * 2**20)})
     assert len(bomb) < 100_000
     with pytest.raises(IngestError, match="bomb.xlsx unpacks to 20.0 MB, more than the limit of 10.0 MB"):
-        read_upload("bomb.xlsx", bomb, limits=Limits(max_unpacked_bytes=10 * 2**20))
+        read_upload("bomb.xlsx", bomb, limits=Limits(max_workbook_bytes=10 * 2**20))
     many = _zip({f"part{i}.xml": b"x" for i in range(1001)})
     with pytest.raises(IngestError, match="many.xlsx holds 1,001 parts, more than the 1,000"):
         read_upload("many.xlsx", many)
@@ -169,3 +169,51 @@ def test_parquet_keeps_its_types_and_geoparquet_gives_lon_and_lat(tmp_path):
     assert "geometry" not in located
     with pytest.raises(IngestError, match="not a Parquet file"):
         read_upload("bad.parquet", b"PAR1 not really")
+
+
+def test_row_limits_come_from_the_environment_and_a_bad_one_is_named():
+    limits = Limits.from_env({"CORDON_IMPORT_MAX_ROWS": "5000", "CORDON_IMPORT_MAX_SHEET_ROWS": " "}, max_bytes=10)
+    assert (limits.max_rows, limits.max_sheet_rows, limits.max_bytes) == (5000, Limits().max_sheet_rows, 10)
+    with pytest.raises(ValueError, match="CORDON_IMPORT_MAX_SHEET_ROWS must be a whole number, got '1e5'"):
+        Limits.from_env({"CORDON_IMPORT_MAX_SHEET_ROWS": "1e5"})
+    with pytest.raises(ValueError, match="CORDON_IMPORT_MAX_ROWS must be more than 0"):
+        Limits.from_env({"CORDON_IMPORT_MAX_ROWS": "0"})
+
+
+def test_geojson_and_parquet_past_the_row_limit_are_refused(tmp_path):
+    limits = Limits(max_rows=2)
+    features = [{"type": "Feature", "geometry": {"type": "Point", "coordinates": [106.7, 21.9]},
+                 "properties": {"编号": f"G-{i}"}} for i in range(3)]
+    document = json.dumps({"type": "FeatureCollection", "features": features}).encode()
+    with pytest.raises(IngestError, match="points.geojson has more than 2 rows under its header"):
+        read_upload("points.geojson", document, limits=limits)
+    pd.DataFrame({"编号": ["P-1", "P-2", "P-3"]}).to_parquet(tmp_path / "three.parquet")
+    with pytest.raises(IngestError, match="three.parquet has more than 2 rows under its header"):  # as declared
+        read_path(tmp_path / "three.parquet", limits=limits)
+    assert len(read_path(tmp_path / "three.parquet", limits=Limits(max_rows=3)).table.frame) == 3
+
+
+def test_a_header_or_a_sheet_row_wider_than_an_import_reads_is_refused():
+    with pytest.raises(IngestError, match="wide.csv: its header has 4 columns, more than the 3 an import reads"):
+        read_upload("wide.csv", "编号,物品,经度,纬度\nR-1,锑,106.7,21.9\n".encode(), limits=Limits(max_columns=3))
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.active.append(["编号", "物品"])
+    book.active.append(["R-1", "锑"])
+    book.active.cell(row=2, column=12).font = Font(bold=True)  # an empty cell far right, as Excel may keep one
+    buffer = io.BytesIO()
+    book.save(buffer)
+    far = read_upload("far.xlsx", buffer.getvalue(), limits=Limits(max_columns=3)).table
+    assert list(far.frame.columns) == ["编号", "物品"] and far.frame["物品"].tolist() == ["锑"]
+    with pytest.raises(IngestError, match="far.xlsx, sheet 'Sheet' row 2: a value right of column 3"):
+        read_upload("far.xlsx", _xlsx([["编号", "物品"], ["R-1", "锑", None, "x"]]), limits=Limits(max_columns=3))
+
+
+def test_the_lower_of_the_file_and_sheet_limits_bounds_a_sheet_and_its_message_says_which():
+    data = _xlsx([["编号", "物品"], *[[f"R-{i}", "锑"] for i in range(4)]])
+    with pytest.raises(IngestError, match="posts.xlsx has more than 3 rows under its header, the import limit for a file"):
+        read_upload("posts.xlsx", data, limits=Limits(max_rows=3, max_sheet_rows=10))
+    with pytest.raises(IngestError, match="posts.xlsx, sheet 'Sheet': more than 3 rows .* for a worksheet"):
+        read_upload("posts.xlsx", data, limits=Limits(max_rows=10, max_sheet_rows=3))

@@ -308,15 +308,22 @@ def test_the_row_validator_never_lets_an_invalid_row_in(case, rule):
     assert isinstance(verdict, list) and rule in {r.rule for r in verdict}
 
 
+def frame_reasons(refusals, position: int) -> list[tuple[str, str, str]]:
+    """The (rule, field, words) of one row of a frame, from validate_frame's refusals, in their order."""
+    return [(r.rule, r.field, r.words(np.array([position]))[0].as_py()) for r in refusals if r.rows[position]]
+
+
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.tuples(valid_rows(), st.sampled_from([None, *sorted(BREAKS)])), min_size=1, max_size=12))
 def test_the_frame_validator_agrees_with_the_row_validator(cases):
     raws = [BREAKS[rule](raw) if rule else raw for (raw, _), rule in cases]
     frame = pd.DataFrame(raws, dtype="str")
-    records, refused = validate_frame(frame, rules())
+    records, refused, refusals = validate_frame(frame, rules())
     for position, raw in enumerate(raws):
         verdict = validate_row(raw, rules())
         assert refused[position] == isinstance(verdict, list), (raw, verdict)
+        if isinstance(verdict, list):  # the same reasons, in the same words and order
+            assert frame_reasons(refusals, position) == [(r.rule, r.field, r.message) for r in verdict]
         if isinstance(verdict, dict):
             got = records.loc[position].to_dict()
             for key, want in verdict.items():
@@ -327,8 +334,8 @@ def test_the_frame_validator_agrees_with_the_row_validator(cases):
 
 def test_the_frame_validator_reads_typed_columns_like_their_text():
     raws = [row(source_id=f"T-{i}", quantity=str(q)) for i, q in enumerate((1.5, 2.0, 0.25))]
-    text_records, _ = validate_frame(pd.DataFrame(raws, dtype="str"), rules())
+    text_records, _, _ = validate_frame(pd.DataFrame(raws, dtype="str"), rules())
     typed = pd.DataFrame(raws).assign(quantity=[1.5, 2.0, 0.25], lon=np.float64(106.712), lat=np.float64(21.976))
-    typed_records, refused = validate_frame(typed, rules())
+    typed_records, refused, _ = validate_frame(typed, rules())
     assert not refused.any()
     pd.testing.assert_frame_equal(typed_records.astype(object), text_records.astype(object))
