@@ -25,12 +25,10 @@ from dashboard.i18n import label, t
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.analysis_data import AnalysisPoints, read_analysis_points
-from geodata.clusters import find_clusters
+from geodata.budget import AnalysisRefused
 from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.demo_geography import demo_geography
-from geodata.emerging import EmergingParams, emerging_hot_spots, just_emerged
-from geodata.hotspots import HotSpotParams
-from geodata.hotspots import hot_spots as geodata_hot_spots
+from geodata.emerging import EmergingParams, just_emerged
 from geodata.reference import load_layer
 from geodata.shapes import (
     label_points,
@@ -40,6 +38,7 @@ from geodata.shapes import (
     segment_rows,
     segments_away_from,
 )
+from geodata.worker import AnalysisRunner, OnWait, ResultCache
 from queries import views
 from queries.access import Scope, ensure_admin
 from queries.filters import Filters, Focus
@@ -355,29 +354,38 @@ def _with_nearest_checkpoints(features):
     return features.assign(**{column: near[column].to_numpy() for column in CHECKPOINT_COLUMNS})
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def clusters(source: Source, version: int, filters: Filters, params) -> dict:
-    """The view's clusters for ``params`` (DBSCANParams or HDBSCANParams), cached per view and parameters."""
-    found = analysis_points(source, version, filters)
-    result = find_clusters(found.points, params)
-    return {"table": result.table, "analysed": len(found.points), "left_out": found.left_out}
+@st.cache_resource(show_spinner=False)
+def analysis_runner() -> AnalysisRunner:
+    """The server's one runner of analyses: its workers, their limits and who has one running."""
+    return AnalysisRunner.from_env()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def hot_spots(source: Source, version: int, filters: Filters, params: HotSpotParams) -> dict:
-    """The view's Gi* hexagons with their nearest checkpoint, cached per view and parameters."""
-    found = analysis_points(source, version, filters)
-    cells = _with_nearest_checkpoints(geodata_hot_spots(found.points, params))
-    return {"cells": cells, "analysed": len(found.points), "left_out": found.left_out}
+@st.cache_resource(show_spinner=False)
+def analysis_results() -> ResultCache:
+    """The analyses' results, for every session, bounded in entries and bytes (geodata.worker)."""
+    return ResultCache.from_env()
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
-def emerging(source: Source, version: int, filters: Filters, params: EmergingParams) -> dict:
-    """The view's emerging hot spots with their nearest checkpoint, or ``error`` when the view cannot
-    have any (no precise record, fewer than 3 time steps)."""
-    found = analysis_points(source, version, filters)
+def run_analysis(analysis: str, source: Source, version: int, filters: Filters, params, user: str,
+                 on_wait: OnWait | None = None) -> dict:
+    """The view's ``analysis`` (clusters, hotspots or emerging) with ``params``, run for ``user`` in a
+    worker (``on_wait`` is called while it runs) and cached per scope, view, data version and
+    parameters: ``layer`` (with the nearest checkpoints), or ``refused`` (the AnalysisRefused: too
+    heavy for the limits) or ``error`` (the view cannot have one: emerging hot spots without a precise
+    record or with fewer than 3 time steps); and ``analysed`` and ``left_out``. Raises AnalysisBusy and
+    AnalysisStopped, which are not cached: the same request may fit another time."""
+    key = (analysis, source, version, filters, params)
+    found = analysis_results().get(key)
+    if found is not None:
+        return found
+    points = analysis_points(source, version, filters)
     try:
-        cells = _with_nearest_checkpoints(emerging_hot_spots(found.points, params))
+        layer = analysis_runner().run(user, analysis, points.points, params, on_wait)
+        found = {"layer": layer if analysis == "clusters" else _with_nearest_checkpoints(layer)}
+    except AnalysisRefused as refused:
+        found = {"refused": refused}
     except ValueError as error:
-        return {"error": str(error), "analysed": len(found.points), "left_out": found.left_out}
-    return {"cells": cells, "analysed": len(found.points), "left_out": found.left_out}
+        found = {"error": str(error)}
+    found |= {"analysed": len(points.points), "left_out": points.left_out}
+    analysis_results().put(key, found)
+    return found

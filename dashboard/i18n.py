@@ -169,7 +169,6 @@ TEXT: dict[str, tuple[str, str]] = {
         "DBSCAN：相邻查获的时间间隔也不得超过此天数（时空聚集）。",
     ),
     "run": ("Run", "运行"),
-    "clustering": ("Clustering…", "正在计算聚集区…"),
     "clusters_summary": (
         (
             "{clusters:,} clusters in {analysed:,} seizures; {left_out:,} known only to the county or province were "
@@ -224,7 +223,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "bin_-1": ("Cold spot, 90 % confidence", "冷点，90%置信度"),
     "bin_-2": ("Cold spot, 95 % confidence", "冷点，95%置信度"),
     "bin_-3": ("Cold spot, 99 % confidence", "冷点，99%置信度"),
-    "computing": ("Computing…", "正在计算…"),
     "hotspots_summary": (
         (
             "{hot:,} hot and {cold:,} cold hexagons of {cells:,}, from {analysed:,} seizures; {left_out:,} known "
@@ -257,6 +255,76 @@ TEXT: dict[str, tuple[str, str]] = {
         "{cells:,} 个六边形中有 {patterns:,} 个呈现模式，共 {steps:,} 个时间步（{first} 至 {last}），基于 {analysed:,} 起查获；{left_out:,} 起仅知县或省级位置，未计入。参数：{params}。",
     ),
     "analysis_failed": ("This analysis cannot run on this view: {reason}", "无法对当前筛选运行此分析：{reason}"),
+    # Limits on heavy analyses (geodata.budget, geodata.worker; dashboard.results.analysis_result)
+    "analysis_running": ("Running the analysis… {seconds} s", "正在运行分析… {seconds} 秒"),
+    "analysis_queued": (
+        "Waiting for a free analysis worker (others are running)… {seconds} s",
+        "正在等待空闲的分析进程（其他分析正在运行）… {seconds} 秒",
+    ),
+    "cancel": ("Cancel", "取消"),
+    "analysis_cancelled": (
+        "Analysis cancelled. Press Run to start it again.",
+        "分析已取消。按“运行”可重新开始。",
+    ),
+    "analysis_busy": (
+        (
+            "You already have an analysis running (in another tab or window). Wait for it to finish or cancel "
+            "it there, then run this one."
+        ),
+        "您已有一项分析正在运行（在另一个标签页或窗口中）。请等待其完成或在那里取消，然后再运行此分析。",
+    ),
+    "analysis_stopped_time": (
+        "The analysis ran past its time limit of {seconds} s and was stopped. Narrow the filters or choose lighter parameters.",
+        "分析超过了 {seconds} 秒的时间上限，已被停止。请缩小筛选范围或选择更轻的参数。",
+    ),
+    "analysis_stopped_memory": (
+        "The analysis needed more than its memory limit of {mb} MB and was stopped. Narrow the filters or choose lighter parameters.",
+        "分析所需内存超过了 {mb} MB 的上限，已被停止。请缩小筛选范围或选择更轻的参数。",
+    ),
+    "analysis_stopped_died": (
+        "The analysis stopped without a result. Try again, or narrow the filters.",
+        "分析未得出结果即已停止。请重试，或缩小筛选范围。",
+    ),
+    "refused_dbscan": (
+        (
+            "Too heavy to run: DBSCAN of {seizures} seizures would count about {work} neighbours, about {seconds} s "
+            "and {mb} MB, beyond the limits of {limit_s} s and {limit_mb} MB. Lower the minimum count or the "
+            "distance, or narrow the filters."
+        ),
+        "计算量过大，未运行：对 {seizures} 起查获做 DBSCAN 需统计约 {work} 个相邻点，约 {seconds} 秒、{mb} MB，超过 {limit_s} 秒和 {limit_mb} MB 的上限。请降低最少查获数或距离，或缩小筛选范围。",
+    ),
+    "refused_st_dbscan": (
+        (
+            "Too heavy to run: space-time DBSCAN of {seizures} seizures would compare about {work} pairs of "
+            "seizures, about {seconds} s and {mb} MB, beyond the limits of {limit_s} s and {limit_mb} MB. Shorten "
+            "the time window or the distance, or narrow the filters."
+        ),
+        "计算量过大，未运行：对 {seizures} 起查获做时空 DBSCAN 需比较约 {work} 对查获，约 {seconds} 秒、{mb} MB，超过 {limit_s} 秒和 {limit_mb} MB 的上限。请缩短时间窗口或距离，或缩小筛选范围。",
+    ),
+    "refused_hdbscan": (
+        (
+            "Too heavy to run: HDBSCAN of {seizures} seizures would take about {seconds} s and {mb} MB ({work} "
+            "distances to nearest neighbours), beyond the limits of {limit_s} s and {limit_mb} MB. Lower the "
+            "minimum cluster size, narrow the filters, or use DBSCAN."
+        ),
+        "计算量过大，未运行：对 {seizures} 起查获做 HDBSCAN 约需 {seconds} 秒、{mb} MB（{work} 个近邻距离），超过 {limit_s} 秒和 {limit_mb} MB 的上限。请降低最小聚集区规模、缩小筛选范围，或改用 DBSCAN。",
+    ),
+    "refused_hotspots": (
+        (
+            "Too heavy to run: Gi* of {seizures} seizures would make about {work} hexagon draws, about {seconds} s "
+            "and {mb} MB, beyond the limits of {limit_s} s and {limit_mb} MB. Use fewer permutations, larger "
+            "hexagons or fewer rings, or narrow the filters."
+        ),
+        "计算量过大，未运行：对 {seizures} 起查获做 Gi* 需约 {work} 次六边形抽取，约 {seconds} 秒、{mb} MB，超过 {limit_s} 秒和 {limit_mb} MB 的上限。请减少置换次数、使用更大的六边形或更少的环数，或缩小筛选范围。",
+    ),
+    "refused_emerging": (
+        (
+            "Too heavy to run: emerging hot spots of {seizures} seizures would make about {work} comparisons, "
+            "about {seconds} s and {mb} MB, beyond the limits of {limit_s} s and {limit_mb} MB. Use monthly "
+            "steps, larger hexagons or fewer rings, or narrow the dates."
+        ),
+        "计算量过大，未运行：对 {seizures} 起查获做新兴热点分析需约 {work} 次比较，约 {seconds} 秒、{mb} MB，超过 {limit_s} 秒和 {limit_mb} MB 的上限。请改用按月时间步、更大的六边形或更少的环数，或缩小日期范围。",
+    ),
     "gap_km": ("Coverage gaps: only those at least this far from any checkpoint (km)", "覆盖空白：仅显示距任何口岸至少此距离者（千米）"),
     "gap_help": (
         (

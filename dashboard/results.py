@@ -13,9 +13,10 @@ import pydeck as pdk
 import streamlit as st
 
 from dashboard import layers
-from dashboard.data import Source, base_map, data_version, map_data
+from dashboard.data import Source, base_map, data_version, map_data, run_analysis
 from dashboard.i18n import t
 from geodata.coverage import coverage_gaps
+from geodata.worker import AnalysisBusy, AnalysisStopped, Wait
 from queries.filters import Filters
 
 MAP_HEIGHT = 560
@@ -44,6 +45,62 @@ def shown_layer(analysis: str, result: gpd.GeoDataFrame, gap_km: float, gaps: gp
     gaps.attrs = {**result.attrs, "min_km": gap_km, "gaps_of": analysis}
     return ShownLayer("gaps", gaps)
 MAP_WIDTH_PX = 900  # about the map's width beside its legend on a laptop screen
+
+
+class _Status:
+    """The line that says, at every poll, how long the analysis has waited or run, with a Cancel button
+    (made at the first poll: a cached result needs neither). Cancel reruns the page, and Streamlit stops
+    the running script at its next poll, which ends the wait and kills the worker."""
+
+    def __init__(self, lang: str, cancel_key: str):
+        self.lang, self.cancel_key = lang, cancel_key
+        self.area = st.empty()
+        self.line = None
+
+    def __call__(self, wait: Wait) -> None:
+        if self.line is None:
+            with self.area.container():
+                self.line = st.empty()
+                st.button(t("cancel", self.lang), key=self.cancel_key)
+        self.line.caption(t(f"analysis_{wait.phase}", self.lang, seconds=f"{wait.seconds:.0f}"))
+
+
+def analysis_result(analysis: str, source: Source, filters: Filters, params, user: str, lang: str,
+                    submitted: bool) -> dict | None:
+    """The result of ``analysis`` with ``params`` for the page (``dashboard.data.run_analysis``), with a
+    status line and a Cancel button while it runs; None, with the reason shown, when it was cancelled,
+    refused as too heavy, stopped by a limit, is already running for ``user`` or cannot run on the view.
+    A cancelled request waits for the form to be ``submitted`` again."""
+    cancel_key, cancelled_key = f"{analysis}_cancel", f"{analysis}_cancelled"
+    if st.session_state.get(cancel_key):  # the rerun that Cancel caused: the run it stopped is over
+        st.session_state[cancelled_key] = params
+    if submitted:
+        st.session_state.pop(cancelled_key, None)
+    if st.session_state.get(cancelled_key) == params:
+        st.info(t("analysis_cancelled", lang))
+        return None
+    status = _Status(lang, cancel_key)
+    try:
+        found = run_analysis(analysis, source, data_version(source.path), filters, params, user, status)
+    except AnalysisBusy:
+        st.warning(t("analysis_busy", lang))
+        return None
+    except AnalysisStopped as stopped:
+        st.error(t(f"analysis_stopped_{stopped.reason}", lang, seconds=f"{stopped.limits.timeout_s:,g}",
+                   mb=f"{stopped.limits.max_mb:,.0f}"))
+        return None
+    finally:
+        status.area.empty()
+    if "refused" in found:
+        estimate, limits = found["refused"].estimate, found["refused"].limits
+        st.warning(t(f"refused_{estimate.kind}", lang, seizures=f"{estimate.seizures:,}", work=f"{estimate.work:,.0f}",
+                     seconds=f"{estimate.seconds:,.0f}", mb=f"{estimate.mb:,.0f}",
+                     limit_s=f"{limits.timeout_s:,g}", limit_mb=f"{limits.max_mb:,.0f}"))
+        return None
+    if "error" in found:
+        st.warning(t("analysis_failed", lang, reason=found["error"]))
+        return None
+    return found
 
 
 def params_text(params: dict) -> str:

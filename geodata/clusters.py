@@ -28,6 +28,7 @@ densities with no distance to choose, only the smallest cluster worth reporting.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
+from itertools import product
 
 import geopandas as gpd
 import hdbscan
@@ -39,6 +40,7 @@ from scipy import sparse
 from scipy.sparse.csgraph import connected_components
 from scipy.spatial import cKDTree
 
+from geodata.budget import MB, Estimate, Limits, check
 from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.reference import load_layer
@@ -49,6 +51,16 @@ CLUSTER_COLUMNS = ("cluster", "seizures", "kg", "value_cny", "main_items", "main
 # Offsets to the cells that may hold a neighbour, one of each opposite pair (cells of side eps/sqrt(2)).
 _HALF_BLOCK = [(dx, dy) for dx in range(3) for dy in range(-2, 3) if dx > 0 or dy > 0]
 _DIRECTIONS = np.array([[np.cos(a), np.sin(a)] for a in np.arange(8) * np.pi / 4])
+ST_CHUNK = 20_000  # points whose space-time neighbours are looked up at once
+# What the work costs on the reference machine (bench/bench_analysis.py measures the estimates against
+# the analyses): the estimates of :func:`estimate_clusters` multiply their counts by these.
+SECONDS_PER_SEIZURE = 12e-6  # DBSCAN, the table of clusters and their outlines
+BYTES_PER_SEIZURE = 1_000
+SECONDS_PER_NEIGHBOUR = 5e-9  # a KD-tree count of the neighbours of DBSCAN's unsure points
+SECONDS_PER_PAIR = 0.75e-6  # a pair in space-time DBSCAN's search ball, over its three passes
+BYTES_PER_PAIR = 150  # ... held with its chunk's other pairs while they are checked
+HDBSCAN_SECONDS = 2.1e-10  # x seizures ** 1.6 x (100 + min_samples): Boruvka's time grows faster than n
+BYTES_PER_DISTANCE = 24  # HDBSCAN's core distances: min_samples neighbours per seizure
 
 
 @dataclass(frozen=True)
@@ -138,16 +150,24 @@ def _lookup(cells: np.ndarray, keys: np.ndarray) -> np.ndarray:
     return np.where(cells[at] == keys, at, -1)
 
 
-def _cores(xy: np.ndarray, eps: float, min_count: int, origin: np.ndarray) -> np.ndarray:
+def _core_bounds(xy: np.ndarray, eps: float, min_count: int, origin: np.ndarray):
+    """The grid that settles most cores: each point's cell (``inverse``), the points of each cell
+    (``counts``), the cells holding fewer than ``min_count`` (``thin``) and for each of those an upper
+    bound of its points' neighbours within eps (``bound``: the points of the 5 x 5 cells around)."""
     keys, width = _grid_keys(xy, eps / np.sqrt(2), origin)
     cells, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
-    core = (counts >= min_count)[inverse]
     thin = np.flatnonzero(counts < min_count)
     bound = np.zeros(len(thin), dtype=np.int64)
     for dx in range(-2, 3):
         for dy in range(-2, 3):
             at = _lookup(cells, cells[thin] + dx * width + dy)
             bound += np.where(at >= 0, counts[at], 0)
+    return inverse, counts, thin, bound
+
+
+def _cores(xy: np.ndarray, eps: float, min_count: int, origin: np.ndarray) -> np.ndarray:
+    inverse, counts, thin, bound = _core_bounds(xy, eps, min_count, origin)
+    core = (counts >= min_count)[inverse]
     unsure = np.isin(inverse, thin[bound >= min_count])
     if unsure.any():
         core[unsure] = cKDTree(xy).query_ball_point(xy[unsure], r=eps, return_length=True) >= min_count
@@ -265,7 +285,7 @@ def dbscan_labels(xy: np.ndarray, eps: float, min_count: int) -> np.ndarray:
 
 
 def st_dbscan_labels(xy: np.ndarray, days: np.ndarray, eps: float, window_days: float, min_count: int,
-                     chunk: int = 20_000) -> np.ndarray:
+                     chunk: int = ST_CHUNK) -> np.ndarray:
     """DBSCAN in space and time: neighbours are within ``eps`` metres and ``window_days`` days.
 
     Pairs come from a KD-tree over (x, y, days x eps / window_days) with radius eps x sqrt(2), which
@@ -278,7 +298,7 @@ def st_dbscan_labels(xy: np.ndarray, days: np.ndarray, eps: float, window_days: 
     labels = np.full(n, NOISE, dtype=np.int64)
     if n == 0:
         return labels
-    space_time = np.column_stack([xy, days * (eps / window_days)])
+    space_time = _space_time(xy, days, eps, window_days)
     tree = cKDTree(space_time)
 
     def neighbour_pairs(rows: np.ndarray, other: cKDTree, other_rows: np.ndarray):
@@ -325,15 +345,22 @@ def hdbscan_labels(xy: np.ndarray, min_cluster_size: int, min_samples: int | Non
     return _by_size(model.fit_predict(xy).astype(np.int64))
 
 
+def _commonest(labels: np.ndarray, values: pd.Series) -> pd.DataFrame:
+    """Each cluster's values (missing ones left out) with their count and share of the cluster's
+    seizures, commonest first, ties by value: one sort over all clusters, however many there are."""
+    frame = pd.DataFrame({"cluster": labels, "value": values.to_numpy(object)}).dropna()
+    counts = frame.value_counts().rename("count").reset_index()
+    counts["share"] = counts["count"] / counts.groupby("cluster")["count"].transform("sum")
+    return counts.sort_values(["cluster", "count", "value"], ascending=[True, False, True], kind="stable")
+
+
 def _top_shares(labels: np.ndarray, values: pd.Series, clusters: int, top: int = 3) -> list[str]:
     """Per cluster, its ``top`` commonest values with their share of its seizures: 'antimony 60 %, ...'."""
-    counts = pd.DataFrame({"cluster": labels, "value": values.fillna("unknown").to_numpy()}).value_counts()
-    shares = (counts / counts.groupby(level="cluster").transform("sum")).sort_index(level=0, sort_remaining=False)
-    text = [""] * clusters
-    for cluster, group in shares.groupby(level="cluster", sort=False):
-        best = group.sort_values(ascending=False).head(top)
-        text[cluster] = ", ".join(f"{value} {share:.0%}".replace("%", " %") for (_, value), share in best.items())
-    return text
+    best = _commonest(labels, values.fillna("unknown")).groupby("cluster").head(top)
+    text = [[] for _ in range(clusters)]
+    for cluster, value, share in zip(best["cluster"].tolist(), best["value"].tolist(), best["share"].tolist()):
+        text[cluster].append(f"{value} {share:.0%}".replace("%", " %"))
+    return [", ".join(parts) for parts in text]
 
 
 def labelled_shares(text: str, label_of) -> str:
@@ -363,7 +390,9 @@ def cluster_table(points: pd.DataFrame, xy: np.ndarray, labels: np.ndarray, outl
     hull_series = gpd.GeoSeries(hulls, crs=METRIC_CRS)
     near = nearest_checkpoints(hull_series, checkpoints)
     zones = load_layer("zones").set_index("code")
-    zone_code = grouped["zone_code"].agg(lambda codes: codes.mode().iloc[0] if codes.notna().any() else None)
+    commonest_zone = _commonest(at, members["zone_code"]).drop_duplicates("cluster")  # the mode, ties to the lowest code
+    zone_code = pd.Series(None, index=np.arange(k), dtype=object)
+    zone_code[commonest_zone["cluster"].to_numpy()] = commonest_zone["value"].to_numpy()
     zone_code = zone_code.where(zone_code.isin(zones.index), None)
     centre = gpd.GeoSeries(shapely.points(grouped["lon"].mean(), grouped["lat"].mean()), crs=WGS84)
     table = pd.DataFrame({
@@ -386,9 +415,83 @@ def cluster_table(points: pd.DataFrame, xy: np.ndarray, labels: np.ndarray, outl
     return gpd.GeoDataFrame(table, geometry=outline.values, crs=WGS84)
 
 
+def _days(points: pd.DataFrame) -> np.ndarray:
+    return ((pd.to_datetime(points["occurred_at"]) - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)).to_numpy(float)
+
+
+def _space_time(xy: np.ndarray, days: np.ndarray, eps: float, window_days: float) -> np.ndarray:
+    """Points in (x, y, days scaled so that ``window_days`` is ``eps`` metres): space-time DBSCAN's space."""
+    return np.column_stack([xy, days * (eps / window_days)])
+
+
+def _ball_bounds(points: np.ndarray, radius: float) -> np.ndarray:
+    """For each of ``points`` (n, 3), an upper bound of the points within ``radius`` of it, itself
+    included: the points of the 3 x 3 x 3 cells around its own, cells of side ``radius`` (or larger,
+    so that each axis has at most 2**20 of them and a cell's key fits an int64)."""
+    low = points.min(axis=0)
+    side = np.maximum(radius, (points.max(axis=0) - low) / 2**20)
+    ijk = np.floor((points - low) / side).astype(np.int64) + 1
+    span = ijk.max(axis=0) + 2
+    keys = (ijk[:, 0] * span[1] + ijk[:, 1]) * span[2] + ijk[:, 2]
+    cells, inverse, counts = np.unique(keys, return_inverse=True, return_counts=True)
+    block = np.zeros(len(cells), dtype=np.int64)
+    for dx, dy, dz in product((-1, 0, 1), repeat=3):
+        at = _lookup(cells, cells + (dx * span[1] + dy) * span[2] + dz)
+        block += np.where(at >= 0, counts[at], 0)
+    return block[inverse]
+
+
+def _windowed(params: DBSCANParams | HDBSCANParams) -> bool:
+    return isinstance(params, DBSCANParams) and params.window_days is not None
+
+
+def _estimate(xy: np.ndarray, days: np.ndarray | None, params: DBSCANParams | HDBSCANParams) -> Estimate:
+    """The cost of clustering the metric points ``xy`` (with their ``days`` for a time window) with
+    ``params``; see :func:`estimate_clusters`."""
+    n = len(xy)
+    base_seconds, base_mb = n * SECONDS_PER_SEIZURE, n * BYTES_PER_SEIZURE / MB
+    if n == 0:
+        return Estimate("dbscan", 0, 0, 0.0, 0.0)
+    if isinstance(params, HDBSCANParams):
+        samples = params.min_samples or params.min_cluster_size
+        return Estimate("hdbscan", n, float(n * samples), base_seconds + HDBSCAN_SECONDS * n**1.6 * (100 + samples),
+                        base_mb + n * samples * BYTES_PER_DISTANCE / MB)
+    eps = params.eps_km * 1000
+    if params.window_days is None:
+        _, counts, thin, bound = _core_bounds(xy, eps, params.min_count, xy.min(axis=0))
+        unsure = bound >= params.min_count
+        neighbours = float((counts[thin][unsure] * bound[unsure]).sum())
+        return Estimate("dbscan", n, neighbours, base_seconds + neighbours * SECONDS_PER_NEIGHBOUR, base_mb)
+    pairs = _ball_bounds(_space_time(xy, days, eps, params.window_days), eps * np.sqrt(2))
+    chunk_pairs = np.add.reduceat(pairs, np.arange(0, n, ST_CHUNK)).max()
+    return Estimate("st_dbscan", n, float(pairs.sum()), base_seconds + pairs.sum() * SECONDS_PER_PAIR,
+                    base_mb + chunk_pairs * BYTES_PER_PAIR / MB)
+
+
+def estimate_clusters(points: pd.DataFrame, params: DBSCANParams | HDBSCANParams = DBSCANParams()) -> Estimate:
+    """What :func:`find_clusters` would cost, from counts made in a fraction of its time.
+
+    DBSCAN: the neighbours its KD-tree would count (of the points its grid leaves unsure, bounded by
+    the 5 x 5 cells around them). Space-time DBSCAN: the pairs within its search ball (radius eps x
+    sqrt(2) in (x, y, scaled time)), bounded by the 3 x 3 x 3 cells of that side around each point:
+    1.6 to 3.5 times the real count on the demo data, never fewer. HDBSCAN: its core distances (min_samples
+    per seizure), and a time that grows as seizures ** 1.6 (fitted from 30,000 to 1,000,000 demo seizures).
+
+    Examples
+    --------
+    >>> estimate_clusters(points, DBSCANParams(eps_km=50, min_count=2, window_days=3650))  # doctest: +SKIP
+    Estimate(kind='st_dbscan', seizures=18155, work=40999021.0, seconds=30.9, mb=5866.8)
+    """
+    xy = project(points["lon"].to_numpy(), points["lat"].to_numpy())
+    return _estimate(xy, _days(points) if _windowed(params) else None, params)
+
+
 def find_clusters(points: pd.DataFrame, params: DBSCANParams | HDBSCANParams = DBSCANParams(),
-                  checkpoints: gpd.GeoDataFrame | None = None) -> Clusters:
+                  checkpoints: gpd.GeoDataFrame | None = None, limits: Limits | None = None) -> Clusters:
     """Cluster analysis ``points`` (lon, lat, occurred_at, quantity_kg, value_cny, item, channel, zone_code).
+
+    Refused (``geodata.budget.AnalysisRefused``) before it starts when :func:`estimate_clusters` says it
+    would cost more than ``limits`` (by default ``Limits.from_env()``).
 
     Examples
     --------
@@ -398,13 +501,14 @@ def find_clusters(points: pd.DataFrame, params: DBSCANParams | HDBSCANParams = D
     if not isinstance(params, DBSCANParams | HDBSCANParams):
         raise TypeError(f"params must be DBSCANParams or HDBSCANParams, got {type(params).__name__}")
     xy = project(points["lon"].to_numpy(), points["lat"].to_numpy())
+    days = _days(points) if _windowed(params) else None
+    check(_estimate(xy, days, params), limits)
     if isinstance(params, HDBSCANParams):
         labels = hdbscan_labels(xy, params.min_cluster_size, params.min_samples)
     elif params.window_days is None:
         labels = dbscan_labels(xy, params.eps_km * 1000, params.min_count)
     else:
-        days = (pd.to_datetime(points["occurred_at"]) - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)
-        labels = st_dbscan_labels(xy, days.to_numpy(float), params.eps_km * 1000, params.window_days, params.min_count)
+        labels = st_dbscan_labels(xy, days, params.eps_km * 1000, params.window_days, params.min_count)
     table = cluster_table(points, xy, labels, params.outline_km, checkpoints)
     table.attrs["params"] = {"method": "hdbscan" if isinstance(params, HDBSCANParams) else "dbscan", **asdict(params)}
     return Clusters(labels=labels, table=table)

@@ -50,8 +50,18 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
+from geodata.budget import MB, Estimate, Limits, check
 from geodata.crs import WGS84
-from geodata.hotspots import MEASURES, cell_polygons, gi_star_z, parent_cells, ring_weights, two_sided_p
+from geodata.hotspots import (
+    MEASURES,
+    cell_polygons,
+    gi_star_z,
+    grid_cost,
+    neighbourhood_size,
+    parent_cells,
+    ring_weights,
+    two_sided_p,
+)
 
 STEPS = ("week", "month")
 PATTERNS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
@@ -61,6 +71,13 @@ EMERGING_COLUMNS = ("cell", "category", "seizures", "steps", "hot_steps", "cold_
                     "trend_z", "trend_p", "geometry")
 MOST_STEPS = 0.9  # "90 percent of the time-step intervals"
 ALERT_CATEGORIES = ("new hot spot", "intensifying hot spot")  # what the live map flags when a cell becomes one
+TREND_CHUNK_VALUES = 4_000_000  # cells x steps x steps compared at once by mann_kendall (32 MB a temporary)
+# What the work costs on the reference machine (bench/bench_analysis.py measures the estimates against
+# the analyses): :func:`estimate_emerging` multiplies its counts by these, and by geodata.hotspots' grid_cost.
+SECONDS_PER_CELL_STEP = 100e-9  # a hexagon's Gi*, p-value and flags at one step
+SECONDS_PER_NEIGHBOUR_STEP = 2e-9  # ... summed over its neighbourhood
+SECONDS_PER_STEP_PAIR = 10e-9  # Mann-Kendall: a pair of a hexagon's steps
+BYTES_PER_CELL_STEP = 100  # the cube and the arrays of the same shape made from it
 
 
 @dataclass(frozen=True)
@@ -117,11 +134,15 @@ class Cube:
     seizures: np.ndarray  # total seizures per cell over all steps
 
 
+def step_range(first: pd.Timestamp, last: pd.Timestamp, step: str) -> pd.DatetimeIndex:
+    """The starts of the steps from the one starting at ``first`` to the one starting at ``last``."""
+    return pd.date_range(first, last, freq="W-MON" if step == "week" else "MS")
+
+
 def build_cube(points: pd.DataFrame, params: EmergingParams) -> Cube:
     """The space-time cube of analysis ``points`` (h3_cell, occurred_at, quantity_kg, value_cny)."""
     start = step_starts(points["occurred_at"], params.step)
-    freq = "W-MON" if params.step == "week" else "MS"
-    starts = pd.date_range(start.min(), start.max(), freq=freq)
+    starts = step_range(start.min(), start.max(), params.step)
     cells, row = np.unique(parent_cells(points["h3_cell"].to_numpy(), params.resolution), return_inverse=True)
     column = starts.get_indexer(start)
     measure = {"count": np.ones(len(points)), "kg": points["quantity_kg"].to_numpy(float),
@@ -131,8 +152,9 @@ def build_cube(points: pd.DataFrame, params: EmergingParams) -> Cube:
     return Cube(cells=cells, starts=starts, values=values, seizures=np.bincount(row, minlength=len(cells)))
 
 
-def mann_kendall(series: np.ndarray, chunk_cells: int = 2048) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Mann-Kendall trend test of each row of ``series`` (cells x steps): S, z and two-sided p.
+def mann_kendall(series: np.ndarray, chunk_cells: int | None = None) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Mann-Kendall trend test of each row of ``series`` (cells x steps): S, z and two-sided p. S is
+    summed ``chunk_cells`` rows at a time (by default as many as make TREND_CHUNK_VALUES comparisons).
 
     Examples
     --------
@@ -142,6 +164,7 @@ def mann_kendall(series: np.ndarray, chunk_cells: int = 2048) -> tuple[np.ndarra
     """
     series = np.asarray(series, dtype=float)
     cells, t = series.shape
+    chunk_cells = chunk_cells or max(1, TREND_CHUNK_VALUES // (t * t))
     s = np.empty(cells)
     later = np.triu(np.ones((t, t), dtype=bool), k=1)
     for start in range(0, cells, chunk_cells):
@@ -196,8 +219,36 @@ def classify(hot: np.ndarray, cold: np.ndarray, trend_z: np.ndarray, trend_p: np
                     np.where(cold_pattern != "", np.char.add(cold_pattern.astype(str), " cold spot"), NO_PATTERN))
 
 
-def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingParams()) -> gpd.GeoDataFrame:
+def _estimate(seizures: int, cells: int, steps: int, params: EmergingParams) -> Estimate:
+    seconds, mb = grid_cost(seizures, cells, params.rings)
+    neighbours = neighbourhood_size(params.rings)
+    cube = cells * steps
+    return Estimate(
+        "emerging", seizures, cube * (neighbours + steps),
+        seconds + cube * (SECONDS_PER_CELL_STEP + neighbours * SECONDS_PER_NEIGHBOUR_STEP + steps * SECONDS_PER_STEP_PAIR),
+        mb + (cube * BYTES_PER_CELL_STEP + 3 * TREND_CHUNK_VALUES * 8) / MB)
+
+
+def estimate_emerging(points: pd.DataFrame, params: EmergingParams = EmergingParams()) -> Estimate:
+    """What :func:`emerging_hot_spots` would cost: the cube's hexagons and steps (counted), Gi* at each
+    step over the hexagons' neighbourhoods, and Mann-Kendall's comparisons of every pair of steps.
+
+    Examples
+    --------
+    >>> estimate_emerging(points, EmergingParams(resolution=8, step="week"))  # doctest: +SKIP
+    """
+    cells = len(np.unique(parent_cells(points["h3_cell"].to_numpy(), params.resolution)))
+    ends = step_starts(points["occurred_at"].agg(["min", "max"]), params.step)
+    steps = len(step_range(ends.iloc[0], ends.iloc[1], params.step)) if len(points) else 0
+    return _estimate(len(points), cells, steps, params)
+
+
+def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingParams(),
+                       limits: Limits | None = None) -> gpd.GeoDataFrame:
     """Classify every hexagon of the cube built from analysis ``points``.
+
+    Refused (``geodata.budget.AnalysisRefused``) before the cube is built when :func:`estimate_emerging`
+    says it would cost more than ``limits`` (by default ``Limits.from_env()``).
 
     Returns one row per cell (``EMERGING_COLUMNS``, EPSG:4326): cell (hex string), category (one of
     ``CATEGORIES``), seizures over the period, steps, hot_steps and cold_steps (how many), final_z
@@ -208,6 +259,7 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
         raise TypeError(f"params must be EmergingParams, got {type(params).__name__}")
     if points.empty:
         raise ValueError("there are no precisely located seizures in this view to look for emerging hot spots in")
+    check(estimate_emerging(points, params), limits)
     cube = build_cube(points, params)
     if len(cube.starts) < 3:
         raise ValueError(f"emerging hot spots need at least 3 time steps, the view spans {len(cube.starts)} "

@@ -34,6 +34,7 @@ import pandas as pd
 import shapely
 from scipy import sparse, stats
 
+from geodata.budget import MB, Estimate, Limits, check
 from geodata.crs import WGS84
 
 MEASURES = {"count": "seizures", "kg": "kg", "value": "value_cny"}
@@ -44,6 +45,15 @@ BIN_LABELS = {
 }
 CONFIDENCE_LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))  # bin, largest p-value that reaches it
 CELL_COLUMNS = ("cell", "seizures", "kg", "value_cny", "neighbours", "z", "p", "q", "bin", "geometry")
+PERMUTATION_CHUNK = 4096  # cells whose permutation totals are held at once
+# What the work costs on the reference machine (bench/bench_analysis.py measures the estimates against
+# the analyses); :func:`estimate_hot_spots` and geodata.emerging's estimate multiply their counts by these.
+SECONDS_PER_SEIZURE = 0.5e-6  # counting the seizures into hexagons
+BYTES_PER_SEIZURE = 100
+SECONDS_PER_CELL = 25e-6  # a hexagon's neighbourhood (one H3 grid_disk call), outline and id, in Python
+SECONDS_PER_NEIGHBOUR = 0.3e-6  # ... and each hexagon of that neighbourhood
+BYTES_PER_NEIGHBOUR = 50  # a weight, while the sparse matrix is built
+SECONDS_PER_DRAW = 30e-9  # a permutation's total for a hexagon
 
 
 @dataclass(frozen=True)
@@ -81,12 +91,19 @@ class HotSpotParams:
 
 
 def parent_cells(cells, resolution: int) -> np.ndarray:
-    """The parent at ``resolution`` of each stored H3 cell (uint64), computed once per distinct cell."""
+    """The parent at ``resolution`` of each stored H3 cell (uint64, at ``resolution`` or finer), from
+    the index's bits as H3 defines them: the resolution field (bits 52-55) set to ``resolution`` and
+    the digits of the finer resolutions (3 bits each, resolution 15 lowest) set to 7, unused.
+
+    Examples
+    --------
+    >>> cell = h3int.latlng_to_cell(23.0, 105.0, 10)
+    >>> int(parent_cells([cell], 6)[0]) == h3int.cell_to_parent(cell, 6)
+    True
+    """
+    unused_digits = sum(7 << (3 * (15 - finer)) for finer in range(resolution + 1, 16))
     cells = np.asarray(cells, dtype=np.uint64)
-    distinct, inverse = np.unique(cells, return_inverse=True)
-    parents = np.fromiter((h3int.cell_to_parent(int(c), resolution) for c in distinct.tolist()),
-                          dtype=np.uint64, count=len(distinct))
-    return parents[inverse]
+    return (cells & ~np.uint64(0xF << 52)) | np.uint64(resolution << 52) | np.uint64(unused_digits)
 
 
 def cell_measures(points: pd.DataFrame, resolution: int) -> pd.DataFrame:
@@ -141,7 +158,7 @@ def two_sided_p(z: np.ndarray) -> np.ndarray:
 
 
 def permutation_p(y: np.ndarray, w: sparse.csr_matrix, permutations: int, seed: int | None,
-                  chunk: int = 4096) -> np.ndarray:
+                  chunk: int = PERMUTATION_CHUNK) -> np.ndarray:
     """Two-sided conditional-permutation p-values of each cell's neighbourhood total.
 
     Each permutation draws, once for all cells, a random ordering of the cells; a cell's W_i - 1
@@ -234,8 +251,47 @@ def cell_polygons(cells) -> np.ndarray:
     return shapely.polygons(rings) if rings else np.empty(0, dtype=object)
 
 
-def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams()) -> gpd.GeoDataFrame:
+def neighbourhood_size(rings: int) -> int:
+    """Hexagons within ``rings`` steps of one, itself included (a pentagon's neighbourhood has fewer)."""
+    return 3 * rings * (rings + 1) + 1
+
+
+def grid_cost(seizures: int, cells: int, rings: int) -> tuple[float, float]:
+    """Seconds and MB to count ``seizures`` into ``cells`` hexagons and weigh their neighbourhoods."""
+    neighbours = cells * neighbourhood_size(rings)
+    return (seizures * SECONDS_PER_SEIZURE + cells * SECONDS_PER_CELL + neighbours * SECONDS_PER_NEIGHBOUR,
+            (seizures * BYTES_PER_SEIZURE + neighbours * BYTES_PER_NEIGHBOUR) / MB)
+
+
+def _estimate(seizures: int, cells: int, params: HotSpotParams) -> Estimate:
+    seconds, mb = grid_cost(seizures, cells, params.rings)
+    width = neighbourhood_size(params.rings)
+    # permutation_p's orderings (several permutations x width arrays) and one chunk of totals
+    permutation_bytes = params.permutations * (6 * width + 3 * PERMUTATION_CHUNK) * 8
+    return Estimate("hotspots", seizures, cells * (width + params.permutations),
+                    seconds + cells * params.permutations * SECONDS_PER_DRAW, mb + permutation_bytes / MB)
+
+
+def estimate_hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams()) -> Estimate:
+    """What :func:`hot_spots` would cost: its hexagons (counted), their neighbourhoods (at most
+    :func:`neighbourhood_size` each) and its permutations.
+
+    Examples
+    --------
+    >>> estimate_hot_spots(points, HotSpotParams(resolution=8, rings=5, permutations=9999))  # doctest: +SKIP
+    Estimate(kind='hotspots', seizures=1084775, work=87923780.0, seconds=3.5, mb=1199.6)
+    """
+    cells = len(np.unique(parent_cells(points["h3_cell"].to_numpy(), params.resolution)))
+    return _estimate(len(points), cells, params)
+
+
+def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
+              limits: Limits | None = None) -> gpd.GeoDataFrame:
     """Gi* hot and cold spots of ``points`` (analysis points: h3_cell, quantity_kg, value_cny).
+
+    Refused (``geodata.budget.AnalysisRefused``) once the hexagons are counted, before their
+    neighbourhoods are, when :func:`estimate_hot_spots` says it would cost more than ``limits`` (by
+    default ``Limits.from_env()``).
 
     Returns one row per hexagon holding a seizure, in EPSG:4326: cell (hex string), seizures, kg,
     value_cny, neighbours (cells in its neighbourhood, itself included), z, p (two-sided; from the
@@ -247,6 +303,7 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams()) -> 
     if points.empty:
         return _frame(pd.DataFrame({c: [] for c in CELL_COLUMNS if c != "geometry"}), [], params)
     measures = cell_measures(points, params.resolution)
+    check(_estimate(len(points), len(measures), params), limits)
     cells = measures.index.to_numpy(np.uint64)
     w = ring_weights(cells, params.rings)
     gi = GiStar(measures[MEASURES[params.weight]].to_numpy(float), w, params.permutations, params.seed)

@@ -84,16 +84,16 @@ def render(ctx: PageContext) -> None:
             hide_index=True,
             key="crossings_table",
         )
-    shown = render_hot_spot_analyses(ctx.source, filters, lang)
+    shown = render_hot_spot_analyses(ctx.source, filters, lang, ctx.user.username)
     render_exports(ctx, filters, shown)
 
 
 ANALYSES = {"hotspots": render_hot_spots, "emerging": render_emerging, "clusters": render_clusters}
 
 
-def render_hot_spot_analyses(source: Source, filters, lang: str) -> ShownLayer | None:
-    """The chosen hot-spot analysis of the filtered seizures (Gi* first: "where, and is it real?"); the
-    layer it shows."""
+def render_hot_spot_analyses(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
+    """The chosen hot-spot analysis of the filtered seizures (Gi* first: "where, and is it real?") for
+    ``user`` (one analysis at a time each); the layer it shows."""
     st.subheader(t("analysis_method", lang))
     chosen = st.segmented_control(
         t("analysis_method", lang),
@@ -104,7 +104,7 @@ def render_hot_spot_analyses(source: Source, filters, lang: str) -> ShownLayer |
         format_func=lambda kind: t(f"analysis_{kind}", lang),
         label_visibility="collapsed",
     )
-    return ANALYSES[chosen or "hotspots"](source, filters, lang)
+    return ANALYSES[chosen or "hotspots"](source, filters, lang, user)
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

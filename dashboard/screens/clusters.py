@@ -10,14 +10,15 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import layers, style
-from dashboard.data import Source, clusters, data_version
+from dashboard.data import Source
 from dashboard.i18n import label, name, t
-from dashboard.results import ShownLayer, gap_filter, params_text, result_map, shown_layer
+from dashboard.results import ShownLayer, analysis_result, gap_filter, params_text, result_map, shown_layer
 from geodata.clusters import DBSCANParams, HDBSCANParams, labelled_shares
 
 
-def cluster_params(lang: str) -> DBSCANParams | HDBSCANParams:
-    """The parameters form; the parameters last submitted (the defaults before the first submit)."""
+def cluster_params(lang: str) -> tuple[DBSCANParams | HDBSCANParams, bool]:
+    """The parameters form: the parameters last submitted (the defaults before the first submit), and
+    whether they were submitted in this run."""
     with st.form("cluster_form"):
         method = st.radio(
             t("cluster_method", lang),
@@ -32,18 +33,19 @@ def cluster_params(lang: str) -> DBSCANParams | HDBSCANParams:
             t("min_count", lang), 2, 10_000, 10, key="c_min", help=t("min_count_help", lang)
         )
         window = right.number_input(t("window_days", lang), 0, 3_650, 0, key="c_window", help=t("window_help", lang))
-        st.form_submit_button(t("run", lang))
+        submitted = st.form_submit_button(t("run", lang))
     if method == "hdbscan":
-        return HDBSCANParams(min_cluster_size=int(min_count))
-    return DBSCANParams(eps_km=float(eps_km), min_count=int(min_count), window_days=float(window) or None)
+        return HDBSCANParams(min_cluster_size=int(min_count)), submitted
+    return DBSCANParams(eps_km=float(eps_km), min_count=int(min_count), window_days=float(window) or None), submitted
 
 
-def render_clusters(source: Source, filters, lang: str) -> ShownLayer | None:
+def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
     st.caption(t("clusters_hint", lang))
-    params = cluster_params(lang)
-    with st.spinner(t("clustering", lang), show_time=True):
-        found = clusters(source, data_version(source.path), filters, params)
-    table = found["table"]
+    params, submitted = cluster_params(lang)
+    found = analysis_result("clusters", source, filters, params, user, lang, submitted)
+    if found is None:
+        return None
+    table = found["layer"]
     st.caption(
         t(
             "clusters_summary",

@@ -11,9 +11,9 @@ import pandas as pd
 import streamlit as st
 
 from dashboard import layers, style
-from dashboard.data import Source, data_version, emerging, hot_spots
+from dashboard.data import Source
 from dashboard.i18n import label, name, t
-from dashboard.results import ShownLayer, gap_filter, params_text, result_map, shown_layer
+from dashboard.results import ShownLayer, analysis_result, gap_filter, params_text, result_map, shown_layer
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
 from geodata.hotspots import HotSpotParams
@@ -34,8 +34,9 @@ def _grid_inputs(lang: str, prefix: str, resolution: int) -> tuple[int, int, str
     return int(res), int(rings), weight
 
 
-def hot_spot_params(lang: str) -> HotSpotParams:
-    """The Gi* form; the parameters last submitted (the defaults before the first submit)."""
+def hot_spot_params(lang: str) -> tuple[HotSpotParams, bool]:
+    """The Gi* form: the parameters last submitted (the defaults before the first submit), and whether
+    they were submitted in this run."""
     with st.form("hotspot_form"):
         res, rings, weight = _grid_inputs(lang, "h", HotSpotParams.resolution)
         left, right = st.columns(2)
@@ -43,12 +44,13 @@ def hot_spot_params(lang: str) -> HotSpotParams:
             t("permutations", lang), (0, 99, 999), key="h_permutations", help=t("permutations_help", lang)
         )
         fdr = right.checkbox(t("fdr", lang), True, key="h_fdr", help=t("fdr_help", lang))
-        st.form_submit_button(t("run", lang))
-    return HotSpotParams(resolution=res, rings=rings, weight=weight, permutations=int(permutations), fdr=fdr)
+        submitted = st.form_submit_button(t("run", lang))
+    return HotSpotParams(resolution=res, rings=rings, weight=weight, permutations=int(permutations), fdr=fdr), submitted
 
 
-def emerging_params(lang: str) -> EmergingParams:
-    """The emerging hot-spot form; the parameters last submitted (the defaults before the first submit)."""
+def emerging_params(lang: str) -> tuple[EmergingParams, bool]:
+    """The emerging hot-spot form: the parameters last submitted (the defaults before the first submit),
+    and whether they were submitted in this run."""
     with st.form("emerging_form"):
         res, rings, weight = _grid_inputs(lang, "e", EmergingParams.resolution)
         left, right = st.columns(2)
@@ -57,8 +59,8 @@ def emerging_params(lang: str) -> EmergingParams:
         )
         alpha = right.selectbox(t("alpha", lang), (0.10, 0.05, 0.01), index=1, key="e_alpha", help=t("alpha_help", lang))
         fdr = st.checkbox(t("fdr", lang), False, key="e_fdr", help=t("fdr_help", lang))
-        st.form_submit_button(t("run", lang))
-    return EmergingParams(resolution=res, rings=rings, step=step, weight=weight, alpha=float(alpha), fdr=fdr)
+        submitted = st.form_submit_button(t("run", lang))
+    return EmergingParams(resolution=res, rings=rings, step=step, weight=weight, alpha=float(alpha), fdr=fdr), submitted
 
 
 def _nearest(frame: pd.DataFrame, lang: str) -> dict:
@@ -69,12 +71,13 @@ def _nearest(frame: pd.DataFrame, lang: str) -> dict:
     }
 
 
-def render_hot_spots(source: Source, filters, lang: str) -> ShownLayer | None:
+def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
     st.caption(t("hotspots_hint", lang))
-    params = hot_spot_params(lang)
-    with st.spinner(t("computing", lang), show_time=True):
-        found = hot_spots(source, data_version(source.path), filters, params)
-    cells = found["cells"]
+    params, submitted = hot_spot_params(lang)
+    found = analysis_result("hotspots", source, filters, params, user, lang, submitted)
+    if found is None:
+        return None
+    cells = found["layer"]
     st.caption(
         t(
             "hotspots_summary",
@@ -122,15 +125,13 @@ def render_hot_spots(source: Source, filters, lang: str) -> ShownLayer | None:
     return shown_layer("hotspots", cells, gap_km, hot)
 
 
-def render_emerging(source: Source, filters, lang: str) -> ShownLayer | None:
+def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
     st.caption(t("emerging_hint", lang))
-    params = emerging_params(lang)
-    with st.spinner(t("computing", lang), show_time=True):
-        found = emerging(source, data_version(source.path), filters, params)
-    if "error" in found:
-        st.warning(t("analysis_failed", lang, reason=found["error"]))
+    params, submitted = emerging_params(lang)
+    found = analysis_result("emerging", source, filters, params, user, lang, submitted)
+    if found is None:
         return None
-    cells = found["cells"]
+    cells = found["layer"]
     patterned = cells[cells["category"] != NO_PATTERN]
     st.caption(
         t(
