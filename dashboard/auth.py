@@ -51,11 +51,12 @@ def current_user(store: Store, *, activity: bool = True) -> User | None:
     return found.user
 
 
-def still_signed_in(store: Store, user: User) -> User:
-    """For a fragment's own run (the live map's refresh): the account checked again as on a full run; when
-    the session has ended or the account changed (role, grants, disabled), the whole page runs again,
-    which signs out or applies the new scope, and this run sends nothing more."""
-    now_user = current_user(store, activity=False)
+def still_signed_in(store: Store, user: User, *, activity: bool) -> User:
+    """For a fragment's own run (the live map's refresh, or a click inside it: ``activity``): the account
+    checked again as on a full run; when the session has ended or the account changed (role, grants,
+    disabled), the whole page runs again, which signs out or applies the new scope, and this run sends
+    nothing more."""
+    now_user = current_user(store, activity=activity)
     if now_user != user:
         st.rerun(scope="app")
     return now_user

@@ -36,6 +36,16 @@ from queries.filters import Focus
 from queries.views import bucket_for
 
 SEEN_KEY, AFTER_KEY, SELECTION_KEY = "seen_newest_id", "new_after_id", "applied_selection"
+MAP_STATE_KEY = "live_map_state_seen"
+
+
+def map_clicked() -> bool:
+    """Whether the map's selection changed since the fragment's last run: a click, which is its person's
+    doing (the refresh's own runs are not, and must not keep a session from going idle)."""
+    picked = repr(((st.session_state.get(LIVE_MAP_KEY) or {}).get("selection") or {}).get("objects") or {})
+    changed = picked != st.session_state.get(MAP_STATE_KEY, repr({}))
+    st.session_state[MAP_STATE_KEY] = picked
+    return changed
 
 
 def new_after_id(newest: int) -> int:
@@ -103,7 +113,7 @@ def render(ctx: PageContext) -> None:
     @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
         # The account is checked on the refresh's own runs too, and this run reads with the scope found now.
-        source = Source(ctx.path, still_signed_in(get_store(ctx.path), ctx.user).scope)
+        source = Source(ctx.path, still_signed_in(get_store(ctx.path), ctx.user, activity=map_clicked()).scope)
         headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
         with headline:
             show_url_problems(lang)

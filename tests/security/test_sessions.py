@@ -115,13 +115,17 @@ def test_a_revoked_grant_applies_at_the_next_refresh(server):
 def test_an_idle_session_ends_during_the_refresh_and_the_refresh_does_not_keep_it_alive(server):
     url, store, _ = server
     tab = live_tab(url, cookie_from_route(url, store, "sec-idle"))
-    with store.reading() as con:
-        before = con.execute("SELECT last_active_at FROM web_sessions WHERE username = 'sec-idle'").fetchone()[0]
+    last_use = "SELECT last_active_at FROM web_sessions WHERE username = 'sec-idle'"
+    with store.writing() as con:  # its person last did something 20 minutes ago
+        con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 20 MINUTE "
+                    "WHERE username = 'sec-idle'")
+        before = con.execute(last_use).fetchone()[0]
     refreshed(tab)
     refreshed(tab)
+    assert SIGN_IN not in tab.seen.headings
     with store.writing() as con:  # the refreshes did not count as use; now its person left 31 minutes ago
-        assert con.execute("SELECT last_active_at FROM web_sessions WHERE username = 'sec-idle'").fetchone()[0] == before
-        con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 31 MINUTE "
+        assert con.execute(last_use).fetchone()[0] == before
+        con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 11 MINUTE "
                     "WHERE username = 'sec-idle'")
     refreshed(tab)
     assert SIGN_IN in tab.seen.headings and not [e for e in tab.seen.after(SIGN_IN) if e[0] == "metric"]
