@@ -5,9 +5,10 @@ demo seizures, then measures, each case in a fresh subprocess (time of the call;
 memory of the process, and its growth over the process before the call):
 
 * DBSCAN (eps 1 km, 10 seizures) on 1,000,000 points, Cordon's grid DBSCAN on METRIC_CRS metres,
-  against scikit-learn's ``DBSCAN(metric='haversine', algorithm='ball_tree')`` on radians, the
-  common recipe, at growing sizes until it fails (out of time or of the 4 GB budget); where both
-  finish, the partitions of their core points are compared (adjusted Rand index);
+  against scikit-learn's ``DBSCAN(algorithm='kd_tree')`` on the same metres (the fair baseline: the
+  same points and metric, and scikit-learn's fastest tree for them; the common haversine + ball-tree
+  recipe on radians is slower still), at growing sizes until it fails (out of time or of the 4 GB
+  budget); where both finish, the partitions of their core points are compared (adjusted Rand index);
 * HDBSCAN on 100,000 points: the ``hdbscan`` package's Boruvka KD-tree (what Cordon uses) against
   scikit-learn's ``HDBSCAN``;
 * Gi* on 50,000 hexagons with 999 permutations: Cordon's chunked conditional permutations against
@@ -16,9 +17,14 @@ memory of the process, and its growth over the process before the call):
   ``pip install numba`` to give esda its usual speed), and runs as plain Python otherwise;
 * emerging hot spots over two years of weekly steps on the default data (20,000 demo rows);
 * the live map's alerts at 1,200,000 seizures: the last 12 weeks read in SQL and classified twice
-  (``dashboard.data._alerts``), against the same classification over the whole record.
+  (``dashboard.data._alerts``), against the same classification over the whole record;
+* the limits on heavy analyses (``geodata.budget``, ``geodata.worker``), request by request
+  (``LIMIT_REQUESTS``): the cost estimate (its own time and memory) against the analysis run in the
+  process, whether the default limits let it run, and the same request through the Analysis page's
+  runner (estimate, then a worker), whose time includes sending the points and the result.
 
-Prints markdown tables and writes them to bench/results/analysis.md.
+Prints markdown tables and writes them to bench/results/analysis.md (``--only limits``, or another
+section: only that one, printed and written to bench/results/analysis-<section>.md).
 """
 
 from __future__ import annotations
@@ -110,12 +116,14 @@ def case_dbscan_cordon(n: int) -> dict:
 def case_dbscan_sklearn(n: int) -> dict:
     from sklearn.cluster import DBSCAN
 
+    from geodata.clusters import project
+
     resource.setrlimit(resource.RLIMIT_AS, (MEMORY_BUDGET, MEMORY_BUDGET))
     points = _points(1_200_000, n)
-    radians = np.radians(points[["lat", "lon"]].to_numpy())
+    xy = project(points["lon"], points["lat"])
     before = _rss_mb()
     start = time.perf_counter()
-    model = DBSCAN(eps=1.0 / 6371.0088, min_samples=10, metric="haversine", algorithm="ball_tree").fit(radians)
+    model = DBSCAN(eps=1000.0, min_samples=10, algorithm="kd_tree").fit(xy)
     seconds = time.perf_counter() - start
     np.save(OUT / f"labels-sklearn-{n}.npy", model.labels_)
     core = np.zeros(n, dtype=bool)
@@ -211,6 +219,79 @@ def case_alerts(window: int) -> dict:
     return {"seconds": seconds, "before_mb": before, "alerts": len(found)}
 
 
+# Requests to the analyses: label, rows of the demo database, a sample of its seizures (or all),
+# analysis, parameters, and whether to run it even when refused (the probe, for the comparison).
+LIMIT_REQUESTS = (
+    ("the probe: space-time clusters, 50 km, min 2, 3,650 days", 20_000, None, "clusters",
+     {"eps_km": 50, "min_count": 2, "window_days": 3650}, True),
+    ("clusters, the page's defaults (1 km, min 10)", 1_200_000, None, "clusters", {}, False),
+    ("Gi*, the page's defaults", 1_200_000, None, "hotspots", {}, False),
+    ("emerging, the page's defaults (monthly)", 1_200_000, None, "emerging", {}, False),
+    ("space-time clusters, 0.1 km, min 3, 1 day", 1_200_000, None, "clusters",
+     {"eps_km": 0.1, "min_count": 3, "window_days": 1}, False),
+    ("Gi*, resolution 8, 5 rings, 9,999 permutations", 1_200_000, None, "hotspots",
+     {"resolution": 8, "rings": 5, "permutations": 9999}, False),
+    ("emerging, resolution 8, weekly", 1_200_000, None, "emerging", {"resolution": 8, "step": "week"}, False),
+    ("HDBSCAN, min 10, 300,000 of the seizures", 1_200_000, 300_000, "clusters",
+     {"method": "hdbscan", "min_cluster_size": 10}, False),
+    ("HDBSCAN, min 10", 1_200_000, None, "clusters", {"method": "hdbscan", "min_cluster_size": 10}, False),
+)
+
+
+def _request(index: int):
+    """The points and parameters of LIMIT_REQUESTS[index]."""
+    from geodata.export_sources import analysis_params
+
+    _, rows, sample, analysis, given, _ = LIMIT_REQUESTS[index]
+    return _points(rows, sample), analysis, analysis_params(analysis, given)
+
+
+def case_limits_estimate(index: int) -> dict:
+    from geodata.budget import Limits
+    from geodata.worker import ANALYSES
+
+    points, analysis, params = _request(index)
+    before = _rss_mb()
+    start = time.perf_counter()
+    estimate = ANALYSES[analysis][0](points, params)
+    seconds = time.perf_counter() - start
+    limits = Limits()
+    return {"seconds": seconds, "before_mb": before, "seizures": len(points), "estimate_s": estimate.seconds,
+            "estimate_mb": estimate.mb, "runs": estimate.seconds <= limits.timeout_s and estimate.mb <= limits.max_mb}
+
+
+def case_limits_in_process(index: int) -> dict:
+    from geodata.budget import Limits
+    from geodata.worker import ANALYSES
+
+    points, analysis, params = _request(index)
+    before = _rss_mb()
+    start = time.perf_counter()
+    ANALYSES[analysis][1](points, params, Limits(timeout_s=1e9, max_mb=1e9))
+    return {"seconds": time.perf_counter() - start, "before_mb": before}
+
+
+def case_limits_worker(index: int) -> dict:
+    """The request through the Analysis page's runner with the default limits (the forkserver started
+    before, as on a server that has run one analysis)."""
+    from geodata.budget import AnalysisRefused, Limits
+    from geodata.worker import AnalysisRunner, AnalysisStopped
+
+    points, analysis, params = _request(index)
+    runner = AnalysisRunner(Limits())
+    runner.run_function("bench", abs, (-1,))
+    before = _rss_mb()
+    start = time.perf_counter()
+    try:
+        runner.run("bench", analysis, points, params)
+        outcome = "ran"
+    except AnalysisRefused:
+        outcome = "refused"
+    except AnalysisStopped as stopped:
+        outcome = f"stopped ({stopped.reason})"
+    return {"seconds": time.perf_counter() - start, "before_mb": before, "outcome": outcome}
+
+
 CASES = {name[5:]: function for name, function in globals().items() if name.startswith("case_")}
 
 
@@ -250,35 +331,38 @@ def _alert_lines() -> list[str]:
     return lines
 
 
-def main() -> int:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--case", choices=sorted(CASES))
-    parser.add_argument("--n", type=int)
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a trial run")
-    parser.add_argument("--alerts-only", action="store_true", help="only the live map's alerts (printed, not saved)")
-    args = parser.parse_args()
-    if args.case:
-        result = CASES[args.case](args.n)
-        result["peak_mb"] = _status_mb("VmHWM")
-        print(json.dumps(result))
-        return 0
+def _limit_lines() -> list[str]:
+    from geodata.budget import Limits
 
-    OUT.mkdir(parents=True, exist_ok=True)
-    for rows in (1_200_000, 20_000):
-        _database(rows)
-    alerts = _alert_lines()
-    if args.alerts_only:
-        print("\n".join(alerts))
-        return 0
-    big = 100_000 if args.quick else 1_000_000
-    lines = [(f"vm: {platform.machine()}, python {platform.python_version()}, 2 cores; MB: peak resident memory of "
-              "the process during the call, data included (in brackets: over the process just before it)"), ""]
+    limits = Limits()
+    lines = ["", f"### Limits on heavy analyses (default limits: {limits.timeout_s:g} s, {limits.max_mb:,.0f} MB)", "",
+             ("| request | seizures | estimate: s, MB (its own time, MB) | under the limits | in the process: s, MB | "
+              "through the page's runner: s, server MB |"), "|---|---|---|---|---|---|"]
+    for index, (label, *_, run_anyway) in enumerate(LIMIT_REQUESTS):
+        estimate = _run("limits_estimate", index)
+        if "failed" in estimate:
+            lines.append(f"| {label} | | {estimate['failed']} | | | |")
+            continue
+        if estimate["runs"] or run_anyway:
+            ran = _run("limits_in_process", index)
+            in_process = ran.get("failed") or f"{ran['seconds']:.2f}, {_mb(ran)}"
+        else:
+            in_process = "not run"
+        worker = _run("limits_worker", index)
+        through = worker.get("failed") or f"{worker['outcome']} in {worker['seconds']:.3f} s, {_mb(worker)}"
+        lines.append(f"| {label} | {estimate['seizures']:,} | {estimate['estimate_s']:,.1f} s, "
+                     f"{estimate['estimate_mb']:,.0f} MB ({estimate['seconds']:.3f} s, "
+                     f"{estimate['peak_mb'] - estimate['before_mb']:+,.0f} MB) | "
+                     f"{'yes' if estimate['runs'] else 'no: refused'} | {in_process} | {through} |")
+        print(lines[-1], flush=True)
+    return lines
 
-    lines += ["### DBSCAN, eps 1 km, min 10 seizures", "",
-              ("| points | Cordon s | Cordon MB | scikit-learn haversine + ball tree s | its MB | ratio | "
+
+def _dbscan_lines(big: int) -> list[str]:
+    lines = ["", "### DBSCAN, eps 1 km, min 10 seizures", "",
+             ("| points | Cordon s | Cordon MB | scikit-learn KD-tree on the same metres s | its MB | ratio | "
               "same clusters (ARI on cores) |"), "|---|---|---|---|---|---|---|"]
-    sizes = [20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000]
-    sizes = [s for s in sizes if s <= big]
+    sizes = [s for s in (20_000, 50_000, 100_000, 200_000, 500_000, 1_000_000) if s <= big]
     sklearn_failed = None
     for n in sizes:
         ours = _run("dbscan_cordon", n)
@@ -293,32 +377,67 @@ def main() -> int:
             lines.append(f"| {n:,} | {ours['seconds']:.2f} | {_mb(ours)} | {theirs['seconds']:.2f} | {_mb(theirs)} "
                          f"| {theirs['seconds'] / ours['seconds']:.0f}x | {_agreement(n)} |")
         print(lines[-1], flush=True)
+    return lines
 
-    lines += ["", "### HDBSCAN, min cluster size 15", "",
-              "| points | Cordon (hdbscan, Boruvka KD-tree) s | MB | scikit-learn HDBSCAN s | MB |", "|---|---|---|---|---|"]
-    for n in ([20_000, 100_000] if not args.quick else [20_000]):
+
+def _hdbscan_lines(quick: bool) -> list[str]:
+    lines = ["", "### HDBSCAN, min cluster size 15", "",
+             "| points | Cordon (hdbscan, Boruvka KD-tree) s | MB | scikit-learn HDBSCAN s | MB |", "|---|---|---|---|---|"]
+    for n in ([20_000] if quick else [20_000, 100_000]):
         ours, theirs = _run("hdbscan_cordon", n), _run("hdbscan_sklearn", n)
         other = theirs.get("failed") or f"{theirs['seconds']:.1f} | {_mb(theirs)}"
         lines.append(f"| {n:,} | {ours['seconds']:.1f} | {_mb(ours)} | {other} |")
         print(lines[-1], flush=True)
+    return lines
 
-    lines += ["", "### Gi* with 999 permutations, 2 rings (weights included)", "",
-              "| hexagons | way | s | MB |", "|---|---|---|---|"]
-    for cells in ([5_000] if args.quick else [5_000, 50_000]):
+
+def _gi_lines(quick: bool) -> list[str]:
+    lines = ["", "### Gi* with 999 permutations, 2 rings (weights included)", "",
+             "| hexagons | way | s | MB |", "|---|---|---|---|"]
+    for cells in ([5_000] if quick else [5_000, 50_000]):
         for label, case in (("Cordon (chunked, shared draws)", "gi_cordon"), ("esda G_Local (n x 999 matrix)", "gi_esda")):
             result = _run(case, cells)
             lines.append(f"| {cells:,} | {label} | {result['seconds']:.2f} | {_mb(result)} |" if "failed" not in result
                          else f"| {cells:,} | {label} | {result['failed']} | |")
             print(lines[-1], flush=True)
+    return lines
 
+
+def _emerging_lines() -> list[str]:
     result = _run("emerging", 0)
-    lines += ["", "### Emerging hot spots, 2 years of weekly steps, default data (20,000 demo rows)", "",
-              "| points | cells | steps | s | MB |", "|---|---|---|---|---|",
-              f"| {result['points']:,} | {result['cells']:,} | {result['steps']} | {result['seconds']:.2f} | {_mb(result)} |"]
+    lines = ["", "### Emerging hot spots, 2 years of weekly steps, default data (20,000 demo rows)", "",
+             "| points | cells | steps | s | MB |", "|---|---|---|---|---|",
+             f"| {result['points']:,} | {result['cells']:,} | {result['steps']} | {result['seconds']:.2f} | {_mb(result)} |"]
     print(lines[-1], flush=True)
-    lines += alerts
-    RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    return lines
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--case", choices=sorted(CASES))
+    parser.add_argument("--n", type=int)
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, for a trial run")
+    sections = {"dbscan": lambda: _dbscan_lines(100_000 if args.quick else 1_000_000),
+                "hdbscan": lambda: _hdbscan_lines(args.quick), "gi": lambda: _gi_lines(args.quick),
+                "emerging": _emerging_lines, "alerts": _alert_lines, "limits": _limit_lines}
+    parser.add_argument("--only", choices=sorted(sections), help="one section, written to analysis-<section>.md")
+    args = parser.parse_args()
+    if args.case:
+        result = CASES[args.case](args.n)
+        result["peak_mb"] = _status_mb("VmHWM")
+        print(json.dumps(result))
+        return 0
+
+    OUT.mkdir(parents=True, exist_ok=True)
+    for rows in (1_200_000, 20_000):
+        _database(rows)
+    lines = [(f"vm: {platform.machine()}, python {platform.python_version()}, 2 cores; MB: peak resident memory of "
+              "the process during the call, data included (in brackets: over the process just before it)")]
+    for name in [args.only] if args.only else sections:
+        lines += sections[name]()
+    results = RESULTS.with_name(f"analysis-{args.only}.md") if args.only else RESULTS
+    results.parent.mkdir(parents=True, exist_ok=True)
+    results.write_text("\n".join(lines) + "\n", encoding="utf-8")
     print("\n".join(lines))
     return 0
 

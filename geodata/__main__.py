@@ -13,7 +13,9 @@ Commands:
 The analyses read --db, filter as the dashboard does, leave out records known only to the county or
 province (and say how many), and write --out as GeoJSON (.geojson/.json) or GeoParquet (.parquet).
 Their parameters are defined once (_PARAMETERS) and shared with export; a parameter not given takes
-the default of its params dataclass (geodata/clusters.py, hotspots.py, emerging.py).
+the default of its params dataclass (geodata/clusters.py, hotspots.py, emerging.py). An analysis whose
+cost estimate is over CORDON_ANALYSIS_TIMEOUT_S or CORDON_ANALYSIS_MAX_MB is refused before it runs,
+with what to change (geodata/budget.py; exit status 2); the command line runs it in its own process.
 """
 
 from __future__ import annotations

@@ -270,7 +270,7 @@ def test_the_space_time_pair_bound_is_never_below_the_real_count_and_at_most_7_t
 def test_the_dbscan_neighbour_bound_is_never_below_the_real_count_of_the_unsure_points():
     xy = _clumped(4000)
     eps, min_count = 1_500.0, 40
-    inverse, counts, thin, bound = _core_bounds(xy, eps, min_count, xy.min(axis=0))
+    inverse, _, thin, bound = _core_bounds(xy, eps, min_count, xy.min(axis=0))
     unsure_cells = thin[bound >= min_count]
     assert len(unsure_cells) > 0
     per_cell_bound = dict(zip(thin.tolist(), bound.tolist()))
