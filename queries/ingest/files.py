@@ -65,9 +65,10 @@ class Cancelled(Exception):
 
 
 ShouldStop = Callable[[], bool]
-# Rows read between two calls of a reader's should_stop: about a second of openpyxl's work, a
-# fraction of a millisecond of Arrow's.
-STOP_CHECK_ROWS = 5_000
+# Rows read between two calls of a reader's should_stop: a fifth of a second of openpyxl's work (a
+# closed tab stops it within a few seconds, most of them Streamlit's noticing), one call per block
+# of Arrow's.
+STOP_CHECK_ROWS = 1_000
 MAX_ROWS_ENV = "CORDON_IMPORT_MAX_ROWS"
 MAX_SHEET_ROWS_ENV = "CORDON_IMPORT_MAX_SHEET_ROWS"
 # Excel's last row: a sheet's XML may number rows past it, which openpyxl would fill with empty ones.

@@ -155,7 +155,7 @@ class ImportResult:
                   f"{self.rejected:,} rejected (import {self.import_id})")]
         for rule, count in self.by_reason.items():
             lines.append(f"  rejected, {rule}: {count:,}")
-            lines += [f"    {batch.field or 'row'}, {batch.rows:,} at {batch.lines}: {batch.example}"
+            lines += [f"    {batch.field or 'rows'}, {batch.rows:,} at {batch.lines}: {batch.example}"
                       for batch in self.batches[self.batches["rule"] == rule].itertuples()]
         return "\n".join(lines)
 
@@ -333,6 +333,17 @@ def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.
     return located
 
 
+def import_rules(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
+                 now: datetime | None = None) -> Rules:
+    """The rules a parsed file's rows are checked by: its kind, mapping and coordinate system, the
+    store's places (:func:`known_places`), ``now`` (Beijing time; default the clock)."""
+    places = places or KnownPlaces()
+    return Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
+                 headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
+                 checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
+                 counties=places.counties, county_anchors=places.county_anchors)
+
+
 def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
           now: datetime | None = None, should_stop: ShouldStop = never_stop) -> Checked:
     """Validate and locate a parsed file: which rows can land, and why the others cannot.
@@ -340,11 +351,7 @@ def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None
     ``places`` are the store's checkpoints, hubs and counties (:func:`known_places`); ``now`` (Beijing time)
     defaults to the clock. :class:`Cancelled` once ``should_stop`` says so.
     """
-    places = places or KnownPlaces()
-    rules = Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
-                  headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
-                  checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
-                  counties=places.counties, county_anchors=places.county_anchors)
+    rules = import_rules(parsed, geography, places, now)
     table = parsed.table
     records, _, refusals = validate_frame(parsed.fields(), rules, should_stop)
     if should_stop():
@@ -360,7 +367,7 @@ def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None
     rejected = pd.DataFrame({"line": lines[positions], "raw": pd.Series(_raw_json(table, positions), dtype=str),
                              "rules": reasons["rules"], "reason": reasons["reason"]})
     return Checked(records=records, rejected=rejected.sort_values("line", ignore_index=True),
-                   batches=batches(refusals, lines, tuple(RULES)), rules=rules)
+                   batches=batches(refusals, lines, tuple(RULES), table.line_word), rules=rules)
 
 
 def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:

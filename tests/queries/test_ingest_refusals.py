@@ -49,8 +49,8 @@ def test_batches_group_the_rows_of_a_rule_and_field_in_the_rules_order():
                 Refusal("required", "date", np.array([True, False, False, True]), "date is empty"),
                 Refusal("required", "date", np.array([False, True, False, False]), "date is empty too"),
                 Refusal("ragged", "", np.array([False, False, False, False, True]), "row 9 is ragged")]
-    found = batches(refusals, lines, (*RULE_ORDER, "ragged"))
+    found = batches(refusals, lines, (*RULE_ORDER, "ragged"), "row")
     assert found.to_dict("records") == [
-        {"rule": "required", "field": "date", "rows": 3, "lines": "2–3, 5", "example": "date is empty"},
-        {"rule": "unreadable", "field": "quantity", "rows": 2, "lines": "3–4", "example": "quantity is not a number"},
-        {"rule": "ragged", "field": "", "rows": 1, "lines": "9", "example": "row 9 is ragged"}]
+        {"rule": "required", "field": "date", "rows": 3, "lines": "rows 2–3, 5", "example": "date is empty"},
+        {"rule": "unreadable", "field": "quantity", "rows": 2, "lines": "rows 3–4", "example": "quantity is not a number"},
+        {"rule": "ragged", "field": "", "rows": 1, "lines": "row 9", "example": "row 9 is ragged"}]

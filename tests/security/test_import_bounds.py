@@ -110,7 +110,7 @@ def test_thousands_of_bad_rows_are_refused_in_batches_without_the_row_validator(
     assert len(checked.records) == 1 and checked.records["line"].tolist() == [101]
     assert len(checked.rejected) == 19_999
     batch = checked.batches.set_index(["rule", "field"]).loc[("unreadable", "quantity")]
-    assert (batch["rows"], batch["lines"]) == (19_999, "2–100, 102–20,001")
+    assert (batch["rows"], batch["lines"]) == (19_999, "lines 2–100, 102–20,001")
     assert batch["example"] == "quantity 'abc' is not a number with an optional unit (e.g. 1.2 t, 500 kg, 800 g)"
     assert checked.rejected["reason"].iloc[0] == batch["example"]
     assert list(checked.rejected["rules"].iloc[-1]) == ["unreadable"]
