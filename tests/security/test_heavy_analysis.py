@@ -332,3 +332,28 @@ def test_a_refused_analysis_shows_its_reason_on_the_page_and_starts_no_worker(se
     finally:
         dashboard.data.analysis_runner.clear()
         dashboard.data.analysis_results.clear()
+
+
+def test_a_cancelled_analysis_stays_cancelled_until_run_is_pressed(seeded_db, monkeypatch, workers_started):
+    from streamlit.testing.v1 import AppTest
+
+    import dashboard.data
+    from tests.dashboard.test_app import APP, signed_in
+
+    monkeypatch.setenv("CORDON_DB", str(seeded_db))
+    dashboard.data.analysis_results.clear()
+    try:
+        app = AppTest.from_file(APP, default_timeout=120)
+        app.query_params["period"] = "all"
+        signed_in(app, "planner")
+        app.session_state["hotspots_cancelled"] = HotSpotParams()  # as the rerun that Cancel caused leaves it
+        app.run()
+        app.switch_page("screens/analysis.py").run()
+        assert not app.exception
+        assert [i.value for i in app.info] == ["Analysis cancelled. Press Run to start it again."]
+        assert workers_started == []
+        next(button for button in app.button if button.label == "Run").click().run()
+        assert not app.exception and workers_started == ["hot_spots"] and not app.info
+        assert any("hot and" in caption.value for caption in app.caption)
+    finally:
+        dashboard.data.analysis_results.clear()
