@@ -11,8 +11,8 @@ read and checked (``read_upload`` then ``check``, as the Import page does) three
 * **Cordon**: the refusals worked out for whole columns (``queries.ingest.refusals``);
 * **row by row**: the same reading and frame validation, then each refused row asked of
   ``validate_row`` and written as JSON one by one, as ``check`` did up to issue 16;
-* **before** (with ``--before REV``): the code at REV (its tree from git archive, in bench/out),
-  timed in a subprocess; the files it would take minutes on are left out.
+* **before** (with ``--before REV``): the code at REV (its tree from git archive, in a temporary
+  folder), timed in a subprocess; the files it would take minutes on are left out.
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ import platform
 import subprocess
 import sys
 import tarfile
+import tempfile
 import time
 import zipfile
 from pathlib import Path
@@ -137,14 +138,17 @@ print(json.dumps([min(times), len(checked.rejected)]))
 """
 
 
-def before(rev: str, store: Path, name: str, data: bytes) -> tuple[float, int]:
-    """Seconds and refused rows of the code at ``rev`` (its tree, from git archive) on the file, in a subprocess."""
-    tree = OUT / f"before-{rev}"
-    if not tree.exists():
-        archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True)
-        with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as files_at_rev:
-            files_at_rev.extractall(tree, filter="data")
-    path = OUT / f"refusals-{name}"
+def tree_at(rev: str, folder: Path) -> Path:
+    """The repository's files at ``rev`` (git archive), extracted into ``folder``."""
+    archive = subprocess.run(["git", "-C", str(ROOT), "archive", rev], capture_output=True, check=True)
+    with tarfile.open(fileobj=io.BytesIO(archive.stdout)) as files_at_rev:
+        files_at_rev.extractall(folder, filter="data")
+    return folder
+
+
+def before(tree: Path, store: Path, name: str, data: bytes) -> tuple[float, int]:
+    """Seconds and refused rows of the code in ``tree`` (see tree_at) on the file, in a subprocess."""
+    path = tree.parent / name
     path.write_bytes(data)
     done = subprocess.run([sys.executable, "-c", BEFORE, str(tree), str(store), name, str(path), str(RUNS)],
                           capture_output=True, text=True, check=True)
@@ -179,6 +183,8 @@ def main() -> int:
         "| file | size | Cordon | row by row | before | Cordon's result |",
         "|---|---:|---:|---:|---:|---|",
     ]
+    scratch = tempfile.TemporaryDirectory()
+    tree = tree_at(args.before, Path(scratch.name) / "tree") if args.before else None
     for label, (name, data, timed_before) in files().items():
         seconds, outcome = best(lambda name=name, data=data: _checked(name, data, geography, places))
         naive = "—"
@@ -186,11 +192,12 @@ def main() -> int:
             naive_seconds, _ = best(lambda name=name, data=data: row_by_row(read_upload(name, data), geography, places))
             naive = f"{naive_seconds:.2f} s"
         old = "—"
-        if args.before and timed_before:
-            old = f"{before(args.before, store_path, name, data)[0]:.2f} s"
+        if tree and timed_before:
+            old = f"{before(tree, store_path, name, data)[0]:.2f} s"
         size = f"{len(data) / 2**20:.1f} MB" if len(data) >= 2**20 else f"{len(data) / 1024:.0f} KB"
         lines.append(f"| {label} | {size} | {seconds:.2f} s | {naive} | {old} | {outcome} |")
         print(lines[-1], flush=True)
+    scratch.cleanup()
     lines += ["", f"Load average {os.getloadavg()[0]:.1f} at the end.", ""]
     args.out.write_text("\n".join(lines), encoding="utf-8")
     print(f"wrote {args.out}")
