@@ -3,10 +3,10 @@ zones (geography only, no record), and the choice of language in the sidebar.
 
 Its map stands where the live map stands on the live page (the first column of the second block of
 the block after the title; dashboard/screens/live_map.py), with the live map's key, selection mode,
-height and row, and with a sidebar beside it as on the live page. So Streamlit keeps that same map in
-the browser when the live page replaces this screen, at the same size: deck.gl keeps its WebGL
-context, its compiled shaders and the base map it fetched, adds only the layers of the records, and
-draws once.
+height and row, and with a sidebar beside it as on the live page. While the form is filled in, the
+browser loads deck.gl's code and the base map's files into its cache; the sign-in then reloads the page
+(to take the session's cookie, dashboard/server.py), and the live map draws from that cache, in the
+same place and at the same size.
 """
 
 from __future__ import annotations

@@ -28,13 +28,23 @@ def test_a_scoped_analyst_sees_only_the_granted_region_and_is_refused_a_page_abo
     sign_in(page, f"{app_url}/?period=all&province=530000", "gx-analyst")  # asks for Yunnan in the URL
     page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
     assert seizures_shown(page) == 0
-    sign_in(page, f"{app_url}/?period=all", "gx-analyst")
+    page.goto(f"{app_url}/?period=all")  # the session outlives a new page load: no sign-in again
     page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
     with Store(seeded_db).reading() as con:
         guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
     assert seizures_shown(page) == guangxi < 3_000
     assert page.get_by_test_id("stSidebar").get_by_text("Import").count() == 0  # not offered
 
-    sign_in(page, f"{app_url}/import", "gx-analyst")
+    page.goto(f"{app_url}/import")
     page.get_by_text("Your role (Analyst) may not open this page.").wait_for(timeout=TIMEOUT)
     assert page.locator("input[type=file]").count() == 0
+
+    # the session's cookie: no script of the page can read it, and a sign-out ends it for every later load
+    assert "cordon_session" not in page.evaluate("document.cookie")
+    (cookie,) = [c for c in page.context.cookies() if c["name"] == "cordon_session"]
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"
+    page.get_by_role("button", name="Sign out").click()
+    page.get_by_text("Cordon — sign in").wait_for(timeout=TIMEOUT)
+    assert not [c for c in page.context.cookies() if c["name"] == "cordon_session"]
+    page.goto(f"{app_url}/?period=all")
+    page.get_by_text("Cordon — sign in").wait_for(timeout=TIMEOUT)
