@@ -601,11 +601,11 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
         raise TypeError(f"a password must be a str, got {type(password).__name__}")
     policy = policy or AccessPolicy.from_env()
     name = str(username).strip().lower()[:ATTEMPTED_NAME_CHARS] or "-"
-    client = (client or "unknown")[:100]
-    if throttle is not None and not throttle.allow(client, now, policy.client_attempts):
+    client = client[:100] if client else None  # the command line has none
+    if throttle is not None and not throttle.allow(client or "unknown", now, policy.client_attempts):
         if throttle.allow(f"audit:{client}", now, 1):  # one audit row a minute per client, not one per attempt
             with store.writing() as con:
-                record_event(con, "sign_in_failed", name, {"reason": "throttled", "client": client},
+                record_event(con, "sign_in_failed", name, {"reason": "throttled", "client": client or "unknown"},
                              source=source, at=now)
         return SignIn("throttled")
     with HASHING:
@@ -620,12 +620,13 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
 
 
 def _settle(con: duckdb.DuckDBPyConnection, name: str, matches: bool, verified_hash: str, new_hash: str,
-            now: datetime, policy: AccessPolicy, source: str, client: str) -> SignIn:
+            now: datetime, policy: AccessPolicy, source: str, client: str | None) -> SignIn:
     """The outcome of a verified attempt, from the account as it is now (read again under the write
     lock: another attempt may have counted a failure since), with its state and audit rows written."""
+    where = {"client": client} if client else {}
+
     def failed(reason: str, **details: Any) -> None:
-        record_event(con, "sign_in_failed", name, {"reason": reason, "client": client, **details},
-                     source=source, at=now)
+        record_event(con, "sign_in_failed", name, {"reason": reason, **where, **details}, source=source, at=now)
 
     found = _rows(con, "users_credentials", {"username": name})
     if not found:
@@ -642,8 +643,7 @@ def _settle(con: duckdb.DuckDBPyConnection, name: str, matches: bool, verified_h
     if matches and account["password_hash"] == verified_hash:
         run(con, "users_sign_in_state", {**state, "failed_sign_ins": 0, "locked_until": None,
                                          "signed_in_at": now, "password_hash": new_hash})
-        record_event(con, "sign_in", name, {"rehashed": new_hash != verified_hash, "client": client},
-                     source=source, at=now)
+        record_event(con, "sign_in", name, {"rehashed": new_hash != verified_hash, **where}, source=source, at=now)
         return SignIn("ok", _account(con, name))
     failures = 1 if account["locked_until"] is not None else account["failed_sign_ins"] + 1  # a lapsed lock: afresh
     locked_until = now + policy.lock if failures >= policy.max_failures else None

@@ -173,7 +173,7 @@ def test_migration_6_keeps_the_seizures_their_ids_and_their_constraints(tmp_path
     migrate(con, target=5)
     insert_seizures(con, pd.concat([seizure_row(source_id="A"), seizure_row(source_id="B")]))
     before = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
-    assert migrate(con) == [6]
+    assert migrate(con, target=6) == [6]
     assert con.execute("SELECT * FROM seizures ORDER BY seizure_id").df().equals(before)
     kinds = con.execute("SELECT list_sort(list(DISTINCT constraint_type)) FROM duckdb_constraints() "
                         "WHERE table_name = 'seizures'").fetchone()[0]
@@ -204,3 +204,21 @@ def test_unknown_query_names_are_refused():
 
     with pytest.raises(ValueError, match="unknown query 'drop_everything'"):
         load_sql("drop_everything")
+
+
+def test_migration_7_adds_the_sessions_table_and_its_rules(tmp_path):
+    con = duckdb.connect(str(tmp_path / "six.duckdb"))
+    migrate(con, target=6)
+    assert migrate(con) == [7]
+    row = {"session_id": "0" * 32, "username": "ana", "created_at": "2026-12-01 09:00", "last_active_at":
+           "2026-12-01 09:00", "expires_at": "2026-12-01 21:00"}
+    insert = ("INSERT INTO web_sessions (session_id, username, token_hash, created_at, last_active_at, expires_at, "
+              "ended_at, end_reason) VALUES ($session_id, $username, $token_hash, $created_at, $last_active_at, "
+              "$expires_at, $ended_at, $end_reason)")
+    con.execute(insert, {**row, "token_hash": "a" * 64, "ended_at": None, "end_reason": None})
+    for broken in ({"token_hash": "the token itself"}, {"ended_at": "2026-12-01 10:00"},
+                   {"end_reason": "sign_out"}, {"session_id": "1" * 32, "ended_at": "2026-12-01 10:00",
+                                                "end_reason": "forgotten"}):
+        with pytest.raises(duckdb.ConstraintException):
+            con.execute(insert, {**row, "session_id": "2" * 32, "token_hash": None, "ended_at": None, "end_reason": None,
+                                 **broken})

@@ -21,7 +21,7 @@ class Seen:
 
     session_id: str | None = None
     events: list[tuple[str, str, str]] = field(default_factory=list)  # ("heading", text, "") or ("metric", label, value)
-    runs_finished: int = 0
+    runs_finished: int = 0  # runs that ended, a run cut short for another (st.rerun) not counted
     refresh_fragment: str | None = None  # the fragment the server asked the browser to rerun on a timer
 
     @property
@@ -89,7 +89,7 @@ class RawClient:
         kind = message.WhichOneof("type")
         if kind == "new_session":
             self.seen.session_id = message.new_session.initialize.session_id
-        elif kind == "script_finished":
+        elif kind == "script_finished" and message.script_finished != ForwardMsg.FINISHED_EARLY_FOR_RERUN:
             self.seen.runs_finished += 1
         elif kind == "auto_rerun":
             self.seen.refresh_fragment = message.auto_rerun.fragment_id

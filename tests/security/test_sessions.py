@@ -69,8 +69,7 @@ def refreshed(client: RawClient) -> None:
     """One turn of the live map's timer, read to its end."""
     finished = client.seen.runs_finished
     client.refresh(LIVE)
-    client.read_until(lambda seen: seen.runs_finished > finished and SIGN_IN in seen.headings or
-                      seen.runs_finished > finished + 1)
+    client.read_until(lambda seen: seen.runs_finished > finished)
 
 
 def test_the_session_route_sets_the_cookie_once_and_never_leads_off_the_site(server):

@@ -6,6 +6,7 @@ from __future__ import annotations
 import asyncio
 import threading
 import time
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
 
 import pytest
@@ -104,7 +105,8 @@ def _through_guard(cookie: str | None, kinds: list[str]) -> list:
     async def send(message):
         pass
 
-    asyncio.run(server.WebSocketGuard(endpoint)(scope, receive, send))
+    with ThreadPoolExecutor(1) as thread:  # an event loop of its own, whatever runs in this thread
+        thread.submit(asyncio.run, server.WebSocketGuard(endpoint)(scope, receive, send)).result()
     return got
 
 
