@@ -18,8 +18,8 @@ import os
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from queries.access import _env_number
 from queries.ingest.files import MB  # noqa: F401 (the analyses size their estimates with it)
+from queries.settings import env_number
 
 TIMEOUT_ENV = "CORDON_ANALYSIS_TIMEOUT_S"
 MAX_MB_ENV = "CORDON_ANALYSIS_MAX_MB"
@@ -57,8 +57,8 @@ class Limits:
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> Limits:
         """The defaults, with CORDON_ANALYSIS_TIMEOUT_S and CORDON_ANALYSIS_MAX_MB where set; a ValueError
         naming a bad one."""
-        return cls(timeout_s=_env_number(environ, TIMEOUT_ENV, DEFAULT_TIMEOUT_S, float),
-                   max_mb=_env_number(environ, MAX_MB_ENV, DEFAULT_MAX_MB, float))
+        return cls(timeout_s=env_number(environ, TIMEOUT_ENV, DEFAULT_TIMEOUT_S, float),
+                   max_mb=env_number(environ, MAX_MB_ENV, DEFAULT_MAX_MB, float))
 
 
 @dataclass(frozen=True)

@@ -37,7 +37,7 @@ from geodata.budget import MAX_MB_ENV, MB, TIMEOUT_ENV, Limits, check
 from geodata.clusters import estimate_clusters, find_clusters
 from geodata.emerging import emerging_hot_spots, estimate_emerging
 from geodata.hotspots import estimate_hot_spots, hot_spots
-from queries.access import _env_number
+from queries.settings import env_number
 
 WORKERS_ENV = "CORDON_ANALYSIS_WORKERS"
 CACHE_MB_ENV = "CORDON_ANALYSIS_CACHE_MB"
@@ -210,7 +210,7 @@ class ResultCache:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> ResultCache:
         """A cache of CACHE_ENTRIES results holding CORDON_ANALYSIS_CACHE_MB (or 256) MB."""
-        return cls(CACHE_ENTRIES, int(_env_number(environ, CACHE_MB_ENV, DEFAULT_CACHE_MB, float) * MB))
+        return cls(CACHE_ENTRIES, int(env_number(environ, CACHE_MB_ENV, DEFAULT_CACHE_MB, float) * MB))
 
     def get(self, key: Hashable) -> Any | None:
         """The result kept for ``key``, or None."""
@@ -257,7 +257,7 @@ class AnalysisRunner:
     @classmethod
     def from_env(cls, environ: Mapping[str, str] = os.environ) -> AnalysisRunner:
         """A runner with the limits and CORDON_ANALYSIS_WORKERS of the environment."""
-        return cls(Limits.from_env(environ), int(_env_number(environ, WORKERS_ENV, DEFAULT_WORKERS, int)))
+        return cls(Limits.from_env(environ), int(env_number(environ, WORKERS_ENV, DEFAULT_WORKERS, int)))
 
     def run(self, user: str, analysis: str, points: pd.DataFrame, params, on_wait: OnWait | None = None):
         """The layer of ``analysis`` (clusters, hotspots or emerging) of ``points`` with ``params`` for

@@ -28,7 +28,6 @@ from __future__ import annotations
 
 import getpass
 import json
-import math
 import os
 import re
 import secrets
@@ -46,6 +45,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 
 from queries.constants import ROLES
 from queries.seed import beijing_now
+from queries.settings import env_number
 from queries.store import Store, bind, load_sql, run
 
 ROLE_RANKS = {role: rank for rank, role in enumerate(ROLES)}
@@ -130,19 +130,6 @@ def may(role: str, action: str) -> bool:
     return ROLE_RANKS[role] >= ROLE_RANKS[PERMISSIONS[action]]
 
 
-def _env_number(environ: Mapping[str, str], name: str, default: float, kind: type) -> float:
-    text = environ.get(name, "").strip()
-    if not text:
-        return default
-    try:
-        value = kind(text)
-    except ValueError:
-        raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number, got {text!r}") from None
-    if not (math.isfinite(value) and value > 0):
-        raise ValueError(f"{name} must be more than 0, got {text!r}")
-    return value
-
-
 @dataclass(frozen=True)
 class AccessPolicy:
     """The sign-in and session limits, in one place.
@@ -172,11 +159,11 @@ class AccessPolicy:
         ``CORDON_SESSION_IDLE_MIN`` (minutes), ``CORDON_SESSION_MAX_HOURS`` and
         ``CORDON_SIGNIN_CLIENT_PER_MIN`` where set; a ValueError naming a bad one."""
         return cls(
-            max_failures=_env_number(environ, MAX_FAILURES_ENV, DEFAULT_MAX_FAILURES, int),
-            lock=timedelta(minutes=_env_number(environ, LOCK_MIN_ENV, DEFAULT_LOCK_MIN, float)),
-            session_idle=timedelta(minutes=_env_number(environ, SESSION_IDLE_ENV, DEFAULT_SESSION_IDLE_MIN, float)),
-            session_max=timedelta(hours=_env_number(environ, SESSION_MAX_ENV, DEFAULT_SESSION_MAX_HOURS, float)),
-            client_attempts=_env_number(environ, CLIENT_ATTEMPTS_ENV, DEFAULT_CLIENT_ATTEMPTS_PER_MIN, int),
+            max_failures=env_number(environ, MAX_FAILURES_ENV, DEFAULT_MAX_FAILURES, int),
+            lock=timedelta(minutes=env_number(environ, LOCK_MIN_ENV, DEFAULT_LOCK_MIN, float)),
+            session_idle=timedelta(minutes=env_number(environ, SESSION_IDLE_ENV, DEFAULT_SESSION_IDLE_MIN, float)),
+            session_max=timedelta(hours=env_number(environ, SESSION_MAX_ENV, DEFAULT_SESSION_MAX_HOURS, float)),
+            client_attempts=env_number(environ, CLIENT_ATTEMPTS_ENV, DEFAULT_CLIENT_ATTEMPTS_PER_MIN, int),
         )
 
 

@@ -15,8 +15,8 @@ from dashboard.context import PageContext, current_context, metric_delta, minute
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
 from dashboard.data import (
     ALERT_PARAMS,
-    Source,
     ALERT_WEEKS,
+    Source,
     alert_stamp,
     alerts,
     base_map,

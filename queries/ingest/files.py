@@ -47,7 +47,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from queries.access import _env_number
+from queries.settings import env_number
 
 MB = 2**20
 FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm": "xlsx", ".geojson": "geojson",
@@ -110,8 +110,8 @@ class Limits:
         """The defaults, with CORDON_IMPORT_MAX_ROWS and CORDON_IMPORT_MAX_SHEET_ROWS where set, and
         ``overrides``; a ValueError naming a bad variable."""
         defaults = cls()
-        return replace(defaults, max_rows=_env_number(environ, MAX_ROWS_ENV, defaults.max_rows, int),
-                       max_sheet_rows=_env_number(environ, MAX_SHEET_ROWS_ENV, defaults.max_sheet_rows, int),
+        return replace(defaults, max_rows=env_number(environ, MAX_ROWS_ENV, defaults.max_rows, int),
+                       max_sheet_rows=env_number(environ, MAX_SHEET_ROWS_ENV, defaults.max_sheet_rows, int),
                        **overrides)
 
 
