@@ -44,7 +44,8 @@ class RawClient:
         headers = {"Cookie": f"{sessions.SESSION_COOKIE}={token}"} if token else None
         protocols = ["streamlit", "xsrf"] + ([reconnect_to] if reconnect_to else [])
         self.ws = connect(base_url.replace("http://", "ws://") + "/_stcore/stream", subprotocols=protocols,
-                          additional_headers=headers, origin=None, open_timeout=30, max_size=None)
+                          additional_headers=headers, origin=None, open_timeout=30, max_size=None,
+                          legacy=True)  # a connection to hold, not a context manager
         self.seen = Seen()
 
     def send(self, kind: str, **client_state) -> None:
