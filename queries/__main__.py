@@ -1,4 +1,4 @@
-"""Command line of the store: ``python -m queries seed|status|migrate|feed|ingest|users|audit --db PATH``.
+"""Command line of the store: ``python -m queries seed|status|migrate|feed|ingest|watch|users|audit --db PATH``.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -16,6 +16,7 @@ import time
 from datetime import datetime
 
 from queries.constants import ROLES
+from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
 from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, beijing_now, seed
 from queries.store import DEFAULT_DB, Store, StoreError, run
@@ -110,13 +111,33 @@ def _ingest(args: argparse.Namespace) -> int:
                   + (f"; not used: {', '.join(map(str, parsed.unmapped))}" if parsed.unmapped else ""), flush=True)
             result = ingest(store, parsed, geography, before_commit=hold)
             print(result.summary(), flush=True)
-            with store.writing() as con:
-                access.record_event(con, "import", access.os_actor(), {**result.audit_details(), "crs": args.crs},
-                                    source="cli", at=beijing_now())
+            access.record_cli_event(store, "import", {**result.audit_details(), "crs": args.crs})
         except IngestError as error:
             print(f"error: {error}", file=sys.stderr)
             failed += 1
     return 2 if failed else 0
+
+
+def _watch(args: argparse.Namespace) -> int:
+    from geodata.demo_geography import import_geography
+    from queries.inbox import Report, watch
+    from queries.ingest import Limits, load_mapping
+
+    def report(done: Report) -> None:
+        counts = ", ".join(f"{done.details[key]:,} {key}" for key in ("rows", "new", "updated", "unchanged", "rejected")
+                           if key in done.details)
+        print(f"{done.file} → {done.moved_to}: {counts or done.error}", flush=True)
+
+    print(f"watching {args.inbox} for files to import into {args.db}"
+          + (" (one pass)" if args.once else f", every {args.poll_s:g} s"), flush=True)
+    try:
+        watch(Store(args.db), args.inbox, import_geography(), poll_s=args.poll_s, once=args.once,
+              settle_s=args.settle_s, on_report=report, kind=args.kind, mapping=load_mapping(args.mapping),
+              crs=args.crs, limits=Limits.from_env(max_bytes=int(args.max_mb * MB)),
+              before_commit=_hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None)
+    except KeyboardInterrupt:
+        print("stopped by Ctrl-C")
+    return 0
 
 
 def _password(args: argparse.Namespace) -> str:
@@ -213,10 +234,8 @@ def _audit(args: argparse.Namespace) -> int:
         print(f"wrote {len(rows):,} audit rows to {out}")
     else:
         print(rows.to_string(index=False) if len(rows) else "no audit rows")
-    with store.writing() as con:
-        access.record_event(con, "audit_export", access.os_actor(),
-                            {"out": str(out or "terminal"), "rows": len(rows), "since": args.since,
-                             "kind": args.kind, "user": args.user}, source="cli", at=beijing_now())
+    access.record_cli_event(store, "audit_export", {"out": str(out or "terminal"), "rows": len(rows),
+                                                    "since": args.since, "kind": args.kind, "user": args.user})
     return 0
 
 
@@ -246,6 +265,7 @@ def main(argv: list[str] | None = None) -> int:
         ("migrate", _migrate, "create or upgrade the schema"),
         ("feed", _feed, "append synthetic seizures as they happen, for the live map (until Ctrl-C or --duration)"),
         ("ingest", _ingest, "import records from CSV, Excel, GeoJSON or Parquet files (one transaction per file)"),
+        ("watch", _watch, "import the files dropped into a folder, then move each to done/ or failed/ with a report"),
         ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
     ):
@@ -271,6 +291,14 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--out", default=None, metavar="FILE.csv", help="write a CSV file instead of printing")
         if name == "ingest":
             command.add_argument("files", nargs="+", metavar="FILE", help=".csv, .xlsx, .geojson or .parquet files")
+        if name == "watch":
+            command.add_argument("--inbox", required=True, metavar="DIR", help="the folder files are dropped into")
+            command.add_argument("--once", action="store_true", help="one pass over the folder, then stop (for cron)")
+            command.add_argument("--poll-s", type=_positive_number, default=POLL_S,
+                                 help="seconds between passes (default: %(default)g)")
+            command.add_argument("--settle-s", type=_positive_number, default=SETTLE_S,
+                                 help="seconds a file must stay unchanged before it is read (default: %(default)g)")
+        if name in ("ingest", "watch"):
             command.add_argument("--kind", choices=("seizures", "checkpoints", "hubs"), default="seizures",
                                  help="what the files hold (default: seizures)")
             command.add_argument("--mapping", default=None,

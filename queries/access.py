@@ -376,6 +376,13 @@ def record_event(con: duckdb.DuckDBPyConnection, kind: str, username: str, detai
     run(con, "audit_insert", {"at": at, "username": username, "kind": kind, "details": text, "source": source})
 
 
+def record_cli_event(store: Store, kind: str, details: Mapping[str, Any]) -> None:
+    """Append an event done by the command line's operator (:func:`os_actor`, source ``cli``), at
+    Beijing time now, in a write transaction of its own."""
+    with store.writing() as con:
+        record_event(con, kind, os_actor(), details, source="cli", at=beijing_now())
+
+
 def read_audit(store: Store, *, since: datetime | None = None, kind: str | None = None,
                username: str | None = None) -> pd.DataFrame:
     """The audit trail, oldest first: audit_id, event_at, username, kind, details (JSON text), source."""

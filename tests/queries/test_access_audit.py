@@ -97,7 +97,7 @@ def test_nothing_in_cordon_updates_or_deletes_audit_rows_and_one_file_inserts_th
 def test_queries_access_offers_only_appending_and_reading_the_audit_trail():
     public = {name for name in dir(access) if not name.startswith("_") and callable(getattr(access, name))}
     about_the_audit = {name for name in public if re.search(r"audit|event|log", name, re.IGNORECASE)}
-    assert about_the_audit == {"record_event", "read_audit"}
+    assert about_the_audit == {"record_event", "record_cli_event", "read_audit"}  # both append
 
 
 # -- the command line ------------------------------------------------------------------------------

@@ -52,6 +52,18 @@ def wait_for_line(process: subprocess.Popen, marker: str, limit_s: float = 300) 
     raise AssertionError(f"no {marker!r} within {limit_s} s: {lines}")
 
 
+def kill_before_commit(arguments: list[str]) -> None:
+    """Run ``python -m queries ARGUMENTS`` with the import hold on and SIGKILL it where it holds, just before it commits."""
+    process = subprocess.Popen([sys.executable, "-m", "queries", *arguments], cwd=ROOT, stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True, env={**os.environ, HOLD_BEFORE_COMMIT: "1"})
+    try:
+        wait_for_line(process, "ingest: holding before commit")
+    finally:
+        os.kill(process.pid, signal.SIGKILL)
+        process.wait()
+    assert process.returncode == -signal.SIGKILL
+
+
 def test_a_killed_import_leaves_the_store_as_it_was_and_a_rerun_equals_a_clean_run(tmp_path, places_store):
     db = places_store.path
     first = write_csv(tmp_path / "week1.csv", [seizure_row(i) for i in range(200)])
@@ -64,15 +76,7 @@ def test_a_killed_import_leaves_the_store_as_it_was_and_a_rerun_equals_a_clean_r
     shutil.copy(db, clean)
     before = snapshot(db)
 
-    process = subprocess.Popen([sys.executable, "-m", "queries", "ingest", "--db", str(db), str(second)], cwd=ROOT,
-                               stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-                               env={**os.environ, HOLD_BEFORE_COMMIT: "1"})
-    try:
-        wait_for_line(process, "ingest: holding before commit")
-    finally:
-        os.kill(process.pid, signal.SIGKILL)
-        process.wait()
-    assert process.returncode == -signal.SIGKILL
+    kill_before_commit(["ingest", "--db", str(db), str(second)])
     assert_same(snapshot(db), before)
 
     assert main(["ingest", "--db", str(db), str(second)]) == 0
