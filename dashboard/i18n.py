@@ -433,6 +433,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_field": ("Field", "字段"),
     "import_header": ("Column in the file", "文件中的列"),
     "import_unmapped": ("Not used: {headers}", "未使用的列：{headers}"),
+    "import_keyless": (
+        ("No key column (编号, id, 案件编号 …): rows are known by their content, so importing this file again adds "
+         "nothing, but a row corrected in a later copy lands as a new record beside the old one."),
+        ("没有编号列（编号、id、案件编号等）：按行内容识别记录，再次导入同一文件不会新增记录；"
+         "但若之后修改了某行再导入，它会作为新记录与旧记录并存。")),
     "import_titles": ("Title rows above the header, not imported: {titles}", "表头上方的标题行（不导入）：{titles}"),
     "import_preview": ("First rows, as they came", "前几行（原样）"),
     "import_check": ("Check", "检查"),

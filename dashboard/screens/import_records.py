@@ -126,6 +126,8 @@ def render(ctx: PageContext) -> None:
                  hide_index=True, key="import_columns")
     if parsed.unmapped:
         st.caption(t("import_unmapped", lang, headers=markdown_text(", ".join(map(str, parsed.unmapped)))))
+    if not parsed.keyed:
+        st.caption(t("import_keyless", lang))
     if parsed.table.titles:
         titles = "; ".join(f"{parsed.table.line_word} {line} “{text}”" for line, text in parsed.table.titles)
         st.caption(t("import_titles", lang, titles=markdown_text(titles)))

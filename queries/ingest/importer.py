@@ -20,7 +20,7 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from queries.ingest.fields import CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
+from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
 from queries.ingest.files import Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop, read_table
 from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
@@ -58,6 +58,12 @@ class ImportGeography:
         return self.converters[crs]
 
 
+# What a file without a key column means for its records, for the summary (the Import page says it
+# through dashboard/i18n.py).
+KEYLESS_NOTE = ("no key column: rows are known by their content (a re-import adds nothing; a corrected row lands "
+                "as a new record)")
+
+
 @dataclass
 class Parsed:
     """A file read and mapped, not yet validated: what the Import page previews.
@@ -88,6 +94,19 @@ class Parsed:
         """The source of records whose row gives none: the mapping's, else from the file's name."""
         stem = Path(self.name).stem
         return self.mapping.source or _NAME_TAIL.sub("", stem) or stem
+
+    @property
+    def headers(self) -> dict[str, str]:
+        """Field → the header it comes from, for messages; lon and lat from a one-cell point's header
+        when the file has no column of their own."""
+        point = self.columns.get(COORDINATES)
+        return {"lon": point, "lat": point, **self.columns} if point else dict(self.columns)
+
+    @property
+    def keyed(self) -> bool:
+        """Whether the file's rows name their record: a seizures file needs a key column (source_id);
+        without one, rows are known by their content (see validate.content_hash)."""
+        return self.kind != "seizures" or "source_id" in self.columns
 
     def fields(self) -> pd.DataFrame:
         """The rows with the fields as columns (each field's column as it came)."""
@@ -139,6 +158,7 @@ class ImportResult:
     batches: pd.DataFrame
     started_at: datetime
     finished_at: datetime
+    keyed: bool = True  # see Parsed.keyed
 
     def audit_details(self) -> dict:
         """What the audit trail keeps of an import: the file, what it held and what became of it."""
@@ -153,6 +173,8 @@ class ImportResult:
         lines = [(f"{self.file_name} ({self.kind}{encoding}, source {self.source!r}): {self.rows_read:,} rows — "
                   f"{self.accepted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged, "
                   f"{self.rejected:,} rejected (import {self.import_id})")]
+        if not self.keyed:
+            lines.append(f"  {KEYLESS_NOTE}")
         for rule, count in self.by_reason.items():
             lines.append(f"  rejected, {rule}: {count:,}")
             lines += [f"    {batch.field or 'rows'}, {batch.rows:,} at {batch.lines}: {batch.example}"
@@ -339,7 +361,7 @@ def import_rules(parsed: Parsed, geography: ImportGeography, places: KnownPlaces
     store's places (:func:`known_places`), ``now`` (Beijing time; default the clock)."""
     places = places or KnownPlaces()
     return Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
-                 headers=dict(parsed.columns), to_wgs84=geography.to_wgs84(parsed.crs),
+                 headers=parsed.headers, to_wgs84=geography.to_wgs84(parsed.crs),
                  checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
                  counties=places.counties, county_anchors=places.county_anchors)
 
@@ -453,7 +475,8 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
         if before_commit is not None:
             before_commit()
     return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
-                        unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished)
+                        unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished,
+                        parsed.keyed)
 
 
 def _by_rule(rejected: pd.DataFrame) -> dict[str, int]:

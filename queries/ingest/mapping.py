@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from queries.constants import ITEMS
-from queries.ingest.fields import ENUMERATIONS, FIELDS, KINDS
+from queries.ingest.fields import COORDINATES, ENUMERATIONS, FIELDS, KINDS
 from queries.ingest.files import IngestError
 from queries.ingest.values import UNITS_KG, normalise
 
@@ -45,7 +45,7 @@ class Mapping:
 
         A field two headers could fill takes the first; the second is listed as unmapped.
         """
-        wanted = {name for name in KINDS[kind]}
+        wanted = {*KINDS[kind], COORDINATES}
         by_spelling = {spelling: name for name, spellings in self.columns.items() if name in wanted
                        for spelling in spellings}
         found: dict[str, str] = {}
@@ -103,7 +103,7 @@ def _lay_over(base: Mapping, path: Path, document: dict) -> Mapping:
     columns.update(given)
     for kind, fields in KINDS.items():
         seen: dict[str, str] = {}
-        for name in fields:
+        for name in (*fields, COORDINATES):
             for spelling in columns.get(name, ()):
                 if seen.setdefault(spelling, name) != name:
                     raise _fail(path, f"[columns] gives the header {spelling!r} to both {seen[spelling]} and {name}, "

@@ -39,6 +39,7 @@ import pyarrow.compute as pc
 
 from queries.constants import GEO_PRECISIONS, ITEM_BY_CODE
 from queries.ingest.fields import (
+    COORDINATES,
     EARLIEST,
     MAX_QUANTITY_KG,
     NAMED_PRECISION,
@@ -61,6 +62,7 @@ from queries.ingest.values import (
     parse_measure,
     parse_number,
     parse_when,
+    split_point,
     when_many,
 )
 
@@ -394,11 +396,21 @@ def _required(name: str, rules: Rules) -> str:
     return MESSAGES["required"].format(label=rules.label(name), record=rules.kind[:-1])
 
 
+def _split_row(raw: Mapping[str, object], rules: Rules) -> Mapping[str, object]:
+    """``raw`` with the coordinates of its one-cell point (COORDINATES) as lon and lat, if it gives neither."""
+    text = _present(raw.get(COORDINATES))
+    if text is None or _present(raw.get("lon")) is not None or _present(raw.get("lat")) is not None:
+        return raw
+    lon, lat = split_point(text, rules.area)
+    return {**raw, "lon": lon, "lat": lat}
+
+
 def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]:
     """The clean record of one row (field → text as the mapping read it), or why it cannot land.
 
     Pure: the result depends on ``raw`` and ``rules`` alone.
     """
+    raw = _split_row(raw, rules)
     reasons: list[Reason] = []
     values: dict = {}
     texts: dict = {}  # the texts read, for the words of reasons
@@ -658,12 +670,31 @@ def _given(frame: pd.DataFrame, name: str) -> np.ndarray:
     return _texts(frame[name]).notna().to_numpy()
 
 
+def _split_frame(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:
+    """``frame`` with the one-cell points (COORDINATES) of the rows that give no lon and no lat
+    split into those columns, each distinct text once (as _split_row does it for one row)."""
+    if COORDINATES not in frame:
+        return frame
+    text = _texts(frame[COORDINATES])
+    todo = text.notna().to_numpy() & ~_given(frame, "lon") & ~_given(frame, "lat")
+    if not todo.any():
+        return frame
+    pairs = text[todo].map({t: split_point(t, rules.area) for t in pd.unique(text[todo])})
+    frame = frame.copy()
+    for i, name in enumerate(("lon", "lat")):
+        column = frame[name].astype(object) if name in frame else pd.Series(None, index=frame.index, dtype=object)
+        column[todo] = [pair[i] for pair in pairs]
+        frame[name] = column
+    return frame
+
+
 def validate_frame(frame: pd.DataFrame, rules: Rules, should_stop=never_stop
                    ) -> tuple[pd.DataFrame, np.ndarray, list[Refusal]]:
     """The clean records of the valid rows of ``frame`` (mapped fields as columns), the mask of the
     rows refused and why (a :class:`Refusal` per rule and field broken, in the order
     :func:`validate_row` gives its reasons); the records keep the frame's positions as their index.
     ``should_stop`` is asked between columns (:class:`Cancelled` when it says so)."""
+    frame = _split_frame(frame, rules)
     n = len(frame)
     pool = ThreadPoolExecutor(max_workers=COLUMN_THREADS)
     try:

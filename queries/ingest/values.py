@@ -55,7 +55,7 @@ EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 YEARS = (1900, 2199)
 DATE_EXAMPLES = "2025-03-04, 2025-03-04 14:05, 2025/3/4, 2025年3月4日, 20250304 or an Excel date"
 
-UNITS_KG = {"t": 1000.0, "kg": 1.0, "g": 0.001}
+UNITS_KG = {"t": 1000.0, "kg": 1.0, "g": 0.001, "jin": 0.5}  # 斤 (市斤): half a kilogram
 MEASURE = re.compile(rf"(?P<number>{NUMBER.pattern})\s*(?P<unit>\D*)")
 
 
@@ -127,6 +127,35 @@ def parse_angle(text: str, axis: str) -> float:
     return value
 
 
+# The separators between the two coordinates of a point written in one cell, tried in turn (after
+# NFKC, so full-width ，and ； are among them); whitespace only when it leaves exactly two parts.
+POINT_SEPARATORS = re.compile(r"\s*[,;/|、]\s*")
+
+
+def split_point(text: str, area) -> tuple[str, str | None]:
+    """The longitude and latitude texts of a point written in one cell, in either order: '106.74,22.53'
+    as a web map copies it, '22.53, 106.74', '22°32′N 106°44′E'. ``area`` (an object with
+    ``contains(lon, lat)``, :class:`queries.ingest.fields.Area`) decides the order: the one that puts
+    the point inside it. In the area of interest (lon from 72, lat up to 55.06) no number is both a
+    longitude and a latitude, so the order is never ambiguous. A pair that fits neither order comes
+    back as written (the validator refuses it as outside the area or unreadable); a cell that is not
+    two parts comes back whole as the longitude, with no latitude."""
+    cleaned = clean_text(text).strip("()[]{} ")
+    parts = POINT_SEPARATORS.split(cleaned)
+    if len(parts) != 2:
+        parts = cleaned.split()
+    if len(parts) != 2 or not all(parts):
+        return cleaned, None
+    first, second = parts
+    for lon, lat in ((first, second), (second, first)):
+        try:
+            if area.contains(parse_angle(lon, "lon"), parse_angle(lat, "lat")).item():
+                return lon, lat
+        except Bad:
+            continue
+    return first, second
+
+
 def parse_when(text: str) -> tuple[datetime, str]:
     """A date or time and how precisely it is known: ('exact' with a time of day, 'day', 'month')."""
     cleaned = clean_text(text)
@@ -154,7 +183,7 @@ def parse_when(text: str) -> tuple[datetime, str]:
 
 def parse_measure(text: str, units: dict[str, str]) -> tuple[float, str | None]:
     """A quantity with an optional unit after it ('1.2吨', '500 kg', '3'): the number and the unit
-    code ('t', 'kg', 'g', or None when the text names none); ``units`` maps spellings to codes."""
+    code ('t', 'kg', 'g', 'jin', or None when the text names none); ``units`` maps spellings to codes."""
     cleaned = clean_text(text)
     match = MEASURE.fullmatch(cleaned)
     if not match:
@@ -164,7 +193,7 @@ def parse_measure(text: str, units: dict[str, str]) -> tuple[float, str | None]:
         return float(match["number"].replace(",", "")), None
     unit = units.get(normalise(unit_text))
     if unit is None:
-        raise Bad(f"quantity {text!r} has an unknown unit {unit_text!r}; use t/吨, kg/千克/公斤 or g/克")
+        raise Bad(f"quantity {text!r} has an unknown unit {unit_text!r}; use t/吨, kg/千克/公斤, g/克 or 斤")
     return float(match["number"].replace(",", "")), unit
 
 

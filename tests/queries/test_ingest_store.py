@@ -105,6 +105,45 @@ def test_rows_without_an_id_are_found_again_by_their_content(tmp_path, places_st
     assert (result.unchanged, result.accepted, result.source) == (3, 1, "东兴")
 
 
+def _web_map_row(i: int) -> dict[str, str]:
+    """A seizure row with an ``id`` key and its point in one 经纬度 cell, in either order."""
+    row = {("id" if header == "编号" else header): value for header, value in seizure_row(i).items()}
+    lon, lat = row.pop("经度"), row.pop("纬度")
+    return {**row, "经纬度": f"{lon},{lat}" if i % 2 else f"{lat}，{lon}"}
+
+
+def test_an_id_column_is_the_key_and_a_one_cell_point_is_split(tmp_path, places_store, geography):
+    parsed = read_path(write_csv(tmp_path / "web.csv", [_web_map_row(i) for i in range(4)]))
+    assert (parsed.columns["source_id"], parsed.columns["coordinates"]) == ("id", "经纬度") and not parsed.unmapped
+    result = ingest(places_store, parsed, geography, now=NOW)
+    assert (result.accepted, result.rejected) == (4, 0) and "no key column" not in result.summary()
+    records = stored(places_store)
+    assert records["source_id"].tolist() == [f"R-{i}" for i in range(4)]
+    assert_allclose(records[["lon", "lat"]].to_numpy(),
+                    [[float(seizure_row(i)[axis]) for axis in ("经度", "纬度")] for i in range(4)])
+    again = ingest(places_store, read_path(write_csv(tmp_path / "web.csv", [_web_map_row(i) for i in range(4)])),
+                   geography, now=NOW)
+    assert (again.accepted, again.unchanged) == (0, 4)
+
+
+def test_a_one_cell_point_that_fits_neither_order_is_refused_under_its_header(tmp_path, places_store, geography):
+    rows = [_web_map_row(0), {**_web_map_row(1), "经纬度": "22,53"}]
+    result = ingest(places_store, read_path(write_csv(tmp_path / "web.csv", rows)), geography, now=NOW)
+    assert (result.accepted, result.by_reason) == (1, {"outside_area": 1})
+    assert "(lon 22, lat 53)" in result.rejected_rows["reason"][0]
+
+
+def test_a_file_without_a_key_column_says_so_and_its_re_import_stores_nothing_new(tmp_path, places_store, geography):
+    rows = [{k: v for k, v in seizure_row(i).items() if k != "编号"} for i in range(3)]
+    path = write_csv(tmp_path / "keyless.csv", rows)
+    first = ingest_file(places_store, path, geography, now=NOW)
+    before = stored(places_store)
+    again = ingest_file(places_store, path, geography, now=NOW)
+    assert (first.accepted, again.accepted, again.updated, again.unchanged) == (3, 0, 0, 3)
+    pd.testing.assert_frame_equal(stored(places_store), before)
+    assert "no key column" in first.summary() and not read_path(path).keyed
+
+
 def test_a_record_twice_in_one_file_is_refused_the_second_time(tmp_path, places_store, geography):
     rows = [seizure_row(0), seizure_row(1), seizure_row(0, quantity="7")]
     result = ingest_file(places_store, write_csv(tmp_path / "dup.csv", rows), geography, now=NOW)

@@ -259,6 +259,10 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
         (lon_text, lon), (lat_text, lat) = _dms(lon, "E"), _dms(lat, "N")
     else:
         lon_text, lat_text = repr(lon), repr(lat)
+    point_text = ""
+    if chosen > 1 and draw(st.booleans()):  # both in one cell, in either order, as a web map copies them
+        pair = draw(st.sampled_from([(lon_text, lat_text), (lat_text, lon_text)]))
+        point_text, lon_text, lat_text = draw(st.sampled_from([",", ", ", "，", " ", ";"])).join(pair), "", ""
     item = draw(st.sampled_from(ITEMS))
     item_text = draw(st.sampled_from([item.code, item.name_zh]))
     number = draw(st.decimals("0.001", "9000", places=3, allow_nan=False, allow_infinity=False))
@@ -269,7 +273,7 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
     raw = {"occurred_at": date_text, "lon": lon_text, "lat": lat_text, "item": item_text, "form": form[0],
            "quantity": str(number), "unit": unit_text, "channel": channel[0], "agency": agency[0],
            "case_status": status[0], "source_ref": note, "source_id": draw(st.sampled_from(["", "ID-7"])),
-           "county": county_text, "checkpoint": checkpoint_text}
+           "county": county_text, "checkpoint": checkpoint_text, "coordinates": point_text}
     expected = {"occurred_at": moment, "time_precision": precision, "lon": lon, "lat": lat, "item": item.code,
                 "form": form[1], "quantity_kg": float(str(number)) * factor, "channel": channel[1],
                 "agency": agency[1], "case_status": status[1], "source_ref": note.strip(WHITESPACE) or None, **place}

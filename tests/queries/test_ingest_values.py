@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from queries.ingest import load_mapping
+from queries.ingest import AREA_OF_INTEREST, load_mapping
 from queries.ingest.values import (
     Bad,
     angles_many,
@@ -21,6 +21,7 @@ from queries.ingest.values import (
     parse_measure,
     parse_number,
     parse_when,
+    split_point,
     when_many,
 )
 
@@ -78,6 +79,11 @@ def test_bad_angles_say_what_is_wrong(text, axis, message):
     ("20250304", datetime(2025, 3, 4), "day"),
     ("45720", datetime(2025, 3, 4), "day"),  # Excel's serial day number
     ("45720.5", datetime(2025, 3, 4, 12, 0), "exact"),
+    ("2025年03月04日", datetime(2025, 3, 4), "day"),  # with leading zeros
+    ("2025年03月04号", datetime(2025, 3, 4), "day"),
+    ("２０２５年３月４日", datetime(2025, 3, 4), "day"),  # full-width digits
+    ("2025.03.04", datetime(2025, 3, 4), "day"),  # dots
+    ("2025.03.04 14:05", datetime(2025, 3, 4, 14, 5), "exact"),
     ("2025年3月", datetime(2025, 3, 1), "month"),
     ("2025-03", datetime(2025, 3, 1), "month"),
 ])
@@ -100,9 +106,45 @@ def test_quantities_with_units_after_the_number(text, expected):
     assert parse_measure(text, UNITS) == expected
 
 
+@pytest.mark.parametrize(("text", "expected"), [
+    ("1.2 t", (1.2, "t")), ("3kg", (3.0, "kg")), ("800g", (800.0, "g")), ("6斤", (6.0, "jin")),
+    ("6 市斤", (6.0, "jin")), ("1,200 kg", (1200.0, "kg")), ("１，２００千克", (1200.0, "kg")), ("１２吨", (12.0, "t")),
+    ("1,234,567", (1234567.0, None)),
+])
+def test_units_full_width_digits_and_thousands_separators_in_the_quantity_cell(text, expected):
+    assert parse_measure(text, UNITS) == expected
+
+
 def test_an_unknown_unit_is_named():
-    with pytest.raises(Bad, match="unknown unit '斤'"):
-        parse_measure("3斤", UNITS)
+    with pytest.raises(Bad, match="unknown unit '两'"):
+        parse_measure("3两", UNITS)
+
+
+@pytest.mark.parametrize(("text", "lon", "lat"), [
+    ("106.74,22.53", "106.74", "22.53"),  # as a web map copies it
+    ("22.53, 106.74", "106.74", "22.53"),  # the other order
+    ("１０６.７４，２２.５３", "106.74", "22.53"),  # full-width
+    ("106.74 22.53", "106.74", "22.53"),
+    ("(22.53; 106.74)", "106.74", "22.53"),
+    ("22°32′N 106°44′E", "106°44′E", "22°32′N"),
+    ("106°44′E,22°32′N", "106°44′E", "22°32′N"),
+])
+def test_a_point_in_one_cell_is_split_in_whichever_order_lies_in_the_area_of_interest(text, lon, lat):
+    assert split_point(text, AREA_OF_INTEREST) == (lon, lat)
+
+
+@pytest.mark.parametrize(("text", "split"), [
+    ("22,53", ("22", "53")),  # fits neither order: as written, for the validator to refuse
+    ("-70.5,-33.4", ("-70.5", "-33.4")),
+    ("106.74", ("106.74", None)),  # one number is no point
+    ("1,2,3", ("1,2,3", None)),
+])
+def test_a_one_cell_point_that_fits_neither_order_comes_back_as_written(text, split):
+    assert split_point(text, AREA_OF_INTEREST) == split
+
+
+def test_no_number_is_both_a_longitude_and_a_latitude_in_the_area_of_interest():
+    assert AREA_OF_INTEREST.lon_min > AREA_OF_INTEREST.lat_max  # so the order of a pair is never ambiguous
 
 
 def _one_by_one(parse, texts):
