@@ -104,7 +104,8 @@ def _ingest(args: argparse.Namespace) -> int:
     hold = _hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None
     for path in args.files:
         try:
-            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits.from_env(max_bytes=int(args.max_mb * MB)))
+            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits.from_env(max_bytes=int(args.max_mb * MB)),
+                               sheets=args.sheet)
             encoding = f", {parsed.encoding}" if parsed.encoding else ""
             print(f"{path}: {parsed.table.format}{encoding}; columns "
                   + ", ".join(f"{header} → {name}" for name, header in parsed.columns.items())
@@ -291,6 +292,8 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--out", default=None, metavar="FILE.csv", help="write a CSV file instead of printing")
         if name == "ingest":
             command.add_argument("files", nargs="+", metavar="FILE", help=".csv, .xlsx, .geojson or .parquet files")
+            command.add_argument("--sheet", action="append", default=[], metavar="NAME",
+                                 help="read only this sheet of the workbooks (repeat for more; default: every sheet)")
         if name == "watch":
             command.add_argument("--inbox", required=True, metavar="DIR", help="the folder files are dropped into")
             command.add_argument("--once", action="store_true", help="one pass over the folder, then stop (for cron)")

@@ -38,15 +38,17 @@ import math
 import os
 import re
 import zipfile
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time
+from functools import partial
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pyarrow as pa
 
+from queries.ingest.refusals import runs_text
 from queries.settings import env_number
 
 MB = 2**20
@@ -58,6 +60,10 @@ _DELIMITERS = (",", "\t", ";", "|")
 
 class IngestError(ValueError):
     """An import that cannot go on; the message names the file (and line) and says what to do."""
+
+
+class NothingToRead(IngestError):
+    """A file, or a workbook's sheet, without a header and rows."""
 
 
 class Cancelled(Exception):
@@ -165,13 +171,33 @@ class RowCount:
                               f"{self.limits.max_columns:,} an import reads; keep the columns of the records only")
 
 
+# A workbook's rows are numbered sheet by sheet: a sheet's row, plus this many times the sheet's place
+# among those read (0 for the first), more than Excel's rows, so that every row keeps one number.
+SHEET_LINES = 10_000_000
+
+
+@dataclass
+class Sheet:
+    """One worksheet as read: its name, its place among those read (its rows are numbered from
+    ``place * SHEET_LINES``), the rows it gave, those set aside as ragged, and the totals rows and
+    notes passed over (line in the sheet, 'total' or 'note', text). ``rows == 0``: nothing in it."""
+
+    name: str
+    place: int
+    rows: int
+    ragged: int
+    passed_over: list[tuple[int, str, str]]
+
+
 @dataclass
 class Table:
     """A file's rows as they came: ``frame`` has the file's headers as columns (text, or typed
     values for Parquet), ``lines`` each row's line in the file as a person counts it (header = 1)
     or, for GeoJSON and Parquet, its record number from 1 (``line_word`` says which), and
     ``ragged`` the lines whose number of values differs from the header's (with the counts) and
-    ``titles`` the title rows found above the header (a sheet's name, a date), which are not data."""
+    ``titles`` the title rows found above the header (a sheet's name, a date), which are not data;
+    ``groups`` the group cell above each field of a header drawn over two rows, ``serial`` the
+    serial-number columns left out, ``passed_over`` the totals rows and notes under the table."""
 
     name: str
     format: str
@@ -181,6 +207,33 @@ class Table:
     line_word: str = "line"
     ragged: dict[int, tuple[int, list[str]]] = field(default_factory=dict)
     titles: list[tuple[int, str]] = field(default_factory=list)  # (line, text) of title rows above the header
+    groups: dict[str, str] = field(default_factory=dict)  # header → the group cell drawn above it (查获地点)
+    serial: list[str] = field(default_factory=list)  # serial-number columns (序号), not read
+    passed_over: list[tuple[int, str, str]] = field(default_factory=list)  # (line, 'total' or 'note', its text)
+    sheets: list[Sheet] = field(default_factory=list)  # a workbook's sheets read, each with its counts
+
+    def where(self, line: int) -> str:
+        """A row's place as a person finds it: "row 5", or "sheet '2025年4月' row 5" in a workbook
+        of several sheets."""
+        return self.places(np.array([line]), np.array([line]))
+
+    def places(self, lines: np.ndarray, order: np.ndarray) -> str:
+        """Where ``lines`` (sorted) are, as runs: "rows 4–6", sheet by sheet in a workbook of several
+        ("sheet '2025年3月' rows 4–6; sheet '2025年4月' row 4"); ``order``: the table's lines, sorted."""
+        if len(self.sheets) < 2:
+            return f"{self.line_word}{'s' if len(lines) > 1 else ''} {runs_text(lines, order)}"
+        parts = []
+        for place in np.unique(lines // SHEET_LINES):
+            mine = lines[lines // SHEET_LINES == place] % SHEET_LINES
+            theirs = order[order // SHEET_LINES == place] % SHEET_LINES
+            parts.append(f"sheet '{self.sheets[place].name}' {self.line_word}{'s' if len(mine) > 1 else ''} "
+                         f"{runs_text(mine, theirs)}")
+        return "; ".join(parts)
+
+    def sheet_of(self, lines: np.ndarray) -> np.ndarray:
+        """The sheet of each of ``lines`` (None outside a workbook)."""
+        names = np.array([sheet.name for sheet in self.sheets] or [None], dtype=object)
+        return names[np.asarray(lines, dtype=np.int64) // SHEET_LINES if self.sheets else np.zeros(len(lines), int)]
 
 
 def _size_text(size: int) -> str:
@@ -222,9 +275,10 @@ def as_text(value) -> str | None:
 
 
 def read_table(name: str, data: bytes | None = None, path: str | os.PathLike | None = None,
-               limits: Limits | None = None, should_stop: ShouldStop = never_stop) -> Table:
+               limits: Limits | None = None, should_stop: ShouldStop = never_stop, sheets: Sequence[str] = ()) -> Table:
     """Read the file ``name`` from ``data`` (an upload) or from ``path``, within ``limits`` (default:
-    :meth:`Limits.from_env`); :class:`Cancelled` once ``should_stop`` says so."""
+    :meth:`Limits.from_env`); a workbook's every sheet, or those named in ``sheets``;
+    :class:`Cancelled` once ``should_stop`` says so."""
     limits = limits or Limits.from_env()
     kind = file_format(name)
     size = len(data) if data is not None else os.stat(path).st_size
@@ -235,7 +289,10 @@ def read_table(name: str, data: bytes | None = None, path: str | os.PathLike | N
     if size == 0:
         raise IngestError(f"{name} is empty (0 bytes): there is nothing to import")
     source = io.BytesIO(data) if data is not None else path
-    reader = {"csv": _read_csv, "xlsx": _read_xlsx, "geojson": _read_geojson, "parquet": _read_parquet}[kind]
+    if sheets and kind != "xlsx":
+        raise IngestError(f"{name} is a {kind} file, without sheets; name sheets (--sheet) of .xlsx workbooks only")
+    reader = {"csv": _read_csv, "xlsx": partial(_read_xlsx, sheets=sheets), "geojson": _read_geojson,
+              "parquet": _read_parquet}[kind]
     table = reader(name, source, RowCount(name, limits, should_stop))
     if table.frame.empty:
         raise IngestError(f"{name} has no rows under its header: there is nothing to import")
@@ -279,31 +336,113 @@ def decode(name: str, raw: bytes) -> tuple[str, str]:
 # Rows above the header that fill one cell only (a sheet's title, its period) are titles, not the
 # header, when a row after them fills more than one: at most this many are passed over.
 MAX_TITLE_ROWS = 5
+# A header drawn over several rows (group cells merged above the real ones): at most this many rows.
+MAX_HEADER_ROWS = 3
+# A column numbering the rows (序号, No.) is the table's, not the records': it is not read.
+SERIAL_HEADERS = frozenset({"序号", "序", "no", "no.", "#", "s/n", "sn"})
+# A row whose first filled cell starts so is a total (合计, 小计, 总计, Total) or a note under the table
+# (注：…, 填表人, 制表日期): passed over, with a note of its line.
+_TOTALS = re.compile(r"(合\s*计|小\s*计|总\s*计|sub-?total|total)(?![a-z])", re.IGNORECASE)
+_NOTES = re.compile(r"(注\s*[:：]|备注\s*[:：]|说明\s*[:：]|填表人|制表人|制表日期|填表日期|审核人|note\s*:)",
+                    re.IGNORECASE)
+# Where a CSV may hold such a row or a serial column: such a file is read record by record.
+_LAYOUT_ROW = re.compile(r"(?m)^[\s,;|\t\"]*(?:" + _TOTALS.pattern + "|" + _NOTES.pattern + ")", re.IGNORECASE)
 
 
 def _filled(values: list[str]) -> int:
     return sum(bool(value.strip()) for value in values)
 
 
+def is_serial(header: str) -> bool:
+    """Whether a header names a serial-number column (序号, No.), which is not stored."""
+    return header.strip().lower() in SERIAL_HEADERS
+
+
+def _passed_over(values: list[str]) -> str | None:
+    """'total' or 'note' for a totals row or a note under the table (by its first filled cell)."""
+    first = next(value.strip() for value in values if value.strip())
+    if _TOTALS.match(first):
+        return "total"
+    if _NOTES.match(first):
+        return "note"
+    return None
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text.replace(",", ""))
+    except ValueError:
+        return False
+    return True
+
+
+def _is_sub_header(header: list[str], values: list[str]) -> bool:
+    """Whether the row under a header row is more of the header: it names columns under a group cell
+    (a cell under an empty header cell, as a merged group leaves), leaves some named column empty,
+    and holds no number."""
+    under_empty = any(value.strip() and not (header[i].strip() if i < len(header) else "")
+                      for i, value in enumerate(values))
+    leaves_named = any(name.strip() and not (values[i].strip() if i < len(values) else "")
+                       for i, name in enumerate(header))
+    return under_empty and leaves_named and not any(_is_number(v.strip()) for v in values if v.strip())
+
+
+def _stacked_header(rows: list[list[str]]) -> tuple[list[str], dict[str, str]]:
+    """The field names of a header drawn over ``rows`` (top first): each column's lowest filled
+    cell; and the group (the upper cell, merged across the columns under it) of each such name."""
+    width = max(len(row) for row in rows)
+    rows = [[*row, *[""] * (width - len(row))] for row in rows]
+    names, groups = [], {}
+    spans = []  # each upper row's cells carried right over the empty cells a merge leaves
+    for row in rows[:-1]:
+        carried, last = [], ""
+        for value in row:
+            last = value.strip() or last
+            carried.append(last)
+        spans.append(carried)
+    for i in range(width):
+        cells = [row[i].strip() for row in rows]
+        lowest = next((level for level in range(len(rows) - 1, -1, -1) if cells[level]), None)
+        name = cells[lowest] if lowest is not None else ""
+        names.append(name)
+        if name and lowest:
+            group = spans[lowest - 1][i]
+            if group and group != name:
+                groups[name] = group
+    return names, groups
+
+
 def _rows_to_table(name: str, fmt: str, rows: Iterable[tuple[int, list[str]]], count: RowCount,
                    encoding: str | None = None, pad: bool = False) -> Table:
     """A table from (line, texts) rows, read as they come, whose first is the header, after any title
-    rows; blank rows are skipped, rows with more or fewer values than the header set aside as ragged
-    (``pad``: shorter rows are padded), and the rows under the header counted (``count``)."""
+    rows; a header may span rows (:func:`_stacked_header`); serial-number columns are dropped; blank
+    rows are skipped, totals rows and notes under the table passed over (``passed_over``), rows
+    with more or fewer values than the header set aside as ragged (``pad``: shorter rows are
+    padded), and the rows under the header counted (``count``)."""
     rows = ((line, values) for line, values in rows if "".join(values).strip())
-    head = list(itertools.islice(rows, MAX_TITLE_ROWS + 1))
+    head = list(itertools.islice(rows, MAX_TITLE_ROWS + MAX_HEADER_ROWS))
     if not head:
-        raise IngestError(f"{name} has no header and no rows: there is nothing to import")
-    above = next((i for i, (_, values) in enumerate(head) if _filled(values) > 1), 0)
+        raise NothingToRead(f"{name} has no header and no rows: there is nothing to import")
+    above = next((i for i, (_, values) in enumerate(head[:MAX_TITLE_ROWS + 1]) if _filled(values) > 1), 0)
     titles = [(line, next(v.strip() for v in values if v.strip())) for line, values in head[:above]]
-    header_line, header = head[above]
-    header = [h.strip() or f"column {i + 1}" for i, h in enumerate(header)]
+    header_line, top = head[above]
+    drawn = [top]
+    while (len(drawn) < MAX_HEADER_ROWS and above + len(drawn) < len(head)
+           and _is_sub_header(drawn[-1] if len(drawn) == 1 else _stacked_header(drawn)[0],
+                              head[above + len(drawn)][1])):
+        drawn.append(head[above + len(drawn)][1])
+    names, groups = _stacked_header(drawn) if len(drawn) > 1 else ([h.strip() for h in top], {})
+    header = [h or f"column {i + 1}" for i, h in enumerate(names)]
     while len(header) > 1 and header[-1] == f"column {len(header)}":
         header.pop()
     count.header(len(header))
-    width, lines, body, ragged = len(header), [], [], {}
-    for line, values in itertools.chain(head[above + 1:], rows):
+    width, lines, body, ragged, passed = len(header), [], [], {}, []
+    for line, values in itertools.chain(head[above + len(drawn):], rows):
         count.add()
+        why = _passed_over(values)
+        if why:
+            passed.append((line, why, " ".join(v.strip() for v in values if v.strip())))
+            continue
         if len(values) != width:
             while len(values) > width and not values[-1].strip():
                 values = values[:-1]
@@ -318,10 +457,13 @@ def _rows_to_table(name: str, fmt: str, rows: Iterable[tuple[int, list[str]]], c
         duplicates = sorted({h for h in header if header.count(h) > 1})
         raise IngestError(f"{name} line {header_line}: the header names {', '.join(duplicates)} more than once; "
                           f"give each column its own name")
+    serial = [h for h in header if is_serial(h)]
     text = pd.ArrowDtype(pa.large_string())
     frame = pd.DataFrame({h: pd.Series(pa.array(column, type=pa.large_string()), dtype=text)
-                          for h, column in zip(header, zip(*body) if body else [()] * width)}, index=range(len(body)))
-    return Table(name, fmt, frame, np.asarray(lines, dtype=np.int64), encoding=encoding, ragged=ragged, titles=titles)
+                          for h, column in zip(header, zip(*body) if body else [()] * width) if h not in serial},
+                         index=range(len(body)))
+    return Table(name, fmt, frame, np.asarray(lines, dtype=np.int64), encoding=encoding, ragged=ragged, titles=titles,
+                 groups=groups, serial=serial, passed_over=passed)
 
 
 def _read_csv(name: str, source, count: RowCount) -> Table:
@@ -344,7 +486,7 @@ def _read_regular_csv(name: str, text: str, delimiter: str, encoding: str, count
     body = text.rstrip("\r\n")
     header = next(csv.reader([body.split("\n", 1)[0]], delimiter=delimiter), [])
     header = [h.strip() for h in header]
-    if not all(header) or len(set(header)) < len(header):
+    if not all(header) or len(set(header)) < len(header) or any(map(is_serial, header)) or _LAYOUT_ROW.search(text):
         return None
     count.header(len(header))
     try:
@@ -426,7 +568,10 @@ def _sheet_rows(sheet, limits: Limits, name: str) -> Iterator[tuple[int, list[st
         yield line, [as_text(v) or "" for v in values]
 
 
-def _read_xlsx(name: str, source, count: RowCount) -> Table:
+def _read_xlsx(name: str, source, count: RowCount, sheets: Sequence[str] = ()) -> Table:
+    """Every worksheet of a workbook, or those named in ``sheets``, read one after the other into one
+    table: each sheet's rows numbered ``place * SHEET_LINES + row`` (see :meth:`Table.where`) and
+    reported in ``Table.sheets``, an empty one too."""
     from openpyxl import load_workbook
 
     _check_zip(name, source, count.limits)
@@ -438,10 +583,23 @@ def _read_xlsx(name: str, source, count: RowCount) -> Table:
         raise IngestError(f"{name} cannot be opened as a workbook ({type(error).__name__}: {error}); "
                           f"save it again from Excel as .xlsx") from None
     try:
-        sheet = workbook.worksheets[0]
-        sheet.reset_dimensions()  # trust the cells, not the sheet's declared size
-        count.sheet = sheet.title
-        table = _rows_to_table(name, "xlsx", _sheet_rows(sheet, count.limits, name), count, pad=True)
+        titles = [sheet.title for sheet in workbook.worksheets]
+        unknown = [sheet for sheet in sheets if sheet not in titles]
+        if unknown:
+            raise IngestError(f"{name} has no sheet named {', '.join(map(repr, unknown))}; its sheets are "
+                              f"{', '.join(map(repr, titles))}")
+        chosen = [sheet for sheet in workbook.worksheets if not sheets or sheet.title in sheets]
+        parts, total = [], 0
+        for place, sheet in enumerate(chosen):
+            sheet.reset_dimensions()  # trust the cells, not the sheet's declared size
+            counted = replace(count, sheet=sheet.title, rows=0)
+            try:
+                part = _rows_to_table(name, "xlsx", _sheet_rows(sheet, count.limits, name), counted, pad=True)
+            except NothingToRead:
+                part = None  # reported as empty
+            total += counted.rows
+            RowCount(name, count.limits).declared(total)
+            parts.append((place, sheet.title, part))
     except (IngestError, Cancelled):
         raise
     except Exception as error:  # noqa: BLE001 (a damaged sheet fails in openpyxl, its XML parser or zipfile)
@@ -449,7 +607,33 @@ def _read_xlsx(name: str, source, count: RowCount) -> Table:
                           f"save it again from Excel as .xlsx") from None
     finally:
         workbook.close()
-    table.line_word = "row"
+    return _joined_sheets(name, parts)
+
+
+def _joined_sheets(name: str, parts: list[tuple[int, str, Table | None]]) -> Table:
+    """One table of the sheets' tables (columns in the order first seen; a column a sheet lacks is
+    empty there), with their rows' numbers moved to the sheet's place and each sheet reported."""
+    read = [(place, part) for place, _, part in parts if part is not None]
+    if not read:
+        raise IngestError(f"{name} has no header and no rows in any sheet: there is nothing to import")
+
+    def moved(place: int, items):
+        return [(place * SHEET_LINES + line, *rest) for line, *rest in items]
+
+    frame = read[0][1].frame
+    if len(read) > 1:
+        frame = pd.concat([part.frame for _, part in read], ignore_index=True).astype(pd.ArrowDtype(pa.large_string()))
+    table = Table(name, "xlsx", frame,
+                  np.concatenate([part.lines + place * SHEET_LINES for place, part in read]),
+                  line_word="row",
+                  ragged={place * SHEET_LINES + line: value for place, part in read for line, value in part.ragged.items()},
+                  titles=[title for place, part in read for title in moved(place, part.titles)],
+                  groups={k: v for _, part in read for k, v in part.groups.items()},
+                  serial=list(dict.fromkeys(h for _, part in read for h in part.serial)),
+                  passed_over=[row for place, part in read for row in moved(place, part.passed_over)],
+                  sheets=[Sheet(title, place, 0 if part is None else len(part.frame),
+                                0 if part is None else len(part.ragged),
+                                [] if part is None else part.passed_over) for place, title, part in parts])
     return table
 
 

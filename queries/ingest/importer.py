@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import hashlib
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -201,20 +201,23 @@ def _parse(table: Table, kind: str, mapping: Mapping | str | Path | None, crs: s
 
 
 def read_upload(name: str, data: bytes, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
-                crs: str = "wgs84", limits: Limits | None = None, should_stop: ShouldStop = never_stop) -> Parsed:
+                crs: str = "wgs84", limits: Limits | None = None, should_stop: ShouldStop = never_stop,
+                sheets: Sequence[str] = ()) -> Parsed:
     """Read an uploaded file (its name and bytes) and map its columns; nothing is written. ``limits``
-    default to :meth:`Limits.from_env`; :class:`Cancelled` once ``should_stop`` says so."""
-    table = read_table(name, data=data, limits=limits, should_stop=should_stop)
+    default to :meth:`Limits.from_env`; a workbook's every sheet is read, or those named in
+    ``sheets``; :class:`Cancelled` once ``should_stop`` says so."""
+    table = read_table(name, data=data, limits=limits, should_stop=should_stop, sheets=sheets)
     return _parse(table, kind, mapping, crs, len(data), hashlib.sha256(data).hexdigest())
 
 
 def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str | Path | None = None,
-              crs: str = "wgs84", limits: Limits | None = None) -> Parsed:
-    """Read the file at ``path`` and map its columns; nothing is written."""
+              crs: str = "wgs84", limits: Limits | None = None, sheets: Sequence[str] = ()) -> Parsed:
+    """Read the file at ``path`` (a workbook's every sheet, or those named in ``sheets``) and map its
+    columns; nothing is written."""
     path = Path(path)
     if not path.is_file():
         raise IngestError(f"{path}: no such file")
-    table = read_table(path.name, path=path, limits=limits)
+    table = read_table(path.name, path=path, limits=limits, sheets=sheets)
     digest = hashlib.sha256()
     with path.open("rb") as stream:
         for block in iter(lambda: stream.read(1 << 20), b""):
@@ -389,7 +392,7 @@ def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None
     rejected = pd.DataFrame({"line": lines[positions], "raw": pd.Series(_raw_json(table, positions), dtype=str),
                              "rules": reasons["rules"], "reason": reasons["reason"]})
     return Checked(records=records, rejected=rejected.sort_values("line", ignore_index=True),
-                   batches=batches(refusals, lines, tuple(RULES), table.line_word), rules=rules)
+                   batches=batches(refusals, lines, tuple(RULES), where=table.places), rules=rules)
 
 
 def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:

@@ -135,10 +135,11 @@ def runs_text(lines: np.ndarray, order: np.ndarray, most: int = MOST_RUNS) -> st
 
 
 def batches(refusals: Sequence[Refusal], lines: np.ndarray, rule_order: Sequence[str],
-            line_word: str = "line") -> pd.DataFrame:
+            line_word: str = "line", where: Callable[[np.ndarray, np.ndarray], str] | None = None) -> pd.DataFrame:
     """One row per rule and field broken, in ``rule_order`` then the file's order: ``rule``, ``field``,
     ``rows`` (how many), ``lines`` (where: "lines 2–100, 102" — ``lines`` gives each row's line, see
-    :func:`runs_text`) and ``example`` (the first one's words)."""
+    :func:`runs_text`; or ``where(lines, all lines sorted)``, which a workbook of several sheets
+    says sheet by sheet) and ``example`` (the first one's words)."""
     total = len(lines)
     order = np.sort(lines)
     groups: dict[tuple[str, str], list[Refusal]] = {}
@@ -151,8 +152,9 @@ def batches(refusals: Sequence[Refusal], lines: np.ndarray, rule_order: Sequence
             continue
         first = int(np.flatnonzero(mask)[np.argmin(lines[mask])])
         example = next(m for m in members if _mask(m, total)[first]).words(np.array([first]))[0].as_py()
-        where = f"{line_word}{'s' if mask.sum() > 1 else ''} {runs_text(lines[mask], order)}"
-        found.append({"rule": rule, "field": field, "rows": int(mask.sum()), "lines": where,
+        place = (where(lines[mask], order) if where else
+                 f"{line_word}{'s' if mask.sum() > 1 else ''} {runs_text(lines[mask], order)}")
+        found.append({"rule": rule, "field": field, "rows": int(mask.sum()), "lines": place,
                       "example": example, "_rank": list(rule_order).index(rule), "_first": int(lines[first])})
     frame = pd.DataFrame(found, columns=["rule", "field", "rows", "lines", "example", "_rank", "_first"])
     return frame.sort_values(["_rank", "_first"], ignore_index=True).drop(columns=["_rank", "_first"])
