@@ -48,7 +48,7 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from queries.ingest.refusals import runs_text
+from queries.ingest.refusals import fill, runs_text, texts
 from queries.settings import env_number
 
 MB = 2**20
@@ -229,6 +229,14 @@ class Table:
             parts.append(f"sheet '{self.sheets[place].name}' {self.line_word}{'s' if len(mine) > 1 else ''} "
                          f"{runs_text(mine, theirs)}")
         return "; ".join(parts)
+
+    def line_texts(self, lines: np.ndarray) -> pa.Array:
+        """Each of ``lines`` as a person finds it ("row 5", "sheet '2025年4月' row 5"), as Arrow texts."""
+        lines = np.asarray(lines, dtype=np.int64)
+        if len(self.sheets) < 2:
+            return fill("{word} {line}", word=self.line_word, line=texts(lines))
+        return fill("sheet '{sheet}' {word} {line}", sheet=texts(self.sheet_of(lines)), word=self.line_word,
+                    line=texts(lines % SHEET_LINES))
 
     def sheet_of(self, lines: np.ndarray) -> np.ndarray:
         """The sheet of each of ``lines`` (None outside a workbook)."""

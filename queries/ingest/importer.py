@@ -21,7 +21,17 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
-from queries.ingest.files import Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop, read_table
+from queries.ingest.files import (
+    SHEET_LINES,
+    Cancelled,
+    IngestError,
+    Limits,
+    ShouldStop,
+    Table,
+    as_text,
+    never_stop,
+    read_table,
+)
 from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
 from queries.ingest.validate import RULES, validate_frame
@@ -114,9 +124,14 @@ class Parsed:
                              for name, header in self.columns.items()}, index=range(len(self.table.frame)))
 
     def preview(self, rows: int = 20) -> pd.DataFrame:
-        """The first rows as they came, with their line numbers."""
+        """The first rows as they came, with their line numbers (and sheets, in a workbook of several)."""
         head = self.table.frame.head(rows).copy()
-        head.insert(0, self.table.line_word, self.table.lines[:rows])
+        lines = self.table.lines[:rows]
+        if len(self.table.sheets) > 1:
+            head.insert(0, self.table.line_word, lines % SHEET_LINES)
+            head.insert(0, "sheet", self.table.sheet_of(lines))
+        else:
+            head.insert(0, self.table.line_word, lines)
         return head
 
 
@@ -125,12 +140,14 @@ class Checked:
     """A parsed file validated: the records that can land (with their ``line``), the rows refused
     (``line``, ``raw`` JSON, ``rules``, ``reason``), the refusals in batches (``rule``, ``field``,
     ``rows``, ``lines``, ``example``: see :func:`queries.ingest.refusals.batches`) and one verdict per
-    row (``line``, ``ok``, ``reason``)."""
+    row (``line``, ``ok``, ``reason``); for a workbook, one row per sheet read (``sheet``, ``rows``,
+    ``ok``, ``refused``, ``passed_over``: its totals rows and notes, see :func:`sheet_report`)."""
 
     records: pd.DataFrame
     rejected: pd.DataFrame
     batches: pd.DataFrame
     rules: Rules
+    sheets: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def verdicts(self) -> pd.DataFrame:
@@ -159,6 +176,7 @@ class ImportResult:
     started_at: datetime
     finished_at: datetime
     keyed: bool = True  # see Parsed.keyed
+    sheets: pd.DataFrame = field(default_factory=pd.DataFrame)  # see Checked
 
     def audit_details(self) -> dict:
         """What the audit trail keeps of an import: the file, what it held and what became of it."""
@@ -175,6 +193,9 @@ class ImportResult:
                   f"{self.rejected:,} rejected (import {self.import_id})")]
         if not self.keyed:
             lines.append(f"  {KEYLESS_NOTE}")
+        lines += [f"  sheet '{sheet.sheet}': {sheet.rows:,} rows, {sheet.ok:,} ok, {sheet.refused:,} rejected"
+                  + (f"; passed over: {sheet.passed_over}" if sheet.passed_over else "")
+                  for sheet in self.sheets.itertuples()]
         for rule, count in self.by_reason.items():
             lines.append(f"  rejected, {rule}: {count:,}")
             lines += [f"    {batch.field or 'rows'}, {batch.rows:,} at {batch.lines}: {batch.example}"
@@ -301,8 +322,8 @@ def _ragged(table: Table) -> Refusal:
     counts = np.array([count for count, _ in table.ragged.values()], dtype=np.int64)
 
     def words(positions: np.ndarray) -> pa.Array:
-        return fill("{word} {line} has {count} values where the header has {width}; check the row for an unquoted "
-                    "comma or a missing value", word=table.line_word, line=texts(lines[positions - n]),
+        return fill("{where} has {count} values where the header has {width}; check the row for an unquoted "
+                    "comma or a missing value", where=table.line_texts(lines[positions - n]),
                     count=texts(counts[positions - n]), width=str(width))
 
     return Refusal("ragged", "", np.r_[np.zeros(n, dtype=bool), np.ones(len(lines), dtype=bool)], words)
@@ -325,8 +346,8 @@ def _unlocated_and_repeated(records: pd.DataFrame, kind: str, table: Table) -> l
     def duplicate_words(positions: np.ndarray) -> pa.Array:
         rows = records.loc[positions]
         key = pc.binary_join_element_wise(*(texts(rows[k].astype(str)) for k in keys), pa.scalar(", ", TEXT))
-        return fill("the same record ({key}) is at {word} {first} above; each record once", key=key,
-                    word=table.line_word, first=texts(first.iloc[positions].to_numpy()))
+        return fill("the same record ({key}) is at {first} above; each record once", key=key,
+                    first=table.line_texts(first.iloc[positions].to_numpy()))
 
     return [Refusal("not_located", "lon", unlocated, "the point is in no country Cordon knows (China or a neighbour); "
                                                       "give the hub's country (country_iso3) or check its coordinates"),
@@ -391,8 +412,22 @@ def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None
     positions = reasons["position"].to_numpy()
     rejected = pd.DataFrame({"line": lines[positions], "raw": pd.Series(_raw_json(table, positions), dtype=str),
                              "rules": reasons["rules"], "reason": reasons["reason"]})
-    return Checked(records=records, rejected=rejected.sort_values("line", ignore_index=True),
-                   batches=batches(refusals, lines, tuple(RULES), where=table.places), rules=rules)
+    rejected = rejected.sort_values("line", ignore_index=True)
+    return Checked(records=records, rejected=rejected,
+                   batches=batches(refusals, lines, tuple(RULES), where=table.places), rules=rules,
+                   sheets=sheet_report(table, records["line"].to_numpy(), rejected["line"].to_numpy()))
+
+
+def sheet_report(table: Table, ok: np.ndarray, refused: np.ndarray) -> pd.DataFrame:
+    """One row per sheet of a workbook (none for other files): ``sheet``, ``rows`` (under its header),
+    ``ok`` and ``refused`` (of the lines ``ok`` and ``refused``), ``passed_over`` (its totals rows and
+    notes: 'row 7 “合计 2批”; …'), so that no sheet goes without a word, an empty one included."""
+    ok_by, refused_by = (pd.Series(table.sheet_of(lines)).value_counts() for lines in (ok, refused))
+    return pd.DataFrame([{"sheet": sheet.name, "rows": sheet.rows + sheet.ragged, "ok": int(ok_by.get(sheet.name, 0)),
+                          "refused": int(refused_by.get(sheet.name, 0)),
+                          "passed_over": "; ".join(f"{table.line_word} {line} “{text}”"
+                                                   for line, _, text in sheet.passed_over)}
+                         for sheet in table.sheets], columns=["sheet", "rows", "ok", "refused", "passed_over"])
 
 
 def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -479,7 +514,7 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
             before_commit()
     return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
                         unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished,
-                        parsed.keyed)
+                        parsed.keyed, checked.sheets)
 
 
 def _by_rule(rejected: pd.DataFrame) -> dict[str, int]:

@@ -67,11 +67,17 @@ def test_the_probes_workbook_imports_every_row_of_both_sheets(places_store, geog
         "sheet '2025年3月' row 4", "sheet '2025年3月' row 5", "sheet '2025年3月' row 6",
         "sheet '2025年4月' row 4", "sheet '2025年4月' row 5"]
     assert table.sheet_of(table.lines).tolist() == ["2025年3月"] * 3 + ["2025年4月"] * 2
+    assert parsed.preview(4)[["sheet", "row", "编号"]].values.tolist() == [
+        ["2025年3月", 4, "R-1"], ["2025年3月", 5, "R-2"], ["2025年3月", 6, "R-3"], ["2025年4月", 4, "R-4"]]
     checked = check(parsed, geography, known_places(places_store), NOW)
     assert checked.rejected.empty and checked.records["source_id"].tolist() == ["R-1", "R-2", "R-3", "R-4", "R-5"]
     assert checked.records["quantity_kg"].tolist() == [1200.0, 350.0, 0.8, 2000.0, 15.0]
+    assert checked.sheets.to_dict("records")[1] == {
+        "sheet": "2025年4月", "rows": 2, "ok": 2, "refused": 0,
+        "passed_over": "row 6 “合计 2批”; row 8 “注：数量以海关称重为准”; row 9 “填表人：张三 制表日期：2025.05.06”"}
     result = ingest(places_store, parsed, geography, now=NOW)
     assert (result.rows_read, result.accepted, result.rejected) == (5, 5, 0)
+    assert "  sheet '2025年3月': 3 rows, 3 ok, 0 rejected; passed over: row 7 “合计 3批”" in result.summary()
 
 
 def test_refusals_say_their_sheet(places_store, geography):  # noqa: F811
@@ -81,6 +87,14 @@ def test_refusals_say_their_sheet(places_store, geography):  # noqa: F811
     batch = checked.batches[checked.batches["field"] == "occurred_at"].iloc[0]
     assert batch["lines"] == "sheet '2025年4月' row 5"
     assert checked.rejected["line"].map(parsed.table.where).tolist() == ["sheet '2025年4月' row 5"]
+    assert checked.sheets[["sheet", "rows", "ok", "refused"]].values.tolist() == [["2025年3月", 1, 1, 0],
+                                                                                ["2025年4月", 2, 1, 1]]
+
+
+def test_a_record_repeated_on_another_sheet_is_refused_with_the_sheet_it_is_on(places_store, geography):  # noqa: F811
+    parsed = read_upload("posts.xlsx", _workbook((3, MARCH[:1]), (4, MARCH[:1])))
+    reason = check(parsed, geography, known_places(places_store), NOW).rejected["reason"].tolist()
+    assert reason == ["the same record (posts, R-1) is at sheet '2025年3月' row 4 above; each record once"]
 
 
 def test_only_the_sheets_named_are_read(tmp_path):
