@@ -385,14 +385,20 @@ def _is_number(text: str) -> bool:
 
 
 def _is_sub_header(header: list[str], values: list[str]) -> bool:
-    """Whether the row under a header row is more of the header: it names columns under a group cell
-    (a cell under an empty header cell, as a merged group leaves), leaves some named column empty,
-    and holds no number."""
-    under_empty = any(value.strip() and not (header[i].strip() if i < len(header) else "")
-                      for i, value in enumerate(values))
-    leaves_named = any(name.strip() and not (values[i].strip() if i < len(values) else "")
-                       for i, name in enumerate(header))
-    return under_empty and leaves_named and not any(_is_number(v.strip()) for v in values if v.strip())
+    """Whether the row under a header row is more of the header: its filled cells all sit under
+    groups (a header cell and the empty cells right of it that a merge leaves: 查获地点 over 经度
+    and 纬度), one at least under such an empty cell, and none is a number."""
+    named = [h.strip() for h in header] + [""] * max(0, len(values) - len(header))
+    filled = [i for i, value in enumerate(values) if value.strip()]
+    groups: set[int] = set()
+    for i, name in enumerate(named):
+        end = i + 1
+        while name and end < len(named) and not named[end]:
+            end += 1
+        if end > i + 1:
+            groups.update(range(i, end))
+    return (any(not named[i] for i in filled) and all(i in groups for i in filled)
+            and not any(_is_number(values[i].strip()) for i in filled))
 
 
 def _stacked_header(rows: list[list[str]]) -> tuple[list[str], dict[str, str]]:

@@ -137,6 +137,8 @@ def test_a_first_data_row_is_not_taken_for_more_header():
     assert numbers.lines.tolist() == [2] and list(numbers.frame.columns) == ["编号", "查获地点", "column 3", "物品"]
     full = read_upload("y.csv", "编号,,物品\nR-1,x,锑\n".encode()).table
     assert full.lines.tolist() == [2] and full.groups == {}
+    loose = read_upload("z.csv", "编号,物品,,备注\nR-1,锑,x,\n".encode()).table
+    assert loose.lines.tolist() == [2] and loose.frame["column 3"].tolist() == ["x"]
 
 
 @pytest.mark.parametrize("serial", ["序号", "No.", "no"])
