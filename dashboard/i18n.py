@@ -439,6 +439,15 @@ TEXT: dict[str, tuple[str, str]] = {
         ("没有编号列（编号、id、案件编号等）：按行内容识别记录，再次导入同一文件不会新增记录；"
          "但若之后修改了某行再导入，它会作为新记录与旧记录并存。")),
     "import_titles": ("Title rows above the header, not imported: {titles}", "表头上方的标题行（不导入）：{titles}"),
+    "import_sheet": ("Sheet", "工作表"),
+    "import_sheet_ok": ("Can be imported", "可导入"),
+    "import_sheet_imported": ("Imported", "已导入"),
+    "import_sheet_refused": ("Refused", "拒绝"),
+    "import_sheet_passed_over": ("Passed over", "跳过"),
+    "import_serial": ("Serial-number columns left out: {columns}", "未读取的序号列：{columns}"),
+    "import_passed_over": ("Rows passed over: {rows}", "跳过的行：{rows}"),
+    "import_passed_total": ("total", "合计行"),
+    "import_passed_note": ("note", "备注"),
     "import_preview": ("First rows, as they came", "前几行（原样）"),
     "import_check": ("Check", "检查"),
     "import_check_summary": (

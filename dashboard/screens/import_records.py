@@ -99,6 +99,33 @@ def _refusals(checked, lang: str) -> None:
             st.caption(t("import_refused_shown", lang, shown=len(shown), refused=len(refused)))
 
 
+def _sheets(sheets: pd.DataFrame, table, ok_label: str, lang: str, key: str) -> None:
+    """One row a sheet (its rows, those that can land or landed, refused, rows passed over), for a
+    workbook of several sheets or with an empty one, so that no sheet goes without a word."""
+    if sheets.empty or (len(sheets) < 2 and sheets["rows"].gt(0).all()):
+        return
+    counts = {t("import_rows", lang): sheets["rows"], t(ok_label, lang): sheets["ok"],
+              t("import_sheet_refused", lang): sheets["refused"],
+              t("import_sheet_passed_over", lang): [len(sheet.passed_over) for sheet in table.sheets]}
+    st.dataframe(pd.DataFrame({t("import_sheet", lang): sheets["sheet"].tolist(),
+                               **{label: [f"{n:,}" for n in values] for label, values in counts.items()}}),
+                 hide_index=True, key=key)
+
+
+def _layout(table, lang: str) -> None:
+    """One caption: the serial-number columns left out and the totals rows and notes passed over, with
+    where each is."""
+    parts = []
+    if table.serial:
+        parts.append(t("import_serial", lang, columns=markdown_text(", ".join(table.serial))))
+    if table.passed_over:
+        rows = "; ".join(f"{table.where(line)} ({t(f'import_passed_{kind}', lang)}) “{text}”"
+                         for line, kind, text in table.passed_over)
+        parts.append(t("import_passed_over", lang, rows=markdown_text(rows)))
+    if parts:
+        st.caption(" · ".join(parts))
+
+
 def render(ctx: PageContext) -> None:
     lang = ctx.view.lang
     st.title(t("import_title", lang))
@@ -129,7 +156,7 @@ def render(ctx: PageContext) -> None:
     if not parsed.keyed:
         st.caption(t("import_keyless", lang))
     if parsed.table.titles:
-        titles = "; ".join(f"{parsed.table.line_word} {line} “{text}”" for line, text in parsed.table.titles)
+        titles = "; ".join(f"{parsed.table.where(line)} “{text}”" for line, text in parsed.table.titles)
         st.caption(t("import_titles", lang, titles=markdown_text(titles)))
     st.subheader(t("import_preview", lang))
     st.dataframe(parsed.preview(PREVIEW_ROWS).astype(str), hide_index=True, key="import_preview")
@@ -137,6 +164,8 @@ def render(ctx: PageContext) -> None:
     landing = len(checked.records)
     st.subheader(t("import_check", lang))
     st.caption(t("import_check_summary", lang, ok=landing, refused=len(checked.rejected)))
+    _sheets(checked.sheets, parsed.table, "import_sheet_ok", lang, "import_sheets")
+    _layout(parsed.table, lang)
     _refusals(checked, lang)
     if st.button(t("import_run", lang, rows=landing, name=upload.name), key="i_run",
                  type="primary", disabled=not landing):
@@ -154,6 +183,7 @@ def render(ctx: PageContext) -> None:
         st.success(t("import_done", lang, name=markdown_text(result.file_name), new=result.accepted,
                      updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
                      import_id=result.import_id))
+        _sheets(result.sheets, parsed.table, "import_sheet_imported", lang, "import_result_sheets")
         if result.by_reason:
             st.dataframe(pd.DataFrame({t("import_reason", lang): [t(f"import_rule_{r}", lang) for r in result.by_reason],
                                        t("import_rows", lang): list(result.by_reason.values())}),

@@ -1,13 +1,20 @@
-"""The Import page's should_stop: true once the browser session that uploaded the file has ended."""
+"""The Import page: its should_stop (true once the browser session that uploaded the file has ended), and
+what it shows of a workbook of several sheets before and after the import."""
 
 from __future__ import annotations
 
+import shutil
 from types import SimpleNamespace
 
+import pandas as pd
 import pytest
 
 from dashboard.screens import import_records
 from queries.ingest.files import never_stop
+from tests.queries.test_ingest_layout import APRIL, MARCH, _workbook
+
+WORKBOOK = _workbook((3, MARCH), (4, APRIL), empty="空白")  # two monthly sheets and an empty one
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
 
 class Server:
@@ -46,3 +53,57 @@ def test_work_nobody_can_leave_never_stops(served, monkeypatch):
     assert import_records.session_ended() is never_stop
     monkeypatch.setattr(import_records.runtime, "exists", lambda: False)
     assert import_records.session_ended() is never_stop
+
+
+@pytest.fixture
+def import_page(seeded_db, tmp_path, monkeypatch):
+    """The Import page of a copy of the seeded database, signed in as admin, in ``lang``."""
+    from streamlit.testing.v1 import AppTest
+
+    from tests.dashboard.test_app import APP, signed_in
+
+    copy = tmp_path / "cordon.duckdb"
+    shutil.copy(seeded_db, copy)
+    monkeypatch.setenv("CORDON_DB", str(copy))
+
+    def open_in(lang: str) -> AppTest:
+        test = signed_in(AppTest.from_file(APP, default_timeout=120))
+        test.query_params.update({"period": "all", "refresh": "0", "lang": lang})
+        test.run()
+        test.switch_page("screens/import_records.py").run()
+        test.file_uploader(key="i_file").set_value(("东兴海关2025.xlsx", WORKBOOK, XLSX)).run()
+        assert not test.exception
+        return test
+
+    return open_in
+
+
+def _sheets(test, ok_label: str) -> pd.DataFrame:
+    """The page's table of sheets whose third column is ``ok_label`` (AppTest does not keep a dataframe's key)."""
+    return next(d.value for d in test.dataframe if d.value.columns[2:3].tolist() == [ok_label])
+
+
+def _captions(test) -> list[str]:
+    return [caption.value.replace("\\", "") for caption in test.caption]  # as read: markdown escapes dropped
+
+
+def test_a_workbooks_sheets_and_the_rows_passed_over_are_shown_before_and_after_the_import(import_page):
+    test = import_page("en")
+    checked = _sheets(test, "Can be imported")
+    assert checked.columns.tolist() == ["Sheet", "Rows", "Can be imported", "Refused", "Passed over"]
+    assert checked.values.tolist() == [["2025年3月", "3", "3", "0", "3"], ["2025年4月", "2", "2", "0", "3"],
+                                       ["空白", "0", "0", "0", "0"]]
+    captions = _captions(test)
+    assert any("sheet '2025年4月' row 1 “东兴海关2025年4月战略矿产查获情况表”" in c for c in captions)  # not 10000001
+    layout = next(c for c in captions if c.startswith("Serial-number columns left out: 序号 · Rows passed over: "))
+    assert "sheet '2025年3月' row 7 (total) “合计 3批”; sheet '2025年3月' row 9 (note) “注：数量以海关称重为准”" in layout
+    assert "sheet '2025年4月' row 6 (total) “合计 2批”" in layout
+    test.button(key="i_run").click().run()
+    assert not test.exception and "5 new, 0 updated" in test.success[0].value
+    assert _sheets(test, "Imported").values.tolist() == checked.values.tolist()
+
+
+def test_the_sheets_table_and_caption_speak_chinese(import_page):
+    test = import_page("zh")
+    assert _sheets(test, "可导入").columns.tolist() == ["工作表", "行数", "可导入", "拒绝", "跳过"]
+    assert any(c.startswith("未读取的序号列：序号 · 跳过的行：") and "(合计行) “合计 2批”" in c for c in _captions(test))
