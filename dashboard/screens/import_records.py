@@ -30,7 +30,7 @@ from queries.ingest import (
     known_places,
     read_upload,
 )
-from queries.ingest.files import never_stop
+from queries.ingest.files import SHEET_LINES, never_stop
 from queries.store import Store, StoreError
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
@@ -112,6 +112,15 @@ def _sheets(sheets: pd.DataFrame, table, ok_label: str, lang: str, key: str) -> 
                  hide_index=True, key=key)
 
 
+def _where(table, line: int, lang: str) -> str:
+    """A stored line as a person finds it, in ``lang`` (:meth:`Table.where` says it in English): "row 5",
+    "sheet '2025年4月' row 5", "工作表“2025年4月”第 5 行"."""
+    word = t(f"import_word_{table.line_word}", lang)
+    if len(table.sheets) < 2:
+        return t("import_where", lang, word=word, line=line)
+    return t("import_where_sheet", lang, sheet=table.sheet_of([line])[0], word=word, line=line % SHEET_LINES)
+
+
 def _layout(table, lang: str) -> None:
     """One caption: the serial-number columns left out and the totals rows and notes passed over, with
     where each is."""
@@ -119,7 +128,7 @@ def _layout(table, lang: str) -> None:
     if table.serial:
         parts.append(t("import_serial", lang, columns=markdown_text(", ".join(table.serial))))
     if table.passed_over:
-        rows = "; ".join(f"{table.where(line)} ({t(f'import_passed_{kind}', lang)}) “{text}”"
+        rows = "; ".join(f"{_where(table, line, lang)} ({t(f'import_passed_{kind}', lang)}) “{text}”"
                          for line, kind, text in table.passed_over)
         parts.append(t("import_passed_over", lang, rows=markdown_text(rows)))
     if parts:
@@ -156,10 +165,14 @@ def render(ctx: PageContext) -> None:
     if not parsed.keyed:
         st.caption(t("import_keyless", lang))
     if parsed.table.titles:
-        titles = "; ".join(f"{parsed.table.where(line)} “{text}”" for line, text in parsed.table.titles)
+        titles = "; ".join(f"{_where(parsed.table, line, lang)} “{text}”" for line, text in parsed.table.titles)
         st.caption(t("import_titles", lang, titles=markdown_text(titles)))
     st.subheader(t("import_preview", lang))
-    st.dataframe(parsed.preview(PREVIEW_ROWS).astype(str), hide_index=True, key="import_preview")
+    preview = parsed.preview(PREVIEW_ROWS).astype(str)
+    added = len(preview.columns) - len(parsed.table.frame.columns)  # the sheet and line columns put first
+    heads = {"sheet": t("import_sheet", lang), parsed.table.line_word: t("import_line", lang)}
+    preview.columns = [heads.get(c, c) for c in preview.columns[:added]] + list(preview.columns[added:])
+    st.dataframe(preview, hide_index=True, key="import_preview")
 
     landing = len(checked.records)
     st.subheader(t("import_check", lang))
@@ -183,7 +196,7 @@ def render(ctx: PageContext) -> None:
         st.success(t("import_done", lang, name=markdown_text(result.file_name), new=result.accepted,
                      updated=result.updated, unchanged=result.unchanged, rejected=result.rejected,
                      import_id=result.import_id))
-        _sheets(result.sheets, parsed.table, "import_sheet_imported", lang, "import_result_sheets")
+        _sheets(result.sheets, parsed.table, "import_sheet_accepted", lang, "import_result_sheets")
         if result.by_reason:
             st.dataframe(pd.DataFrame({t("import_reason", lang): [t(f"import_rule_{r}", lang) for r in result.by_reason],
                                        t("import_rows", lang): list(result.by_reason.values())}),

@@ -100,10 +100,14 @@ def test_a_workbooks_sheets_and_the_rows_passed_over_are_shown_before_and_after_
     assert "sheet '2025年4月' row 6 (total) “合计 2批”" in layout
     test.button(key="i_run").click().run()
     assert not test.exception and "5 new, 0 updated" in test.success[0].value
-    assert _sheets(test, "Imported").values.tolist() == checked.values.tolist()
+    assert _sheets(test, "Accepted").values.tolist() == checked.values.tolist()
 
 
 def test_the_sheets_table_and_caption_speak_chinese(import_page):
     test = import_page("zh")
     assert _sheets(test, "可导入").columns.tolist() == ["工作表", "行数", "可导入", "拒绝", "跳过"]
-    assert any(c.startswith("未读取的序号列：序号 · 跳过的行：") and "(合计行) “合计 2批”" in c for c in _captions(test))
+    captions = _captions(test)
+    assert any("工作表“2025年4月”第 1 行 “东兴海关2025年4月战略矿产查获情况表”" in c for c in captions)
+    assert any(c.startswith("未读取的序号列：序号 · 跳过的行：") and "工作表“2025年4月”第 6 行 (合计行) “合计 2批”" in c
+               for c in captions)
+    assert test.dataframe[1].value.columns[:3].tolist() == ["工作表", "行号", "编号"]  # the preview's sheet and row
