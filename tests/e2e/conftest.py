@@ -24,6 +24,7 @@ import pytest
 from PIL import Image
 
 from dashboard.style import BOUNDARY
+from queries.access import CLIENT_ATTEMPTS_ENV
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
@@ -51,7 +52,8 @@ def start_app(db: Path, log_path: Path | None = None) -> Iterator[str]:
     """Run the app on ``db`` on a free local port; yield its URL once it answers, stop it after. The server's
     output goes to ``log_path`` where given."""
     port = _free_port()
-    env = {**os.environ, "CORDON_DB": str(db)}
+    # the browser tests sign in many times a minute from one address: the per-address limit is tested on its own
+    env = {**os.environ, "CORDON_DB": str(db), CLIENT_ATTEMPTS_ENV: "1000"}
     log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 - closed below
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
