@@ -95,6 +95,21 @@ def _hold_before_commit() -> None:
     signal.pause()
 
 
+def _setting(text: str) -> tuple[str, str]:
+    """``FIELD=VALUE`` of ``--set``, as a (field, value) pair."""
+    name, equals, value = text.partition("=")
+    if not equals or not name.strip() or not value.strip():
+        raise argparse.ArgumentTypeError(f"give FIELD=VALUE, such as agency=customs; got {text!r}")
+    return name.strip(), value.strip()
+
+
+def _mapping(args: argparse.Namespace):
+    """The mapping of ``--mapping`` with the ``--set`` values (an IngestError says what is wrong in either)."""
+    from queries.ingest import load_mapping
+
+    return load_mapping(args.mapping).with_defaults(dict(args.set))
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from geodata.demo_geography import import_geography
     from queries import access
@@ -102,9 +117,14 @@ def _ingest(args: argparse.Namespace) -> int:
 
     store, geography, failed = Store(args.db), import_geography(), 0
     hold = _hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None
+    try:
+        mapping = _mapping(args)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     for path in args.files:
         try:
-            parsed = read_path(path, args.kind, args.mapping, args.crs, Limits.from_env(max_bytes=int(args.max_mb * MB)),
+            parsed = read_path(path, args.kind, mapping, args.crs, Limits.from_env(max_bytes=int(args.max_mb * MB)),
                                sheets=args.sheet)
             encoding = f", {parsed.encoding}" if parsed.encoding else ""
             print(f"{path}: {parsed.table.format}{encoding}; columns "
@@ -122,18 +142,23 @@ def _ingest(args: argparse.Namespace) -> int:
 def _watch(args: argparse.Namespace) -> int:
     from geodata.demo_geography import import_geography
     from queries.inbox import Report, watch
-    from queries.ingest import Limits, load_mapping
+    from queries.ingest import IngestError, Limits
 
     def report(done: Report) -> None:
         counts = ", ".join(f"{done.details[key]:,} {key}" for key in ("rows", "new", "updated", "unchanged", "rejected")
                            if key in done.details)
         print(f"{done.file} → {done.moved_to}: {counts or done.error}", flush=True)
 
+    try:
+        mapping = _mapping(args)
+    except IngestError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
     print(f"watching {args.inbox} for files to import into {args.db}"
           + (" (one pass)" if args.once else f", every {args.poll_s:g} s"), flush=True)
     try:
         watch(Store(args.db), args.inbox, import_geography(), poll_s=args.poll_s, once=args.once,
-              settle_s=args.settle_s, on_report=report, kind=args.kind, mapping=load_mapping(args.mapping),
+              settle_s=args.settle_s, on_report=report, kind=args.kind, mapping=mapping,
               crs=args.crs, limits=Limits.from_env(max_bytes=int(args.max_mb * MB)),
               before_commit=_hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None)
     except KeyboardInterrupt:
@@ -306,6 +331,9 @@ def main(argv: list[str] | None = None) -> int:
                                  help="what the files hold (default: seizures)")
             command.add_argument("--mapping", default=None,
                                  help="a TOML column mapping laid over queries/mappings/default.toml")
+            command.add_argument("--set", action="append", default=[], type=_setting, metavar="FIELD=VALUE",
+                                 help="a value for every row whose file says nothing of FIELD, e.g. agency=customs "
+                                      "(repeatable)")
             command.add_argument("--crs", choices=("wgs84", "gcj02", "bd09"), default="wgs84",
                                  help="the coordinate system of the files' coordinates (default: wgs84)")
             command.add_argument("--max-mb", type=_positive_number, default=DEFAULT_LIMITS.max_bytes / MB,

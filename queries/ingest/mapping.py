@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import tomllib
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from queries.constants import ITEMS
@@ -39,6 +39,14 @@ class Mapping:
     units: dict[str, str]
     defaults: dict[str, str] = field(default_factory=dict)
     source: str | None = None
+
+    def with_defaults(self, given: dict[str, str]) -> Mapping:
+        """This mapping with ``given`` values (field → value as a file would write it) for the rows whose
+        file says nothing of those fields: what applies to a whole file, given once (``--set agency=海关``)."""
+        unknown = sorted(set(given) - set(FIELDS))
+        if unknown:
+            raise IngestError(f"--set names unknown fields {unknown}; known fields: {', '.join(FIELDS)}")
+        return replace(self, defaults={**self.defaults, **given})
 
     def match_headers(self, headers: Iterable[str], kind: str) -> tuple[dict[str, str], list[str]]:
         """(field → the header that fills it, headers that fill nothing) for a file of ``kind``.

@@ -274,3 +274,16 @@ def test_the_import_run_records_its_file_and_times(tmp_path, places_store, geogr
     assert (run["import_id"], run["crs"], run["mapping"], run["format"], run["file_bytes"]) == (
         result.import_id, "gcj02", "default", "csv", path.stat().st_size)
     assert run["started_at"] == pd.Timestamp("2026-01-01 12:00") and len(run["file_sha256"]) == 64
+
+
+def test_a_value_for_the_whole_file_is_given_once_on_the_command_line(tmp_path, places_store, capsys):
+    # a post's sheet without an agency column: refused whole, unless the command says whose it is
+    rows = [{header: value for header, value in seizure_row(i).items() if header != "查获单位"} for i in range(3)]
+    path = write_csv(tmp_path / "no_agency.csv", rows)
+    assert main(["ingest", "--db", str(places_store.path), str(path)]) == 0
+    assert "0 new" in capsys.readouterr().out and stored(places_store).empty
+    assert main(["ingest", "--db", str(places_store.path), str(path), "--set", "agency=海关"]) == 0
+    assert "3 new" in capsys.readouterr().out
+    assert stored(places_store)["agency"].tolist() == ["customs"] * 3
+    assert main(["ingest", "--db", str(places_store.path), str(path), "--set", "agancy=customs"]) == 2
+    assert "--set names unknown fields ['agancy']" in capsys.readouterr().err
