@@ -71,16 +71,30 @@ def redeem(store: Store, ticket: str, now: datetime) -> str | None:
     return token if len(traded) else None
 
 
+def _open_session(con, token: str):
+    """The row of the session that ``token`` belongs to, unless there is none or it has ended."""
+    found = run(con, "sessions_find", {"token_hash": digest(token)})
+    return None if not len(found) or found["ended_at"].notna().iloc[0] else found.iloc[0]
+
+
+def _lapse(session, now: datetime, policy: AccessPolicy) -> str | None:
+    """Why an open session has lapsed at ``now`` (``expired``: past its end; ``idle``: unused for the
+    policy's idle time), or None while it has not."""
+    if now >= session["expires_at"]:
+        return "expired"
+    if now - session["last_active_at"] >= policy.session_idle:
+        return "idle"
+    return None
+
+
 def is_open(store: Store, token: str | None, now: datetime, policy: AccessPolicy | None = None) -> bool:
     """Whether ``token`` belongs to an open session at ``now``, without writing anything (the websocket
     guard's question, asked once per connection)."""
     if not token:
         return False
-    policy = policy or AccessPolicy.from_env()
     with store.reading() as con:
-        found = run(con, "sessions_open", {"token_hash": digest(token), "now": now,
-                                           "idle_since": now - policy.session_idle})
-    return bool(found["open"].iloc[0])
+        session = _open_session(con, token)
+    return session is not None and _lapse(session, now, policy or AccessPolicy.from_env()) is None
 
 
 def check(store: Store, token: str | None, now: datetime, *, activity: bool,
@@ -94,15 +108,13 @@ def check(store: Store, token: str | None, now: datetime, *, activity: bool,
         return SessionCheck(None)
     policy = policy or AccessPolicy.from_env()
     with store.reading() as con:
-        found = run(con, "sessions_find", {"token_hash": digest(token)})
-        if not len(found) or found["ended_at"].notna().iloc[0]:
+        session = _open_session(con, token)
+        if session is None:
             return SessionCheck(None)
-        session = found.iloc[0]
         user = read_user(con, session["username"])
-    if now >= session["expires_at"]:
-        return SessionCheck(None, _end(store, session, now, "expired"))
-    if now - session["last_active_at"] >= policy.session_idle:
-        return SessionCheck(None, _end(store, session, now, "idle"))
+    lapse = _lapse(session, now, policy)
+    if lapse:
+        return SessionCheck(None, _end(store, session, now, lapse))
     if user is None or not user.active:
         return SessionCheck(None, _end(store, session, now, "account"))
     if activity and now - session["last_active_at"] >= TOUCH_EVERY:
@@ -116,9 +128,9 @@ def end(store: Store, token: str | None, now: datetime) -> None:
     if not token:
         return
     with store.reading() as con:
-        found = run(con, "sessions_find", {"token_hash": digest(token)})
-    if len(found):
-        _end(store, found.iloc[0], now, "sign_out")
+        session = _open_session(con, token)
+    if session is not None:
+        _end(store, session, now, "sign_out")
 
 
 # The audit row each way of ending writes (an account disabled has its own row, written by the change).
