@@ -11,14 +11,21 @@ An import is one transaction and the file is moved only after it commits: a cras
 the file in the inbox and the store as it was, and the next pass imports it again. A crash between
 the commit and the move imports it twice, which stores nothing new (imports are idempotent) but
 adds an ``imports`` row.
+
+One watcher at a time reads an inbox (two would take the same file): :func:`watch` holds an flock
+on ``DIR/.cordon-watch.lock`` while it runs, and a second one stops at once naming the lock and
+the process holding it. The system releases the lock when its process ends, however it ends, so
+a killed watcher leaves no stale lock behind.
 """
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -34,6 +41,11 @@ POLL_S = 10.0  # seconds between passes over the inbox
 SETTLE_S = 30.0  # seconds a file's size and time must stay unchanged before it is read
 TEMPORARY_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload")
 REPORT_SUFFIX = ".report.json"
+LOCK_NAME = ".cordon-watch.lock"  # starts with a dot: never taken for a file to import (waiting_files)
+
+
+class InboxBusy(ValueError):
+    """Another process is watching the inbox."""
 
 
 @dataclass(frozen=True)
@@ -140,16 +152,43 @@ def process_inbox(store: Store, inbox: str | Path, geography: ImportGeography, *
     return reports
 
 
+@contextmanager
+def holding(inbox: Path) -> Iterator[Path]:
+    """Hold the inbox's lock (``LOCK_NAME`` in ``inbox``, an exclusive flock with our pid written in
+    it) for the ``with`` block and yield its path; raise :class:`InboxBusy`, naming the lock file and
+    the pid written in it, if another process holds it. Closing the file, or the process ending, releases it."""
+    path = inbox / LOCK_NAME
+    try:
+        fd = os.open(path, os.O_RDWR | os.O_CREAT, 0o644)
+    except OSError as error:
+        raise ValueError(f"{path}: cannot create the watcher's lock ({error.strerror}); the watcher must be "
+                         "able to write in the inbox (it moves files to done/ and failed/)") from None
+    try:
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            holder = os.read(fd, 32).decode("ascii", "replace").strip() or "unknown"
+            raise InboxBusy(f"{inbox}: another watcher (pid {holder}) is watching this inbox and holds {path}; "
+                            "run one watcher per inbox: stop the other one, or give another --inbox") from None
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, f"{os.getpid()}\n".encode("ascii"), 0)
+        yield path
+    finally:
+        os.close(fd)
+
+
 def watch(store: Store, inbox: str | Path, geography: ImportGeography, *, poll_s: float = POLL_S, once: bool = False,
           **options) -> None:
     """Pass over ``inbox`` every ``poll_s`` seconds until interrupted (or once, with ``once``:
-    for cron and tests); ``options`` go to :func:`process_inbox`."""
+    for cron and tests), holding its lock throughout (:func:`holding`: :class:`InboxBusy` if another
+    watcher has it); ``options`` go to :func:`process_inbox`."""
     inbox = Path(inbox)
     if not inbox.is_dir():
         raise ValueError(f"{inbox}: no such folder; create it or give another --inbox")
     sightings: dict[Path, Sighting] = {}
-    while True:
-        process_inbox(store, inbox, geography, sightings=sightings, **options)
-        if once:
-            return
-        time.sleep(poll_s)
+    with holding(inbox):
+        while True:
+            process_inbox(store, inbox, geography, sightings=sightings, **options)
+            if once:
+                return
+            time.sleep(poll_s)

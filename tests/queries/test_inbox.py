@@ -1,19 +1,23 @@
 """The unattended inbox: files dropped into a folder are imported once settled, then moved to done/ or
 failed/ with a report beside each and an audit row; a file still being written is left alone; a
-SIGKILL mid-import leaves the file in the inbox and the store as it was."""
+SIGKILL mid-import leaves the file in the inbox and the store as it was; one watcher at a time holds an
+inbox, and a killed one leaves no stale lock."""
 
 from __future__ import annotations
 
 import json
 import os
+import signal
+import subprocess
+import sys
 import time
 from pathlib import Path
 
 from queries import access
-from queries.__main__ import main
-from queries.inbox import REPORT_SUFFIX, Sighting, observe, process_inbox, settled
+from queries.__main__ import HOLD_BEFORE_COMMIT, main
+from queries.inbox import LOCK_NAME, REPORT_SUFFIX, Sighting, observe, process_inbox, settled, waiting_files
 from tests.queries.ingest_fixtures import seizure_row, write_csv
-from tests.queries.test_ingest_crash import assert_same, kill_before_commit, snapshot
+from tests.queries.test_ingest_crash import ROOT, assert_same, kill_before_commit, snapshot, wait_for_line
 
 SETTLE_S = 30.0
 
@@ -109,3 +113,30 @@ def test_the_watch_command_imports_once_and_a_sigkill_mid_import_leaves_the_file
 
     assert main(["watch", "--db", str(db), "--inbox", str(inbox), "--once"]) == 0  # the next pass takes it
     assert not second.exists() and _report(_in(inbox / "done")["week2.csv"])["details"]["updated"] == 100
+
+
+def test_a_second_watcher_on_the_same_inbox_refuses_and_a_killed_watchers_lock_is_released(tmp_path, places_store,
+                                                                                         capsys):
+    db, inbox = places_store.path, tmp_path / "inbox"
+    inbox.mkdir()
+    waiting = _written_long_ago(write_csv(inbox / "week1.csv", [seizure_row(i) for i in range(50)]))
+    first = subprocess.Popen([sys.executable, "-m", "queries", "watch", "--db", str(db), "--inbox", str(inbox)],
+                             cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                             env={**os.environ, HOLD_BEFORE_COMMIT: "1"})
+    try:
+        wait_for_line(first, "ingest: holding before commit")  # the first watcher is mid-import, holding the inbox
+        capsys.readouterr()
+        elsewhere = tmp_path / "elsewhere" / "cordon.duckdb"  # a second watcher of the inbox, into another store
+        assert main(["watch", "--db", str(elsewhere), "--inbox", str(inbox), "--once"]) == 2
+        error = capsys.readouterr().err
+        assert str(inbox / LOCK_NAME) in error and f"pid {first.pid}" in error and "one watcher per inbox" in error
+        assert waiting.is_file() and not (inbox / "done").exists() and not elsewhere.exists()  # it took nothing
+    finally:
+        os.kill(first.pid, signal.SIGKILL)
+        first.wait()
+    assert first.returncode == -signal.SIGKILL and (inbox / LOCK_NAME).is_file()  # the file stays; its lock went
+
+    assert main(["watch", "--db", str(db), "--inbox", str(inbox), "--once"]) == 0
+    assert not waiting.exists() and "week1.csv" in _in(inbox / "done")
+    assert waiting_files(inbox) == [] and not (inbox / "failed").exists()  # the lock file is never imported
+    assert (inbox / LOCK_NAME).read_text().strip() == str(os.getpid())  # the last holder's pid
