@@ -7,6 +7,11 @@ most are columns of the table, a few are read into one (``quantity``, ``quantity
 are names or ids of the store's checkpoints and hubs). Enumerations come from
 :mod:`queries.constants` and nowhere else.
 
+**Descriptions.** How a seizure was concealed and how it was detected are the post's words, not a
+choice from a list: a ``description`` field keeps its text as written (in ``<field>_text``, see
+:data:`DESCRIPTIONS`) and fills the field itself with the category the words name, where one is
+recognised (NULL where none is). Only a text longer than its limit is refused.
+
 **Area of interest.** Records must lie in the bounding box of China's land (lon 73.50–135.09,
 lat 3.84–53.56, the bounds of ``geodata/layers/provinces.parquet`` with the South China Sea
 islands) widened by a border strip of 1.5° (about 150 km) on every side for the neighbours' side
@@ -44,10 +49,12 @@ ENUMERATIONS: dict[str, tuple[str, ...]] = {
 }
 # Enumerations whose values are often phrases that contain a spelling (凭祥海关缉私分局 is customs):
 # a value that is no spelling is read as the code of the longest spelling it contains.
-PHRASED = frozenset({"channel", "agency", "case_status", "concealment", "detection", "checkpoint_kind", "hub_kind",
-                     "form"})
+PHRASED = frozenset({"channel", "agency", "case_status", "checkpoint_kind", "hub_kind", "form"})
+# The description fields and the column that keeps each one's words (the field's own column holds
+# the category derived from them).
+DESCRIPTIONS = {"concealment": "concealment_text", "detection": "detection_text"}
 
-SHORT_TEXT, LONG_TEXT = 200, 500  # the schema's bounds on source/source_id and declared_as/source_ref
+SHORT_TEXT, LONG_TEXT = 200, 500  # the schema's bounds on source/source_id and declared_as/source_ref/descriptions
 EARLIEST = datetime(2000, 1, 1)  # the schema's lower bound on occurred_at
 MAX_QUANTITY_KG = 10_000_000.0  # the schema's upper bound on quantity_kg
 
@@ -56,9 +63,9 @@ MAX_QUANTITY_KG = 10_000_000.0  # the schema's upper bound on quantity_kg
 class Field:
     """One importable field: its name, its words in messages, how it is read, and its bounds.
 
-    ``type`` is one of text, ident, enum, item, groups, country, boolean, number, integer, angle,
-    when, measure, unit, checkpoint, hub, county. ``low``/``high`` bound numbers (inclusive); a measure's
-    ``unit`` is the unit its header implies.
+    ``type`` is one of text, description, ident, enum, item, groups, country, boolean, number, integer,
+    angle, when, measure, unit, checkpoint, hub, county (a description's ``enum`` names its categories).
+    ``low``/``high`` bound numbers (inclusive); a measure's ``unit`` is the unit its header implies.
     """
 
     name: str
@@ -108,8 +115,8 @@ SEIZURE_FIELDS = _fields(
     Field("unit", "unit", "unit"),
     Field("value_cny", "value (CNY)", "number", low=0.0),
     Field("declared_as", "declared as", "text", max_chars=LONG_TEXT),
-    Field("concealment", "concealment", "enum", "concealment"),
-    Field("detection", "detection", "enum", "detection"),
+    Field("concealment", "concealment", "description", "concealment", max_chars=LONG_TEXT),
+    Field("detection", "detection", "description", "detection", max_chars=LONG_TEXT),
     Field("agency", "agency", "enum", "agency", required=True),
     Field("destination_iso3", "destination", "country"),
     Field("case_status", "case status", "enum", "case_status", required=True),

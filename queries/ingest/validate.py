@@ -16,11 +16,13 @@ verdict and the reasons.
 
 The rules: required fields are present; every value reads as its type (numbers, dates, angles,
 enumerations in codes or their Chinese or English spellings, known items, checkpoints and
-hubs); numbers are in range (quantity more than 0 and at most 10,000 t, value and capacity not
-negative, risk tier 1 to 3); texts are within their length; dates are from 2000 and not in the
-future (Beijing time); coordinates are in range and, converted to WGS84, inside the area of
-interest, with a hint when latitude and longitude look swapped; a quantity has a unit; a
-seizure's form is known (from its column, its item's name or the mapping's default).
+hubs); a description (how it was concealed, how detected) is kept as written whatever it says, its
+category derived where its words name one (:func:`derive_category`); numbers are in range
+(quantity more than 0 and at most 10,000 t, value and capacity not negative, risk tier 1 to 3);
+texts are within their length; dates are from 2000 and not in the future (Beijing time);
+coordinates are in range and, converted to WGS84, inside the area of interest, with a hint when
+latitude and longitude look swapped; a quantity has a unit; a seizure's form is known (from its
+column, its item's name or the mapping's default).
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ from __future__ import annotations
 import difflib
 import hashlib
 import re
+import unicodedata
 from collections.abc import Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -40,6 +43,7 @@ import pyarrow.compute as pc
 from queries.constants import GEO_PRECISIONS, ITEM_BY_CODE
 from queries.ingest.fields import (
     COORDINATES,
+    DESCRIPTIONS,
     EARLIEST,
     MAX_QUANTITY_KG,
     NAMED_PRECISION,
@@ -107,12 +111,15 @@ QUANTITY_RANGE = f"more than 0 and at most {MAX_QUANTITY_KG:,.0f} kg"
 SUGGESTIONS = 20
 WHITESPACE = " \t\n\r\f\v\u00a0\u3000"
 IDENT = re.compile(r"[a-z0-9_]+")
+ENGLISH_WORD = re.compile(r"[a-z0-9]+")
+PHRASE_WORDS = 4  # the most words an English spelling has ('random inspection' two, 'hidden in cargo' three)
 GROUP_SEPARATORS = re.compile(r"[;；,，、/|\s]+")
 # The columns of a clean record of each kind, in the order of its table.
 RECORD_COLUMNS = {
     "seizures": ("source", "source_id", "occurred_at", "time_precision", "lon", "lat", "geo_precision", "channel",
                  "checkpoint_id", "hub_id", "item", "item_group", "form", "quantity_kg", "value_cny", "declared_as",
-                 "concealment", "detection", "agency", "destination_iso3", "case_status", "source_ref"),
+                 "concealment", "concealment_text", "detection", "detection_text", "agency", "destination_iso3",
+                 "case_status", "source_ref"),
     "checkpoints": ("checkpoint_id", "name_zh", "name_en", "kind", "lon", "lat", "geo_precision", "counterpart",
                     "counterpart_iso3", "agency", "source"),
     "hubs": ("hub_id", "name_zh", "name_en", "kind", "activities", "item_groups", "lon", "lat", "geo_precision",
@@ -151,19 +158,38 @@ def _closest(key: str, spellings: Mapping[str, str]) -> str:
     return f" — did you mean {spellings[close[0]]}?" if close else ""
 
 
-def _spelled(text: str, spellings: Mapping[str, str], phrased: bool) -> str | None:
-    """The code ``text`` spells, or for a phrase the code of the longest (Chinese) spelling it holds."""
-    key = normalise(text)
-    if key in spellings:
-        return spellings[key]
-    if not phrased:
-        return None
-    held = [(len(s), code) for s, code in spellings.items() if not s.isascii() and s in key]
+def _longest(held: list[tuple[int, str]]) -> str | None:
+    """The code of the longest of the (length, code) spellings held, if no other code is as long."""
     if not held:
         return None
     longest = max(length for length, _ in held)
     codes = {code for length, code in held if length == longest}
     return codes.pop() if len(codes) == 1 else None
+
+
+def _held_chinese(key: str, spellings: Mapping[str, str]) -> list[tuple[int, str]]:
+    return [(len(s), code) for s, code in spellings.items() if not s.isascii() and s in key]
+
+
+def _spelled(text: str, spellings: Mapping[str, str], phrased: bool) -> str | None:
+    """The code ``text`` spells, or for a phrase the code of the longest (Chinese) spelling it holds."""
+    key = normalise(text)
+    if key in spellings:
+        return spellings[key]
+    return _longest(_held_chinese(key, spellings)) if phrased else None
+
+
+def derive_category(text: str, spellings: Mapping[str, str]) -> str | None:
+    """The category a description names, or None: the code it spells, else the code of the longest
+    spelling it holds, a Chinese one anywhere (藏匿于货车驾驶室夹层: 夹层) and an English one as whole
+    words ('mixed with declared goods': mixed; 'nonetheless' holds no 'none')."""
+    key = normalise(text)
+    if key in spellings:
+        return spellings[key]
+    words = ENGLISH_WORD.findall(unicodedata.normalize("NFKC", text).casefold())
+    runs = {"".join(words[start:end]) for start in range(len(words))
+            for end in range(start + 1, min(start + PHRASE_WORDS, len(words)) + 1)}
+    return _longest(_held_chinese(key, spellings) + [(len(run), spellings[run]) for run in runs if run in spellings])
 
 
 def _unknown(text: str, what: str, spellings: Mapping[str, str], codes) -> Bad:
@@ -219,15 +245,16 @@ def _parse_county(text: str, field: Field, rules: Rules) -> str:
 
 
 def parse_value(text: str, field: Field, rules: Rules):
-    """The value of one present cell of ``field``; raises :class:`Bad` naming the rule it breaks."""
+    """The value of one present cell of ``field`` (a description's: its text and its category or None);
+    raises :class:`Bad` naming the rule it breaks."""
     label = rules.label(field.name)
     kind = field.type
-    if kind == "text":
+    if kind in ("text", "description"):
         text = text.strip(WHITESPACE)
         if len(text) > field.max_chars:
             raise Bad(MESSAGES["too_long"].format(label=label, length=f"{len(text):,}", limit=f"{field.max_chars:,}"),
                       "too_long")
-        return text
+        return (text, derive_category(text, rules.mapping.values[field.enum])) if kind == "description" else text
     if kind == "ident":
         ident = text.strip(WHITESPACE).lower()
         if not IDENT.fullmatch(ident):
@@ -430,6 +457,9 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
             values[name] = parse_value(text, field, rules)
         except Bad as bad:
             reasons.append(Reason(bad.rule, name, str(bad)))
+    for name, column in DESCRIPTIONS.items():
+        if name in rules.fields and name in values:
+            values[column], values[name] = values[name]
     _place(values, texts, reasons, rules)
     if named and not _place_by_name(values, rules) and not any(r.field in PLACE_NAMES for r in reasons):
         reasons += deferred
@@ -612,18 +642,22 @@ def _read_column(name: str, column: pd.Series, field: Field, rules: Rules) -> _C
             return item, hint, GROUP_OF_ITEM[item]
 
         return _distinct(name, column, item_hint_group, parts=3)
-    if kind not in ("text", "ident", "when", "measure"):
+    if kind not in ("text", "description", "ident", "when", "measure"):
         return _distinct(name, column, parse)
     text = _texts(column)
     present = text.notna().to_numpy()
-    if kind == "text":
+    if kind in ("text", "description"):
         lengths = text.str.len().fillna(0).to_numpy(dtype=np.int64)
         label, limit = rules.label(name), f"{field.max_chars:,}"
 
         def too_long(positions: np.ndarray) -> pa.Array:
             return fill(MESSAGES["too_long"], label=label, length=thousands(lengths[positions]), limit=limit)
 
-        return column_of(text, np.zeros(len(text), dtype=bool), present,
+        values = text
+        if kind == "description":
+            spellings = rules.mapping.values[field.enum]
+            values = (text, _distinct(name, text, lambda t: derive_category(t, spellings)).values)
+        return column_of(values, np.zeros(len(text), dtype=bool), present,
                          Refusal("too_long", name, lengths > field.max_chars, too_long))
     if kind == "ident":
         ident = text.str.lower()
@@ -709,6 +743,9 @@ def validate_frame(frame: pd.DataFrame, rules: Rules, should_stop=never_stop
         pool.shutdown(cancel_futures=True)
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
         "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
+    for name, column in DESCRIPTIONS.items():
+        if name in rules.fields:
+            out[column], out[name] = read[name].values
     # A seizure row without coordinates that names a place: its coordinates are asked for only if
     # no place it names is known and none of its names is refused (as validate_row defers them).
     named = np.zeros(n, dtype=bool)

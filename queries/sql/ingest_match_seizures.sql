@@ -24,7 +24,9 @@ SELECT
         OR s.value_cny IS DISTINCT FROM i.value_cny
         OR s.declared_as IS DISTINCT FROM i.declared_as
         OR s.concealment IS DISTINCT FROM i.concealment
+        OR s.concealment_text IS DISTINCT FROM i.concealment_text
         OR s.detection IS DISTINCT FROM i.detection
+        OR s.detection_text IS DISTINCT FROM i.detection_text
         OR s.agency IS DISTINCT FROM i.agency
         OR s.destination_iso3 IS DISTINCT FROM i.destination_iso3
         OR s.case_status IS DISTINCT FROM i.case_status

@@ -41,8 +41,9 @@ def test_a_valid_row_becomes_a_clean_record():
         "source": "test", "source_id": "R-1", "occurred_at": datetime(2025, 3, 4, 14, 5), "time_precision": "exact",
         "lon": 106.712, "lat": 21.976, "geo_precision": "point", "channel": "land_port",
         "checkpoint_id": "youyiguan", "hub_id": None, "item": "antimony", "item_group": "Sb", "form": "concentrate",
-        "quantity_kg": 1200.0, "value_cny": None, "declared_as": None, "concealment": None, "detection": None,
-        "agency": "customs", "destination_iso3": "VNM", "case_status": "under_investigation", "source_ref": "note"}
+        "quantity_kg": 1200.0, "value_cny": None, "declared_as": None, "concealment": None,
+        "concealment_text": None, "detection": None, "detection_text": None, "agency": "customs",
+        "destination_iso3": "VNM", "case_status": "under_investigation", "source_ref": "note"}
 
 
 @pytest.mark.parametrize("field", ["occurred_at", "lon", "lat", "item", "channel", "agency"])
@@ -108,12 +109,47 @@ def test_ranges(field, text, message):
 
 
 @pytest.mark.parametrize(("field", "text", "closest"), [("channel", "teleport", None), ("agency", "army", None),
-                                                         ("case_status", "lost", None), ("concealment", "magic", None),
+                                                         ("case_status", "lost", None),
                                                          ("destination_iso3", "Atlantis", None),
                                                          ("checkpoint", "不存在口岸", None)])
 def test_enumerations(field, text, closest):
     found = reasons(row(**{field: text}))
     assert [r.rule for r in found] == ["unknown"] and "is not one Cordon knows" in found[0].message
+
+
+# How it was concealed and detected, as posts write them, and the category each names (None: none).
+DESCRIBED = {
+    "concealment": [("藏匿于货车驾驶室夹层", "vehicle_compartment"), ("混装于申报货物中", "mixed_with_legal_goods"),
+                    ("以“铅精矿”名义伪报出口", "false_declaration"), ("mixed with declared goods", "mixed_with_legal_goods"),
+                    ("Hidden in cargo (truck bed)", "hidden_in_cargo"), ("false_declaration", "false_declaration"),
+                    ("藏在货车备胎内", None), ("unknown trick", None), ("nonetheless concealed", None)],
+    "detection": [("经X光机查验发现", "x_ray"), ("根据群众举报线索", "intelligence_tip"), ("acting on a tip", "intelligence_tip"),
+                  ("X-ray of the trailer", "x_ray"), ("CT", "x_ray"), ("司机神色慌张", None), ("luck", None)],
+}
+
+
+@pytest.mark.parametrize(("field", "text", "code"), [(field, text, code) for field, cases in DESCRIBED.items()
+                                                     for text, code in cases])
+def test_a_description_is_kept_as_written_with_the_category_it_names(field, text, code):
+    raws = [row(**{field: f"  {text} "}), row(source_id="R-2")]
+    record = validate_row(raws[0], rules())
+    assert isinstance(record, dict), record
+    assert (record[f"{field}_text"], record[field]) == (text, code)
+    records, refused, _ = validate_frame(pd.DataFrame(raws, dtype="str"), rules())
+    assert not refused.any()
+    got = records.loc[0, [f"{field}_text", field]].tolist()
+    assert got[0] == text and (got[1] == code or (code is None and pd.isna(got[1])))
+    assert pd.isna(records.loc[1, field]) and pd.isna(records.loc[1, f"{field}_text"])
+
+
+def test_a_description_longer_than_its_limit_is_refused_by_both_validators():
+    raws = [row(detection="查" * 501)]
+    found = reasons(raws[0])
+    assert [(r.rule, r.field) for r in found] == [("too_long", "detection")]
+    assert "501 characters long, more than the 500 allowed" in found[0].message
+    _, refused, refusals = validate_frame(pd.DataFrame(raws, dtype="str"), rules())
+    assert refused.tolist() == [True]
+    assert frame_reasons(refusals, 0) == [(r.rule, r.field, r.message) for r in found]
 
 
 @pytest.mark.parametrize(("text", "code"), [("海关", "customs"), ("东兴市公安局", "public_security"),
@@ -226,6 +262,9 @@ def spelled(table: str, codes) -> st.SearchStrategy:
         lambda text: (text, code)))
 
 
+ANY = object()  # a description's category not predicted by the test
+
+
 def _dms(value: float, hemisphere: str) -> tuple[str, float]:
     degrees, minutes, seconds = int(value), int(value * 60) % 60, round(value * 3600 % 60, 1) % 60
     return f"{degrees}°{minutes}′{seconds}″{hemisphere}", degrees + minutes / 60 + seconds / 3600
@@ -270,13 +309,20 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
     channel, agency, status, form = (draw(spelled(t, c)) for t, c in (("channel", CHANNELS), ("agency", AGENCIES),
                                                                       ("case_status", CASE_STATUSES), ("form", FORMS)))
     note = draw(st.text(max_size=40))
+    described = {field: draw(st.sampled_from(cases) | st.tuples(st.text(max_size=30), st.just(ANY)))
+                 for field, cases in DESCRIBED.items()}
     raw = {"occurred_at": date_text, "lon": lon_text, "lat": lat_text, "item": item_text, "form": form[0],
            "quantity": str(number), "unit": unit_text, "channel": channel[0], "agency": agency[0],
            "case_status": status[0], "source_ref": note, "source_id": draw(st.sampled_from(["", "ID-7"])),
-           "county": county_text, "checkpoint": checkpoint_text, "coordinates": point_text}
+           "county": county_text, "checkpoint": checkpoint_text, "coordinates": point_text,
+           **{field: text for field, (text, _) in described.items()}}
     expected = {"occurred_at": moment, "time_precision": precision, "lon": lon, "lat": lat, "item": item.code,
                 "form": form[1], "quantity_kg": float(str(number)) * factor, "channel": channel[1],
                 "agency": agency[1], "case_status": status[1], "source_ref": note.strip(WHITESPACE) or None, **place}
+    for field, (text, code) in described.items():  # any words land; the category is checked where known
+        expected[f"{field}_text"] = text.strip(WHITESPACE) or None
+        if code is not ANY:
+            expected[field] = code if text.strip(WHITESPACE) else None
     return raw, expected
 
 

@@ -43,6 +43,8 @@ def test_a_valid_row_is_stored(store):
         ({"destination_iso3": "vietnam"}, "destination_iso3"),
         ({"case_status": "lost"}, "case_status IN"),
         ({"occurred_at": datetime(1990, 1, 1)}, "occurred_at >="),
+        ({"concealment_text": "藏" * 501}, "length(concealment_text) <= 500"),
+        ({"detection_text": "x" * 501}, "length(detection_text) <= 500"),
     ],
 )
 def test_check_constraints_refuse_bad_rows_and_name_the_rule(store, overrides, message):
@@ -209,7 +211,7 @@ def test_unknown_query_names_are_refused():
 def test_migration_7_adds_the_sessions_table_and_its_rules(tmp_path):
     con = duckdb.connect(str(tmp_path / "six.duckdb"))
     migrate(con, target=6)
-    assert migrate(con) == [7]
+    assert migrate(con, target=7) == [7]
     row = {"session_id": "0" * 32, "username": "ana", "created_at": "2026-12-01 09:00", "last_active_at":
            "2026-12-01 09:00", "expires_at": "2026-12-01 21:00"}
     insert = ("INSERT INTO web_sessions (session_id, username, token_hash, created_at, last_active_at, expires_at, "
@@ -222,3 +224,28 @@ def test_migration_7_adds_the_sessions_table_and_its_rules(tmp_path):
         with pytest.raises(duckdb.ConstraintException):
             con.execute(insert, {**row, "session_id": "2" * 32, "token_hash": None, "ended_at": None, "end_reason": None,
                                  **broken})
+
+
+def test_migration_8_keeps_the_seizures_and_their_history_and_adds_their_words(tmp_path):
+    con = duckdb.connect(str(tmp_path / "seven.duckdb"))
+    migrate(con, target=7)
+    insert_seizures(con, pd.concat([seizure_row(source_id="A"), seizure_row(source_id="B", concealment=None)]))
+    con.execute("INSERT INTO seizure_history BY NAME SELECT 1 AS import_id, TIMESTAMP '2025-03-03' AS replaced_at, * "
+                "FROM seizures WHERE source_id = 'A'")
+    before = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
+    assert migrate(con) == [8]
+    after = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
+    assert after.drop(columns=["concealment_text", "detection_text"]).equals(before[after.columns.drop(
+        ["concealment_text", "detection_text"])])
+    assert after[["concealment_text", "detection_text"]].isna().all().all()
+    columns = list(after.columns)
+    assert columns[columns.index("concealment") + 1] == "concealment_text"
+    assert columns[columns.index("detection") + 1] == "detection_text"
+    assert con.execute("SELECT source_id, concealment, concealment_text FROM seizure_history").fetchall() == [
+        ("A", "false_declaration", None)]
+    insert_seizures(con, seizure_row(source_id="C", concealment=None, concealment_text="藏在货车备胎内"))
+    assert con.execute("SELECT seizure_id, concealment_text FROM seizures WHERE source_id = 'C'").fetchone() == (
+        before["seizure_id"].max() + 1, "藏在货车备胎内")
+    with pytest.raises(duckdb.ConstraintException, match="concealment IN"):
+        con.execute("UPDATE seizures SET concealment = 'in a tyre' WHERE source_id = 'C'")
+    con.close()

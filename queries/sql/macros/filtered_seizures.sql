@@ -3,8 +3,8 @@
 -- queries.filters.Filters.params() supplies the arguments; an empty list or NULL means "any".
 --   start_at / end_before      occurred_at in [start_at, end_before)
 --   zones                      border-zone county codes; 'any' in the list: any border zone
---   search                     case-insensitive substring of declared-as, concealment, source,
---                              source id or source reference
+--   search                     case-insensitive substring of declared-as, concealment (its category
+--                              or its words), detection's words, source, source id or source reference
 --   focus_*                    the drill-down: an H3 cell at a resolution (its precise records, as the
 --                              hexagon counts them), a checkpoint, a hub or one record
 -- Region scope: on a connection opened with Store.reading(scope=...), the variables scope_provinces
@@ -28,6 +28,7 @@ WHERE (start_at IS NULL OR occurred_at >= start_at)
   AND (len(forms) = 0 OR list_contains(forms, form))
   AND (min_kg IS NULL OR quantity_kg >= min_kg)
   AND (search IS NULL OR contains(lower(declared_as), lower(search)) OR contains(lower(concealment), lower(search))
+       OR contains(lower(concealment_text), lower(search)) OR contains(lower(detection_text), lower(search))
        OR contains(lower(source), lower(search)) OR contains(lower(source_id), lower(search))
        OR contains(lower(source_ref), lower(search)))
   AND (focus_cell IS NULL OR (h3_parent(h3_cell, focus_res) = focus_cell AND precise_enough(geo_precision)))
