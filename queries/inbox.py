@@ -4,8 +4,9 @@
 time unchanged for ``settle_s``), then moves it to ``DIR/done/`` (imported, refused rows included)
 or ``DIR/failed/`` (not read at all: the reason says why), renamed ``YYYYMMDD-HHMMSS_NAME`` so that
 a nightly export of the same name never overwrites the last, with ``NAME.report.json`` beside it
-and an ``import`` audit row. Files whose names start with a dot or end in ``.part``/``.tmp`` are
-being written under a temporary name and are left alone until renamed into place.
+and an ``import`` audit row (:func:`recent_reports` reads them back for the Import page). Files
+whose names start with a dot or end in ``.part``/``.tmp`` are being written under a temporary name
+and are left alone until renamed into place.
 
 An import is one transaction and the file is moved only after it commits: a crash mid-import leaves
 the file in the inbox and the store as it was, and the next pass imports it again. A crash between
@@ -30,17 +31,20 @@ from dataclasses import asdict, dataclass, field
 from datetime import datetime
 from pathlib import Path
 
+import pandas as pd
+
 from queries import access
 from queries.ingest import IngestError, Limits, Mapping, ingest, read_path
 from queries.ingest.importer import ImportGeography
 from queries.seed import beijing_now
-from queries.store import Store
+from queries.store import Store, run
 
 DONE, FAILED = "done", "failed"
 POLL_S = 10.0  # seconds between passes over the inbox
 SETTLE_S = 30.0  # seconds a file's size and time must stay unchanged before it is read
 TEMPORARY_SUFFIXES = (".part", ".tmp", ".partial", ".crdownload")
 REPORT_SUFFIX = ".report.json"
+RECENT_REPORTS = 20  # how many of the inbox's latest files the Import page lists
 LOCK_NAME = ".cordon-watch.lock"  # starts with a dot: never taken for a file to import (waiting_files)
 
 
@@ -119,13 +123,23 @@ def import_file(store: Store, path: Path, geography: ImportGeography, *, kind: s
         refusals = json.loads(result.batches.to_json(orient="records", force_ascii=False))
     at = beijing_now()
     target = _destination(inbox, status, path.name, at)
-    details = {**details, "crs": crs, "inbox": status, "moved_to": target.name}
+    details = {**details, "crs": crs, "inbox": status, "moved_to": target.name, "inbox_dir": str(inbox.resolve())}
     access.record_cli_event(store, "import", details)
     report = Report(path.name, status, str(target.relative_to(inbox)), at.isoformat(), details, refusals, message)
     target.with_name(target.name + REPORT_SUFFIX).write_text(
         json.dumps(asdict(report), ensure_ascii=False, indent=2, default=str), encoding="utf-8")
     os.replace(path, target)
     return report
+
+
+def recent_reports(store: Store, limit: int = RECENT_REPORTS) -> pd.DataFrame:
+    """The ``limit`` latest files inbox watchers took, newest first, as their audit rows say
+    (queries/sql/inbox_recent.sql): at (Beijing time), file, status (done or failed), moved_to
+    (done/NAME or failed/NAME, as the report says), inbox_dir (the folder), rows, new, updated,
+    unchanged, rejected (missing for a failed file) and error (why a file failed). The audit trail
+    knows what every watcher of the store did, whichever folder it watches."""
+    with store.reading() as con:
+        return run(con, "inbox_recent", {"limit": limit})
 
 
 def process_inbox(store: Store, inbox: str | Path, geography: ImportGeography, *, settle_s: float = SETTLE_S,

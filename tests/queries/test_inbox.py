@@ -13,9 +13,20 @@ import sys
 import time
 from pathlib import Path
 
+import pandas as pd
+
 from queries import access
 from queries.__main__ import HOLD_BEFORE_COMMIT, main
-from queries.inbox import LOCK_NAME, REPORT_SUFFIX, Sighting, observe, process_inbox, settled, waiting_files
+from queries.inbox import (
+    LOCK_NAME,
+    REPORT_SUFFIX,
+    Sighting,
+    observe,
+    process_inbox,
+    recent_reports,
+    settled,
+    waiting_files,
+)
 from tests.queries.ingest_fixtures import seizure_row, write_csv
 from tests.queries.test_ingest_crash import ROOT, assert_same, kill_before_commit, snapshot, wait_for_line
 
@@ -92,6 +103,19 @@ def test_good_bad_and_slowly_written_files_each_end_in_their_place_with_a_report
     assert [(row["file"], row["inbox"]) for row in details] == [("dongxing.csv", "done"), ("notes.csv", "failed"),
                                                                 ("hekou.csv", "done")]
     assert set(audit["source"]) == {"cli"} and details[1]["error"] == refused["error"]
+
+    by_hand = write_csv(tmp_path / "by_hand.csv", [seizure_row(i, 编号=f"M-{i}") for i in range(5)])
+    assert main(["ingest", "--db", str(places_store.path), str(by_hand)]) == 0  # not through the inbox: not listed
+    recent = recent_reports(places_store)
+    assert recent["file"].tolist() == ["hekou.csv", "notes.csv", "dongxing.csv"]  # newest first
+    hekou, notes, dongxing = recent.to_dict("records")
+    assert [row["status"] for row in (hekou, notes, dongxing)] == ["done", "failed", "done"]
+    assert [dongxing[key] for key in ("rows", "new", "updated", "unchanged", "rejected")] == [20, 19, 0, 0, 1]
+    assert hekou["new"] == 30 and pd.isna(dongxing["error"])
+    assert dongxing["moved_to"] == f"done/{done['dongxing.csv'].name}" and dongxing["inbox_dir"] == str(inbox.resolve())
+    assert notes["error"] == refused["error"] and notes["moved_to"] == f"failed/{failed['notes.csv'].name}"
+    assert pd.isna(notes["rows"]) and pd.isna(notes["new"])
+    assert recent_reports(places_store, limit=1)["file"].tolist() == ["hekou.csv"]
 
 
 def test_the_watch_command_imports_once_and_a_sigkill_mid_import_leaves_the_file_and_the_store(tmp_path,
