@@ -492,6 +492,31 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_rule_ragged": ("More or fewer values than the header", "值的个数与表头不一致"),
     "import_rule_duplicate": ("The same record earlier in the file", "文件前面已有同一记录"),
     "import_rule_not_located": ("In no country Cordon knows", "不在已知国家内"),
+    "inbox_title": ("Inbox", "收件箱"),
+    "inbox_hint": (
+        (
+            "The {shown:,} latest files the inbox watcher (`python -m queries watch`) took, newest first, in "
+            "Beijing time: each was imported and moved to done/, or could not be read at all and was moved to "
+            "failed/, with its report (NAME.report.json) beside it."
+        ),
+        "收件箱监视程序（`python -m queries watch`）最近处理的 {shown:,} 个文件，最新在前，北京时间：导入的文件移至 done/，"
+        "完全无法读取的移至 failed/，旁边附有其报告（文件名.report.json）。",
+    ),
+    "inbox_folders": ("Inbox folder: {folders}", "收件箱文件夹：{folders}"),
+    "inbox_none": (
+        (
+            "No file has come through an inbox yet. A site runs `python -m queries watch --db … --inbox DIR` as a "
+            "service to import the files dropped into a folder; see the README, “The inbox”."
+        ),
+        "尚无文件经收件箱导入。站点可将 `python -m queries watch --db … --inbox DIR` 作为服务运行，自动导入放入该文件夹的文件；"
+        "详见 README 的“The inbox”一节。",
+    ),
+    "inbox_status_done": ("Imported", "已导入"),
+    "inbox_status_failed": ("Failed", "失败"),
+    "inbox_new": ("New", "新增"),
+    "inbox_updated": ("Updated", "更新"),
+    "inbox_unchanged": ("Unchanged", "未变"),
+    "inbox_moved_to": ("Moved to", "移至"),
     "sign_in_title": ("Cordon — sign in", "Cordon — 登录"),
     "sign_in_intro": (
         "Seizures of export-controlled minerals in the border zones. Until you sign in the map shows geography only.",
