@@ -13,7 +13,9 @@ import os
 import signal
 import sys
 import time
+from dataclasses import replace
 from datetime import datetime
+from pathlib import Path
 
 from queries.constants import ROLES
 from queries.inbox import POLL_S, SETTLE_S
@@ -110,6 +112,21 @@ def _mapping(args: argparse.Namespace):
     return load_mapping(args.mapping).with_defaults(dict(args.set))
 
 
+def _accept_suggestions(parsed, store: Store, geography):
+    """``parsed`` with the suggestions for its unknown values accepted, each said on a line, and the
+    unknown values without one listed for a mapping file."""
+    from queries.ingest import import_rules, known_places
+    from queries.ingest.suggest import accept, suggested, unknown_values
+
+    rules = import_rules(parsed, geography, known_places(store))
+    unknown = unknown_values(parsed.fields(), rules)
+    for value in unknown.itertuples():
+        print(f"  {value.field} {value.value!r} ({value.rows:,} rows): "
+              + (f"accepted as {value.suggestion}" if value.suggestion else
+                 f"no suggestion; give it in a mapping's [values.{value.field}]"), flush=True)
+    return replace(parsed, mapping=accept(parsed.mapping, suggested(unknown), rules.fields))
+
+
 def _ingest(args: argparse.Namespace) -> int:
     from geodata.demo_geography import import_geography
     from queries import access
@@ -130,6 +147,12 @@ def _ingest(args: argparse.Namespace) -> int:
             print(f"{path}: {parsed.table.format}{encoding}; columns "
                   + ", ".join(f"{header} → {name}" for name, header in parsed.columns.items())
                   + (f"; not used: {', '.join(map(str, parsed.unmapped))}" if parsed.unmapped else ""), flush=True)
+            if args.accept_suggestions:
+                parsed = _accept_suggestions(parsed, store, geography)
+                mapping = parsed.mapping  # the next files are read with what was accepted
+            if args.write_mapping:
+                Path(args.write_mapping).write_text(mapping.to_toml(parsed.source), encoding="utf-8")
+                print(f"  mapping written to {args.write_mapping}", flush=True)
             result = ingest(store, parsed, geography, before_commit=hold)
             print(result.summary(), flush=True)
             access.record_cli_event(store, "import", {**result.audit_details(), "crs": args.crs})
@@ -319,6 +342,11 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("files", nargs="+", metavar="FILE", help=".csv, .xlsx, .geojson or .parquet files")
             command.add_argument("--sheet", action="append", default=[], metavar="NAME",
                                  help="read only this sheet of the workbooks (repeat for more; default: every sheet)")
+            command.add_argument("--accept-suggestions", action="store_true",
+                                 help="read each unknown value that has a suggestion (did you mean …) as it")
+            command.add_argument("--write-mapping", default=None, metavar="FILE.toml",
+                                 help="write the mapping used (with --mapping, --set and what was accepted) to FILE "
+                                      "for the next file from the same post")
         if name == "watch":
             command.add_argument("--inbox", required=True, metavar="DIR", help="the folder files are dropped into")
             command.add_argument("--once", action="store_true", help="one pass over the folder, then stop (for cron)")

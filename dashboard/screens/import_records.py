@@ -1,9 +1,12 @@
 """Import: upload a file of seizures, checkpoints or hubs, see how its columns map and which rows
 would be refused and why, then import it in one transaction and read what happened.
 
-All the work is in ``queries.ingest``; this page reads the upload, shows the preview, the refusals
-in batches and the first refused rows, and shows the result. Nothing is written before the Import
-button. Reading, checking and importing stop when the uploader's browser session ends.
+All the work is in ``queries.ingest``; this page reads the upload, shows the preview, the values
+Cordon does not know (each once, with a suggestion to accept: ``queries.ingest.suggest``), the
+refusals in batches and the first refused rows, and shows the result. Values for the whole file
+(agency, channel, case status, source) and accepted spellings are laid over the mapping, which can
+be saved for the next file from the same post. Nothing is written before the Import button.
+Reading, checking and importing stop when the uploader's browser session ends.
 """
 
 from __future__ import annotations
@@ -17,9 +20,10 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from dashboard.tooltips import markdown_text
 from geodata.demo_geography import import_geography
+from queries.constants import ITEM_CODES
 from queries.ingest import (
     CRS_NAMES,
     KINDS,
@@ -28,9 +32,13 @@ from queries.ingest import (
     check,
     ingest,
     known_places,
+    load_mapping,
     read_upload,
 )
+from queries.ingest.fields import ENUMERATIONS
 from queries.ingest.files import SHEET_LINES, never_stop
+from queries.ingest.mapping import read_mapping
+from queries.ingest.suggest import Accepted, accept, unknown_values, value_table
 from queries.store import Store, StoreError
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
@@ -38,6 +46,16 @@ PREVIEW_ROWS = 20
 REFUSED_ROWS_SHOWN = 200  # refused rows listed; the batches above them cover every one
 RESULT_KEY = "import_result"
 CHECKED_KEY = "import_checked"
+ACCEPTED_KEY = "import_accepted"  # (the upload's file id, the values accepted for it)
+# Enumerations a file may give once for all its rows (a postal centre's sheet has no agency column),
+# and the text field that names where the records come from.
+WHOLE_FILE = ("agency", "channel", "case_status")
+WHOLE_FILE_TEXT = "source"
+
+
+def _codes(field) -> tuple[str, ...]:
+    """The codes a field's values may take (its enumeration, or the controlled items)."""
+    return ITEM_CODES if field.type == "item" else ENUMERATIONS[value_table(field)]
 
 
 def session_ended() -> Callable[[], bool]:
@@ -57,26 +75,105 @@ def session_ended() -> Callable[[], bool]:
     return should_stop
 
 
-def _read_and_check(upload, kind: str, crs: str, mapping_upload, store: Store, lang: str):
-    """The upload read, mapped and validated (``Parsed``, ``Checked``), once per file and choice of kind,
-    coordinate system and mapping; None after saying what was wrong with a file that cannot be read."""
-    request = (upload.file_id, kind, crs, None if mapping_upload is None else mapping_upload.file_id)
+def _mapping(mapping_upload, settings: dict[str, str], accepted: tuple[Accepted, ...], kind: str):
+    """The mapping the upload is read with: the uploaded mapping file (else the default), the values
+    given for the whole file, the spellings accepted; an IngestError says what is wrong in the file."""
+    base = load_mapping() if mapping_upload is None else read_mapping(mapping_upload.name,
+                                                                      mapping_upload.getvalue().decode("utf-8"))
+    return accept(base.with_defaults(settings), accepted, KINDS[kind])
+
+
+def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[str, str],
+                    accepted: tuple[Accepted, ...], store: Store, lang: str):
+    """The upload read, mapped and validated (``Parsed``, ``Checked``, the unknown values), once per file
+    and choice of kind, coordinate system, mapping, values for the whole file and values accepted;
+    None after saying what was wrong with a file that cannot be read."""
+    request = (upload.file_id, kind, crs, None if mapping_upload is None else mapping_upload.file_id,
+               tuple(sorted(settings.items())), accepted)
     done = st.session_state.get(CHECKED_KEY)
     if done is not None and done[0] == request:
         return done[1]
+    try:
+        mapping = _mapping(mapping_upload, settings, accepted, kind)
+    except (IngestError, UnicodeDecodeError) as error:
+        st.error(t("import_mapping_unusable", lang, reason=markdown_text(error)))
+        return None
     should_stop = session_ended()
     try:
         with st.spinner(t("import_checking", lang, name=upload.name), show_time=True):
-            mapping = mapping_upload.getvalue().decode("utf-8") if mapping_upload is not None else None
             parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs, should_stop=should_stop)
             checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop)
+            unknown = unknown_values(parsed.fields(), checked.rules)
     except (IngestError, UnicodeDecodeError, ValueError) as error:
         st.error(t("import_unreadable", lang, reason=markdown_text(error)))
         return None
     except Cancelled:
         return None  # the uploader has gone: nobody to show it to
-    st.session_state[CHECKED_KEY] = (request, (parsed, checked))
-    return parsed, checked
+    st.session_state[CHECKED_KEY] = (request, (parsed, checked, unknown))
+    return parsed, checked, unknown
+
+
+def _whole_file(kind: str, lang: str) -> dict[str, str]:
+    """The values the user gives for every row whose file says nothing of them (``--set`` on the command
+    line): field → code or text."""
+    fields = KINDS[kind]
+    names = [name for name in (*WHOLE_FILE, WHOLE_FILE_TEXT) if name in fields]
+    settings = {}
+    with st.expander(t("import_whole_file", lang)):
+        st.caption(t("import_whole_file_hint", lang))
+        columns = st.columns(len(names))
+        for column, name in zip(columns, names):
+            if name == WHOLE_FILE_TEXT:
+                value = column.text_input(t(f"import_field_{name}", lang), key=f"i_set_{name}", max_chars=200)
+            else:
+                value = column.selectbox(t(f"import_field_{name}", lang), ("", *_codes(fields[name])),
+                                         key=f"i_set_{name}", format_func=lambda c: label(c, lang) if c else "—")
+            if value and value.strip():
+                settings[name] = value.strip()
+    return settings
+
+
+def _unknown_values(unknown: pd.DataFrame, kind: str, lang: str) -> list[Accepted] | None:
+    """The values Cordon does not know, each once per field with its rows and suggestion: the user ticks
+    those to accept and may choose another meaning; the accepted ones once the button is pressed."""
+    st.subheader(t("import_unknown", lang))
+    st.caption(t("import_unknown_hint", lang))
+    fields, chosen = KINDS[kind], []
+    accept_word, value_word, means_word = (t("import_unknown_accept", lang), t("import_unknown_value", lang),
+                                           t("import_unknown_means", lang))
+    for name, rows in unknown.groupby("field", sort=False):
+        meanings = {label(code, lang): code for code in _codes(fields[name])}
+        shown = pd.DataFrame({accept_word: rows["suggestion"].notna().to_numpy(),
+                              value_word: rows["value"].to_numpy(),
+                              t("import_rows", lang): [f"{n:,}" for n in rows["rows"]],
+                              means_word: [label(code, lang) if code else None for code in rows["suggestion"]]})
+        st.markdown(f"**{t(f'import_field_{name}', lang)}**")
+        edited = st.data_editor(shown, hide_index=True, key=f"i_unknown_{name}", disabled=[value_word,
+                                t("import_rows", lang)], column_config={
+            accept_word: st.column_config.CheckboxColumn(accept_word),
+            means_word: st.column_config.SelectboxColumn(means_word, options=list(meanings))})
+        chosen += [Accepted(name, value, meanings[means]) for ticked, value, means in
+                   zip(edited[accept_word], edited[value_word], edited[means_word]) if ticked and means in meanings]
+    if st.button(t("import_unknown_apply", lang), key="i_accept", disabled=not chosen):
+        return chosen
+    return None
+
+
+def _accepted_for(upload) -> tuple[Accepted, ...]:
+    """The values accepted for this upload (none for another file)."""
+    held = st.session_state.get(ACCEPTED_KEY)
+    return held[1] if held is not None and held[0] == upload.file_id else ()
+
+
+def _save_mapping(parsed, accepted: tuple[Accepted, ...], lang: str) -> None:
+    """What was accepted, and the mapping to keep for the next file from the same post."""
+    if accepted:
+        st.caption(t("import_accepted", lang, values=markdown_text("; ".join(
+            f"{choice.value} → {label(choice.code, lang)}" for choice in accepted))))
+    if parsed.mapping.document:
+        st.download_button(t("import_save_mapping", lang), parsed.mapping.to_toml(parsed.source),
+                           f"{parsed.source}.toml", "application/toml", key="i_save_mapping",
+                           help=t("import_save_mapping_help", lang))
 
 
 def _refusals(checked, lang: str) -> None:
@@ -149,15 +246,17 @@ def render(ctx: PageContext) -> None:
     upload = st.file_uploader(t("import_file", lang), type=UPLOAD_TYPES, key="i_file")
     if upload is None:
         return
+    settings = _whole_file(kind, lang)
     store = Store(ctx.path)
-    found = _read_and_check(upload, kind, crs, mapping_upload, store, lang)
+    accepted = _accepted_for(upload)
+    found = _read_and_check(upload, kind, crs, mapping_upload, settings, accepted, store, lang)
     if found is None:
         return
-    parsed, checked = found
+    parsed, checked, unknown = found
     encoding = f" · {parsed.encoding}" if parsed.encoding else ""
     st.subheader(t("import_columns", lang))
     st.caption(f"{markdown_text(upload.name)}{encoding}")
-    st.dataframe(pd.DataFrame({t("import_field", lang): list(parsed.columns),
+    st.dataframe(pd.DataFrame({t("import_field", lang): [t(f"import_field_{name}", lang) for name in parsed.columns],
                                t("import_header", lang): [str(h) for h in parsed.columns.values()]}),
                  hide_index=True, key="import_columns")
     if parsed.unmapped:
@@ -179,6 +278,12 @@ def render(ctx: PageContext) -> None:
     st.caption(t("import_check_summary", lang, ok=landing, refused=len(checked.rejected)))
     _sheets(checked.sheets, parsed.table, "import_sheet_ok", lang, "import_sheets")
     _layout(parsed.table, lang)
+    if len(unknown):
+        chosen = _unknown_values(unknown, kind, lang)
+        if chosen:
+            st.session_state[ACCEPTED_KEY] = (upload.file_id, (*accepted, *chosen))
+            st.rerun()
+    _save_mapping(parsed, accepted, lang)
     _refusals(checked, lang)
     if st.button(t("import_run", lang, rows=landing, name=upload.name), key="i_run",
                  type="primary", disabled=not landing):

@@ -59,6 +59,7 @@ from queries.ingest.importer import (
     ImportResult,
     Parsed,
     check,
+    import_rules,
     ingest,
     ingest_file,
     known_places,
@@ -71,6 +72,6 @@ from queries.ingest.validate import RULES, Reason, validate_frame, validate_row
 __all__ = [
     "AREA_OF_INTEREST", "CRS_NAMES", "DEFAULT_LIMITS", "KINDS", "RULES", "Cancelled", "Checked", "ImportGeography",
     "ImportResult",
-    "IngestError", "Limits", "Mapping", "Parsed", "Reason", "Rules", "check", "ingest", "ingest_file",
+    "IngestError", "Limits", "Mapping", "Parsed", "Reason", "Rules", "check", "import_rules", "ingest", "ingest_file",
     "known_places", "load_mapping", "read_path", "read_upload", "validate_frame", "validate_row",
 ]

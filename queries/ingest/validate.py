@@ -153,9 +153,16 @@ def _present(text) -> str | None:
     return text if text is not None and text.strip(WHITESPACE) else None
 
 
-def _closest(key: str, spellings: Mapping[str, str]) -> str:
-    close = difflib.get_close_matches(key, list(spellings), n=1, cutoff=0.6)
-    return f" — did you mean {spellings[close[0]]}?" if close else ""
+def suggestion(text: str, spellings: Mapping[str, str]) -> str | None:
+    """The code of the spelling closest to ``text`` (difflib's ratio of at least 0.6 on the
+    normalised texts), or None: what an unknown value probably means, for a person to confirm."""
+    close = difflib.get_close_matches(normalise(text), list(spellings), n=1, cutoff=0.6)
+    return spellings[close[0]] if close else None
+
+
+def _closest(text: str, spellings: Mapping[str, str]) -> str:
+    code = suggestion(text, spellings)
+    return f" — did you mean {code}?" if code else ""
 
 
 def _longest(held: list[tuple[int, str]]) -> str | None:
@@ -195,7 +202,7 @@ def derive_category(text: str, spellings: Mapping[str, str]) -> str | None:
 def _unknown(text: str, what: str, spellings: Mapping[str, str], codes) -> Bad:
     known = ", ".join(sorted(set(codes)))
     return Bad(f"{what} {text!r} is not one Cordon knows", "unknown",
-               hint=lambda: _closest(normalise(text), spellings), tail=f" (known: {known})")
+               hint=lambda: _closest(text, spellings), tail=f" (known: {known})")
 
 
 def parse_item(text: str, rules: Rules) -> tuple[str, str | None]:

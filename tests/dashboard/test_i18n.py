@@ -72,3 +72,10 @@ def test_every_refusal_rule_has_a_label():
 
     for rule in RULES:
         assert t(f"import_rule_{rule}", "en") != t(f"import_rule_{rule}", "zh"), rule
+
+
+def test_every_importable_field_has_a_label():
+    from queries.ingest.fields import FIELDS
+
+    missing = [name for name in FIELDS if f"import_field_{name}" not in TEXT]
+    assert not missing

@@ -111,3 +111,56 @@ def test_the_sheets_table_and_caption_speak_chinese(import_page):
     assert any(c.startswith("未读取的序号列：序号 · 跳过的行：") and "工作表“2025年4月”第 6 行 (合计行) “合计 2批”" in c
                for c in captions)
     assert test.dataframe[1].value.columns[:3].tolist() == ["工作表", "行号", "编号"]  # the preview's sheet and row
+
+
+UNKNOWN_CHANNELS = _workbook(*((month, [row[:6] + ["unofficial border path"] + row[7:] for row in rows])
+                               for month, rows in ((3, MARCH), (4, APRIL))))
+
+
+def _upload(test, name: str, data: bytes, mime: str = XLSX, key: str = "i_file"):
+    test.file_uploader(key=key).set_value((name, data, mime)).run()
+    assert not test.exception
+    return test
+
+
+def _editor(test, key: str) -> pd.DataFrame:
+    return next(d.value for d in test.dataframe if d.key == key)
+
+
+def test_unknown_channel_spellings_are_shown_once_accepted_and_imported(import_page):
+    test = _upload(import_page("en"), "东兴海关2025.xlsx", UNKNOWN_CHANNELS)
+    assert any(c.startswith("0 rows can be imported; 5 would be refused") for c in _captions(test))
+    assert _editor(test, "i_unknown_channel").values.tolist() == [
+        [True, "unofficial border path", "5", "Unofficial border path"]]  # once, with its rows and suggestion
+    test.button(key="i_accept").click().run()
+    captions = _captions(test)
+    assert any(c.startswith("5 rows can be imported; 0 would be refused") for c in captions)
+    assert "Accepted: unofficial border path → Unofficial border path" in captions
+    assert not [d for d in test.dataframe if d.key == "i_unknown_channel"]  # nothing left unknown
+    assert test.get("download_button")[0].label == "Save the mapping for this post's next file"
+    test.button(key="i_run").click().run()
+    assert not test.exception and "5 new, 0 updated" in test.success[0].value
+
+
+def test_a_value_for_the_whole_file_fills_a_column_the_file_lacks_and_the_page_speaks_chinese(import_page):
+    from tests.queries.ingest_fixtures import seizure_row
+
+    rows = [{header: value for header, value in seizure_row(i).items() if header != "查获单位"} for i in range(4)]
+    csv = pd.DataFrame(rows).to_csv(index=False).encode("utf-8")
+    test = _upload(import_page("zh"), "邮件处理中心.csv", csv, "text/csv")
+    assert any(c.startswith("0 行可导入") for c in _captions(test)), _captions(test)
+    columns = test.dataframe[0].value
+    assert columns.columns.tolist() == ["字段", "文件中的列"]
+    assert columns["字段"].tolist()[:4] == ["记录编号", "查获时间", "经度", "纬度"]  # the fields in Chinese, not codes
+    test.selectbox(key="i_set_agency").set_value("postal").run()
+    assert not test.exception and any(c.startswith("4 行可导入") for c in _captions(test))
+
+
+def test_an_uploaded_mapping_is_laid_over_the_default(import_page):
+    test = _upload(import_page("en"), "东兴海关2025.xlsx", UNKNOWN_CHANNELS)
+    mapping = b'[values.channel]\nunofficial_path = ["unofficial border path"]\n'
+    _upload(test, "东兴海关.toml", mapping, "application/toml", key="i_mapping")
+    assert any(c.startswith("5 rows can be imported") for c in _captions(test))
+    bad = _upload(test, "bad.toml", b"[values.channel\n", "application/toml", key="i_mapping")
+    assert bad.error[0].value.replace("\\", "").startswith(
+        "The column mapping cannot be used: mapping bad.toml: is not valid TOML")
