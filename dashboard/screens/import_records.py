@@ -21,6 +21,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
+from dashboard.screens.import_inbox import render_inbox_reports
 from dashboard.tooltips import markdown_text
 from geodata.demo_geography import import_geography
 from queries.constants import ITEM_CODES
@@ -309,4 +310,6 @@ def render(ctx: PageContext) -> None:
 
 
 if __name__ == "__main__":  # run as a page by st.navigation
-    render(current_context())
+    context = current_context()
+    render(context)
+    render_inbox_reports(Store(context.path), context.view.lang)

@@ -1,5 +1,5 @@
-"""Files in and out through the browser: a GBK CSV with bad rows on the Import page, a GeoJSON from the
-Export panel."""
+"""Files in and out through the browser: a GBK CSV with bad rows and a post's workbook with its own channel
+words on the Import page, a GeoJSON from the Export panel."""
 
 from __future__ import annotations
 
@@ -58,6 +58,40 @@ def test_a_gbk_csv_with_bad_rows_lands_its_good_rows_and_lists_the_bad_ones(page
     assert [line for line, _ in refused] == [5, 7, 9]
     assert "latitude and longitude look swapped" in refused[0][1] and "in the future" in refused[2][1]
     assert page.locator("script", has_text="alert(1)").count() == 0  # the note was shown, never run
+
+
+def _workbook_with_unknown_channels(folder):
+    """Two monthly sheets as a border police station keeps them, its channels in its own words (which
+    Cordon suggests readings of), one row with a date nobody can read."""
+    from tests.queries.test_ingest_layout import APRIL, MARCH, _workbook
+
+    def channel(rows, words):
+        return [row[:6] + [words] + row[7:] for row in rows]
+
+    april = [*channel(APRIL, "Courier parcel"), ["R-6", "not a date", 106.712, 21.976, "锑精矿", "3公斤", "邮寄",
+                                                 "友谊关", "凭祥海关"]]
+    path = folder / "那坡边境检查站2025.xlsx"
+    path.write_bytes(_workbook((3, channel(MARCH, "unofficial border path")), (4, april)))
+    return path
+
+
+def test_a_workbooks_unknown_channels_are_accepted_and_its_rows_reach_the_records_page(page, import_app, tmp_path):
+    url, _ = import_app
+    sign_in(page, f"{url}/import")
+    page.get_by_text("Import records").first.wait_for(timeout=TIMEOUT)
+    page.locator("input[type=file]").last.set_input_files(str(_workbook_with_unknown_channels(tmp_path)))
+    page.get_by_text("0 rows can be imported; 6 would be refused:").wait_for(timeout=TIMEOUT)
+    page.get_by_text("Values Cordon does not know").wait_for(timeout=TIMEOUT)
+    page.get_by_role("button", name="Accept the ticked values and check again").click()
+    page.get_by_text("5 rows can be imported; 1 would be refused:").wait_for(timeout=TIMEOUT)
+    accepted = page.get_by_text(re.compile("^Accepted: "))
+    assert "unofficial border path → Unofficial border path" in accepted.inner_text()
+    assert "Courier parcel → Postal / express" in accepted.inner_text()
+    page.get_by_role("button", name="Import 5 rows of 那坡边境检查站2025.xlsx").click()
+    page.get_by_text(re.compile(r"5 new, 0 updated, 0 unchanged, 1 refused")).wait_for(timeout=TIMEOUT)
+    page.goto(f"{url}/records?period=all&q=那坡边境检查站")
+    page.get_by_text("5 records match").wait_for(timeout=TIMEOUT)
+    assert page.get_by_test_id("stException").count() == 0
 
 
 def test_the_export_panel_downloads_the_hot_spots_shown_as_valid_geojson(page, app_url):
