@@ -156,6 +156,31 @@ BY_CHANNEL = {
         "processing_hub": {"VNM": 0.15, "MMR": 0.1, "LAO": 0.05, "HKG": 0.1},  # the rest: unknown (NULL)
     },
 }
+# How it was concealed and detected, in a post's words: a few Chinese phrasings of each category and
+# one English one (a share ENGLISH_WORDS of rows); each names its category, as an import derives it.
+# A share NO_WORDS of records leave them out, as posts do.
+WORDS = {
+    "concealment": {
+        "false_declaration": (("以普通货物名义伪报出口", "伪报品名申报", "瞒报货物品名及数量"),
+                              "false declaration as ordinary goods"),
+        "hidden_in_cargo": (("夹藏于整车货物中", "藏匿于货物底部", "夹藏在集装箱货物之间"), "hidden in cargo under sacks of rice"),
+        "mixed_with_legal_goods": (("混装于申报货物中", "夹带于合法货物内", "与普通矿砂混杂"), "mixed with declared goods"),
+        "body_carry": (("人身携带过境", "绑藏于腰间", "随身携带于背包内"), "body carry, strapped under clothing"),
+        "vehicle_compartment": (("藏匿于货车驾驶室夹层", "藏于车辆底盘暗格", "改装油箱夹层藏匿"), "hidden in a vehicle compartment"),
+        "split_parcels": (("化整为零分批邮寄", "分拆邮寄至多个地址", "拆分为多个小包裹"), "split parcels to several addresses"),
+        "none": (("未藏匿", "未藏匿，公开运输"), "none, carried openly"),
+    },
+    "detection": {
+        "x_ray": (("经X光机查验发现", "过X光机发现图像异常", "CT机检发现异常"), "X-ray image showed dense blocks"),
+        "document_check": (("审单发现申报信息异常", "单证审核发现疑点", "查验单证时发现不符"), "document check found mismatched papers"),
+        "intelligence_tip": (("根据群众举报", "接线索后拦截", "根据前期情报"), "acting on a tip from an informant"),
+        "canine": (("缉毒犬嗅查发现", "警犬查缉时发现"), "sniffer dog alerted"),
+        "random_inspection": (("随机查验时发现", "布控查验", "人工抽查发现"), "random inspection at the gate"),
+        "patrol": (("边境巡逻时发现", "设卡拦截查获", "巡查中发现可疑人员"), "border patrol stopped the carriers"),
+        "parcel_screening": (("快件查验时发现", "邮包过机查验发现", "邮包查验发现异常"), "parcel screening flagged the parcel"),
+    },
+}
+ENGLISH_WORDS, NO_WORDS = 0.1, 0.1
 TIME_PRECISION = {"exact": 0.55, "day": 0.3, "week": 0.1, "month": 0.05}
 TRAIL_PRECISION = {"point": 0.75, "county": 0.2, "province": 0.05}
 CITY_PRECISION = {"town": 0.9, "county": 0.1}
@@ -183,6 +208,18 @@ def _choice(rng: np.random.Generator, weights: dict, size: int) -> np.ndarray:
     keys = np.array(list(weights), dtype=object)
     p = np.array(list(weights.values()), dtype=float)
     return keys[rng.choice(len(keys), size=size, p=p / p.sum())]
+
+
+def _words(rng: np.random.Generator, categories: np.ndarray, phrasings: dict) -> np.ndarray:
+    """A post's words for each row's category (``phrasings``: category → (Chinese phrasings, English)),
+    None for a share NO_WORDS of rows."""
+    words = np.full(len(categories), None, dtype=object)
+    for code, (chinese, english) in phrasings.items():
+        rows = np.flatnonzero(categories == code)
+        picked = np.array(chinese, dtype=object)[rng.integers(0, len(chinese), len(rows))]
+        words[rows] = np.where(rng.random(len(rows)) < ENGLISH_WORDS, english, picked)
+    words[rng.random(len(words)) < NO_WORDS] = None
+    return words
 
 
 def _km_to_deg(lat: np.ndarray | float) -> tuple[np.ndarray | float, float]:
@@ -470,6 +507,7 @@ def _finish(geo: DemoGeography, rng: np.random.Generator, seg: pd.DataFrame, day
     u = rng.random(n)
     status = np.where(u < np.minimum(0.9, age / 700), "closed",
                       np.where(age < 30, "open", np.where(u < 0.93, "under_investigation", "referred_for_prosecution")))
+    words = {name: _words(rng, attributes[name], WORDS[name]) for name in ("concealment", "detection")}
 
     return pd.DataFrame(
         {
@@ -494,7 +532,9 @@ def _finish(geo: DemoGeography, rng: np.random.Generator, seg: pd.DataFrame, day
             "value_cny": value,
             "declared_as": declared,
             "concealment": attributes["concealment"],
+            "concealment_text": words["concealment"],
             "detection": attributes["detection"],
+            "detection_text": words["detection"],
             "agency": attributes["agency"],
             "destination_iso3": seg["destination_iso3"].to_numpy(dtype=object),
             "case_status": status,

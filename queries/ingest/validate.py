@@ -188,15 +188,17 @@ def _spelled(text: str, spellings: Mapping[str, str], phrased: bool) -> str | No
 
 def derive_category(text: str, spellings: Mapping[str, str]) -> str | None:
     """The category a description names, or None: the code it spells, else the code of the longest
-    spelling it holds, a Chinese one anywhere (藏匿于货车驾驶室夹层: 夹层) and an English one as whole
-    words ('mixed with declared goods': mixed; 'nonetheless' holds no 'none')."""
+    spelling it holds, a Chinese one of two characters or more anywhere (藏匿于货车驾驶室夹层: 夹层; 无
+    alone is none, but 司机无法解释 is not) and an English one as whole words ('mixed with declared
+    goods': mixed; 'nonetheless' holds no 'none')."""
     key = normalise(text)
     if key in spellings:
         return spellings[key]
     words = ENGLISH_WORD.findall(unicodedata.normalize("NFKC", text).casefold())
     runs = {"".join(words[start:end]) for start in range(len(words))
             for end in range(start + 1, min(start + PHRASE_WORDS, len(words)) + 1)}
-    return _longest(_held_chinese(key, spellings) + [(len(run), spellings[run]) for run in runs if run in spellings])
+    chinese = [(length, code) for length, code in _held_chinese(key, spellings) if length > 1]
+    return _longest(chinese + [(len(run), spellings[run]) for run in runs if run in spellings])
 
 
 def _unknown(text: str, what: str, spellings: Mapping[str, str], codes) -> Bad:

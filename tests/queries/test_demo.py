@@ -110,3 +110,18 @@ def test_seed_writes_reference_tables_and_replaces_only_synthetic_rows(tmp_path)
     assert counts["seizures"] == 201 and real == 1
     assert counts["checkpoints"] == 21 and counts["processing_hubs"] == 17 and counts["controlled_items"] == 23
     assert counts["admin_units"] > 200
+
+
+def test_the_words_of_how_it_was_concealed_and_detected_name_the_row_s_category(seizures):
+    from queries.ingest import load_mapping
+    from queries.ingest.validate import derive_category
+
+    spellings = load_mapping().values
+    for name in ("concealment", "detection"):
+        words = seizures[f"{name}_text"]
+        given = words.notna()
+        assert 0.8 < given.mean() < 1.0  # some posts leave them out
+        derived = {text: derive_category(text, spellings[name]) for text in words[given].unique()}
+        assert (words[given].map(derived) == seizures.loc[given, name]).all()
+        english = words[given].str.isascii()
+        assert 0.03 < english.mean() < 0.2 and words[given].str.contains("[\u4e00-\u9fff]").sum() > 0

@@ -122,7 +122,8 @@ DESCRIBED = {
     "concealment": [("藏匿于货车驾驶室夹层", "vehicle_compartment"), ("混装于申报货物中", "mixed_with_legal_goods"),
                     ("以“铅精矿”名义伪报出口", "false_declaration"), ("mixed with declared goods", "mixed_with_legal_goods"),
                     ("Hidden in cargo (truck bed)", "hidden_in_cargo"), ("false_declaration", "false_declaration"),
-                    ("藏在货车备胎内", None), ("unknown trick", None), ("nonetheless concealed", None)],
+                    ("藏在货车备胎内", None), ("unknown trick", None), ("nonetheless concealed", None),
+                    ("无", "none"), ("司机无法解释货物来源", None)],
     "detection": [("经X光机查验发现", "x_ray"), ("根据群众举报线索", "intelligence_tip"), ("acting on a tip", "intelligence_tip"),
                   ("X-ray of the trailer", "x_ray"), ("CT", "x_ray"), ("司机神色慌张", None), ("luck", None)],
 }

@@ -83,11 +83,14 @@ def test_each_filter_selects_exactly_the_matching_rows(con, rows, filters, expec
 def test_text_search_is_case_insensitive_and_literal(con, rows):
     declared = rows["declared_as"].dropna()
     word = declared.iloc[0].split()[0]
-    text = rows[["declared_as", "concealment", "source", "source_id", "source_ref"]].fillna("").agg(" ".join, axis=1)
+    text = rows[["declared_as", "concealment", "concealment_text", "detection_text", "source", "source_id",
+                 "source_ref"]].fillna("").agg("\n".join, axis=1)
     assert count(con, Filters(text=word.upper())) == text.str.lower().str.contains(word.lower(), regex=False).sum() > 0
     assert count(con, Filters(text="%")) == 0  # not a LIKE wildcard
     assert count(con, Filters(text="e_d")) == text.str.contains("e_d", regex=False).sum() > 0  # "_" is literal
     assert count(con, Filters(text="synthetic demo record")) == len(rows)
+    for words in ("夹层", "X光", "Patrol"):  # how it was concealed or detected, as the post wrote it
+        assert count(con, Filters(text=words)) == text.str.lower().str.contains(words.lower(), regex=False).sum() > 0
 
 
 def test_the_previous_period_is_the_equal_period_just_before():
