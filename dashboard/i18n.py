@@ -51,7 +51,7 @@ TEXT: dict[str, tuple[str, str]] = {
     "agency": ("Agency", "查获单位"),
     "form": ("Form", "形态"),
     "min_kg": ("Minimum quantity (kg)", "最小数量（千克）"),
-    "search": ("Search declared-as, concealment, source", "搜索申报品名、藏匿方式、来源"),
+    "search": ("Search declared-as, concealment, detection, source", "搜索申报品名、藏匿方式、查获方式、来源"),
     "reset": ("Reset filters", "重置筛选"),
     "bad_param": ("Ignored URL parameter {name}={value}: {reason}", "已忽略网址参数 {name}={value}：{reason}"),
     "synthetic_warning": (
@@ -667,6 +667,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "value": ("Value", "货值"),
     "site": ("Site", "地点"),
     "declared_as": ("Declared as", "申报品名"),
+    # how it was concealed and detected: the category, and the post's own words
+    "concealment": ("Concealment", "藏匿方式"),
+    "concealment_text": ("Concealment, as written", "藏匿方式（原文）"),
+    "detection": ("Detection", "查获方式"),
+    "detection_text": ("Detection, as written", "查获方式（原文）"),
     "destination": ("Destination", "目的地"),
     "location_known_to": ("Location known to", "位置精度"),
     "record": ("Record", "记录"),

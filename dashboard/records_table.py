@@ -21,7 +21,8 @@ CODED = (
 
 
 def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The columns an analyst reads first, labelled and translated; st.dataframe shows text as text."""
+    """The columns an analyst reads first, labelled and translated; st.dataframe shows text as text.
+    How a seizure was concealed and detected: the category (a label) and the post's own words."""
     if records.empty:
         return pd.DataFrame()
     rows = records.copy()
@@ -42,6 +43,8 @@ def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("destination", lang): rows["destination_iso3"],
             t("agency", lang): rows["agency"],
             t("declared_as", lang): rows["declared_as"],
+            **{t(column, lang): rows[column] for column in ("concealment", "concealment_text", "detection",
+                                                              "detection_text")},
             t("status", lang): rows["case_status"],
             t("record", lang): [t("synthetic_record", lang) if flag else "" for flag in rows["is_synthetic"]],
         }

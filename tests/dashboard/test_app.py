@@ -14,6 +14,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from dashboard.config import MAP_LIMITS
+from dashboard.i18n import label
 from queries import views
 from queries.filters import Filters, Focus
 from queries.store import Store
@@ -315,6 +316,12 @@ def test_the_records_page_lists_the_filtered_records(app, store):
     assert app.caption[0].value.startswith(f"{want:,} records match")
     table = table_with(app, "ID")
     assert len(table) == min(want, 200) and set(table["Mineral group"]) == {"Germanium"}
+    with store.reading() as con:  # how each was concealed: the category's label and the post's own words
+        words = con.execute("SELECT seizure_id, concealment, concealment_text, detection_text FROM seizures"
+                            ).df().set_index("seizure_id").loc[table["ID"]]
+    assert table["Concealment"].tolist() == [label(code, "en") for code in words["concealment"]]
+    assert table["Concealment, as written"].fillna("").tolist() == words["concealment_text"].fillna("").tolist()
+    assert table["Detection, as written"].fillna("").tolist() == words["detection_text"].fillna("").tolist()
 
 
 def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):

@@ -351,7 +351,9 @@ def test_streamed_seizure_text_is_neutralised_in_csv(store, tmp_path):
     from tests.conftest import seizure_row
 
     with store.writing() as con:
-        insert_seizures(con, seizure_row(declared_as='=HYPERLINK("http://x","y")', source_ref="@attack"))
+        insert_seizures(con, seizure_row(declared_as='=HYPERLINK("http://x","y")', source_ref="@attack",
+                                         concealment=None, concealment_text="+藏在货车备胎内",
+                                         detection_text="经X光机查验发现"))
     with store.reading() as con:
         export_seizures(con, Filters(), "csv", tmp_path / "seizures.csv")
     assert (tmp_path / "seizures.csv").read_bytes().startswith(b"\xef\xbb\xbf\"WKT\",")  # the BOM, for Excel
@@ -359,6 +361,11 @@ def test_streamed_seizure_text_is_neutralised_in_csv(store, tmp_path):
         row = next(csv.DictReader(handle))
     assert row["declared_as"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["source_ref"] == "'@attack"
     assert row["quantity_kg"] == "1200" and row["lon"] == "106.712"
+    # how it was concealed and detected: the category beside the post's words, kept as written
+    assert list(row)[list(row).index("concealment"):][:4] == ["concealment", "concealment_text", "detection",
+                                                              "detection_text"]
+    assert (row["concealment"], row["concealment_text"], row["detection"], row["detection_text"]) == (
+        "", "'+藏在货车备胎内", "x_ray", "经X光机查验发现")
 
 
 @pytest.mark.parametrize("hostile", [
