@@ -459,6 +459,11 @@ TEXT: dict[str, tuple[str, str]] = {
     "import_word_row": ("row", "行"),
     "import_word_feature": ("feature", "个要素"),
     "import_word_record": ("record", "条记录"),
+    "import_word_lines": ("lines", "行"),
+    "import_word_rows": ("rows", "行"),
+    "import_word_features": ("features", "个要素"),
+    "import_word_records": ("records", "条记录"),
+    "import_more_runs": (" and {count:,} more", "，另有 {count:,} 段"),
     "import_preview": ("First rows, as they came", "前几行（原样）"),
     "import_check": ("Check", "检查"),
     "import_check_summary": (

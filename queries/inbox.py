@@ -120,7 +120,7 @@ def import_file(store: Store, path: Path, geography: ImportGeography, *, kind: s
         status, details, refusals, message = FAILED, {"file": path.name, "kind": kind, "error": str(error)}, [], str(error)
     else:
         status, details, message = DONE, result.audit_details(), None
-        refusals = json.loads(result.batches.to_json(orient="records", force_ascii=False))
+        refusals = json.loads(result.batches.drop(columns="at").to_json(orient="records", force_ascii=False))
     at = beijing_now()
     target = _destination(inbox, status, path.name, at)
     details = {**details, "crs": crs, "inbox": status, "moved_to": target.name, "inbox_dir": str(inbox.resolve())}

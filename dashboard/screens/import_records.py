@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
+import numpy as np
 import pandas as pd
 import streamlit as st
 from streamlit import runtime
@@ -37,8 +38,9 @@ from queries.ingest import (
     read_upload,
 )
 from queries.ingest.fields import ENUMERATIONS
-from queries.ingest.files import SHEET_LINES, never_stop
+from queries.ingest.files import never_stop
 from queries.ingest.mapping import read_mapping
+from queries.ingest.refusals import runs_text
 from queries.ingest.suggest import Accepted, accept, unknown_values, value_table
 from queries.store import Store, StoreError
 
@@ -177,20 +179,21 @@ def _save_mapping(parsed, accepted: tuple[Accepted, ...], lang: str) -> None:
                            help=t("import_save_mapping_help", lang))
 
 
-def _refusals(checked, lang: str) -> None:
+def _refusals(checked, table, lang: str) -> None:
     """The refused rows: in batches (rule, field, how many, where, the first one's words), then the
     first REFUSED_ROWS_SHOWN with their reasons."""
     batches, refused = checked.batches, checked.rejected
     if len(batches):
         st.dataframe(pd.DataFrame({t("import_batch_rule", lang): [t(f"import_rule_{r}", lang) for r in batches["rule"]],
-                                   t("import_field", lang): batches["field"].tolist(),
-                                   t("import_rows", lang): batches["rows"].tolist(),
-                                   t("import_batch_lines", lang): batches["lines"].tolist(),
+                                   t("import_field", lang): [t(f"import_field_{name}", lang) if name else ""
+                                                             for name in batches["field"]],
+                                   t("import_rows", lang): [f"{n:,}" for n in batches["rows"]],
+                                   t("import_batch_lines", lang): [_places(table, at, lang) for at in batches["at"]],
                                    t("import_batch_example", lang): batches["example"].tolist()}),
                      hide_index=True, key="import_batches")
     if len(refused):
         shown = refused.head(REFUSED_ROWS_SHOWN)
-        st.dataframe(pd.DataFrame({t("import_line", lang): shown["line"].tolist(),
+        st.dataframe(pd.DataFrame({t("import_line", lang): [_places(table, [line], lang) for line in shown["line"]],
                                    t("import_reason", lang): shown["reason"].tolist()}),
                      hide_index=True, key="import_refused")
         if len(refused) > len(shown):
@@ -210,13 +213,17 @@ def _sheets(sheets: pd.DataFrame, table, ok_label: str, lang: str, key: str) -> 
                  hide_index=True, key=key)
 
 
-def _where(table, line: int, lang: str) -> str:
-    """A stored line as a person finds it, in ``lang`` (:meth:`Table.where` says it in English): "row 5",
-    "sheet '2025年4月' row 5", "工作表“2025年4月”第 5 行"."""
-    word = t(f"import_word_{table.line_word}", lang)
-    if len(table.sheets) < 2:
-        return t("import_where", lang, word=word, line=line)
-    return t("import_where_sheet", lang, sheet=table.sheet_of([line])[0], word=word, line=line % SHEET_LINES)
+def _places(table, lines, lang: str) -> str:
+    """Where ``lines`` (stored lines, sorted) are, as runs, in ``lang`` (:meth:`Table.places` says it in
+    English): "rows 4–6", "sheet '2025年4月' row 5", "工作表“2025年4月”第 4–6 行"."""
+    lines = np.asarray(lines, dtype=np.int64)
+    parts = []
+    for sheet, mine, theirs in table.by_sheet(lines, table.every_line):
+        word = t(f"import_word_{table.line_word}{'s' if len(mine) > 1 else ''}", lang)
+        runs = runs_text(mine, theirs, more=t("import_more_runs", lang))
+        parts.append(t("import_where_sheet", lang, sheet=sheet, word=word, line=runs) if sheet else
+                     t("import_where", lang, word=word, line=runs))
+    return "; ".join(parts)
 
 
 def _layout(table, lang: str) -> None:
@@ -226,7 +233,7 @@ def _layout(table, lang: str) -> None:
     if table.serial:
         parts.append(t("import_serial", lang, columns=markdown_text(", ".join(table.serial))))
     if table.passed_over:
-        rows = "; ".join(f"{_where(table, line, lang)} ({t(f'import_passed_{kind}', lang)}) “{text}”"
+        rows = "; ".join(f"{_places(table, [line], lang)} ({t(f'import_passed_{kind}', lang)}) “{text}”"
                          for line, kind, text in table.passed_over)
         parts.append(t("import_passed_over", lang, rows=markdown_text(rows)))
     if parts:
@@ -265,7 +272,7 @@ def render(ctx: PageContext) -> None:
     if not parsed.keyed:
         st.caption(t("import_keyless", lang))
     if parsed.table.titles:
-        titles = "; ".join(f"{_where(parsed.table, line, lang)} “{text}”" for line, text in parsed.table.titles)
+        titles = "; ".join(f"{_places(parsed.table, [line], lang)} “{text}”" for line, text in parsed.table.titles)
         st.caption(t("import_titles", lang, titles=markdown_text(titles)))
     st.subheader(t("import_preview", lang))
     preview = parsed.preview(PREVIEW_ROWS).astype(str)
@@ -285,7 +292,7 @@ def render(ctx: PageContext) -> None:
             st.session_state[ACCEPTED_KEY] = (upload.file_id, (*accepted, *chosen))
             st.rerun()
     _save_mapping(parsed, accepted, lang)
-    _refusals(checked, lang)
+    _refusals(checked, parsed.table, lang)
     if st.button(t("import_run", lang, rows=landing, name=upload.name), key="i_run",
                  type="primary", disabled=not landing):
         try:

@@ -217,18 +217,24 @@ class Table:
         of several sheets."""
         return self.places(np.array([line]), np.array([line]))
 
+    @property
+    def every_line(self) -> np.ndarray:
+        """Every row's line, the ragged rows' included, sorted: what runs of lines are told against."""
+        return np.sort(np.r_[self.lines, np.fromiter(self.ragged, dtype=np.int64, count=len(self.ragged))])
+
+    def by_sheet(self, lines: np.ndarray, order: np.ndarray) -> list[tuple[str | None, np.ndarray, np.ndarray]]:
+        """``lines`` and ``order`` (sorted) sheet by sheet in a workbook of several: (the sheet's name, its
+        ``lines``, its ``order``), both counted within the sheet; else one (None, ``lines``, ``order``)."""
+        if len(self.sheets) < 2:
+            return [(None, lines, order)]
+        return [(self.sheets[place].name, lines[lines // SHEET_LINES == place] % SHEET_LINES,
+                 order[order // SHEET_LINES == place] % SHEET_LINES) for place in np.unique(lines // SHEET_LINES)]
+
     def places(self, lines: np.ndarray, order: np.ndarray) -> str:
         """Where ``lines`` (sorted) are, as runs: "rows 4–6", sheet by sheet in a workbook of several
         ("sheet '2025年3月' rows 4–6; sheet '2025年4月' row 4"); ``order``: the table's lines, sorted."""
-        if len(self.sheets) < 2:
-            return f"{self.line_word}{'s' if len(lines) > 1 else ''} {runs_text(lines, order)}"
-        parts = []
-        for place in np.unique(lines // SHEET_LINES):
-            mine = lines[lines // SHEET_LINES == place] % SHEET_LINES
-            theirs = order[order // SHEET_LINES == place] % SHEET_LINES
-            parts.append(f"sheet '{self.sheets[place].name}' {self.line_word}{'s' if len(mine) > 1 else ''} "
-                         f"{runs_text(mine, theirs)}")
-        return "; ".join(parts)
+        return "; ".join((f"sheet '{sheet}' " if sheet else "") + f"{self.line_word}{'s' if len(mine) > 1 else ''} "
+                         f"{runs_text(mine, theirs)}" for sheet, mine, theirs in self.by_sheet(lines, order))
 
     def line_texts(self, lines: np.ndarray) -> pa.Array:
         """Each of ``lines`` as a person finds it ("row 5", "sheet '2025年4月' row 5"), as Arrow texts."""

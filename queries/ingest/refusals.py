@@ -126,12 +126,11 @@ def runs(lines: np.ndarray, order: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return lines[np.r_[0, breaks + 1]], lines[np.r_[breaks, len(lines) - 1]]
 
 
-def runs_text(lines: np.ndarray, order: np.ndarray, most: int = MOST_RUNS) -> str:
-    """``lines`` as runs, "12–20,011, 20,015" (at most ``most``, then how many more)."""
+def runs_text(lines: np.ndarray, order: np.ndarray, most: int = MOST_RUNS, more: str = " and {count:,} more") -> str:
+    """``lines`` as runs, "12–20,011, 20,015" (at most ``most``, then ``more`` says how many more)."""
     starts, ends = runs(np.sort(lines), order)
     shown = [f"{a:,}" if a == b else f"{a:,}–{b:,}" for a, b in zip(starts[:most], ends[:most])]
-    more = f" and {len(starts) - most:,} more" if len(starts) > most else ""
-    return ", ".join(shown) + more
+    return ", ".join(shown) + (more.format(count=len(starts) - most) if len(starts) > most else "")
 
 
 def batches(refusals: Sequence[Refusal], lines: np.ndarray, rule_order: Sequence[str],
@@ -139,7 +138,8 @@ def batches(refusals: Sequence[Refusal], lines: np.ndarray, rule_order: Sequence
     """One row per rule and field broken, in ``rule_order`` then the file's order: ``rule``, ``field``,
     ``rows`` (how many), ``lines`` (where: "lines 2–100, 102" — ``lines`` gives each row's line, see
     :func:`runs_text`; or ``where(lines, all lines sorted)``, which a workbook of several sheets
-    says sheet by sheet) and ``example`` (the first one's words)."""
+    says sheet by sheet), ``example`` (the first one's words) and ``at`` (the rows' lines, sorted,
+    for saying where in another language)."""
     total = len(lines)
     order = np.sort(lines)
     groups: dict[tuple[str, str], list[Refusal]] = {}
@@ -155,6 +155,7 @@ def batches(refusals: Sequence[Refusal], lines: np.ndarray, rule_order: Sequence
         place = (where(lines[mask], order) if where else
                  f"{line_word}{'s' if mask.sum() > 1 else ''} {runs_text(lines[mask], order)}")
         found.append({"rule": rule, "field": field, "rows": int(mask.sum()), "lines": place,
-                      "example": example, "_rank": list(rule_order).index(rule), "_first": int(lines[first])})
-    frame = pd.DataFrame(found, columns=["rule", "field", "rows", "lines", "example", "_rank", "_first"])
+                      "example": example, "at": np.sort(lines[mask]), "_rank": list(rule_order).index(rule),
+                      "_first": int(lines[first])})
+    frame = pd.DataFrame(found, columns=["rule", "field", "rows", "lines", "example", "at", "_rank", "_first"])
     return frame.sort_values(["_rank", "_first"], ignore_index=True).drop(columns=["_rank", "_first"])

@@ -123,6 +123,11 @@ def _upload(test, name: str, data: bytes, mime: str = XLSX, key: str = "i_file")
     return test
 
 
+def _table_with(test, column: str) -> pd.DataFrame:
+    """The first table on the page with ``column`` (AppTest keeps no dataframe's key)."""
+    return next(d.value for d in test.dataframe if column in d.value.columns)
+
+
 def _editor(test, key: str) -> pd.DataFrame:
     return next(d.value for d in test.dataframe if d.key == key)
 
@@ -132,6 +137,9 @@ def test_unknown_channel_spellings_are_shown_once_accepted_and_imported(import_p
     assert any(c.startswith("0 rows can be imported; 5 would be refused") for c in _captions(test))
     assert _editor(test, "i_unknown_channel").values.tolist() == [
         [True, "unofficial border path", "5", "Unofficial border path"]]  # once, with its rows and suggestion
+    refused = _table_with(test, "Where")
+    assert refused[["Field", "Rows", "Where"]].values.tolist() == [
+        ["Channel", "5", "sheet '2025年3月' rows 4–6; sheet '2025年4月' rows 4–5"]]
     test.button(key="i_accept").click().run()
     captions = _captions(test)
     assert any(c.startswith("5 rows can be imported; 0 would be refused") for c in captions)
@@ -152,6 +160,8 @@ def test_a_value_for_the_whole_file_fills_a_column_the_file_lacks_and_the_page_s
     columns = test.dataframe[0].value
     assert columns.columns.tolist() == ["字段", "文件中的列"]
     assert columns["字段"].tolist()[:4] == ["记录编号", "查获时间", "经度", "纬度"]  # the fields in Chinese, not codes
+    refused = _table_with(test, "位置")
+    assert refused[["字段", "行数", "位置"]].values.tolist() == [["查获单位", "4", "第 2–5 行"]]
     test.selectbox(key="i_set_agency").set_value("postal").run()
     assert not test.exception and any(c.startswith("4 行可导入") for c in _captions(test))
 

@@ -50,6 +50,7 @@ def test_batches_group_the_rows_of_a_rule_and_field_in_the_rules_order():
                 Refusal("required", "date", np.array([False, True, False, False]), "date is empty too"),
                 Refusal("ragged", "", np.array([False, False, False, False, True]), "row 9 is ragged")]
     found = batches(refusals, lines, (*RULE_ORDER, "ragged"), "row")
+    assert [at.tolist() for at in found.pop("at")] == [[2, 3, 5], [3, 4], [9]]  # for saying where in another language
     assert found.to_dict("records") == [
         {"rule": "required", "field": "date", "rows": 3, "lines": "rows 2–3, 5", "example": "date is empty"},
         {"rule": "unreadable", "field": "quantity", "rows": 2, "lines": "rows 3–4", "example": "quantity is not a number"},
