@@ -499,9 +499,10 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
     with store.writing() as con:
         import_id = int(run(con, "ingest_next_import_id").iat[0, 0])
         new, updated, unchanged = _write_records(con, parsed.kind, checked.records, import_id, started)
-        if len(rejected):
-            write_frame(con, "ingest_rejected_rows",
-                        rejected.assign(import_id=import_id, file_name=parsed.name))
+        if len(rejected):  # each as a person finds it: its sheet (in a workbook) and its line there
+            lines = rejected["line"].to_numpy()
+            write_frame(con, "ingest_rejected_rows", rejected.assign(
+                import_id=import_id, file_name=parsed.name, sheet=parsed.table.sheet_of(lines), line=lines % SHEET_LINES))
         finished = max(beijing_now(), started)
         rows_read = len(parsed.table.frame) + len(parsed.table.ragged)
         write_frame(con, "ingest_record_import", pd.DataFrame([{

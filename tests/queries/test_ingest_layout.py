@@ -89,6 +89,9 @@ def test_refusals_say_their_sheet(places_store, geography):  # noqa: F811
     assert checked.rejected["line"].map(parsed.table.where).tolist() == ["sheet '2025年4月' row 5"]
     assert checked.sheets[["sheet", "rows", "ok", "refused"]].values.tolist() == [["2025年3月", 1, 1, 0],
                                                                                 ["2025年4月", 2, 1, 1]]
+    ingest(places_store, parsed, geography, now=NOW)
+    with places_store.reading() as con:  # stored as a person finds it
+        assert con.execute("SELECT sheet, line FROM rejected_rows").fetchall() == [("2025年4月", 5)]
 
 
 def test_a_record_repeated_on_another_sheet_is_refused_with_the_sheet_it_is_on(places_store, geography):  # noqa: F811

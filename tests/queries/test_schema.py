@@ -233,7 +233,7 @@ def test_migration_8_keeps_the_seizures_and_their_history_and_adds_their_words(t
     con.execute("INSERT INTO seizure_history BY NAME SELECT 1 AS import_id, TIMESTAMP '2025-03-03' AS replaced_at, * "
                 "FROM seizures WHERE source_id = 'A'")
     before = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
-    assert migrate(con) == [8]
+    assert migrate(con, target=8) == [8]
     after = con.execute("SELECT * FROM seizures ORDER BY seizure_id").df()
     assert after.drop(columns=["concealment_text", "detection_text"]).equals(before[after.columns.drop(
         ["concealment_text", "detection_text"])])
@@ -248,4 +248,15 @@ def test_migration_8_keeps_the_seizures_and_their_history_and_adds_their_words(t
         before["seizure_id"].max() + 1, "藏在货车备胎内")
     with pytest.raises(duckdb.ConstraintException, match="concealment IN"):
         con.execute("UPDATE seizures SET concealment = 'in a tyre' WHERE source_id = 'C'")
+    con.close()
+
+
+def test_migration_9_names_the_sheet_of_a_refused_row(tmp_path):
+    con = duckdb.connect(str(tmp_path / "eight.duckdb"))
+    migrate(con, target=8)
+    for line in (5, 20_000_006):  # the first sheet's row 5, the third sheet's row 6
+        con.execute("INSERT INTO rejected_rows VALUES (1, 'posts.xlsx', $line, '{}', ['unknown'], 'why')", {"line": line})
+    assert migrate(con) == [9]
+    assert con.execute("SELECT sheet, line FROM rejected_rows ORDER BY sheet NULLS FIRST").fetchall() == [
+        (None, 5), ("sheet 3", 6)]
     con.close()
