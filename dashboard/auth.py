@@ -23,7 +23,7 @@ from dashboard.i18n import t
 from dashboard.server import SIGN_OUT_ROUTE, session_url
 from queries import sessions
 from queries.access import ClientThrottle, User, authenticate, may, record_event
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 from queries.store import Store
 
 DENIED_KEY = "denied_logged"

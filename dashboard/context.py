@@ -12,7 +12,7 @@ import streamlit as st
 from dashboard.data import Source
 from dashboard.state import View
 from queries.access import User
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 
 CONTEXT_KEY = "page_context"
 # Not "pages": Streamlit treats a pages/ folder beside the entry point as the old multipage app and

@@ -30,7 +30,7 @@ from streamlit.proto.BackMsg_pb2 import BackMsg
 from dashboard.config import db_path
 from queries import sessions
 from queries.access import AccessPolicy
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 from queries.store import Store, StoreError
 
 SESSION_ROUTE = "/cordon/session"

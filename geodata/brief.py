@@ -36,7 +36,7 @@ from geodata.reference import load_layer
 from queries import __version__
 from queries.filters import ANY_BORDER_ZONE, Filters, period_bounds
 from queries.labels import label
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 from queries.store import Store
 from queries.views import comparison
 

@@ -17,10 +17,11 @@ from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 
+from queries.clock import beijing_now
 from queries.constants import ROLES
 from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
-from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, beijing_now, seed
+from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed
 from queries.store import DEFAULT_DB, Store, StoreError, run
 
 

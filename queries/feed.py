@@ -26,7 +26,7 @@ import numpy as np
 import pandas as pd
 
 from queries.demo import DemoGeography, generate_seizures
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 from queries.seizures import insert_seizures
 from queries.store import Store, StoreError
 

@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-import pandas as pd
-
+from queries.clock import beijing_now
 from queries.demo import DemoGeography, generate_seizures
 from queries.reference import control_announcements, controlled_items
 from queries.seizures import insert_seizures
@@ -13,11 +12,6 @@ from queries.store import Store, run, write_frame
 
 DEFAULT_ROWS = 20_000
 DEFAULT_SEED = 2026
-
-
-def beijing_now() -> datetime:
-    """The current time in Beijing (UTC+8), without a time zone, as the store keeps times."""
-    return pd.Timestamp.now(tz="Asia/Shanghai").tz_localize(None).floor("s").to_pydatetime()
 
 
 def write_reference(con, geo: DemoGeography) -> None:

@@ -36,7 +36,7 @@ class TestBrowser:
         if self.username and self.token is None:
             from dashboard.config import db_path
             from queries import sessions
-            from queries.seed import beijing_now
+            from queries.clock import beijing_now
 
             store, now = Store(db_path()), beijing_now()
             self.token = sessions.redeem(store, sessions.start(store, self.username, now), now)
@@ -50,7 +50,7 @@ class TestBrowser:
         from dashboard.config import db_path
         from dashboard.server import SESSION_ROUTE, SIGN_OUT_ROUTE
         from queries import sessions
-        from queries.seed import beijing_now
+        from queries.clock import beijing_now
 
         (url,) = [button.proto.url for button in test.get("link_button") if button.proto.url.startswith("/cordon/")]
         route = urlsplit(url).path

@@ -36,7 +36,7 @@ from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
 from queries.ingest.validate import RULES, validate_frame
 from queries.ingest.values import normalise
-from queries.seed import beijing_now
+from queries.clock import beijing_now
 from queries.seizures import insert_seizures, update_seizures
 from queries.store import Store, bind, load_sql, run, write_frame
 
