@@ -481,6 +481,7 @@ TEXT: dict[str, tuple[str, str]] = {
         "{name}：新增 {new:,}，更新 {updated:,}，未变 {unchanged:,}，拒绝 {rejected:,}（导入批次 {import_id}）。",
     ),
     "import_checking": ("Reading and checking {name}…", "正在读取并检查 {name}…"),
+    "import_refused_title": ("Why rows would be refused", "行被拒绝的原因"),
     "import_batch_rule": ("Rule", "规则"),
     "import_batch_lines": ("Where", "位置"),
     "import_batch_example": ("The first of them", "其中第一行"),

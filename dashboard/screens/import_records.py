@@ -184,6 +184,7 @@ def _refusals(checked, table, lang: str) -> None:
     first REFUSED_ROWS_SHOWN with their reasons."""
     batches, refused = checked.batches, checked.rejected
     if len(batches):
+        st.markdown(f"**{t('import_refused_title', lang)}**")
         st.dataframe(pd.DataFrame({t("import_batch_rule", lang): [t(f"import_rule_{r}", lang) for r in batches["rule"]],
                                    t("import_field", lang): [t(f"import_field_{name}", lang) if name else ""
                                                              for name in batches["field"]],
@@ -193,7 +194,7 @@ def _refusals(checked, table, lang: str) -> None:
                      hide_index=True, key="import_batches")
     if len(refused):
         shown = refused.head(REFUSED_ROWS_SHOWN)
-        st.dataframe(pd.DataFrame({t("import_line", lang): [_places(table, [line], lang) for line in shown["line"]],
+        st.dataframe(pd.DataFrame({t("import_batch_lines", lang): [_places(table, [line], lang) for line in shown["line"]],
                                    t("import_reason", lang): shown["reason"].tolist()}),
                      hide_index=True, key="import_refused")
         if len(refused) > len(shown):
