@@ -22,16 +22,13 @@ import re
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
 import pyarrow as pa
 
 from queries.cells import fill_missing_cells
-
-if TYPE_CHECKING:
-    from queries.access import Scope
 
 SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
@@ -41,6 +38,14 @@ DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cordon.duckdb"
 
 class StoreError(RuntimeError):
     """A store operation failed; the message says what and what to do."""
+
+
+class ReadScope(Protocol):
+    """What ``Store.reading(scope=...)`` takes: something that narrows a connection's reads (the access
+    package's ``Scope``), named here so that the store does not import the accounts built on it."""
+
+    def apply(self, con: duckdb.DuckDBPyConnection) -> None:
+        """Narrow what ``filtered_seizures`` returns on ``con``."""
 
 
 def _named_files(directory: Path) -> dict[str, Path]:
@@ -213,7 +218,7 @@ class Store:
             os.close(fd)
 
     @contextmanager
-    def reading(self, scope: Scope | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reading(self, scope: ReadScope | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection, held only for the ``with`` block.
 
         With a ``scope`` (queries.access.Scope: a user's granted provinces and zones), every query

@@ -14,6 +14,7 @@ import pytest
 
 from queries import access
 from queries.__main__ import main
+from queries.access import passwords
 from queries.store import SQL_DIR, Store, run
 from tests.queries.test_access import CHEAP, accounts_store
 from tests.queries.test_schema import _check_lists
@@ -26,8 +27,8 @@ PASSWORD = "correct horse battery"
 @pytest.fixture
 def store(tmp_path, monkeypatch) -> Store:
     """A store without accounts; argon2id at a test's cost; the command line's operator is os:tester."""
-    monkeypatch.setattr(access, "HASHER", CHEAP)
-    monkeypatch.setattr(access, "os_actor", lambda: "os:tester")
+    monkeypatch.setattr(passwords, "HASHER", CHEAP)
+    monkeypatch.setattr("getpass.getuser", lambda: "tester")
     return accounts_store(tmp_path)
 
 

@@ -10,7 +10,7 @@ import pytest
 from argon2 import PasswordHasher
 
 from queries import access
-from queries.access import AccessPolicy, Grant, authenticate
+from queries.access import AccessPolicy, Grant, authenticate, passwords
 from queries.store import Store
 from tests.queries.test_access import CHEAP, accounts_store
 
@@ -22,7 +22,7 @@ CLI = {"actor": "os:tester", "source": "cli", "now": NOW}
 @pytest.fixture
 def empty_store(tmp_path, monkeypatch) -> Store:
     """A store without accounts; argon2id at a test's cost, so that tests can sign in many times."""
-    monkeypatch.setattr(access, "HASHER", CHEAP)
+    monkeypatch.setattr(passwords, "HASHER", CHEAP)
     return accounts_store(tmp_path)
 
 
@@ -109,11 +109,11 @@ class CountingHasher(PasswordHasher):
 def test_an_unknown_name_costs_one_verification_against_a_hash_with_the_same_parameters(store, monkeypatch):
     hasher = CountingHasher(time_cost=1, memory_cost=8, parallelism=1)
     verified = hasher.verified = []
-    monkeypatch.setattr(access, "HASHER", hasher)
+    monkeypatch.setattr(passwords, "HASHER", hasher)
     assert authenticate(store, "ana", "not her password", NOW).outcome == "wrong"
     assert authenticate(store, "nobody", "not her password", NOW).outcome == "wrong"
     assert len(verified) == 2
-    assert not any(access.HASHER.check_needs_rehash(h) for h in verified)  # both made with the current parameters
+    assert not any(passwords.needs_rehash(h) for h in verified)  # both made with the current parameters
     assert verified[0].split("$")[:4] == verified[1].split("$")[:4]  # same algorithm, version and cost
     assert audit(store, username="nobody") == [("nobody", "sign_in_failed", {"reason": "unknown_user"})]
 
@@ -135,7 +135,7 @@ def test_a_disabled_account_cannot_sign_in(store):
 
 def test_a_hash_with_outdated_parameters_is_replaced_at_the_next_sign_in(store, monkeypatch):
     stronger = PasswordHasher(time_cost=2, memory_cost=16, parallelism=1)
-    monkeypatch.setattr(access, "HASHER", stronger)
+    monkeypatch.setattr(passwords, "HASHER", stronger)
     signed = authenticate(store, "ana", PASSWORD, NOW)
     assert signed.outcome == "ok"
     assert audit(store, kind="sign_in") == [("ana", "sign_in", {"rehashed": True})]

@@ -13,8 +13,9 @@ import pytest
 from streamlit.proto.BackMsg_pb2 import BackMsg
 
 from dashboard import server
-from queries import access, sessions
-from queries.access import AccessPolicy, ClientThrottle, Grant, add_user, authenticate, read_audit
+from queries import sessions
+from queries.access import AccessPolicy, ClientThrottle, Grant, add_user, authenticate, passwords, read_audit
+from queries.clock import beijing_now
 from tests.conftest import PASSWORD
 
 NOW = datetime(2026, 11, 30, 9, 0)
@@ -28,8 +29,8 @@ def accounts(store):
 
 def test_a_client_past_its_attempts_a_minute_is_refused_before_any_hash(accounts, monkeypatch):
     verified = []
-    real_verify = access._verify
-    monkeypatch.setattr(access, "_verify", lambda *args: verified.append(1) or real_verify(*args))
+    real_verify = passwords.verify
+    monkeypatch.setattr(passwords, "verify", lambda *args: verified.append(1) or real_verify(*args))
     policy, throttle = AccessPolicy(client_attempts=3, max_failures=100), ClientThrottle()
     outcomes = [authenticate(accounts, f"name{n}", "a wrong password", NOW + timedelta(seconds=n), policy=policy,
                              client="10.0.0.7", throttle=throttle).outcome for n in range(5)]
@@ -53,7 +54,7 @@ def test_the_client_limit_is_read_from_the_environment():
 
 def test_password_hashes_are_computed_one_at_a_time(accounts, monkeypatch):
     running, most = [], []
-    real_verify = access._verify
+    real_verify = passwords.verify
 
     def counted(*args):
         running.append(1)
@@ -62,7 +63,7 @@ def test_password_hashes_are_computed_one_at_a_time(accounts, monkeypatch):
         running.pop()
         return real_verify(*args)
 
-    monkeypatch.setattr(access, "_verify", counted)
+    monkeypatch.setattr(passwords, "verify", counted)
     threads = [threading.Thread(target=authenticate, args=(accounts, "ana", "a wrong password", NOW),
                                 kwargs={"policy": AccessPolicy(max_failures=100)}) for _ in range(4)]
     for thread in threads:
@@ -116,7 +117,7 @@ def test_the_websocket_guard_passes_only_what_a_client_may_send(store, monkeypat
     token = None
     if signed_in:
         add_user(store, "ana", PASSWORD, "analyst", grants=[Grant("all")], actor="admin", source="cli", now=NOW)
-        now = access.beijing_now()
+        now = beijing_now()
         token = sessions.redeem(store, sessions.start(store, "ana", now), now)
     got = _through_guard(token, ["clear_cache", "set_run_on_save", "load_git_info", "file_urls_request",
                                  "app_heartbeat", "rerun_script"])
@@ -129,7 +130,7 @@ def test_the_websocket_guard_passes_only_what_a_client_may_send(store, monkeypat
 def test_an_ended_session_s_cookie_counts_as_none(store, monkeypatch):
     monkeypatch.setenv("CORDON_DB", str(store.path))
     add_user(store, "ana", PASSWORD, "analyst", grants=[Grant("all")], actor="admin", source="cli", now=NOW)
-    now = access.beijing_now()
+    now = beijing_now()
     token = sessions.redeem(store, sessions.start(store, "ana", now), now)
     sessions.end(store, token, now)
     assert _through_guard(token, ["file_urls_request", "rerun_script"]) == ["streamlit, xsrf", "rerun_script"]
