@@ -707,10 +707,14 @@ def _hashed_ids(frame: pd.DataFrame, rows: np.ndarray, rules: Rules) -> pd.Serie
 
 
 def _given(frame: pd.DataFrame, name: str) -> np.ndarray:
-    """The rows whose own cell of ``name`` is not blank (a mapping's default aside)."""
+    """The rows whose own cell of ``name`` is not blank (a mapping's default aside); in a typed column
+    (numbers, dates: Parquet's) every value but a missing one, without writing each as text."""
     if name not in frame:
         return np.zeros(len(frame), dtype=bool)
-    return _texts(frame[name]).notna().to_numpy()
+    column = frame[name]
+    if pd.api.types.is_numeric_dtype(column) or pd.api.types.is_datetime64_any_dtype(column):
+        return column.notna().to_numpy()
+    return _texts(column).notna().to_numpy()
 
 
 def _split_frame(frame: pd.DataFrame, rules: Rules) -> pd.DataFrame:

@@ -385,8 +385,10 @@ def test_the_frame_validator_agrees_with_the_row_validator(cases):
 
 def test_the_frame_validator_reads_typed_columns_like_their_text():
     raws = [row(source_id=f"T-{i}", quantity=str(q)) for i, q in enumerate((1.5, 2.0, 0.25))]
+    raws.append(row(source_id="T-3", lon=None, lat=None, checkpoint=None, county="凭祥市"))  # placed by its county
     text_records, _, _ = validate_frame(pd.DataFrame(raws, dtype="str"), rules())
-    typed = pd.DataFrame(raws).assign(quantity=[1.5, 2.0, 0.25], lon=np.float64(106.712), lat=np.float64(21.976))
+    typed = pd.DataFrame(raws).assign(quantity=[1.5, 2.0, 0.25, 1.2], lon=[106.712] * 3 + [np.nan],
+                                      lat=[21.976] * 3 + [np.nan])
     typed_records, refused, _ = validate_frame(typed, rules())
-    assert not refused.any()
+    assert not refused.any() and typed_records["geo_precision"].tolist() == ["point"] * 3 + ["county"]
     pd.testing.assert_frame_equal(typed_records.astype(object), text_records.astype(object))
