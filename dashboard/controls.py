@@ -23,37 +23,40 @@ from dashboard.state import (
     REFRESH_SECONDS,
     WEIGHTS,
     View,
+    allowed_codes,
     decode,
     encode,
 )
 from dashboard.tooltips import markdown_text
-from queries.constants import AGENCIES, CHANNELS, FORMS, ITEM_GROUPS, ITEMS
-from queries.filters import ANY_BORDER_ZONE, PERIODS, Focus, period_bounds
+from queries.constants import ITEMS
+from queries.filters import ANY_BORDER_ZONE, FILTER_BY_NAME, FILTERS, PERIODS, Filter, Focus, period_bounds
 
-# widget key -> View field
+
+def widget_key(f: Filter) -> str:
+    """The sidebar widget of the filter ``f``."""
+    return f"w_{f.name}"
+
+
+# widget key -> View field: the declared filters' (queries.filters.FILTERS) and the view's own
 WIDGETS = {
     "w_lang": "lang",
     "w_period": "period",
-    "w_groups": "item_groups",
-    "w_items": "items",
-    "w_channels": "channels",
-    "w_zones": "zones",
-    "w_provinces": "provinces",
-    "w_counties": "counties",
-    "w_agencies": "agencies",
-    "w_forms": "forms",
-    "w_min_kg": "min_kg",
-    "w_text": "text",
+    **{widget_key(f): f.name for f in FILTERS},
     "w_layers": "layers",
     "w_density": "density",
     "w_hex": "hex_res",
     "w_weight": "weight",
     "w_refresh": "refresh",
 }
-LIST_FIELDS = {"item_groups", "items", "channels", "zones", "provinces", "counties", "agencies", "forms", "layers"}
+FILTER_BY_KEY = {widget_key(f): f for f in FILTERS}
 FOCUS_KEY = "focus"
 PROBLEMS_KEY = "url_problems"
 LAST_VIEW_KEY = "last_view"
+
+
+def _widget_value(f: Filter, value):
+    """The filter's value as its widget holds it: a list of codes, a number (0: any) or text."""
+    return list(value) if f.kind == "codes" else (value or 0.0) if f.kind == "number" else (value or "")
 
 
 def _preset_days(preset: str, now: datetime) -> tuple[date, date]:
@@ -72,7 +75,8 @@ def _load(view: View, first_day: date, now: datetime, missing_only: bool = False
 
     for key, name in WIDGETS.items():
         value = getattr(view, name)
-        put(key, list(value) if name in LIST_FIELDS else (value or 0.0) if name == "min_kg" else value)
+        put(key, _widget_value(FILTER_BY_KEY[key], value) if key in FILTER_BY_KEY
+            else list(value) if name == "layers" else value)
     if view.period == CUSTOM:
         put("w_range", (view.start_day, view.end_day))
     else:
@@ -130,43 +134,38 @@ def reset_filters() -> None:
         st.query_params["lang"] = st.session_state["w_lang"]
 
 
-FILTER_DEFAULTS = {key: [] for key in ("w_groups", "w_items", "w_channels", "w_zones", "w_provinces", "w_counties",
-                                        "w_agencies", "w_forms")} | {"w_min_kg": 0.0, "w_text": ""}
+FILTER_DEFAULTS = {widget_key(f): _widget_value(f, f.empty) for f in FILTERS}
 
 
 def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
-    """The filters of the sidebar (inside it): minerals, channel, places, agency, form, quantity, text."""
-    provinces = units[units["level"] == "province"].set_index("code")
-    counties = units[units["level"] == "county"].set_index("code")
-    zones = counties[counties["is_border_zone"]]
+    """The filters of the sidebar (inside it), one widget per declared filter, in their order: a list
+    of codes is a multiselect (items narrowed to the chosen groups, counties to the chosen provinces),
+    a number a number input, a text a text input."""
+    areas = area_codes(units)
     # a dict, not a pandas lookup per option: the sidebar's ~300 place names are formatted on every run
     place = dict(zip(units["code"], units["name_zh"] if lang == "zh" else units["name_en"] + " " + units["name_zh"]))
-
-    def choose(text: str, options, key: str, format_func, **props) -> None:
-        st.multiselect(text, options, key=key, placeholder=t("choose", lang), format_func=format_func, **props)
-
-    choose(t("mineral_group", lang), ITEM_GROUPS, "w_groups", lambda c: label(c, lang))
-    chosen_groups = set(st.session_state["w_groups"])
-    item_options = [item.code for item in ITEMS if not chosen_groups or item.group in chosen_groups]
-    st.session_state["w_items"] = [code for code in st.session_state["w_items"] if code in item_options]
-    choose(t("item", lang), item_options, "w_items", lambda c: label(c, lang))
-    choose(t("channel", lang), CHANNELS, "w_channels", lambda c: label(c, lang))
-    choose(
-        t("zone", lang),
-        [ANY_BORDER_ZONE, *zones.index],
-        "w_zones",
-        lambda c: t("any_border_zone", lang) if c == ANY_BORDER_ZONE else place[c],
-    )
-    choose(t("province", lang), list(provinces.index), "w_provinces", place.__getitem__)
-    chosen_provinces = set(st.session_state["w_provinces"])
-    county_options = list(counties.index[counties["province_code"].isin(chosen_provinces)] if chosen_provinces
-                          else counties.index)
-    st.session_state["w_counties"] = [c for c in st.session_state["w_counties"] if c in county_options]
-    choose(t("county", lang), county_options, "w_counties", place.__getitem__)
-    choose(t("agency", lang), AGENCIES, "w_agencies", lambda c: label(c, lang))
-    choose(t("form", lang), FORMS, "w_forms", lambda c: label(c, lang))
-    st.number_input(t("min_kg", lang), min_value=0.0, max_value=10_000_000.0, step=1.0, key="w_min_kg")
-    st.text_input(t("search", lang), key="w_text", max_chars=200)
+    place[ANY_BORDER_ZONE] = t("any_border_zone", lang)
+    counties = units[units["level"] == "county"]
+    # filter -> (the filter whose choice narrows its options, each option's code in that filter)
+    narrowed_by = {
+        "items": ("item_groups", {item.code: item.group for item in ITEMS}),
+        "counties": ("provinces", dict(zip(counties["code"], counties["province_code"]))),
+    }
+    for f in FILTERS:
+        key, title = widget_key(f), label(f.title, lang)
+        if f.kind == "number":
+            st.number_input(f"{title} ({f.unit})", min_value=0.0, max_value=float(f.limit), step=1.0, key=key)
+        elif f.kind == "text":
+            st.text_input(title, key=key, max_chars=int(f.limit), help=t("search", lang))
+        else:
+            options = list(allowed_codes(f, areas))
+            if f.name in narrowed_by:
+                other, parent = narrowed_by[f.name]
+                chosen = set(st.session_state[widget_key(FILTER_BY_NAME[other])])
+                options = [code for code in options if not chosen or parent.get(code) in chosen]
+                st.session_state[key] = [code for code in st.session_state[key] if code in options]
+            st.multiselect(title, options, key=key, placeholder=t("choose", lang),
+                           format_func=place.__getitem__ if isinstance(f.codes, str) else lambda c: label(c, lang))
     st.button(t("reset", lang), on_click=reset_filters)
 
 
@@ -264,9 +263,8 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: b
 def current_view() -> View:
     """The view the widgets hold now (and the drill-down focus)."""
     values = {name: st.session_state[key] for key, name in WIDGETS.items()}
-    for name in LIST_FIELDS:
-        values[name] = tuple(values[name])
-    values["min_kg"] = values["min_kg"] or None
+    values.update({f.name: f.clean(st.session_state[key]) for key, f in FILTER_BY_KEY.items()})
+    values["layers"] = tuple(values["layers"])
     values["period"] = values["period"] or CUSTOM
     if values["period"] == CUSTOM:
         values["start_day"], values["end_day"] = st.session_state["w_range"]

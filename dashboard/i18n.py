@@ -50,7 +50,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "county": ("County", "县区"),
     "agency": ("Agency", "查获单位"),
     "form": ("Form", "形态"),
-    "min_kg": ("Minimum quantity (kg)", "最小数量（千克）"),
     "search": ("Search declared-as, concealment, detection, source", "搜索申报品名、藏匿方式、查获方式、来源"),
     "reset": ("Reset filters", "重置筛选"),
     "bad_param": ("Ignored URL parameter {name}={value}: {reason}", "已忽略网址参数 {name}={value}：{reason}"),

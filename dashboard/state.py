@@ -11,9 +11,9 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
+from functools import partial
 
-from queries.constants import AGENCIES, CHANNELS, FORMS, ITEM_CODES, ITEM_GROUPS
-from queries.filters import ANY_BORDER_ZONE, PERIODS, Filters, Focus, period_bounds
+from queries.filters import FILTERS, PERIODS, Filter, Filters, Focus, Selection, period_bounds, selection
 
 LANGS = ("en", "zh")
 LAYER_KEYS = ("points", "arcs", "places", "zones")
@@ -27,8 +27,6 @@ HEX_RESOLUTIONS = (4, 5, 6, 7, 8)
 WEIGHTS = ("count", "kg", "value")
 REFRESH_SECONDS = (0, 5, 15, 60)
 CUSTOM = "custom"
-MAX_TEXT = 200
-MAX_KG = 10_000_000
 
 
 @dataclass(frozen=True)
@@ -40,23 +38,19 @@ class AreaCodes:
     zones: frozenset[str] = frozenset()
 
 
+def allowed_codes(f: Filter, areas: AreaCodes) -> tuple[str, ...]:
+    """The codes a view may give the 'codes' filter ``f``: its own, or the store's admin codes."""
+    return (*f.also, *(sorted(getattr(areas, f.codes)) if isinstance(f.codes, str) else f.codes))
+
+
 @dataclass(frozen=True)
-class View:
-    """Everything that defines what a page shows; the defaults are the commander's live map."""
+class View(Selection):
+    """Everything that defines what a page shows: the declared filters (queries.filters.FILTERS,
+    fields of Selection), the period and the map's options; the defaults are the commander's live map."""
 
     period: str = "90d"
     start_day: date | None = None  # custom period, inclusive
     end_day: date | None = None
-    item_groups: tuple[str, ...] = ()
-    items: tuple[str, ...] = ()
-    channels: tuple[str, ...] = ()
-    zones: tuple[str, ...] = ()
-    provinces: tuple[str, ...] = ()
-    counties: tuple[str, ...] = ()
-    agencies: tuple[str, ...] = ()
-    forms: tuple[str, ...] = ()
-    min_kg: float | None = None
-    text: str = ""
     lang: str = "en"
     layers: tuple[str, ...] = DEFAULT_LAYERS
     density: str = "hexagons"
@@ -74,20 +68,7 @@ class View:
             )
         else:
             start, end = period_bounds(self.period if self.period in PERIODS else View.period, now)
-        return Filters(
-            start=start,
-            end=end,
-            item_groups=self.item_groups,
-            items=self.items,
-            channels=self.channels,
-            zones=self.zones,
-            provinces=self.provinces,
-            counties=self.counties,
-            agencies=self.agencies,
-            forms=self.forms,
-            min_kg=self.min_kg,
-            text=self.text.strip() or None,
-        )
+        return Filters(start=start, end=end, **selection(self))
 
 
 @dataclass(frozen=True)
@@ -99,18 +80,30 @@ class Problem:
     reason: str
 
 
-# URL parameter -> View field, for the lists of codes, with the codes each may take.
-_CODE_LISTS = {
-    "group": ("item_groups", lambda areas: ITEM_GROUPS),
-    "item": ("items", lambda areas: ITEM_CODES),
-    "channel": ("channels", lambda areas: CHANNELS),
-    "zone": ("zones", lambda areas: (ANY_BORDER_ZONE, *sorted(areas.zones))),
-    "province": ("provinces", lambda areas: sorted(areas.provinces)),
-    "county": ("counties", lambda areas: sorted(areas.counties)),
-    "agency": ("agencies", lambda areas: AGENCIES),
-    "form": ("forms", lambda areas: FORMS),
-    "layers": ("layers", lambda areas: LAYER_KEYS),
-}
+_BY_URL = {f.url: f for f in FILTERS}
+
+
+def _codes(value: str, allowed, refuse) -> tuple[str, ...]:
+    """The known codes of a comma-separated list, in order, once each; the unknown ones refused."""
+    codes = [code.strip() for code in value.split(",") if code.strip()]
+    unknown = [code for code in codes if code not in allowed]
+    if unknown:
+        refuse(",".join(unknown), "unknown code(s)")
+    return tuple(dict.fromkeys(code for code in codes if code in allowed))
+
+
+def _filter_value(f: Filter, value: str, areas: AreaCodes, refuse):
+    """The value of the filter ``f`` its URL parameter gives; ValueError when it is not one."""
+    if f.kind == "codes":
+        return _codes(value, allowed_codes(f, areas), refuse)
+    if f.kind == "number":
+        number = float(value)
+        if not (math.isfinite(number) and 0 <= number <= f.limit):
+            raise ValueError(f"expected a number{' of ' + f.unit if f.unit else ''} between 0 and {f.limit:,g}")
+        return f.clean(number)
+    if len(value) > f.limit:
+        raise ValueError(f"longer than {f.limit:g} characters")
+    return f.clean(value)
 
 
 def _first(value: str | list[str]) -> str:
@@ -144,29 +137,17 @@ def decode(query: Mapping[str, str | list[str]], areas: AreaCodes) -> tuple[View
     for name, raw in query.items():
         value = _first(raw).strip()
         try:
-            if name in _CODE_LISTS:
-                target, allowed = _CODE_LISTS[name]
-                allowed = allowed(areas)
-                codes = [code.strip() for code in value.split(",") if code.strip()]
-                unknown = [code for code in codes if code not in allowed]
-                if unknown:
-                    refuse(name, ",".join(unknown), "unknown code(s)")
-                values[target] = tuple(dict.fromkeys(code for code in codes if code in allowed))
+            if name in _BY_URL:
+                f = _BY_URL[name]
+                values[f.name] = _filter_value(f, value, areas, partial(refuse, name))
+            elif name == "layers":
+                values["layers"] = _codes(value, LAYER_KEYS, partial(refuse, name))
             elif name == "period":
                 if value not in PERIODS:
                     raise ValueError(f"expected one of {', '.join(PERIODS)}")
                 values["period"] = value
             elif name in ("from", "to"):
                 values["start_day" if name == "from" else "end_day"] = _day(value)
-            elif name == "min_kg":
-                number = float(value)
-                if not (math.isfinite(number) and 0 <= number <= MAX_KG):
-                    raise ValueError(f"expected a number of kg between 0 and {MAX_KG:,}")
-                values["min_kg"] = number or None
-            elif name == "q":
-                if len(value) > MAX_TEXT:
-                    raise ValueError(f"longer than {MAX_TEXT} characters")
-                values["text"] = value
             elif name == "lang":
                 if value not in LANGS:
                     raise ValueError(f"expected one of {', '.join(LANGS)}")
@@ -207,17 +188,16 @@ def encode(view: View) -> dict[str, str]:
     """The query parameters of ``view``: only what differs from the default view."""
     default = View()
     params: dict[str, str] = {}
-    for name, (target, _) in _CODE_LISTS.items():
-        if getattr(view, target) != getattr(default, target):
-            params[name] = ",".join(getattr(view, target))
+    for f in FILTERS:
+        value = getattr(view, f.name)
+        if value != f.empty:
+            params[f.url] = ",".join(value) if f.kind == "codes" else f"{value:g}" if f.kind == "number" else value
+    if view.layers != default.layers:
+        params["layers"] = ",".join(view.layers)
     if view.period == CUSTOM:
         params["from"], params["to"] = view.start_day.isoformat(), view.end_day.isoformat()
     elif view.period != default.period:
         params["period"] = view.period
-    if view.min_kg:
-        params["min_kg"] = f"{view.min_kg:g}"
-    if view.text.strip():
-        params["q"] = view.text.strip()
     for name, target in (
         ("lang", "lang"),
         ("density", "density"),

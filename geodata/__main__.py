@@ -26,6 +26,8 @@ import sys
 from datetime import datetime, timedelta
 from pathlib import Path
 
+from queries.filters import FILTERS
+from queries.labels import label
 from queries.store import DEFAULT_DB, StoreError
 
 
@@ -39,11 +41,10 @@ def _build(args: argparse.Namespace) -> int:
 
 
 def _filters(args: argparse.Namespace):
-    from queries.filters import Filters
+    from queries.filters import FILTERS, Filters
 
     end = args.end + timedelta(days=1) if args.end else None  # the last day is included, as in the dashboard
-    return Filters(start=args.start, end=end, item_groups=tuple(args.group), channels=tuple(args.channel),
-                   provinces=tuple(args.province), zones=tuple(args.zone))
+    return Filters(start=args.start, end=end, **{f.name: f.clean(getattr(args, f.name)) for f in FILTERS})
 
 
 def _analyse(args: argparse.Namespace) -> int:
@@ -152,10 +153,18 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
                         help="the Cordon database file (default: $CORDON_DB or data/cordon.duckdb)")
     parser.add_argument("--from", dest="start", type=datetime.fromisoformat, help="first day (YYYY-MM-DD), included")
     parser.add_argument("--to", dest="end", type=datetime.fromisoformat, help="last day (YYYY-MM-DD), included")
-    parser.add_argument("--group", action="append", default=[], help="mineral group, e.g. REE_heavy (repeatable)")
-    parser.add_argument("--channel", action="append", default=[], help="channel, e.g. unofficial_path (repeatable)")
-    parser.add_argument("--province", action="append", default=[], help="province code, e.g. 450000 (repeatable)")
-    parser.add_argument("--zone", action="append", default=[], help="border-zone county code, or 'any' (repeatable)")
+    for f in FILTERS:
+        title = label(f.title, "en")
+        if f.kind == "codes":
+            codes = f", e.g. {f.codes[0]}" if isinstance(f.codes, tuple) else ""
+            also = "".join(f", or '{code}'" for code in f.also)
+            parser.add_argument(f.option, dest=f.name, action="append", default=[],
+                                choices=f.codes if isinstance(f.codes, tuple) else None, metavar="CODE",
+                                help=f"{title}: a code{codes}{also} (repeatable)")
+        else:
+            parser.add_argument(f.option, dest=f.name, type=float if f.kind == "number" else str,
+                                help=f"{title}: at least this many {f.unit}" if f.kind == "number"
+                                else f"{title}: records whose words contain this text")
 
 
 def _add_analysis(commands, name: str, help_text: str) -> argparse.ArgumentParser:

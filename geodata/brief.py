@@ -34,9 +34,9 @@ from geodata.crs import METRIC_CRS, WGS84
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
 from queries import __version__
-from queries.filters import ANY_BORDER_ZONE, Filters, period_bounds
-from queries.labels import label
 from queries.clock import beijing_now
+from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters, period_bounds
+from queries.labels import label
 from queries.store import Store
 from queries.views import comparison
 
@@ -63,16 +63,6 @@ TEXT: dict[str, tuple[str, str]] = {
     "kpi_kg": ("Quantity (kg)", "数量（千克）"),
     "kpi_value_cny": ("Value (CNY m)", "货值（百万元）"),
     "filters": ("Filters", "筛选条件"),
-    "f_item_groups": ("Mineral groups", "矿种"),
-    "f_items": ("Items", "品目"),
-    "f_channels": ("Channels", "渠道"),
-    "f_zones": ("Border zones", "边境地区"),
-    "f_provinces": ("Provinces", "省份"),
-    "f_counties": ("Counties", "县"),
-    "f_agencies": ("Agencies", "部门"),
-    "f_forms": ("Forms", "形态"),
-    "f_min_kg": ("Minimum quantity", "最小数量"),
-    "f_text": ("Text search", "文本检索"),
     "f_none": ("Other filters", "其他筛选"),
     "none": ("none", "无"),
     "any_zone": ("any border zone", "任一边境地区"),
@@ -332,26 +322,25 @@ def brief_area(filters: Filters, points: pd.DataFrame, lang: str, scope: Scope |
 
 
 def filter_lines(filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
-    """The filters of the view in words, one (label, text) per filter set; values typed by users
-    (the text search) are quoted as they are."""
+    """The filters of the view in words, one (label, text) per declared filter set (queries.filters.
+    FILTERS, in their order); values typed by users (the text search) are quoted as they are."""
     lines = []
-    names = {"zones": load_layer("zones"), "provinces": load_layer("provinces"), "counties": load_layer("counties")}
-    for field in ("item_groups", "items", "channels", "zones", "provinces", "counties", "agencies", "forms"):
-        codes = getattr(filters, field)
-        if not codes:
+    for f in FILTERS:
+        value = getattr(filters, f.name)
+        if value == f.empty:
             continue
-        if field in names:
-            table = names[field].set_index("code")
-            shown = [t("any_zone", lang) if code == ANY_BORDER_ZONE
-                     else f"{place_name(table.loc[code], lang)} ({code})" if code in table.index else str(code)
-                     for code in codes]
+        if f.kind == "number":
+            shown = f"≥ {value:,g} {f.unit}".rstrip()
+        elif f.kind == "text":
+            shown = f"“{value}”"
+        elif isinstance(f.codes, str):  # admin codes: the place's name and its code
+            table = load_layer(f.codes).set_index("code")
+            shown = ", ".join(t("any_zone", lang) if code == ANY_BORDER_ZONE
+                              else f"{place_name(table.loc[code], lang)} ({code})" if code in table.index
+                              else str(code) for code in value)
         else:
-            shown = [label(code, lang) for code in codes]
-        lines.append((t(f"f_{field}", lang), ", ".join(shown)))
-    if filters.min_kg is not None:
-        lines.append((t("f_min_kg", lang), f"≥ {filters.min_kg:,g} kg"))
-    if filters.text:
-        lines.append((t("f_text", lang), f"“{filters.text}”"))
+            shown = ", ".join(label(code, lang) for code in value)
+        lines.append((label(f.title, lang), shown))
     return tuple(lines) or ((t("f_none", lang), t("none", lang)),)
 
 

@@ -1,8 +1,9 @@
 """The display names of the codes Cordon stores and computes, in English and Simplified Chinese.
 
-Mineral groups, channels, forms, agencies, case statuses, countries, hot-spot categories…: the
-dashboard and the situation brief both name them through :func:`label`, so a code reads the same
-on the page and on paper. Controlled items are named from :data:`queries.constants.ITEMS`.
+Mineral groups, channels, forms, agencies, case statuses, countries, hot-spot categories, the
+filters' names (queries.filters.FILTERS)…: the dashboard and the situation brief both name them
+through :func:`label`, so a code reads the same on the page and on paper. Controlled items are
+named from :data:`queries.constants.ITEMS`.
 """
 
 from __future__ import annotations
@@ -132,6 +133,17 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "PRK": ("North Korea", "朝鲜"),
     "RUS": ("Russia", "俄罗斯"),
     "TJK": ("Tajikistan", "塔吉克斯坦"),
+    # the filters (queries.filters.FILTERS: their title, filter_<name>), in the sidebar and the brief
+    "filter_item_groups": ("Mineral groups", "矿种"),
+    "filter_items": ("Items", "品目"),
+    "filter_channels": ("Channels", "渠道"),
+    "filter_zones": ("Border zones", "边境地区"),
+    "filter_provinces": ("Provinces", "省份"),
+    "filter_counties": ("Counties", "县区"),
+    "filter_agencies": ("Agencies", "查获单位"),
+    "filter_forms": ("Forms", "形态"),
+    "filter_min_kg": ("Minimum quantity", "最小数量"),
+    "filter_text": ("Text search", "文本检索"),
 }
 
 

@@ -4,5 +4,4 @@
 SELECT
     count(*) FILTER (WHERE NOT precise_enough(geo_precision)) AS left_out,
     count(*) FILTER (WHERE precise_enough(geo_precision))     AS used
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

@@ -17,7 +17,6 @@ SELECT
     zone_code,
     county_code,
     checkpoint_id
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+FROM filtered_seizures($filters)
 WHERE precise_enough(geo_precision)
 ORDER BY occurred_at, seizure_id;

@@ -2,5 +2,4 @@
 -- or its granted regions), for the time slider and "new" marks. Called with Filters().params().
 SELECT min(occurred_at) AS first_occurred, max(occurred_at) AS last_occurred,
        coalesce(max(seizure_id), 0) AS newest_id, count(*) AS seizures
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

@@ -3,5 +3,4 @@
 -- the newest import (imports also update checkpoints and hubs). Run unscoped, with Filters().params().
 SELECT count(*) AS seizures, coalesce(max(seizure_id), 0) AS newest_id, max(ingested_at) AS newest_ingested,
        (SELECT coalesce(max(import_id), 0) FROM imports) AS newest_import
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

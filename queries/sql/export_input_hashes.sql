@@ -5,7 +5,6 @@
 -- table order; export_input_summary gives the schema version that fixes them).
 -- $precise_only as in export_input_summary. Only the id and the digest are sorted, not the rows.
 SELECT sha256(to_json(s)) AS row_sha256
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure) AS s
+FROM filtered_seizures($filters) AS s
 WHERE precise_enough(s.geo_precision) OR NOT $precise_only
 ORDER BY s.seizure_id;

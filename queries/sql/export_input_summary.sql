@@ -12,5 +12,4 @@ SELECT
     count(*) FILTER (WHERE NOT (precise_enough(geo_precision) OR NOT $precise_only)) AS left_out,
     max(ingested_at)                          AS data_cutoff,
     (SELECT max(version) FROM schema_version) AS schema_version
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

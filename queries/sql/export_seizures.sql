@@ -2,5 +2,4 @@
 -- cell (derived from lon/lat, which the export turns into the point geometry), in the order the
 -- store holds them (insertion order, which DuckDB keeps): no sort, so that the rows stream out.
 SELECT * EXCLUDE (h3_cell)
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

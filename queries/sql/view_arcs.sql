@@ -3,8 +3,7 @@
 -- per origin and destination, the largest $arc_limit by count (aggregated first, named after).
 WITH flows AS (
     SELECT checkpoint_id, county_code, destination_iso3, count(*) AS seizures, sum(quantity_kg) AS kg
-    FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+    FROM filtered_seizures($filters)
     WHERE destination_iso3 IS NOT NULL AND destination_iso3 <> 'CHN'
       AND (checkpoint_id IS NOT NULL OR county_code IS NOT NULL)
     GROUP BY ALL

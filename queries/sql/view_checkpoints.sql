@@ -19,8 +19,7 @@ FROM checkpoints AS c
 LEFT JOIN admin_units AS z ON z.code = c.county_code
 LEFT JOIN (
     SELECT checkpoint_id, count(*) AS seizures, sum(quantity_kg) AS kg, max(seizure_id) AS newest_id
-    FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+    FROM filtered_seizures($filters)
     WHERE checkpoint_id IS NOT NULL
     GROUP BY checkpoint_id
 ) AS v ON v.checkpoint_id = c.checkpoint_id

@@ -10,8 +10,7 @@ SELECT
     max(occurred_at)                        AS last_occurred,
     max(seizure_id)                         AS newest_id,
     count(*) OVER ()                        AS total_cells
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+FROM filtered_seizures($filters)
 WHERE precise_enough(geo_precision)
 GROUP BY 1
 ORDER BY seizures DESC, cell

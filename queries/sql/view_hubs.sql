@@ -15,8 +15,7 @@ SELECT
 FROM processing_hubs AS h
 LEFT JOIN (
     SELECT hub_id, count(*) AS seizures, sum(quantity_kg) AS kg
-    FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+    FROM filtered_seizures($filters)
     WHERE hub_id IS NOT NULL
     GROUP BY hub_id
 ) AS v ON v.hub_id = h.hub_id

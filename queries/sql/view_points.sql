@@ -9,8 +9,7 @@
 WITH sample AS (
     SELECT seizure_id, occurred_at, time_precision, lon, lat, geo_precision, channel, item, item_group, form,
            quantity_kg, value_cny, destination_iso3, is_synthetic, checkpoint_id, hub_id, county_code
-    FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+    FROM filtered_seizures($filters)
     WHERE seizure_id > $after_id OR hash(seizure_id) % 1000000 < $sample_per_million
     ORDER BY seizure_id > $after_id DESC, hash(seizure_id)
     LIMIT $point_limit

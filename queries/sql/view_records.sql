@@ -34,8 +34,7 @@ SELECT
     s.is_synthetic,
     s.ingested_at,
     count(*) OVER () AS total_rows
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure) AS s
+FROM filtered_seizures($filters) AS s
 LEFT JOIN checkpoints AS c ON c.checkpoint_id = s.checkpoint_id
 LEFT JOIN processing_hubs AS h ON h.hub_id = s.hub_id
 LEFT JOIN admin_units AS z ON z.code = s.county_code

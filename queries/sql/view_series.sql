@@ -6,7 +6,6 @@ SELECT
     coalesce(item_group, channel)                          AS key,
     count(*)                                               AS seizures,
     sum(quantity_kg)                                       AS kg
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+FROM filtered_seizures($filters)
 GROUP BY GROUPING SETS ((bucket, item_group), (bucket, channel))
 ORDER BY bucket, dimension, key;

@@ -12,5 +12,4 @@ SELECT
     max(ingested_at)                     AS last_ingested,
     coalesce(max(seizure_id), 0)         AS newest_id,
     count(*) FILTER (WHERE seizure_id > $after_id) AS new_seizures
-FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure);
+FROM filtered_seizures($filters);

@@ -12,8 +12,7 @@ FROM admin_units AS z
 JOIN admin_units AS p ON p.code = z.province_code
 LEFT JOIN (
     SELECT zone_code, count(*) AS seizures, sum(quantity_kg) AS kg, sum(value_cny) AS value_cny
-    FROM filtered_seizures($start_at, $end_before, $item_groups, $items, $channels, $zones, $provinces, $counties, $agencies, $forms, $min_kg, $search,
-    $focus_cell, $focus_res, $focus_checkpoint, $focus_hub, $focus_seizure)
+    FROM filtered_seizures($filters)
     WHERE zone_code IS NOT NULL
     GROUP BY zone_code
 ) AS v ON v.zone_code = z.code

@@ -137,7 +137,7 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, u
 
 def test_a_commander_has_no_filters_even_from_the_url(visit, seeded_db):
     test = visit("yn-commander", group="Sb", channel="postal_express")
-    assert not [m for m in test.multiselect if m.key == "w_groups"]
+    assert not [m for m in test.multiselect if m.key == "w_item_groups"]
     with Store(seeded_db).reading() as con:
         everything_in_yunnan = int(views.summary(con, Filters(provinces=("530000",)))["seizures"])
     assert seizures_metric(test) == everything_in_yunnan

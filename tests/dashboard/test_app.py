@@ -87,7 +87,7 @@ def test_the_points_layer_shows_a_sample_of_the_seizures_and_says_so(app):
 
 
 @pytest.mark.parametrize(("widget", "value", "filters"), [
-    ("w_groups", ["Ga", "Ge"], {"item_groups": ("Ga", "Ge")}),
+    ("w_item_groups", ["Ga", "Ge"], {"item_groups": ("Ga", "Ge")}),
     ("w_items", ["antimony"], {"items": ("antimony",)}),
     ("w_channels", ["postal_express"], {"channels": ("postal_express",)}),
     ("w_zones", ["any"], {"zones": ("any",)}),
@@ -214,7 +214,7 @@ def test_the_url_reopens_the_same_view(app, store):
     del app.query_params["period"]
     app.run()
     assert not app.exception and not app.warning[0].value.startswith("已忽略")
-    assert app.multiselect(key="w_groups").value == ["Sb"] and app.radio(key="w_lang").value == "zh"
+    assert app.multiselect(key="w_item_groups").value == ["Sb"] and app.radio(key="w_lang").value == "zh"
     assert app.title[0].value == "边境地区 — 管制矿产查获态势"
     count = next(m.value for m in app.metric if m.label == "查获起数")
     assert int(count.replace(",", "")) == expected(store, item_groups=("Sb",), channels=("land_port",),
@@ -234,7 +234,7 @@ def test_bad_url_parameters_are_ignored_with_a_visible_note(app, store):
     for name in ("group", "hex", "from", "focus", "nonsense"):
         assert f"Ignored URL parameter {name}" in note
     assert "<script>" not in note and "](javascript" not in note
-    assert app.multiselect(key="w_groups").value == ["Ga"]
+    assert app.multiselect(key="w_item_groups").value == ["Ga"]
     assert seizures_metric(app) == expected(store, item_groups=("Ga",))
 
 
@@ -254,7 +254,7 @@ def test_widgets_whose_state_was_dropped_get_the_last_view_back():
     run = AppTest.from_function(script).run()
     assert not run.exception
     assert run.session_state["w_hex"] == 8
-    assert run.session_state["w_layers"] == ["points", "arcs"] and run.session_state["w_groups"] == ["Sb"]
+    assert run.session_state["w_layers"] == ["points", "arcs"] and run.session_state["w_item_groups"] == ["Sb"]
 
 
 def test_switching_the_language_relabels_the_page_and_the_map(app):

@@ -11,11 +11,8 @@ import pandas as pd
 import pytest
 
 from queries import views
-from queries.filters import Filters, Focus, period_bounds
-from queries.store import QUERY_FILES, Store
-
-MACRO_ARGS = ("start_at, end_before, item_groups, items, channels, zones, provinces, counties, agencies, forms, "
-              "min_kg, search, focus_cell, focus_res, focus_checkpoint, focus_hub, focus_seizure")
+from queries.filters import FILTERS, Filters, Focus, period_bounds
+from queries.store import MACROS_DIR, QUERY_FILES, Store
 
 
 @pytest.fixture(scope="module")
@@ -46,13 +43,21 @@ def test_every_stored_cell_is_the_cell_of_its_coordinates(rows):
     assert [h3int.latlng_to_cell(lat, lon, 10) for lat, lon in zip(some["lat"], some["lon"])] == some["h3_cell"].tolist()
 
 
-def test_every_view_query_calls_the_filter_macro_with_all_its_arguments_in_order():
-    expected = ", ".join(f"${name.strip()}" for name in MACRO_ARGS.split(","))
-    users = [name for name in QUERY_FILES if "filtered_seizures(" in QUERY_FILES[name].read_text()]
+def test_every_view_query_calls_the_filter_macro_the_one_way():
+    """A query file passes the view's filters whole (``$filters``), never a list of its own."""
+    code = {name: re.sub(r"--[^\n]*", "", path.read_text()) for name, path in QUERY_FILES.items()}
+    users = [name for name, text in code.items() if "filtered_seizures" in text]
     assert len(users) >= 8
     for name in users:
-        calls = re.findall(r"filtered_seizures\(([^)]*)\)", QUERY_FILES[name].read_text())
-        assert calls and all(" ".join(call.split()) == expected for call in calls), name
+        text = code[name]
+        assert text.count("filtered_seizures(") == text.count("filtered_seizures($filters)") > 0, name
+
+
+def test_the_macro_selects_each_declared_filter_on_its_column():
+    macro = (MACROS_DIR / "filtered_seizures.sql").read_text()
+    predicates = {f.name: re.search(rf"\(filters\)\.{f.name}\b.*", macro, re.DOTALL) for f in FILTERS}
+    for f in FILTERS:
+        assert predicates[f.name] and f.column in predicates[f.name].group(0).split("\n  AND")[0], f.name
 
 
 @pytest.mark.parametrize(("filters", "expected"), [
