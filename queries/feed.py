@@ -25,8 +25,8 @@ from datetime import datetime, timedelta
 import numpy as np
 import pandas as pd
 
-from queries.demo import DemoGeography, generate_seizures
 from queries.clock import beijing_now
+from queries.demo import DemoGeography, generate_seizures
 from queries.seizures import insert_seizures
 from queries.store import Store, StoreError
 

@@ -34,9 +34,9 @@ from pathlib import Path
 import pandas as pd
 
 from queries import access
+from queries.clock import beijing_now
 from queries.ingest import IngestError, Limits, Mapping, ingest, read_path
 from queries.ingest.importer import ImportGeography
-from queries.clock import beijing_now
 from queries.store import Store, run
 
 DONE, FAILED = "done", "failed"

@@ -51,7 +51,7 @@ the area of interest), :mod:`~queries.ingest.values` (numbers, angles, dates, qu
 (why rows are refused, for whole columns, in batches), :mod:`~queries.ingest.importer`.
 """
 
-from queries.ingest.fields import AREA_OF_INTEREST, CRS_NAMES, KINDS, Rules
+from queries.ingest.fields import AREA_OF_INTEREST, CRS_NAMES, KINDS
 from queries.ingest.files import DEFAULT_LIMITS, Cancelled, IngestError, Limits
 from queries.ingest.importer import (
     Checked,
@@ -67,6 +67,7 @@ from queries.ingest.importer import (
     read_upload,
 )
 from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.rules import Rules
 from queries.ingest.validate import RULES, Reason, validate_frame, validate_row
 
 __all__ = [

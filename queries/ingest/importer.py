@@ -20,7 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS, Rules, ToWgs84
+from queries.clock import beijing_now
+from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS
 from queries.ingest.files import (
     SHEET_LINES,
     Cancelled,
@@ -34,9 +35,9 @@ from queries.ingest.files import (
 )
 from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
+from queries.ingest.rules import Rules, ToWgs84
 from queries.ingest.validate import RULES, validate_frame
 from queries.ingest.values import normalise
-from queries.clock import beijing_now
 from queries.seizures import insert_seizures, update_seizures
 from queries.store import Store, bind, load_sql, run, write_frame
 

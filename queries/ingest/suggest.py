@@ -18,9 +18,10 @@ from dataclasses import dataclass
 
 import pandas as pd
 
-from queries.ingest.fields import Field, Rules
+from queries.ingest.fields import Field
 from queries.ingest.files import as_text
 from queries.ingest.mapping import Mapping
+from queries.ingest.rules import Rules
 from queries.ingest.validate import WHITESPACE, parse_value, suggestion
 from queries.ingest.values import Bad, normalise
 

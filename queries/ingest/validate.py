@@ -1,7 +1,7 @@
 """Validating rows: one pure function over one row, and the same rules over a whole frame at once.
 
 :func:`validate_row` takes one row as the mapping read it (field → text) and the
-:class:`~queries.ingest.fields.Rules`, and returns either the clean record (a dict of the table's
+:class:`~queries.ingest.rules.Rules`, and returns either the clean record (a dict of the table's
 columns, coordinates in WGS84) or the list of :class:`Reason` why it cannot land. It is the
 definition of a valid row, simple enough to read line by line and to drive with hypothesis.
 
@@ -52,10 +52,10 @@ from queries.ingest.fields import (
     PLACED_BY_NAME,
     QUANTITY_FIELDS,
     Field,
-    Rules,
 )
 from queries.ingest.files import Cancelled, as_text, never_stop
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, fill, texts, thousands
+from queries.ingest.rules import Rules
 from queries.ingest.values import (
     UNITS_KG,
     Bad,

@@ -15,8 +15,8 @@ import pytest
 from dashboard.server import SIGN_OUT_ROUTE, session_url
 from queries import sessions, views
 from queries.access import Grant, add_user, change_grants, set_active
-from queries.filters import Filters
 from queries.clock import beijing_now
+from queries.filters import Filters
 from queries.store import Store
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import start_app
