@@ -141,7 +141,7 @@ def _export(args: argparse.Namespace) -> int:
 
 
 def _brief(args: argparse.Namespace) -> int:
-    from geodata.brief import brief_command
+    from geodata.brief_command import brief_command
 
     print(brief_command(args.db, args.out, _filters(args), args.lang, args.period, _given(args), args.top))
     return 0

@@ -17,11 +17,9 @@ spots and clusters are those an analyst gets for the same view.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 import duckdb
 import geopandas as gpd
@@ -35,9 +33,8 @@ from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
 from queries import __version__
 from queries.clock import beijing_now
-from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters, period_bounds
+from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters
 from queries.labels import label
-from queries.store import Store
 from queries.views import comparison
 
 if TYPE_CHECKING:
@@ -431,33 +428,3 @@ def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "e
         generated_at=generated_at or beijing_now(),
         version=__version__,
     )
-
-
-def brief_command(db: Path, out: Path, filters: Filters, lang: str = "en", period: str | None = None,
-                  parameters: Mapping[str, Any] | None = None, top: int | None = None) -> str:
-    """``python -m geodata brief``: render the brief of ``filters`` from the store ``db`` to ``out``
-    (.png or .pdf) and return the line to print. ``period`` (a preset such as "30d", ending now)
-    replaces the filters' dates; ``parameters`` are HotSpotParams and DBSCANParams fields by name."""
-    from geodata.brief_render import output_format, render_brief
-
-    output_format(out)
-    if lang not in LANGS:
-        raise ValueError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
-    if period is not None:
-        if filters.start or filters.end:
-            raise ValueError("give --period or --from/--to, not both")
-        start, end = period_bounds(period, beijing_now())
-        filters = replace(filters, start=start, end=end)
-    parameters = dict(parameters or {})
-    hot_fields, cluster_fields = ({field.name for field in fields(kind)} for kind in (HotSpotParams, DBSCANParams))
-    foreign = sorted(set(parameters) - hot_fields - cluster_fields)
-    if foreign:
-        raise ValueError(f"the brief takes hot-spot and DBSCAN parameters, got {', '.join(foreign)}")
-    hot_spot_params = HotSpotParams(**{name: value for name, value in parameters.items() if name in hot_fields})
-    cluster_params = DBSCANParams(**{name: value for name, value in parameters.items() if name in cluster_fields})
-    with Store(db).reading() as con:
-        brief = build_brief(con, filters, lang, hot_spot_params, cluster_params, TOP_CLUSTERS if top is None else top)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
-    render_brief(brief, out)
-    return (f"brief of {brief.area.name}, {brief.period_text}: {brief.seizures:,} seizures; clusters: "
-            f"{len(brief.clusters)}; hot-spot hexagons: {int((brief.hot_spots['bin'] > 0).sum())}; written to {out}")

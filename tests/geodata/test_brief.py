@@ -18,7 +18,8 @@ from PIL import Image
 
 from geodata.__main__ import main
 from geodata.analysis_data import read_analysis_points
-from geodata.brief import Brief, brief_command, build_brief, filter_lines
+from geodata.brief import Brief, build_brief, filter_lines
+from geodata.brief_command import brief_command
 from geodata.brief_render import (
     DPI,
     MARGIN,
@@ -159,7 +160,7 @@ def test_the_png_is_an_a4_landscape_page_with_a_drawn_map(guangxi_png):
     assert image.format == "PNG"
     assert image.size == (int(PAGE_INCHES[0] * DPI), int(PAGE_INCHES[1] * DPI))
     assert image.size[0] / image.size[1] == pytest.approx(297 / 210, rel=0.002)
-    # The map: left column between the header and the table (see brief_render._Page.map_box).
+    # The map: left column between the header and the table (see brief_render.Page.map_box).
     pixels = np.asarray(image.convert("RGB"))
     top, bottom = round(1.25 * DPI), image.size[1] - round(2.45 * DPI)
     map_area = pixels[top:bottom, round(MARGIN * DPI) + 5:round(7.1 * DPI)]

@@ -1,0 +1,44 @@
+"""``python -m geodata brief``: the brief of a view, gathered (``geodata.brief``) and drawn (``geodata.brief_render``)."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import fields, replace
+from pathlib import Path
+from typing import Any
+
+from geodata.brief import LANGS, TOP_CLUSTERS, build_brief
+from geodata.brief_render import output_format, render_brief
+from geodata.clusters import DBSCANParams
+from geodata.hotspots import HotSpotParams
+from queries.clock import beijing_now
+from queries.filters import Filters, period_bounds
+from queries.store import Store
+
+
+def brief_command(db: Path, out: Path, filters: Filters, lang: str = "en", period: str | None = None,
+                  parameters: Mapping[str, Any] | None = None, top: int | None = None) -> str:
+    """``python -m geodata brief``: render the brief of ``filters`` from the store ``db`` to ``out``
+    (.png or .pdf) and return the line to print. ``period`` (a preset such as "30d", ending now)
+    replaces the filters' dates; ``parameters`` are HotSpotParams and DBSCANParams fields by name."""
+    output_format(out)
+    if lang not in LANGS:
+        raise ValueError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
+    if period is not None:
+        if filters.start or filters.end:
+            raise ValueError("give --period or --from/--to, not both")
+        start, end = period_bounds(period, beijing_now())
+        filters = replace(filters, start=start, end=end)
+    parameters = dict(parameters or {})
+    hot_fields, cluster_fields = ({field.name for field in fields(kind)} for kind in (HotSpotParams, DBSCANParams))
+    foreign = sorted(set(parameters) - hot_fields - cluster_fields)
+    if foreign:
+        raise ValueError(f"the brief takes hot-spot and DBSCAN parameters, got {', '.join(foreign)}")
+    hot_spot_params = HotSpotParams(**{name: value for name, value in parameters.items() if name in hot_fields})
+    cluster_params = DBSCANParams(**{name: value for name, value in parameters.items() if name in cluster_fields})
+    with Store(db).reading() as con:
+        brief = build_brief(con, filters, lang, hot_spot_params, cluster_params, TOP_CLUSTERS if top is None else top)
+    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    render_brief(brief, out)
+    return (f"brief of {brief.area.name}, {brief.period_text}: {brief.seizures:,} seizures; clusters: "
+            f"{len(brief.clusters)}; hot-spot hexagons: {int((brief.hot_spots['bin'] > 0).sum())}; written to {out}")
