@@ -142,6 +142,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "filter_counties": ("Counties", "县区"),
     "filter_agencies": ("Agencies", "查获单位"),
     "filter_forms": ("Forms", "形态"),
+    "filter_destinations": ("Destination countries", "目的国"),
     "filter_min_kg": ("Minimum quantity", "最小数量"),
     "filter_text": ("Text search", "文本检索"),
 }

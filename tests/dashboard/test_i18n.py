@@ -79,3 +79,11 @@ def test_every_importable_field_has_a_label():
 
     missing = [name for name in FIELDS if f"import_field_{name}" not in TEXT]
     assert not missing
+
+
+def test_every_declared_filter_has_a_name_in_both_languages():
+    from queries.filters import FILTERS
+
+    for f in FILTERS:
+        english, chinese = label(f.title, "en"), label(f.title, "zh")
+        assert english != f.title and chinese != f.title and english != chinese, f.name

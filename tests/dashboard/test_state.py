@@ -63,3 +63,11 @@ def test_presets_end_now_and_all_is_open():
     filters = View(period="24h").filters(now)
     assert filters.start == datetime(2026, 11, 19, 12, 0) and filters.end > now
     assert View(period="all").filters(now).start is None
+
+
+def test_destination_countries_travel_in_the_url():
+    view = View(destinations=("VNM", "MMR"))
+    assert encode(view) == {"destination": "VNM,MMR"}
+    assert decode({"destination": "VNM,MMR"}, AREAS) == (view, [])
+    decoded, problems = decode({"destination": "VNM,XXX"}, AREAS)
+    assert decoded.destinations == ("VNM",) and [(p.name, p.value) for p in problems] == [("destination", "XXX")]

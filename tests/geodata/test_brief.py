@@ -248,3 +248,9 @@ def test_a_wrong_command_line_exits_with_2_and_says_why(tmp_path, capsys, extra,
 def test_brief_command_refuses_parameters_of_other_analyses(seeded_db, tmp_path):
     with pytest.raises(ValueError, match="hot-spot and DBSCAN parameters, got step"):
         brief_command(seeded_db, tmp_path / "b.png", GUANGXI, parameters={"step": "week"})
+
+
+def test_the_destination_countries_are_named_in_the_briefs_language():
+    filters = Filters(destinations=("VNM", "MMR"))
+    assert filter_lines(filters, "en") == (("Destination countries", "Viet Nam, Myanmar"),)
+    assert filter_lines(filters, "zh") == (("目的国", "越南, 缅甸"),)

@@ -75,3 +75,13 @@ def test_an_output_under_a_file_is_a_clear_error(seeded_db, tmp_path, capsys):
     with pytest.raises(SystemExit) as stopped:
         export(seeded_db, tmp_path / "taken" / "zones.csv", "--layer", "zones", "--format", "csv")
     assert stopped.value.code == 2 and "is a file, not a folder" in capsys.readouterr().err
+
+
+def test_export_takes_destination_countries_and_says_so_in_its_provenance(seeded_db, tmp_path):
+    out = tmp_path / "seizures.parquet"
+    assert export(seeded_db, out, "--layer", "seizures", "--format", "parquet",
+                  "--destination", "VNM", "--destination", "MMR") == 0
+    read = gpd.read_parquet(out)
+    provenance = json.loads((tmp_path / "seizures.provenance.json").read_text(encoding="utf-8"))
+    assert len(read) > 0 and set(read["destination_iso3"]) == {"VNM", "MMR"}
+    assert provenance["filters"]["destinations"] == ["VNM", "MMR"]

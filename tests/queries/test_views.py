@@ -73,6 +73,7 @@ def test_the_macro_selects_each_declared_filter_on_its_column():
     (Filters(counties=("450681",)), lambda r: r[r.county_code == "450681"]),
     (Filters(agencies=("postal", "border_defence")), lambda r: r[r.agency.isin(["postal", "border_defence"])]),
     (Filters(forms=("oxide",)), lambda r: r[r.form == "oxide"]),
+    (Filters(destinations=("VNM", "MMR")), lambda r: r[r.destination_iso3.isin(["VNM", "MMR"])]),
     (Filters(min_kg=500.0), lambda r: r[r.quantity_kg >= 500]),
     (Filters(item_groups=("Sb",), channels=("land_port",), min_kg=100.0),
      lambda r: r[(r.item_group == "Sb") & (r.channel == "land_port") & (r.quantity_kg >= 100)]),
