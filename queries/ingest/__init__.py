@@ -46,13 +46,18 @@ Text is stored as it came: HTML or script in a field is data, escaped by whateve
 
 Modules: :mod:`~queries.ingest.files` (reading, bounds, encodings), :mod:`~queries.ingest.mapping`
 (the TOML mappings in ``queries/mappings/``), :mod:`~queries.ingest.fields` (the fields of each kind,
-the area of interest), :mod:`~queries.ingest.values` (numbers, angles, dates, quantities),
-:mod:`~queries.ingest.validate` (the rules, per row and per frame), :mod:`~queries.ingest.refusals`
-(why rows are refused, for whole columns, in batches), :mod:`~queries.ingest.importer`.
+the area of interest), :mod:`~queries.ingest.rules` (the rules' context), :mod:`~queries.ingest.values`
+(numbers, angles, dates, quantities), :mod:`~queries.ingest.checks` (the rules and their words, once),
+:mod:`~queries.ingest.parse` (one cell's value), :mod:`~queries.ingest.row_validator` (one row, the
+definition), :mod:`~queries.ingest.frame_validator` and :mod:`~queries.ingest.columns` (the same rules
+over a whole frame), :mod:`~queries.ingest.refusals` (why rows are refused, for whole columns, in
+batches), :mod:`~queries.ingest.suggest`, :mod:`~queries.ingest.importer`.
 """
 
+from queries.ingest.checks import RULES, Reason
 from queries.ingest.fields import AREA_OF_INTEREST, CRS_NAMES, KINDS
 from queries.ingest.files import DEFAULT_LIMITS, Cancelled, IngestError, Limits
+from queries.ingest.frame_validator import validate_frame
 from queries.ingest.importer import (
     Checked,
     ImportGeography,
@@ -67,8 +72,8 @@ from queries.ingest.importer import (
     read_upload,
 )
 from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.row_validator import validate_row
 from queries.ingest.rules import Rules
-from queries.ingest.validate import RULES, Reason, validate_frame, validate_row
 
 __all__ = [
     "AREA_OF_INTEREST", "CRS_NAMES", "DEFAULT_LIMITS", "KINDS", "RULES", "Cancelled", "Checked", "ImportGeography",

@@ -21,6 +21,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.clock import beijing_now
+from queries.ingest.checks import RULES
 from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS
 from queries.ingest.files import (
     SHEET_LINES,
@@ -33,10 +34,10 @@ from queries.ingest.files import (
     never_stop,
     read_table,
 )
+from queries.ingest.frame_validator import validate_frame
 from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
 from queries.ingest.rules import Rules, ToWgs84
-from queries.ingest.validate import RULES, validate_frame
 from queries.ingest.values import normalise
 from queries.seizures import insert_seizures, update_seizures
 from queries.store import Store, bind, load_sql, run, write_frame
@@ -116,7 +117,7 @@ class Parsed:
     @property
     def keyed(self) -> bool:
         """Whether the file's rows name their record: a seizures file needs a key column (source_id);
-        without one, rows are known by their content (see validate.content_hash)."""
+        without one, rows are known by their content (see checks.content_hash)."""
         return self.kind != "seizures" or "source_id" in self.columns
 
     def fields(self) -> pd.DataFrame:

@@ -4,7 +4,7 @@ A post writes its channel as "unofficial border path" or its agency as 凭祥边
 with such a value is refused ("a value is not one Cordon knows"). :func:`unknown_values` lists each
 distinct unknown value of the enumerations that decide whether a row lands (:data:`SUGGESTED`)
 once, with how many rows hold it and the code it most probably means
-(:func:`queries.ingest.validate.suggestion`). A person accepts them, all or some, with the
+(:func:`queries.ingest.parse.suggestion`). A person accepts them, all or some, with the
 suggested code or another (:func:`accept`): the mapping gains those spellings, the file is checked
 again, and the mapping can be written out (:meth:`queries.ingest.mapping.Mapping.to_toml`) for the
 next file from the same post. ``python -m queries ingest --accept-suggestions --write-mapping FILE``
@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from queries.ingest.checks import WHITESPACE
 from queries.ingest.fields import Field
 from queries.ingest.files import as_text
 from queries.ingest.mapping import Mapping
+from queries.ingest.parse import parse_value, suggestion
 from queries.ingest.rules import Rules
-from queries.ingest.validate import WHITESPACE, parse_value, suggestion
 from queries.ingest.values import Bad, normalise
 
 SUGGESTED = ("item", "channel", "agency", "form", "case_status")

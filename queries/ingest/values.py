@@ -61,7 +61,7 @@ MEASURE = re.compile(rf"(?P<number>{NUMBER.pattern})\s*(?P<unit>\D*)")
 
 class Bad(ValueError):
     """A value that cannot be read or breaks a rule; the message says what was wrong, ``rule``
-    which rule (a key of ``queries.ingest.validate.RULES``). A ``hint`` (a function: 'did you mean',
+    which rule (a key of ``queries.ingest.checks.RULES``). A ``hint`` (a function: 'did you mean',
     slow to find among many spellings) goes between the message and its ``tail``."""
 
     def __init__(self, message: str, rule: str = "unreadable", hint: Callable[[], str] | None = None,

@@ -114,7 +114,7 @@ def test_seed_writes_reference_tables_and_replaces_only_synthetic_rows(tmp_path)
 
 def test_the_words_of_how_it_was_concealed_and_detected_name_the_row_s_category(seizures):
     from queries.ingest import load_mapping
-    from queries.ingest.validate import derive_category
+    from queries.ingest.parse import derive_category
 
     spellings = load_mapping().values
     for name in ("concealment", "detection"):

@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 
 from queries.constants import AGENCIES, CASE_STATUSES, CHANNELS, FORMS, ITEM_BY_CODE, ITEMS
 from queries.ingest import AREA_OF_INTEREST, load_mapping, validate_frame, validate_row
+from queries.ingest.checks import HASHED_ID, WHITESPACE
 from queries.ingest.fields import CHINA_LAND
-from queries.ingest.validate import HASHED_ID, WHITESPACE
 from tests.queries.ingest_fixtures import CHECKPOINT_POINTS, COUNTY_ANCHORS, NOW, rules
 
 MAPPING = load_mapping()

@@ -101,7 +101,7 @@ def test_thousands_of_bad_rows_are_refused_in_batches_without_the_row_validator(
         raise AssertionError("the row validator was asked about a refused row")
 
     monkeypatch.setattr("queries.ingest.importer.validate_row", row_by_row, raising=False)
-    monkeypatch.setattr("queries.ingest.validate.validate_row", row_by_row)
+    monkeypatch.setattr("queries.ingest.row_validator.validate_row", row_by_row)
     rows = [",".join(seizure_row(i, quantity="abc").values()) for i in range(20_000)]
     rows[99] = ",".join(seizure_row(99).values())  # one good row among them, line 101
     data = (",".join(HEADER) + "\n" + "\n".join(rows) + "\n").encode()

@@ -1,0 +1,124 @@
+"""The rules of a valid record, in one place for both validators (``row_validator`` and ``frame_validator``).
+
+The rules: required fields are present; every value reads as its type (numbers, dates, angles,
+enumerations in codes or their Chinese or English spellings, known items, checkpoints and
+hubs); a description (how it was concealed, how detected) is kept as written whatever it says, its
+category derived where its words name one (``queries.ingest.parse.derive_category``); numbers are in range
+(quantity more than 0 and at most 10,000 t, value and capacity not negative, risk tier 1 to 3);
+texts are within their length; dates are from 2000 and not in the future (Beijing time);
+coordinates are in range and, converted to WGS84, inside the area of interest, with a hint when
+latitude and longitude look swapped; a quantity has a unit; a seizure's form is known (from its
+column, its item's name or the mapping's default).
+
+Here are their names (:data:`RULES`), their words (:data:`MESSAGES`: one template, filled by
+``str.format`` for one row and by Arrow for a column, so that both validators say the same), a clean
+record's columns, :class:`Reason`, and the small look-ups both validators make.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from dataclasses import dataclass
+
+from queries.ingest.fields import MAX_QUANTITY_KG, QUANTITY_FIELDS, Field
+from queries.ingest.rules import Rules
+from queries.ingest.values import normalise
+
+RULES = {
+    "required": "a required field is empty",
+    "unreadable": "a value cannot be read",
+    "unknown": "a value is not one Cordon knows",
+    "too_long": "a text is longer than its limit",
+    "out_of_range": "a number is out of its range",
+    "swapped": "latitude and longitude look swapped",
+    "outside_area": "the point is outside the area of interest",
+    "future": "the date is in the future",
+    "too_early": "the date is before 2000",
+    "no_unit": "a quantity has no unit",
+    "no_form": "the form is not known",
+    "ragged": "the row has more or fewer values than the header",
+    "duplicate": "the same record is earlier in the file",
+    "not_located": "the place is in no known country",
+}
+# The words of the rules whose reasons are not a value's own (see Bad): {slots} only, filled by
+# str.format for one row and by refusals.fill for a column.
+MESSAGES = {
+    "required": "{label} is empty — every {record} record needs one",
+    "no_quantity": "quantity is empty — every seizure needs one",
+    "too_long": "{label} is {length} characters long, more than the {limit} allowed; shorten it",
+    "out_of_range": "{label} {value} is out of range ({range}){hint}",
+    "outside_area": ("the point (lon {lon}, lat {lat}) is outside the area of interest ({area}: China and its "
+                     "neighbours' border strip){hint}"),
+    "too_early": "{label} {value} is before 2000; Cordon keeps seizures from 2000 on",
+    "future": "{label} {value} is in the future (now: {now} Beijing time)",
+    "no_unit": ("{label} {value} has no unit; add a unit column (单位: t, kg, g), write it after the number (12 kg) "
+                "or name it in the header (重量(千克))"),
+    "no_form": ("the form of '{value}' is not given; add a form column (形态: ore, concentrate, oxide, metal…), name "
+                "it in the item (锑精矿, 氧化镝) or set [defaults] form in a mapping"),
+}
+SWAPPED_HINT = " — latitude and longitude look swapped"
+CRS_HINT = " — check the coordinates and their system (--crs)"
+LAT_RANGE, LON_RANGE = "-90 to 90", "-180 to 180"
+QUANTITY_RANGE = f"more than 0 and at most {MAX_QUANTITY_KG:,.0f} kg"
+WHITESPACE = " \t\n\r\f\v\u00a0\u3000"
+IDENT = re.compile(r"[a-z0-9_]+")
+# The columns of a clean record of each kind, in the order of its table.
+RECORD_COLUMNS = {
+    "seizures": ("source", "source_id", "occurred_at", "time_precision", "lon", "lat", "geo_precision", "channel",
+                 "checkpoint_id", "hub_id", "item", "item_group", "form", "quantity_kg", "value_cny", "declared_as",
+                 "concealment", "concealment_text", "detection", "detection_text", "agency", "destination_iso3",
+                 "case_status", "source_ref"),
+    "checkpoints": ("checkpoint_id", "name_zh", "name_en", "kind", "lon", "lat", "geo_precision", "counterpart",
+                    "counterpart_iso3", "agency", "source"),
+    "hubs": ("hub_id", "name_zh", "name_en", "kind", "activities", "item_groups", "lon", "lat", "geo_precision",
+             "country_iso3", "licensed", "capacity_t_per_year", "risk_tier", "note", "source"),
+}
+NO_DEFAULT = frozenset({"form", *QUANTITY_FIELDS})
+HASHED_ID = "sha1:"  # source ids made from a row's content start with this
+
+
+@dataclass(frozen=True)
+class Reason:
+    """Why a row cannot land: the rule (a key of :data:`RULES`), the field and words a person can act on."""
+
+    rule: str
+    field: str
+    message: str
+
+
+def field_default(field: Field, rules: Rules) -> str | None:
+    """The mapping's default for a field its row leaves empty; a form's yields to the item's name
+    (see the validators' item checks), and quantities have none."""
+    return None if field.name in NO_DEFAULT else rules.mapping.defaults.get(field.name)
+
+
+def range_words(field: Field) -> str:
+    if field.high is None:
+        return f"{field.low:g} or more"
+    return f"{field.low:g} to {field.high:g}"
+
+
+def now_words(rules: Rules) -> str:
+    return f"{rules.now:%Y-%m-%d %H:%M}"
+
+
+def required_words(name: str, rules: Rules) -> str:
+    return MESSAGES["required"].format(label=rules.label(name), record=rules.kind[:-1])
+
+
+def default_form(rules: Rules) -> str | None:
+    """The form a mapping's [defaults] gives (a spelling), as its code."""
+    default = rules.mapping.defaults.get("form")
+    return rules.mapping.values["form"].get(normalise(default)) if default else None
+
+
+def content_hash(texts: list[str | None]) -> str:
+    """The source id of a row without one: a hash of its fields' texts (a changed row is a new one)."""
+    joined = "\x1f".join((text or "").strip(WHITESPACE) for text in texts)
+    return hashed_id(joined)
+
+
+def hashed_id(joined: str) -> str:
+    """The source id made from a row's fields' texts joined by \\x1f: HASHED_ID and 20 hex digits of their SHA-1."""
+    return HASHED_ID + hashlib.sha1(joined.encode("utf-8")).hexdigest()[:20]
