@@ -18,7 +18,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, make_dataclass, replace
 from datetime import datetime, timedelta
 
-from queries.constants import AGENCIES, CHANNELS, DESTINATIONS, FORMS, ITEM_CODES, ITEM_GROUPS
+from queries.constants import AGENCIES, CASE_STATUSES, CHANNELS, DESTINATIONS, FORMS, ITEM_CODES, ITEM_GROUPS
 
 ANY_BORDER_ZONE = "any"
 
@@ -136,6 +136,7 @@ FILTERS: tuple[Filter, ...] = (
     Filter("agencies", "codes", "agency", "agency", "--agency", AGENCIES),
     Filter("forms", "codes", "form", "form", "--form", FORMS),
     Filter("destinations", "codes", "destination_iso3", "destination", "--destination", DESTINATIONS),
+    Filter("case_statuses", "codes", "case_status", "status", "--status", CASE_STATUSES),
     Filter("min_kg", "number", "quantity_kg", "min_kg", "--min-kg", limit=10_000_000, unit="kg"),
     Filter("text", "text", "declared_as", "q", "--text", limit=200),
 )

@@ -143,6 +143,7 @@ CODE_LABELS: dict[str, tuple[str, str]] = {
     "filter_agencies": ("Agencies", "查获单位"),
     "filter_forms": ("Forms", "形态"),
     "filter_destinations": ("Destination countries", "目的国"),
+    "filter_case_statuses": ("Case status", "案件状态"),
     "filter_min_kg": ("Minimum quantity", "最小数量"),
     "filter_text": ("Text search", "文本检索"),
 }

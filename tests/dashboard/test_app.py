@@ -96,6 +96,7 @@ def test_the_points_layer_shows_a_sample_of_the_seizures_and_says_so(app):
     ("w_agencies", ["border_defence"], {"agencies": ("border_defence",)}),
     ("w_forms", ["oxide"], {"forms": ("oxide",)}),
     ("w_destinations", ["MMR"], {"destinations": ("MMR",)}),
+    ("w_case_statuses", ["referred_for_prosecution"], {"case_statuses": ("referred_for_prosecution",)}),
 ])
 def test_each_list_filter_changes_the_counts_the_map_and_the_url(app, store, widget, value, filters):
     app.run()

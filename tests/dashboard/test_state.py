@@ -71,3 +71,11 @@ def test_destination_countries_travel_in_the_url():
     assert decode({"destination": "VNM,MMR"}, AREAS) == (view, [])
     decoded, problems = decode({"destination": "VNM,XXX"}, AREAS)
     assert decoded.destinations == ("VNM",) and [(p.name, p.value) for p in problems] == [("destination", "XXX")]
+
+
+def test_case_statuses_travel_in_the_url_beside_the_other_filters():
+    view = View(case_statuses=("open", "under_investigation"), destinations=("MMR",), period="30d")
+    assert encode(view) == {"status": "open,under_investigation", "destination": "MMR", "period": "30d"}
+    assert decode({"status": "open,under_investigation", "destination": "MMR", "period": "30d"}, AREAS) == (view, [])
+    decoded, problems = decode({"status": "open,shut"}, AREAS)
+    assert decoded.case_statuses == ("open",) and [(p.name, p.value) for p in problems] == [("status", "shut")]

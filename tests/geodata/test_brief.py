@@ -254,3 +254,9 @@ def test_the_destination_countries_are_named_in_the_briefs_language():
     filters = Filters(destinations=("VNM", "MMR"))
     assert filter_lines(filters, "en") == (("Destination countries", "Viet Nam, Myanmar"),)
     assert filter_lines(filters, "zh") == (("目的国", "越南, 缅甸"),)
+
+
+def test_the_case_statuses_are_named_in_the_briefs_language():
+    filters = Filters(destinations=("VNM",), case_statuses=("open", "closed"))
+    assert filter_lines(filters, "en") == (("Destination countries", "Viet Nam"), ("Case status", "Open, Closed"))
+    assert filter_lines(filters, "zh") == (("目的国", "越南"), ("案件状态", "立案, 结案"))

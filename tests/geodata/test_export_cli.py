@@ -85,3 +85,25 @@ def test_export_takes_destination_countries_and_says_so_in_its_provenance(seeded
     provenance = json.loads((tmp_path / "seizures.provenance.json").read_text(encoding="utf-8"))
     assert len(read) > 0 and set(read["destination_iso3"]) == {"VNM", "MMR"}
     assert provenance["filters"]["destinations"] == ["VNM", "MMR"]
+
+
+def test_export_takes_case_statuses_and_refuses_an_unknown_one(seeded_db, tmp_path, capsys):
+    out = tmp_path / "seizures.parquet"
+    assert export(seeded_db, out, "--layer", "seizures", "--format", "parquet", "--status", "closed") == 0
+    read = gpd.read_parquet(out)
+    provenance = json.loads((tmp_path / "seizures.provenance.json").read_text(encoding="utf-8"))
+    assert len(read) > 0 and set(read["case_status"]) == {"closed"}
+    assert provenance["filters"]["case_statuses"] == ["closed"]
+    with pytest.raises(SystemExit) as exit_:
+        export(seeded_db, out, "--layer", "seizures", "--format", "parquet", "--status", "shut")
+    assert exit_.value.code == 2 and "--status: invalid choice: 'shut'" in capsys.readouterr().err
+
+
+def test_the_brief_command_passes_the_destination_and_status_options_on(seeded_db, tmp_path, monkeypatch):
+    import geodata.brief_command
+
+    given = {}
+    monkeypatch.setattr(geodata.brief_command, "brief_command", lambda db, out, filters, *rest: given.update(f=filters) or "")
+    assert main(["brief", "--db", str(seeded_db), "--out", str(tmp_path / "b.png"), "--destination", "VNM",
+                 "--status", "open", "--status", "closed"]) == 0
+    assert given["f"].destinations == ("VNM",) and given["f"].case_statuses == ("open", "closed")

@@ -28,6 +28,7 @@ WHERE ((filters).start_at IS NULL OR occurred_at >= (filters).start_at::TIMESTAM
   AND (len((filters).agencies) = 0 OR list_contains((filters).agencies::VARCHAR[], agency))
   AND (len((filters).forms) = 0 OR list_contains((filters).forms::VARCHAR[], form))
   AND (len((filters).destinations) = 0 OR list_contains((filters).destinations::VARCHAR[], destination_iso3))
+  AND (len((filters).case_statuses) = 0 OR list_contains((filters).case_statuses::VARCHAR[], case_status))
   AND ((filters).min_kg IS NULL OR quantity_kg >= (filters).min_kg::DOUBLE)
   AND ((filters).text IS NULL
        OR contains(lower(declared_as), lower((filters).text::VARCHAR))
