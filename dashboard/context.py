@@ -41,13 +41,6 @@ def minute_now() -> datetime:
     return beijing_now().replace(second=0, microsecond=0)
 
 
-def metric_delta(current: float, previous: float | None) -> str | None:
-    """ "+12 %" against the previous period (None when there is no previous period or it was empty)."""
-    if previous is None or pd.isna(previous) or previous == 0:
-        return None
-    return f"{(current - previous) / previous:+.0%}"
-
-
 def current_context() -> PageContext:
     """The context main.py made for this run (page files run only through it)."""
     return st.session_state[CONTEXT_KEY]

@@ -1,4 +1,5 @@
-"""Cached loaders: the store (seeded on first start), the base geography and each page's rows.
+"""Cached loaders: the base geography and each page's rows (what they read from is made ready by
+``dashboard.startup``).
 
 The store lives in ``st.cache_resource``; query results in ``st.cache_data``, keyed by the user's
 scope (:class:`Source`), the view and the data version (:func:`data_version`), so that records a
@@ -7,27 +8,25 @@ writer commits show on the next run while an unchanged view costs nothing.
 
 from __future__ import annotations
 
-import hashlib
 import json
-import logging
 import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
-from pathlib import Path
 
 import pandas as pd
 import shapely
 import streamlit as st
 
-from dashboard import layers, style
+from dashboard import style
 from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
 from dashboard.i18n import label, t
+from dashboard.live_layers import live_map_deck
+from dashboard.map_layers import BOUNDARY_LINE, ZONE_LINE, text_rows
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.analysis_data import AnalysisPoints, read_analysis_points
 from geodata.budget import AnalysisRefused
 from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
-from geodata.demo_geography import demo_geography
 from geodata.emerging import EmergingParams, just_emerged
 from geodata.reference import load_layer
 from geodata.shapes import (
@@ -40,15 +39,11 @@ from geodata.shapes import (
 )
 from geodata.worker import AnalysisRunner, OnWait, ResultCache
 from queries import views
-from queries.access import Scope, ensure_admin
+from queries.access import Scope
 from queries.filters import Filters, Focus
-from queries.seed import seed
 from queries.store import Store, run
 
-STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
 BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
-LOG = logging.getLogger(__name__)
-UNWRITABLE: set[Path] = set()  # folders of static_file that could not be written
 
 
 @dataclass(frozen=True)
@@ -63,33 +58,6 @@ class Source:
     def reading(self):
         """A reading connection that sees only this scope's seizures (``queries.access.Scope``)."""
         return Store(self.path).reading(scope=self.scope)
-
-
-@st.cache_resource(show_spinner=False)
-def get_store(path: str) -> Store:
-    """The store at ``path``; on first start, create it and seed the demo data; a file made by an older
-    Cordon is upgraded (its migrations run once, under the store's write lock). When the store has no
-    account yet, an ``admin`` with a random password is made and the password printed once, to the
-    terminal that started the dashboard (never to the page or a log file)."""
-    store = Store(path)
-    if not store.exists():
-        with st.spinner(f"First start: creating the demo database at {path} (a few seconds)…"):
-            seed(store, demo_geography())
-    else:
-        store.migrate()
-    password = ensure_admin(store)
-    if password is not None:
-        print(ADMIN_CREATED.format(path=path, password=password), flush=True)
-    return store
-
-
-ADMIN_CREATED = """
-Cordon: no account existed in {path}, so one was created:
-    user name  admin
-    password   {password}
-This is the only time the password is shown. Sign in, then add accounts on the Users page
-(or: python -m queries users add ...) and change this password.
-"""
 
 
 def data_version(path: str) -> int:
@@ -144,7 +112,7 @@ def base_geography(lang: str) -> dict[str, str]:
 
 
 def base_names(countries, lang: str) -> list[dict]:
-    """The base map's names as rows of :func:`layers.text_rows`: China's neighbours (in capitals, in
+    """The base map's names as rows of :func:`dashboard.map_layers.text_rows`: China's neighbours (in capitals, in
     English) and its provinces but the smallest, each inside its largest part (``countries`` clipped
     to the map's extent)."""
     neighbours = label_points(countries[countries["iso3"] != "CHN"], min_area=0.5)
@@ -154,46 +122,11 @@ def base_names(countries, lang: str) -> list[dict]:
         return pd.DataFrame({"lon": points.geometry.x.round(3), "lat": points.geometry.y.round(3)})
 
     rows = pd.concat([
-        layers.text_rows(places(neighbours), [label(iso3, lang).upper() for iso3 in neighbours["iso3"]],
+        text_rows(places(neighbours), [label(iso3, lang).upper() for iso3 in neighbours["iso3"]],
                          style.COUNTRY_NAME, 15),
-        layers.text_rows(places(provinces), provinces["name_zh" if lang == "zh" else "name_en"], style.PROVINCE_NAME, 13),
+        text_rows(places(provinces), provinces["name_zh" if lang == "zh" else "name_en"], style.PROVINCE_NAME, 13),
     ])
     return rows.to_dict("records")
-
-
-def base_map(lang: str) -> dict[str, str]:
-    """The base geography as :func:`layers.base_layers` takes it: each set of records a file under
-    dashboard/static/base/ that the browser fetches once and then takes from its cache, rather than
-    about 1 MB of JSON inside every page's deck, which the browser parses slowly (README, page load).
-    Where the server does not serve that folder (``server.enableStaticServing`` off), the JSON text."""
-    texts = base_geography(lang)
-    if not st.get_option("server.enableStaticServing"):
-        return texts
-    return {name: static_file(text, name if name in BASE_LINE_SETS else f"{name}-{lang}") for name, text in texts.items()}
-
-
-def static_file(text: str, stem: str) -> str:
-    """A :class:`layers.DataURL` to ``text`` written as ``base/<stem>-<digest>.json`` under
-    :data:`STATIC_DIR` (once: the name changes with the content, so a copy a browser keeps is never
-    stale; the file of the stem's previous content is removed then); or ``text`` itself if the file
-    cannot be written (with a warning in the log, once a folder)."""
-    path = STATIC_DIR / "base" / f"{stem}-{hashlib.sha256(text.encode()).hexdigest()[:16]}.json"
-    try:
-        if not path.exists():
-            path.parent.mkdir(parents=True, exist_ok=True)
-            partial = path.with_name(f".{path.name}.{os.getpid()}")  # written whole, then renamed: never half a file
-            partial.write_text(text, encoding="utf-8")
-            partial.replace(path)
-            for previous in path.parent.glob(f"{stem}-*.json"):
-                if previous != path:
-                    previous.unlink(missing_ok=True)
-    except OSError as error:
-        if path.parent not in UNWRITABLE:  # said once per folder, not on every run
-            UNWRITABLE.add(path.parent)
-            LOG.warning("the base map goes with every page instead of from %s: %s", path, error)
-        return text
-    prefix = st.get_option("server.baseUrlPath").strip("/")
-    return layers.DataURL(f"{'/' + prefix if prefix else ''}/app/static/base/{path.name}")
 
 
 @st.cache_data(show_spinner=False)
@@ -208,8 +141,8 @@ def base_lines() -> dict[str, str]:
     records = dict(zip(BASE_LINE_SETS, (
         segment_rows(provinces),
         segment_rows(segments_away_from(provinces, boundary_line, 0.01))
-        + segment_rows(zones, kind=layers.ZONE_LINE)
-        + segment_rows(line_segments(boundary, 0.004, decimals=4), kind=layers.BOUNDARY_LINE),
+        + segment_rows(zones, kind=ZONE_LINE)
+        + segment_rows(line_segments(boundary, 0.004, decimals=4), kind=BOUNDARY_LINE),
     )))
     return {name: json.dumps(rows, separators=(",", ":")) for name, rows in records.items()}
 
@@ -269,14 +202,16 @@ def live_map_spec(
     weight: str,
     lang: str,
     base: dict[str, str],
-    alert_stamp: datetime | None = None,
+    alert_stamp: datetime | None,
+    _data: dict,
+    _alerts: pd.DataFrame | None,
 ) -> str:
     """The live map's deck JSON for one view at one data version (built once, then served from the cache)
-    on ``base`` (:func:`base_map`), with the view's alerts as of ``alert_stamp`` outlined (none when it is
-    None: a replay has no alerts)."""
-    data = map_data(source, version, filters, hex_res, after_id, map_parts(shown, density))
-    found = alerts(source, filters, alert_stamp) if alert_stamp is not None else None
-    return layers.live_map_deck(data, base, shown, density, weight, lang, found).to_json()
+    on ``base`` (:func:`dashboard.startup.base_map`), from ``_data``, the view's :func:`map_data` with
+    :func:`map_parts`, and ``_alerts``, its :func:`alerts` as of ``alert_stamp`` (None: a replay has
+    none), which the page has already read: they are not hashed (Streamlit skips arguments whose name
+    starts with "_"), as the other arguments, the cache key, determine them."""
+    return live_map_deck(_data, base, shown, density, weight, lang, _alerts).to_json()
 
 
 ALERT_WEEKS = 12  # the alerts' analysis: this many whole weeks before the current one, and the current one

@@ -15,9 +15,10 @@ from dashboard.auth import current_user, require, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
 from dashboard.controls import sidebar
-from dashboard.data import Source, admin_units, data_extent, data_version, get_store
+from dashboard.data import Source, admin_units, data_extent, data_version
 from dashboard.i18n import LANGUAGES, t
 from dashboard.screens.sign_in import render as sign_in_screen
+from dashboard.startup import open_store
 from queries.access import may
 from queries.store import StoreError
 
@@ -45,7 +46,7 @@ path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
                                           else "en")
 try:
-    store = get_store(path)
+    store = open_store(path)  # once per server process: the first start creates and seeds it
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 now = minute_now()

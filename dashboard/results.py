@@ -6,15 +6,19 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
+import pandas as pd
 import pydeck as pdk
 import streamlit as st
 
-from dashboard import layers
-from dashboard.data import Source, base_map, data_version, map_data, run_analysis
-from dashboard.i18n import t
+from dashboard.data import Source, data_version, map_data, run_analysis
+from dashboard.i18n import name, t
+from dashboard.map_layers import base_layers, checkpoint_layers
+from dashboard.pydeck_adapters import INITIAL_VIEW, deck
+from dashboard.startup import base_map
 from geodata.coverage import coverage_gaps
 from geodata.worker import AnalysisBusy, AnalysisStopped, Wait
 from queries.filters import Filters
@@ -65,12 +69,15 @@ class _Status:
         self.line.caption(t(f"analysis_{wait.phase}", self.lang, seconds=f"{wait.seconds:.0f}"))
 
 
-def analysis_result(analysis: str, source: Source, filters: Filters, params, user: str, lang: str,
-                    submitted: bool) -> dict | None:
-    """The result of ``analysis`` with ``params`` for the page (``dashboard.data.run_analysis``), with a
-    status line and a Cancel button while it runs; None, with the reason shown, when it was cancelled,
-    refused as too heavy, stopped by a limit, is already running for ``user`` or cannot run on the view.
-    A cancelled request waits for the form to be ``submitted`` again."""
+def analysis_result(analysis: str, form: Callable[[str], tuple[object, bool]], source: Source, filters: Filters,
+                    lang: str, user: str) -> dict | None:
+    """The section of ``analysis`` up to its result: its hint, its parameters ``form`` (which returns the
+    parameters and whether they were submitted in this run) and the result for those parameters
+    (``dashboard.data.run_analysis``), with a status line and a Cancel button while it runs; None, with
+    the reason shown, when it was cancelled, refused as too heavy, stopped by a limit, is already running
+    for ``user`` or cannot run on the view. A cancelled request waits for the form to be submitted again."""
+    st.caption(t(f"{analysis}_hint", lang))
+    params, submitted = form(lang)
     cancel_key, cancelled_key = f"{analysis}_cancel", f"{analysis}_cancelled"
     if st.session_state.get(cancel_key):  # the rerun that Cancel caused: the run it stopped is over
         st.session_state[cancelled_key] = params
@@ -103,6 +110,14 @@ def analysis_result(analysis: str, source: Source, filters: Filters, params, use
     return found
 
 
+def nearest_columns(frame: pd.DataFrame, lang: str) -> dict[str, list]:
+    """The nearest-checkpoint columns of a result's table (features with ``CHECKPOINT_COLUMNS``)."""
+    return {
+        t("checkpoint", lang): [name(row, lang, "checkpoint_en", "checkpoint_zh") for row in frame.itertuples()],
+        t("distance_km", lang): frame["checkpoint_km"].round(1).tolist(),
+    }
+
+
 def params_text(params: dict) -> str:
     """``key = value, …`` of the parameters that are set, as every result's caption shows them."""
     return ", ".join(f"{key} = {value}" for key, value in params.items() if value is not None)
@@ -111,7 +126,7 @@ def params_text(params: dict) -> str:
 def view_of(features: gpd.GeoDataFrame) -> pdk.ViewState:
     """A view that frames ``features`` (the whole border region when there are none)."""
     if features.empty:
-        return layers.INITIAL_VIEW
+        return INITIAL_VIEW
     west, south, east, north = features.total_bounds
     lon_span = max(east - west, 0.05) * 1.3
     lat_span = max(north - south, 0.05) * 1.3 / math.cos(math.radians((north + south) / 2))
@@ -135,16 +150,10 @@ def result_map(source: Source, filters: Filters, lang: str, result_layers: list,
                key: str) -> None:
     """The base map, the view's checkpoints and ``result_layers`` over them, framed on ``framed``, with ``legend`` beside."""
     places = map_data(source, data_version(source.path), filters, 7, 0, ("hubs",))
-    deck = layers.deck(
-        [
-            *layers.base_layers(base_map(lang), True),
-            *layers.checkpoint_layers(places["checkpoints"], lang),
-            *result_layers,
-        ],
-        view_of(framed),
-    )
+    shown = deck([*base_layers(base_map(lang), True), *checkpoint_layers(places["checkpoints"], lang), *result_layers],
+                 view_of(framed))
     left, right = st.columns([4, 1])
     with left:
-        st.pydeck_chart(deck, height=MAP_HEIGHT, key=key)
+        st.pydeck_chart(shown, height=MAP_HEIGHT, key=key)
     with right:
         st.markdown(legend, unsafe_allow_html=True)

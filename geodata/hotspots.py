@@ -36,6 +36,7 @@ from scipy import sparse, stats
 
 from geodata.budget import MB, Estimate, Limits, check
 from geodata.crs import WGS84
+from queries.cells import cell_outlines
 
 MEASURES = {"count": "seizures", "kg": "kg", "value": "value_cny"}
 BIN_LABELS = {
@@ -247,7 +248,7 @@ class GiStar:
 
 def cell_polygons(cells) -> np.ndarray:
     """Shapely hexagons (lon, lat) of uint64 H3 cells."""
-    rings = [[(lng, lat) for lat, lng in h3int.cell_to_boundary(int(c))] for c in np.asarray(cells).tolist()]
+    rings = cell_outlines(np.asarray(cells).tolist())
     return shapely.polygons(rings) if rings else np.empty(0, dtype=object)
 
 

@@ -37,6 +37,22 @@ def cell_hex(cells) -> list[str]:
     return [format(int(cell), "x") for cell in cells]
 
 
+def _cell_int(cell) -> int:
+    return int(cell, 16) if isinstance(cell, str) else int(cell)
+
+
+def cell_outlines(cells) -> list[list[tuple[float, float]]]:
+    """Each H3 cell's outer ring as (lon, lat) pairs, from cells as uint64 or as their hex strings (the
+    one definition of a hexagon's outline: the analyses' polygons and the maps' rings)."""
+    return [[(lon, lat) for lat, lon in h3int.cell_to_boundary(_cell_int(cell))] for cell in cells]
+
+
+def cell_centres(cells) -> np.ndarray:
+    """Each H3 cell's centre as a row (lon, lat), from cells as uint64 or as their hex strings."""
+    centres = [h3int.cell_to_latlng(_cell_int(cell)) for cell in cells]
+    return np.array(centres, dtype=float).reshape(-1, 2)[:, ::-1]
+
+
 def with_cells(frame: pd.DataFrame) -> pd.DataFrame:
     """``frame`` (with lon and lat) plus its ``h3_cell`` column."""
     return frame.assign(h3_cell=cells_for(frame["lat"].to_numpy(), frame["lon"].to_numpy()))

@@ -5,9 +5,10 @@ from __future__ import annotations
 import streamlit as st
 
 from dashboard.charts import series_chart
-from dashboard.context import PageContext, current_context, metric_delta, minute_now
+from dashboard.context import PageContext, current_context, minute_now
 from dashboard.controls import show_url_problems
-from dashboard.data import Source, analysis, control_dates, data_extent, data_version
+from dashboard.data import Source, analysis, control_dates, data_version
+from dashboard.figures import metric_delta, show_figures
 from dashboard.i18n import label, name, t
 from dashboard.results import ShownLayer
 from dashboard.screens.clusters import render_clusters
@@ -22,70 +23,61 @@ def render(ctx: PageContext) -> None:
     show_url_problems(lang)
     version = data_version(ctx.path)
     filters = ctx.view.filters(minute_now())
-    extent = data_extent(ctx.source, version)
-    found = analysis(ctx.source, version, filters, bucket_for(filters, extent["first_occurred"], extent["last_occurred"]))
-    summary, previous = found["summary"], found["previous"]
-    figures = st.columns(3)
-    for column, key, field, scale, fmt in (
-        (figures[0], "kpi_seizures", "seizures", 1, "{:,.0f}"),
-        (figures[1], "kpi_kg", "kg", 1, "{:,.0f}"),
-        (figures[2], "kpi_value", "value_cny", 1e6, "{:,.1f}"),
-    ):
-        before = previous[field] if previous is not None else None
-        column.metric(
-            t(key, lang), fmt.format(summary[field] / scale), metric_delta(summary[field], before), border=True
-        )
-    if not summary["seizures"]:
+    bucket = bucket_for(filters, ctx.extent["first_occurred"], ctx.extent["last_occurred"])
+    found = analysis(ctx.source, version, filters, bucket)
+    show_figures(st.columns(3), found["summary"], found["previous"], lang)
+    if not found["summary"]["seizures"]:
         st.info(t("no_records", lang))
         return
 
-    dates = control_dates(ctx.path, version)
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("by_group", lang))
-        st.altair_chart(series_chart(found["series"], "item_group", lang, dates), width="stretch")
-    with right:
-        st.subheader(t("by_channel", lang))
-        st.altair_chart(series_chart(found["series"], "channel", lang, dates), width="stretch")
-    st.caption(t("control_dates", lang))
-
+    series_charts(found["series"], control_dates(ctx.path, version), lang)
     left, right = st.columns(2)
     with left:
         st.subheader(t("by_zone", lang))
-        zones = found["zones"]
-        zones = zones[(zones["seizures"] > 0) | (zones["previous_seizures"].fillna(0) > 0)]
-        st.dataframe(
-            {
-                t("zone", lang): [name(row, lang) for row in zones.itertuples()],
-                t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
-                t("seizures", lang): zones["seizures"].tolist(),
-                t("previous", lang): zones["previous_seizures"].astype("Int64").tolist(),
-                t("kg", lang): zones["kg"].round(0).tolist(),
-                t("value_cny", lang): zones["value_cny"].round(0).tolist(),
-            },
-            hide_index=True,
-            key="zones_table",
-        )
+        st.dataframe(zone_table(found["zones"], lang), hide_index=True, key="zones_table")
     with right:
         st.subheader(t("busiest", lang))
-        crossings = found["crossings"]
-        crossings = crossings[crossings["seizures"] > 0]
-        st.dataframe(
-            {
-                t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
-                t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
-                t("seizures", lang): crossings["seizures"].tolist(),
-                t("previous", lang): crossings["previous_seizures"].astype("Int64").tolist(),
-                t("change", lang): [
-                    metric_delta(now, before) or ""
-                    for now, before in zip(crossings["seizures"], crossings["previous_seizures"])
-                ],
-            },
-            hide_index=True,
-            key="crossings_table",
-        )
+        st.dataframe(crossing_table(found["crossings"], lang), hide_index=True, key="crossings_table")
     shown = render_hot_spot_analyses(ctx.source, filters, lang, ctx.user.username)
     render_exports(ctx, filters, shown)
+
+
+def series_charts(series, dates, lang: str) -> None:
+    """Seizures over time by mineral group and by channel, side by side, with the export-control dates."""
+    left, right = st.columns(2)
+    with left:
+        st.subheader(t("by_group", lang))
+        st.altair_chart(series_chart(series, "item_group", lang, dates), width="stretch")
+    with right:
+        st.subheader(t("by_channel", lang))
+        st.altair_chart(series_chart(series, "channel", lang, dates), width="stretch")
+    st.caption(t("control_dates", lang))
+
+
+def zone_table(zones, lang: str) -> dict[str, list]:
+    """The border zones with seizures in the period or the one before, with both counts."""
+    zones = zones[(zones["seizures"] > 0) | (zones["previous_seizures"].fillna(0) > 0)]
+    return {
+        t("zone", lang): [name(row, lang) for row in zones.itertuples()],
+        t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
+        t("seizures", lang): zones["seizures"].tolist(),
+        t("previous", lang): zones["previous_seizures"].astype("Int64").tolist(),
+        t("kg", lang): zones["kg"].round(0).tolist(),
+        t("value_cny", lang): zones["value_cny"].round(0).tolist(),
+    }
+
+
+def crossing_table(crossings, lang: str) -> dict[str, list]:
+    """The crossings with seizures in the period, against the one before."""
+    crossings = crossings[crossings["seizures"] > 0]
+    return {
+        t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
+        t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
+        t("seizures", lang): crossings["seizures"].tolist(),
+        t("previous", lang): crossings["previous_seizures"].astype("Int64").tolist(),
+        t("change", lang): [metric_delta(now, before) or ""
+                            for now, before in zip(crossings["seizures"], crossings["previous_seizures"])],
+    }
 
 
 ANALYSES = {"hotspots": render_hot_spots, "emerging": render_emerging, "clusters": render_clusters}

@@ -9,10 +9,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import layers, style
+from dashboard import style
+from dashboard.analysis_layers import cluster_layers
 from dashboard.data import Source
 from dashboard.i18n import label, name, t
-from dashboard.results import ShownLayer, analysis_result, gap_filter, params_text, result_map, shown_layer
+from dashboard.results import (
+    ShownLayer,
+    analysis_result,
+    gap_filter,
+    nearest_columns,
+    params_text,
+    result_map,
+    shown_layer,
+)
 from geodata.clusters import DBSCANParams, HDBSCANParams, labelled_shares
 
 
@@ -40,62 +49,45 @@ def cluster_params(lang: str) -> tuple[DBSCANParams | HDBSCANParams, bool]:
 
 
 def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
-    st.caption(t("clusters_hint", lang))
-    params, submitted = cluster_params(lang)
-    found = analysis_result("clusters", source, filters, params, user, lang, submitted)
+    found = analysis_result("clusters", cluster_params, source, filters, lang, user)
     if found is None:
         return None
     table = found["layer"]
-    st.caption(
-        t(
-            "clusters_summary",
-            lang,
-            clusters=len(table),
-            analysed=found["analysed"],
-            left_out=found["left_out"],
-            params=params_text(table.attrs.get("params", {})),
-        )
-    )
+    st.caption(t("clusters_summary", lang, clusters=len(table), analysed=found["analysed"],
+                 left_out=found["left_out"], params=params_text(table.attrs.get("params", {}))))
     if table.empty:
         st.info(t("no_clusters", lang))
         return None
     gap_km, gaps = gap_filter(table, lang, "c_gap_km")
-    shown = (gaps if gap_km else table).assign(
-        main_items=lambda frame: [labelled_shares(text, lambda code: label(code, lang)) for text in frame["main_items"]],
-        main_channels=lambda frame: [
-            labelled_shares(text, lambda code: label(code, lang)) for text in frame["main_channels"]
-        ],
-    )
-    result_map(
-        source,
-        filters,
-        lang,
-        layers.cluster_layers(shown, lang),
-        shown,
-        style.analysis_legend_html(lang, "clusters"),
-        "cluster_map",
-    )
-    if not gap_km:
-        shown = shown.sort_values("cluster")
-    st.dataframe(
-        pd.DataFrame(
-            {
-                "#": shown["cluster"] + 1,
-                t("seizures", lang): shown["seizures"],
-                t("kg", lang): shown["kg"].round(0),
-                t("value_cny", lang): shown["value_cny"].round(0),
-                t("main_items", lang): shown["main_items"],
-                t("channel", lang): shown["main_channels"],
-                t("first_seen", lang): shown["first_seen"],
-                t("last_seen", lang): shown["last_seen"],
-                t("zone", lang): [name(row, lang, "zone_en", "zone_zh") for row in shown.itertuples()],
-                t("checkpoint", lang): [
-                    name(row, lang, "checkpoint_en", "checkpoint_zh") for row in shown.itertuples()
-                ],
-                t("distance_km", lang): shown["checkpoint_km"].round(1),
-            }
-        ),
-        hide_index=True,
-        key="cluster_table",
-    )
+    shown = labelled(gaps if gap_km else table, lang)
+    result_map(source, filters, lang, cluster_layers(shown, lang), shown, style.analysis_legend_html(lang, "clusters"),
+               "cluster_map")
+    st.dataframe(cluster_table(shown if gap_km else shown.sort_values("cluster"), lang), hide_index=True,
+                 key="cluster_table")
     return shown_layer("clusters", table, gap_km, gaps)
+
+
+def labelled(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """``clusters`` with their main items and channels named in ``lang`` (codes with shares in the table)."""
+    def named(texts) -> list[str]:
+        return [labelled_shares(text, lambda code: label(code, lang)) for text in texts]
+
+    return clusters.assign(main_items=named(clusters["main_items"]), main_channels=named(clusters["main_channels"]))
+
+
+def cluster_table(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The clusters' table: number, figures, main items and channels, dates, zone, nearest checkpoint."""
+    return pd.DataFrame(
+        {
+            "#": clusters["cluster"] + 1,
+            t("seizures", lang): clusters["seizures"],
+            t("kg", lang): clusters["kg"].round(0),
+            t("value_cny", lang): clusters["value_cny"].round(0),
+            t("main_items", lang): clusters["main_items"],
+            t("channel", lang): clusters["main_channels"],
+            t("first_seen", lang): clusters["first_seen"],
+            t("last_seen", lang): clusters["last_seen"],
+            t("zone", lang): [name(row, lang, "zone_en", "zone_zh") for row in clusters.itertuples()],
+            **nearest_columns(clusters, lang),
+        }
+    )

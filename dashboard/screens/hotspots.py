@@ -10,10 +10,19 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from dashboard import layers, style
+from dashboard import style
+from dashboard.analysis_layers import emerging_layers, hot_spot_layers
 from dashboard.data import Source
-from dashboard.i18n import label, name, t
-from dashboard.results import ShownLayer, analysis_result, gap_filter, params_text, result_map, shown_layer
+from dashboard.i18n import label, t
+from dashboard.results import (
+    ShownLayer,
+    analysis_result,
+    gap_filter,
+    nearest_columns,
+    params_text,
+    result_map,
+    shown_layer,
+)
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
 from geodata.hotspots import HotSpotParams
@@ -63,116 +72,88 @@ def emerging_params(lang: str) -> tuple[EmergingParams, bool]:
     return EmergingParams(resolution=res, rings=rings, step=step, weight=weight, alpha=float(alpha), fdr=fdr), submitted
 
 
-def _nearest(frame: pd.DataFrame, lang: str) -> dict:
-    """The nearest-checkpoint columns of a result table."""
-    return {
-        t("checkpoint", lang): [name(row, lang, "checkpoint_en", "checkpoint_zh") for row in frame.itertuples()],
-        t("distance_km", lang): frame["checkpoint_km"].round(1).tolist(),
-    }
-
-
 def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
-    st.caption(t("hotspots_hint", lang))
-    params, submitted = hot_spot_params(lang)
-    found = analysis_result("hotspots", source, filters, params, user, lang, submitted)
+    found = analysis_result("hotspots", hot_spot_params, source, filters, lang, user)
     if found is None:
         return None
     cells = found["layer"]
-    st.caption(
-        t(
-            "hotspots_summary",
-            lang,
-            hot=int((cells["bin"] > 0).sum()),
-            cold=int((cells["bin"] < 0).sum()),
-            cells=len(cells),
-            analysed=found["analysed"],
-            left_out=found["left_out"],
-            params=params_text(cells.attrs["params"]),
-        )
-    )
+    st.caption(hot_spots_summary(found, lang))
     if cells.empty:
         st.info(t("no_records", lang))
         return None
     gap_km, hot = gap_filter(cells[cells["bin"] > 0], lang, "h_gap_km")
-    shown = hot if gap_km else cells
-    result_map(
-        source,
-        filters,
-        lang,
-        layers.hot_spot_layers(shown, lang),
-        hot if len(hot) else cells,
-        style.analysis_legend_html(lang, "hotspots"),
-        "hotspot_map",
-    )
+    result_map(source, filters, lang, hot_spot_layers(hot if gap_km else cells, lang), hot if len(hot) else cells,
+               style.analysis_legend_html(lang, "hotspots"), "hotspot_map")
     st.caption(t("bins_help", lang))
-    top = hot if gap_km else hot.sort_values("z", ascending=False)
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("confidence", lang): [t(f"bin_{b}", lang) for b in top["bin"]],
-                t("seizures", lang): top["seizures"].tolist(),
-                t("kg", lang): top["kg"].round(0).tolist(),
-                t("value_cny", lang): top["value_cny"].round(0).tolist(),
-                t("z_score", lang): top["z"].round(2).tolist(),
-                t("q_value", lang): [f"{q:.2g}" for q in top["q"]],
-                **_nearest(top, lang),
-                t("hexagon_id", lang): top["cell"].tolist(),
-            }
-        ),
-        hide_index=True,
-        key="hotspot_table",
-    )
+    st.dataframe(hot_spot_table(hot if gap_km else hot.sort_values("z", ascending=False), lang), hide_index=True,
+                 key="hotspot_table")
     return shown_layer("hotspots", cells, gap_km, hot)
 
 
+def hot_spots_summary(found: dict, lang: str) -> str:
+    """How many hexagons are hot and cold, of how many, from how many seizures, with which parameters."""
+    cells = found["layer"]
+    return t("hotspots_summary", lang, hot=int((cells["bin"] > 0).sum()), cold=int((cells["bin"] < 0).sum()),
+             cells=len(cells), analysed=found["analysed"], left_out=found["left_out"],
+             params=params_text(cells.attrs["params"]))
+
+
+def hot_spot_table(hot: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The hot spots' table: confidence, figures, z and q, nearest checkpoint, hexagon."""
+    return pd.DataFrame(
+        {
+            t("confidence", lang): [t(f"bin_{b}", lang) for b in hot["bin"]],
+            t("seizures", lang): hot["seizures"].tolist(),
+            t("kg", lang): hot["kg"].round(0).tolist(),
+            t("value_cny", lang): hot["value_cny"].round(0).tolist(),
+            t("z_score", lang): hot["z"].round(2).tolist(),
+            t("q_value", lang): [f"{q:.2g}" for q in hot["q"]],
+            **nearest_columns(hot, lang),
+            t("hexagon_id", lang): hot["cell"].tolist(),
+        }
+    )
+
+
 def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer | None:
-    st.caption(t("emerging_hint", lang))
-    params, submitted = emerging_params(lang)
-    found = analysis_result("emerging", source, filters, params, user, lang, submitted)
+    found = analysis_result("emerging", emerging_params, source, filters, lang, user)
     if found is None:
         return None
     cells = found["layer"]
     patterned = cells[cells["category"] != NO_PATTERN]
-    st.caption(
-        t(
-            "emerging_summary",
-            lang,
-            patterns=len(patterned),
-            cells=len(cells),
-            steps=int(cells["steps"].iloc[0]) if len(cells) else 0,
-            first=cells.attrs["first_step"][:10],
-            last=cells.attrs["last_step"][:10],
-            analysed=found["analysed"],
-            left_out=found["left_out"],
-            params=params_text(cells.attrs["params"]),
-        )
-    )
+    st.caption(emerging_summary(found, len(patterned), lang))
     gap_km, hot = gap_filter(patterned[patterned["category"].str.endswith("hot spot")], lang, "e_gap_km")
-    shown = hot if gap_km else cells
-    result_map(
-        source,
-        filters,
-        lang,
-        layers.emerging_layers(shown, lang),
-        patterned if len(patterned) else cells,
-        style.analysis_legend_html(lang, "emerging", tuple(patterned["category"].unique())),
-        "emerging_map",
-    )
-    table = hot if gap_km else patterned.sort_values(
+    result_map(source, filters, lang, emerging_layers(hot if gap_km else cells, lang),
+               patterned if len(patterned) else cells,
+               style.analysis_legend_html(lang, "emerging", tuple(patterned["category"].unique())), "emerging_map")
+    st.dataframe(emerging_table(hot if gap_km else by_category(patterned), lang), hide_index=True, key="emerging_table")
+    return shown_layer("emerging", cells, gap_km, hot)
+
+
+def emerging_summary(found: dict, patterns: int, lang: str) -> str:
+    """How many hexagons show a pattern, of how many, over which steps, with which parameters."""
+    cells = found["layer"]
+    return t("emerging_summary", lang, patterns=patterns, cells=len(cells),
+             steps=int(cells["steps"].iloc[0]) if len(cells) else 0, first=cells.attrs["first_step"][:10],
+             last=cells.attrs["last_step"][:10], analysed=found["analysed"], left_out=found["left_out"],
+             params=params_text(cells.attrs["params"]))
+
+
+def by_category(cells: pd.DataFrame) -> pd.DataFrame:
+    """``cells`` in the order of the categories (``CATEGORIES``), the most seizures first within each."""
+    return cells.sort_values(
         ["category", "seizures"], key=lambda column: column.map(CATEGORIES.index) if column.name == "category" else -column
     )
-    st.dataframe(
-        pd.DataFrame(
-            {
-                t("category", lang): [label(c, lang) for c in table["category"]],
-                t("seizures", lang): table["seizures"].tolist(),
-                t("hot_steps", lang): [f"{h} / {s}" for h, s in zip(table["hot_steps"], table["steps"])],
-                t("trend_z", lang): table["trend_z"].round(2).tolist(),
-                **_nearest(table, lang),
-                t("hexagon_id", lang): table["cell"].tolist(),
-            }
-        ),
-        hide_index=True,
-        key="emerging_table",
+
+
+def emerging_table(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The emerging hot spots' table: category, seizures, hot steps, trend, nearest checkpoint, hexagon."""
+    return pd.DataFrame(
+        {
+            t("category", lang): [label(c, lang) for c in cells["category"]],
+            t("seizures", lang): cells["seizures"].tolist(),
+            t("hot_steps", lang): [f"{h} / {s}" for h, s in zip(cells["hot_steps"], cells["steps"])],
+            t("trend_z", lang): cells["trend_z"].round(2).tolist(),
+            **nearest_columns(cells, lang),
+            t("hexagon_id", lang): cells["cell"].tolist(),
+        }
     )
-    return shown_layer("emerging", cells, gap_km, hot)

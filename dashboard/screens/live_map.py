@@ -3,15 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import datetime, time, timedelta
+from datetime import date, datetime, time, timedelta
 
 import streamlit as st
 
-from dashboard import layers, style
+from dashboard import style
 from dashboard.auth import still_signed_in
 from dashboard.charts import mix_chart, series_chart
 from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW, MAP_LIMITS, PLAY_INTERVAL_S
-from dashboard.context import PageContext, current_context, metric_delta, minute_now
+from dashboard.context import PageContext, current_context, minute_now
 from dashboard.controls import play_step, playing, set_focus, show_url_problems
 from dashboard.data import (
     ALERT_PARAMS,
@@ -19,20 +19,22 @@ from dashboard.data import (
     Source,
     alert_stamp,
     alerts,
-    base_map,
     control_dates,
     data_extent,
     data_version,
     drill_down,
-    get_store,
     live_map_spec,
     map_data,
     map_parts,
 )
+from dashboard.figures import show_figures
 from dashboard.i18n import label, name, t
+from dashboard.live_layers import weight_label
+from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
+from dashboard.startup import base_map, open_store
 from dashboard.tooltips import markdown_text
-from queries.filters import Focus
+from queries.filters import Filters, Focus
 from queries.views import bucket_for
 
 SEEN_KEY, AFTER_KEY, SELECTION_KEY = "seen_newest_id", "new_after_id", "applied_selection"
@@ -102,113 +104,119 @@ def alert_text(flagged, lang: str) -> str:
 def render(ctx: PageContext) -> None:
     """The page: its title, then the fragment that refreshes, whose second block is the map's row (where
     the sign-in screen has its map: dashboard/screens/sign_in.py)."""
-    lang = ctx.view.lang
-    st.title(t("live_title", lang))
-
-    first_run = {"done": False}  # the fragment's first call is part of this full run
-    last_day = (
-        max(minute_now().date(), ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else minute_now().date()
-    )
+    st.title(t("live_title", ctx.view.lang))
+    today = minute_now().date()
+    last_day = max(today, ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else today
+    runs = {"first": True}  # the fragment's first call is part of this full run: playback does not advance
 
     @st.fragment(run_every=PLAY_INTERVAL_S if playing() else (ctx.view.refresh or None))
     def live() -> None:
-        # The account is checked on the refresh's own runs too, and this run reads with the scope found now.
-        source = Source(ctx.path, still_signed_in(get_store(ctx.path), ctx.user, activity=map_clicked()).scope)
-        headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
-        with headline:
-            show_url_problems(lang)
-        version = data_version(ctx.path)
-        view = ctx.view
-        filters = view.filters(minute_now())
-        if playing():
-            start, end = play_step(last_day, advance=first_run["done"])
-            filters = replace(
-                filters, start=datetime.combine(start, time()), end=datetime.combine(end + timedelta(days=1), time())
-            )
-            headline.caption(t("playing", lang, start=start, end=end))
-        first_run["done"] = True
-        after = new_after_id(int(data_extent(source, version)["newest_id"]))
-        data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
-        summary, previous = data["summary"], data["previous"]
-        new_count = int(summary["new_seizures"])
-
-        shown = f"{summary['seizures']:,} {t('seizures', lang)}"
-        last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
-        headline.caption(t("data_to", lang, last=last, shown=shown))
-        if summary["synthetic"]:
-            headline.warning(
-                t("synthetic_warning", lang, synthetic=int(summary["synthetic"]), total=int(summary["seizures"])),
-                icon="⚠️",
-            )
-        figures = headline.columns(4)
-        days = (filters.end - filters.start).days if filters.start and filters.end else None
-        delta_help = t("vs_previous", lang, days=days) if days else None
-        crossings = int((data["checkpoints"]["seizures"] > 0).sum())
-        for column, key, value, before, text in (
-            (figures[0], "kpi_seizures", summary["seizures"], "seizures", f"{summary['seizures']:,}"),
-            (figures[1], "kpi_kg", summary["kg"], "kg", f"{summary['kg']:,.0f}"),
-            (figures[2], "kpi_value", summary["value_cny"], "value_cny", f"{summary['value_cny'] / 1e6:,.1f}"),
-            (figures[3], "kpi_crossings", crossings, None, f"{crossings:,}"),
-        ):
-            previous_value = previous[before] if previous is not None and before else None
-            column.metric(t(key, lang), text, metric_delta(value, previous_value), help=delta_help, border=True)
-        if new_count:
-            headline.info(t("new_records", lang, count=new_count, time=f"{minute_now():%H:%M}"), icon="🆕")
-
-        stamp = None if playing() else alert_stamp(minute_now())
-        flagged = alerts(source, filters, stamp) if stamp else None
-        if flagged is not None and len(flagged):
-            headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
-        shown_layers = view.layers
-        spec = live_map_spec(
-            source, version, filters, view.hex_res, after, shown_layers, view.density, view.weight, lang,
-            base_map(lang), stamp
-        )
-        map_column, legend_column = st.columns(LIVE_MAP_ROW)
-        with map_column:
-            event = st.pydeck_chart(
-                layers.PrebuiltDeck(spec),
-                height=LIVE_MAP_HEIGHT,
-                key=LIVE_MAP_KEY,
-                on_select="rerun",
-                selection_mode="single-object",
-            )
-            notes = []
-            total_points = int(summary["seizures"])
-            points = data["points"]
-            if points is not None and total_points > len(points):
-                notes.append(t("sampled", lang, shown=len(points), total=total_points, limit=MAP_LIMITS.points))
-            hexagons = data["hexagons"]
-            if hexagons is not None and len(hexagons) and int(hexagons["total_cells"].iloc[0]) > len(hexagons):
-                notes.append(t("hex_cut", lang, shown=len(hexagons), total=int(hexagons["total_cells"].iloc[0])))
-            if summary["coarse"] and view.density != "none":
-                notes.append(t("coarse_left_out", lang, count=int(summary["coarse"])))
-            for note in notes:
-                st.caption(note)
-        with legend_column:
-            st.markdown(
-                style.legend_html(
-                    lang,
-                    shown_layers,
-                    view.density,
-                    layers.weight_label(view.weight, lang),
-                    alerts=flagged is not None and len(flagged) > 0,
-                ),
-                unsafe_allow_html=True,
-            )
-
-        selection = event.selection if event is not None else None
-        signature = repr(selection)
-        if selection is not None and signature != st.session_state.get(SELECTION_KEY):
-            st.session_state[SELECTION_KEY] = signature
-            picked = focus_from_selection(selection, view.hex_res)
-            if picked is not None:
-                set_focus(picked)
-        focus = st.session_state.get("focus")
-        drill(ctx, source, filters, focus, version, data)
-        busiest(data["checkpoints"], lang)
+        live_view(ctx, last_day, advance=not runs["first"])
+        runs["first"] = False
 
     live()
+
+
+def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
+    """One run of the fragment: the headline (what is shown, warnings, figures, alerts), the map's row,
+    the drill-down and the busiest checkpoints; the view's data read once."""
+    view, lang = ctx.view, ctx.view.lang
+    # The account is checked on the refresh's own runs too, and this run reads with the scope found now.
+    source = Source(ctx.path, still_signed_in(open_store(ctx.path), ctx.user, activity=map_clicked()).scope)
+    headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
+    with headline:
+        show_url_problems(lang)
+    version = data_version(ctx.path)
+    filters = view_filters(view.filters(minute_now()), last_day, advance, headline, lang)
+    extent = data_extent(source, version)
+    after = new_after_id(int(extent["newest_id"]))
+    data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
+    show_headline(headline, data, filters, lang)
+    stamp = None if playing() else alert_stamp(minute_now())
+    flagged = alerts(source, filters, stamp) if stamp else None
+    if flagged is not None and len(flagged):
+        headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
+    spec = live_map_spec(source, version, filters, view.hex_res, after, view.layers, view.density, view.weight, lang,
+                         base_map(lang), stamp, data, flagged)
+    event = show_map(spec, map_notes(data, view.density, lang), view, alerted=flagged is not None and len(flagged) > 0)
+    follow_selection(event, view.hex_res)
+    drill(ctx, source, filters, st.session_state.get("focus"), version, extent, data)
+    busiest(data["checkpoints"], lang)
+
+
+def view_filters(filters: Filters, last_day: date, advance: bool, headline, lang: str) -> Filters:
+    """The view's ``filters``; while the time slider plays, narrowed to the step shown (said in the
+    ``headline``), the next step when ``advance``."""
+    if not playing():
+        return filters
+    start, end = play_step(last_day, advance=advance)
+    headline.caption(t("playing", lang, start=start, end=end))
+    return replace(filters, start=datetime.combine(start, time()), end=datetime.combine(end + timedelta(days=1), time()))
+
+
+def show_headline(headline, data: dict, filters: Filters, lang: str) -> None:
+    """Up to when the records go and how many are shown, the warning of synthetic records, the figures
+    against the previous period with the crossings that have seizures, and the note of new records."""
+    summary = data["summary"]
+    shown = f"{summary['seizures']:,} {t('seizures', lang)}"
+    last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
+    headline.caption(t("data_to", lang, last=last, shown=shown))
+    if summary["synthetic"]:
+        headline.warning(
+            t("synthetic_warning", lang, synthetic=int(summary["synthetic"]), total=int(summary["seizures"])),
+            icon="⚠️",
+        )
+    days = (filters.end - filters.start).days if filters.start and filters.end else None
+    delta_help = t("vs_previous", lang, days=days) if days else None
+    figures = headline.columns(4)
+    show_figures(figures[:3], summary, data["previous"], lang, help=delta_help)
+    crossings = int((data["checkpoints"]["seizures"] > 0).sum())
+    figures[3].metric(t("kpi_crossings", lang), f"{crossings:,}", help=delta_help, border=True)
+    if summary["new_seizures"]:
+        headline.info(t("new_records", lang, count=int(summary["new_seizures"]), time=f"{minute_now():%H:%M}"),
+                      icon="🆕")
+
+
+def map_notes(data: dict, density: str, lang: str) -> list[str]:
+    """What the map leaves out: points sampled, hexagons cut at the limit, records too coarse for density."""
+    summary, points, hexagons = data["summary"], data["points"], data["hexagons"]
+    notes = []
+    if points is not None and int(summary["seizures"]) > len(points):
+        notes.append(t("sampled", lang, shown=len(points), total=int(summary["seizures"]), limit=MAP_LIMITS.points))
+    if hexagons is not None and len(hexagons) and int(hexagons["total_cells"].iloc[0]) > len(hexagons):
+        notes.append(t("hex_cut", lang, shown=len(hexagons), total=int(hexagons["total_cells"].iloc[0])))
+    if summary["coarse"] and density != "none":
+        notes.append(t("coarse_left_out", lang, count=int(summary["coarse"])))
+    return notes
+
+
+def show_map(spec: str, notes: list[str], view, alerted: bool):
+    """The map's row: the deck (``spec``) with its ``notes`` below, and the legend beside; the map's event."""
+    map_column, legend_column = st.columns(LIVE_MAP_ROW)
+    with map_column:
+        event = st.pydeck_chart(
+            PrebuiltDeck(spec), height=LIVE_MAP_HEIGHT, key=LIVE_MAP_KEY, on_select="rerun",
+            selection_mode="single-object",
+        )
+        for note in notes:
+            st.caption(note)
+    with legend_column:
+        legend = style.legend_html(view.lang, view.layers, view.density, weight_label(view.weight, view.lang),
+                                   alerts=alerted)
+        st.markdown(legend, unsafe_allow_html=True)
+    return event
+
+
+def follow_selection(event, hex_res: int) -> None:
+    """A new selection on the map becomes the drill-down's focus (an unchanged one leaves the focus alone,
+    which may have been cleared since)."""
+    selection = event.selection if event is not None else None
+    signature = repr(selection)
+    if selection is not None and signature != st.session_state.get(SELECTION_KEY):
+        st.session_state[SELECTION_KEY] = signature
+        picked = focus_from_selection(selection, hex_res)
+        if picked is not None:
+            set_focus(picked)
 
 
 def focus_title(focus: Focus, checkpoints, hubs, lang: str) -> str:
@@ -221,13 +229,13 @@ def focus_title(focus: Focus, checkpoints, hubs, lang: str) -> str:
     return t(focus.kind if focus.kind in ("cell", "seizure") else "record", lang, key=focus.key)
 
 
-def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, version: int, data: dict) -> None:
-    """The records behind the selected hexagon, point, checkpoint or hub, their time series and mineral mix."""
+def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, version: int, extent, data: dict) -> None:
+    """The records behind the selected hexagon, point, checkpoint or hub, their time series and mineral mix
+    (``extent``: the first and last records the user may see, for the series' bucket)."""
     lang = ctx.view.lang
     if focus is None:
         st.caption(t("drill_hint", lang))
         return
-    extent = data_extent(source, version)
     bucket = bucket_for(filters, extent["first_occurred"], extent["last_occurred"])
     found = drill_down(source, version, filters, focus, bucket)
     with st.container(border=True, key="drill_down"):

@@ -13,11 +13,12 @@ from __future__ import annotations
 
 import streamlit as st
 
-from dashboard import layers
 from dashboard.auth import EXPIRED_NOTE_KEY, sign_in_form
 from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW
-from dashboard.data import base_map
 from dashboard.i18n import LANGUAGES, t
+from dashboard.map_layers import base_layers
+from dashboard.pydeck_adapters import deck
+from dashboard.startup import base_map
 from queries.store import Store
 
 LANGUAGE_KEY = "sign_in_lang"
@@ -46,7 +47,7 @@ def render(store: Store, lang: str) -> None:
         map_column, form_column = st.columns(LIVE_MAP_ROW)
         with map_column:
             st.pydeck_chart(
-                layers.deck(layers.base_layers(base_map(lang), True)),
+                deck(base_layers(base_map(lang), True)),
                 height=LIVE_MAP_HEIGHT,
                 key=LIVE_MAP_KEY,
                 on_select="rerun",

@@ -74,7 +74,30 @@ def test_live_map_renders_the_map_figures_and_synthetic_warning(app):
     assert "seizures" not in layer_ids  # points on demand: the hexagons count every seizure
     # every layer type costs its own shader work where WebGL runs in software (README, page load)
     assert {layer["@@type"] for layer in spec["layers"]} == {"SolidPolygonLayer", "LineLayer", "TextLayer"}
-    assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec  # no base map: see layers.deck
+    assert spec["mapStyle"] == "__MAP_STYLE__" and "mapProvider" not in spec  # no base map: see pydeck_adapters.deck
+
+
+def test_one_run_of_the_live_map_reads_the_views_map_data_and_alerts_once(app, monkeypatch):
+    """The figures, the deck, the notes and the drill-down share one read of the view's map data and
+    alerts (the deck is built from the rows the page read, not read again inside its cached loader)."""
+    from collections import Counter
+
+    from dashboard import data
+
+    calls = Counter()
+    for loader in ("map_data", "alerts"):
+        def counted(*args, _real=getattr(data, loader), _loader=loader, **kwargs):
+            calls[_loader] += 1
+            return _real(*args, **kwargs)
+
+        monkeypatch.setattr(data, loader, counted)
+    data.live_map_spec.clear()  # a deck not built yet, as after a filter change
+    app.query_params["layers"] = "points,places,zones"
+    app.run()
+    assert not app.exception and len(deck(app)["layers"]) > 3
+    assert calls == {"map_data": 1, "alerts": 1}
+    app.run()  # an unchanged rerun: the same, from the caches
+    assert not app.exception and calls == {"map_data": 2, "alerts": 2}
 
 
 def test_the_points_layer_shows_a_sample_of_the_seizures_and_says_so(app):
@@ -440,9 +463,9 @@ def test_the_analysis_page_shows_emerging_hot_spots_or_says_why_it_cannot(app, s
 
 
 def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypatch):
-    from dashboard.data import get_store
+    from dashboard.startup import open_store
 
-    get_store.clear()
+    open_store.clear()
     path = tmp_path / "first" / "cordon.duckdb"
     monkeypatch.setenv("CORDON_DB", str(path))
     first = signed_in(AppTest.from_file(APP, default_timeout=180))
@@ -456,14 +479,14 @@ def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypat
 def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypatch):
     import duckdb
 
-    from dashboard.data import get_store
+    from dashboard.startup import open_store
     from queries.store import LATEST_VERSION, migrate, schema_version
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     migrate(con, target=2)  # the schema of session 1: no H3 cells yet
     con.close()
-    get_store.clear()
+    open_store.clear()
     monkeypatch.setenv("CORDON_DB", str(path))
     app = signed_in(AppTest.from_file(APP, default_timeout=120))
     app.query_params["period"] = "all"
@@ -474,11 +497,11 @@ def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypa
 
 
 def test_a_file_that_is_not_a_cordon_database_gets_a_clear_message(tmp_path, monkeypatch):
-    from dashboard.data import get_store
+    from dashboard.startup import open_store
 
     path = tmp_path / "cordon.duckdb"
     path.write_bytes(b"this is not a database\x00" * 100)
-    get_store.clear()
+    open_store.clear()
     monkeypatch.setenv("CORDON_DB", str(path))
     app = AppTest.from_file(APP, default_timeout=120)
     app.run()

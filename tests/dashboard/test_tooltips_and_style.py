@@ -8,10 +8,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+import pydeck as pdk
 import pytest
 import shapely
 
-from dashboard import layers, style
+from dashboard import live_layers, map_layers, pydeck_adapters, style
+from dashboard.i18n import t
 from dashboard.tooltips import TOOLTIP, markdown_text, tooltip_fields
 from queries.constants import ITEM_GROUPS
 
@@ -48,7 +50,7 @@ def test_markdown_text_shows_markup_literally():
 
 def test_seizure_layers_carry_tooltips_in_the_chosen_language_and_ring_the_new_ones():
     points = pd.DataFrame([point(), point(seizure_id=8, is_new=True)])
-    serialized = layers.deck(layers.seizure_layers(points, "zh")).to_json()
+    serialized = pydeck_adapters.deck(live_layers.seizure_layers(points, "zh")).to_json()
     assert "合成（演示）" in serialized and "镓" in serialized  # synthetic mark and group name in Chinese
     spec = json.loads(serialized)
     ids = [layer["id"] for layer in spec["layers"]]
@@ -60,8 +62,8 @@ def test_hexagons_carry_their_cell_and_a_density_colour():
                              "seizures": [1, 100], "kg": [2.0, 5000.0], "value_cny": [10.0, 1e6],
                              "largest_group": ["Ga", "Sb"], "last_occurred": pd.to_datetime(["2026-01-01", "2026-02-01"]),
                              "newest_id": [1, 2], "total_cells": [2, 2]})
-    spec = json.loads(layers.deck([layers.hexagon_layer(hexagons, "count", "en"),
-                                   layers.heatmap_layer(hexagons, "kg")]).to_json())
+    spec = json.loads(pydeck_adapters.deck([live_layers.hexagon_layer(hexagons, "count", "en"),
+                                   live_layers.heatmap_layer(hexagons, "kg")]).to_json())
     hex_layer, heat = spec["layers"]
     assert [row["hex"] for row in hex_layer["data"]] == ["85415bd7fffffff", "85415bdbfffffff"]
     low, high = (row["colour"] for row in hex_layer["data"])
@@ -71,7 +73,7 @@ def test_hexagons_carry_their_cell_and_a_density_colour():
 
 
 def test_the_deck_asks_for_no_base_map_and_the_page_behind_it_is_the_sea():
-    spec = json.loads(layers.deck([]).to_json())
+    spec = json.loads(pydeck_adapters.deck([]).to_json())
     assert "mapbox" not in json.dumps(spec).lower() and "carto" not in json.dumps(spec).lower()
     assert "http" not in json.dumps(spec)
     # pydeck's "no base map" sentinel: Streamlit then draws no MapLibre map and puts in no Carto style
@@ -91,14 +93,14 @@ def test_density_colours_climb_the_ramp_with_the_weight():
 
 
 def test_seizure_radius_grows_with_quantity():
-    radius = layers.seizure_radius_px([0.01, 1, 1000, 100000])
+    radius = live_layers.seizure_radius_px([0.01, 1, 1000, 100000])
     assert list(radius) == sorted(radius) and radius[0] >= 2 and radius[-1] < 12
 
 
 def test_size_units_reach_deck_gl_as_the_string_pixels_and_the_json_is_compact():
     points = pd.DataFrame({"item_group": ["Ga"], "lon": [106.7], "lat": [21.9], "quantity_kg": [1.0]})
-    layer = layers.pdk.Layer("ScatterplotLayer", data=points, radius_units=layers.PIXELS)
-    spec = layers.deck([layer, *layers.base_layers(EMPTY_BASE, show_zones=True)]).to_json()
+    layer = pdk.Layer("ScatterplotLayer", data=points, radius_units=pydeck_adapters.PIXELS)
+    spec = pydeck_adapters.deck([layer, *map_layers.base_layers(EMPTY_BASE, show_zones=True)]).to_json()
     assert '"radiusUnits":"pixels"' in spec and '"widthUnits":"pixels"' in spec and "@@=pixels" not in spec
     assert "\n" not in spec and ": " not in spec
 
@@ -132,7 +134,7 @@ def test_the_base_map_is_three_layers_with_the_boundary_drawn_once_on_top():
     base = {name: json.loads(text) for name, text in base_geography("en").items()}
     kinds = [row.get("kind") for row in base["lines_and_zones"]]
     assert kinds == sorted(kinds, key=lambda kind: kind or 0)  # provinces, then zones, then the boundary on top
-    assert {layers.ZONE_LINE, layers.BOUNDARY_LINE, None} == set(kinds)
+    assert {map_layers.ZONE_LINE, map_layers.BOUNDARY_LINE, None} == set(kinds)
     boundary = shapely.union_all(load_layer("boundary").geometry.to_numpy())
     provinces = [row for row in base["lines_and_zones"] if "kind" not in row]
     middles = shapely.points([[(a + b) / 2 for a, b in zip(row["s"], row["t"])] for row in provinces])
@@ -141,7 +143,7 @@ def test_the_base_map_is_three_layers_with_the_boundary_drawn_once_on_top():
     zone = next(row for row in base["areas_and_zones"] if row["title"].startswith("Border zone: Pingxiang"))
     assert "Borders: Viet Nam" in zone["detail"]
     assert [row["title"] for row in base["areas"] if row["fill"] == list(style.CHINA_FILL)][0] == "China"
-    ids = [layer.id for layer in layers.base_layers(base_geography("en"), show_zones=True)]
+    ids = [layer.id for layer in map_layers.base_layers(base_geography("en"), show_zones=True)]
     assert ids == ["areas", "lines", "names"]
 
 
@@ -163,7 +165,7 @@ def test_density_hexagons_are_polygons_with_the_cells_own_outline():
 
     cells = pd.DataFrame({"cell": [int("85415a83fffffff", 16)], "seizures": [3], "kg": [10.0], "value_cny": [1e4],
                           "largest_group": ["Sb"], "last_occurred": [pd.Timestamp("2026-11-01")]})
-    spec = json.loads(layers.deck([layers.hexagon_layer(cells, "count", "en")]).to_json())
+    spec = json.loads(pydeck_adapters.deck([live_layers.hexagon_layer(cells, "count", "en")]).to_json())
     hexagon = spec["layers"][0]
     assert hexagon["@@type"] == "SolidPolygonLayer" and hexagon["pickable"]
     ring = hexagon["data"][0]["polygon"]
@@ -180,19 +182,19 @@ def test_places_are_symbols_and_names_on_one_text_layer_type_with_their_tooltips
     hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
                          "kind": ["smelter"], "item_groups": [["Sb"]], "country_iso3": ["CHN"], "seizures": [3],
                          "note": [None]})
-    spec = json.loads(layers.deck([*layers.checkpoint_layers(checkpoints, "en"), layers.hub_layer(hubs, "en")]).to_json())
+    spec = json.loads(pydeck_adapters.deck([*map_layers.checkpoint_layers(checkpoints, "en"), live_layers.hub_layer(hubs, "en")]).to_json())
     (places, hub_layer) = spec["layers"]
     assert {places["@@type"], hub_layer["@@type"]} == {"TextLayer"} and places["pickable"] and hub_layer["pickable"]
     assert {key for key in places if key.startswith("get")} == {key for key in hub_layer if key.startswith("get")}
-    assert [row["text"] for row in places["data"]] == [layers.CHECKPOINT_MARK, "Youyiguan <b>"]
+    assert [row["text"] for row in places["data"]] == [map_layers.CHECKPOINT_MARK, "Youyiguan <b>"]
     assert all(row["checkpoint_id"] == "youyiguan" and row["title"] == "Youyiguan <b> 友谊关" for row in places["data"])
-    assert [row["text"] for row in hub_layer["data"]] == [layers.HUB_MARK] and hub_layer["data"][0]["hub_id"] == "h1"
+    assert [row["text"] for row in hub_layer["data"]] == [map_layers.HUB_MARK] and hub_layer["data"][0]["hub_id"] == "h1"
 
 
 def _details(layer) -> list[str]:
     """The tooltip detail of each place of a place layer (its symbol's row; the name's repeats it)."""
-    spec = json.loads(layers.deck([layer]).to_json())["layers"][0]
-    return [row["detail"] for row in spec["data"] if row["text"] in (layers.CHECKPOINT_MARK, layers.HUB_MARK)]
+    spec = json.loads(pydeck_adapters.deck([layer]).to_json())["layers"][0]
+    return [row["detail"] for row in spec["data"] if row["text"] in (map_layers.CHECKPOINT_MARK, map_layers.HUB_MARK)]
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -207,9 +209,9 @@ def test_a_place_tooltip_leaves_out_what_is_not_known_and_never_says_nan(lang):
     hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
                          "kind": ["smelter_refinery"], "item_groups": [["Sb"]], "country_iso3": [None], "seizures": [3],
                          "note": [float("nan")]}).astype({"country_iso3": "str"})
-    beihai, houqiao, youyiguan = _details(layers.checkpoint_layers(checkpoints, lang)[0])
-    (hub,) = _details(layers.hub_layer(hubs, lang))
-    across = layers.t("across_border", lang)
+    beihai, houqiao, youyiguan = _details(map_layers.checkpoint_layers(checkpoints, lang)[0])
+    (hub,) = _details(live_layers.hub_layer(hubs, lang))
+    across = t("across_border", lang)
     assert across not in beihai  # no counterpart: no line
     assert f"{across}: Kanpiketi\n" in houqiao  # a counterpart without its country: the name alone
     assert f"{across}: Huu Nghi (" in youyiguan and "VNM" not in youyiguan  # the country's name

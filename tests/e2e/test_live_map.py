@@ -8,7 +8,7 @@ import re
 
 import pytest
 
-from dashboard.layers import INITIAL_VIEW
+from dashboard.pydeck_adapters import INITIAL_VIEW
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
 
