@@ -44,7 +44,9 @@ mapping, times, counts), the refused rows in ``rejected_rows``, and the previous
 record an import changed in ``seizure_history``, ``checkpoint_history`` or ``hub_history``.
 Text is stored as it came: HTML or script in a field is data, escaped by whatever displays it.
 
-Modules: :mod:`~queries.ingest.files` (reading, bounds, encodings), :mod:`~queries.ingest.mapping`
+Modules: :mod:`~queries.ingest.files` (the table read and its bounds), :mod:`~queries.ingest.readers`
+(each format: :mod:`~queries.ingest.delimited`, :mod:`~queries.ingest.workbook`; the layout of a table:
+:mod:`~queries.ingest.layout`), :mod:`~queries.ingest.mapping`
 (the TOML mappings in ``queries/mappings/``), :mod:`~queries.ingest.fields` (the fields of each kind,
 the area of interest), :mod:`~queries.ingest.rules` (the rules' context), :mod:`~queries.ingest.values`
 (numbers, angles, dates, quantities), :mod:`~queries.ingest.checks` (the rules and their words, once),

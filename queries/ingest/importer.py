@@ -32,10 +32,10 @@ from queries.ingest.files import (
     Table,
     as_text,
     never_stop,
-    read_table,
 )
 from queries.ingest.frame_validator import validate_frame
 from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.readers import read_table
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
 from queries.ingest.rules import Rules, ToWgs84
 from queries.ingest.values import normalise
