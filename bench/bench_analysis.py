@@ -108,7 +108,8 @@ def _grid_values(cells: int, seed: int = 1):
 # -- the cases, each run in a subprocess: prepare (not timed), then call (timed) -----------------
 
 def case_dbscan_cordon(n: int) -> dict:
-    from geodata.clusters import dbscan_labels, project
+    from geodata.cluster_labels import dbscan_labels
+    from geodata.clusters import project
 
     points = _points(1_200_000, n)
     xy = project(points["lon"], points["lat"])
@@ -154,7 +155,8 @@ def case_dbscan_haversine(n: int) -> dict:
 
 
 def case_hdbscan_cordon(n: int) -> dict:
-    from geodata.clusters import hdbscan_labels, project
+    from geodata.cluster_labels import hdbscan_labels
+    from geodata.clusters import project
 
     xy = project(*_points(1_200_000, n)[["lon", "lat"]].to_numpy().T)
     before = _rss_mb()

@@ -12,16 +12,8 @@ from scipy.spatial import cKDTree
 from sklearn.cluster import DBSCAN, HDBSCAN
 
 from geodata.analysis_data import read_analysis_points
-from geodata.clusters import (
-    CLUSTER_COLUMNS,
-    DBSCANParams,
-    HDBSCANParams,
-    dbscan_labels,
-    find_clusters,
-    hdbscan_labels,
-    project,
-    st_dbscan_labels,
-)
+from geodata.cluster_labels import dbscan_labels, hdbscan_labels, st_dbscan_labels
+from geodata.clusters import CLUSTER_COLUMNS, DBSCANParams, HDBSCANParams, find_clusters, project
 from geodata.crs import METRIC_CRS
 from queries.filters import Filters
 from queries.store import Store

@@ -19,15 +19,8 @@ from scipy.spatial import cKDTree
 
 import geodata.worker
 from geodata.budget import DEFAULT_MAX_MB, MAX_MB_ENV, AnalysisRefused, Limits
-from geodata.clusters import (
-    DBSCANParams,
-    _ball_bounds,
-    _core_bounds,
-    _space_time,
-    estimate_clusters,
-    find_clusters,
-    project,
-)
+from geodata.cluster_labels import ball_bounds, core_bounds, space_time_points
+from geodata.clusters import DBSCANParams, estimate_clusters, find_clusters, project
 from geodata.emerging import EmergingParams, build_cube, estimate_emerging
 from geodata.hotspots import HotSpotParams, cell_measures, estimate_hot_spots, neighbourhood_size
 from geodata.worker import AnalysisBusy, AnalysisRunner, AnalysisStopped, ResultCache, Wait, run_in_worker
@@ -259,10 +252,10 @@ def _clumped(n: int, seed: int = 3) -> np.ndarray:
 def test_the_space_time_pair_bound_is_never_below_the_real_count_and_at_most_7_times_it(eps, window):
     xy = _clumped(4000)
     days = np.random.default_rng(4).uniform(0, 1500, len(xy))
-    points = _space_time(xy, days, eps, window)
+    points = space_time_points(xy, days, eps, window)
     radius = eps * np.sqrt(2)
     real = cKDTree(points).query_ball_point(points, r=radius, return_length=True)
-    bound = _ball_bounds(points, radius)
+    bound = ball_bounds(points, radius)
     assert (bound >= real).all()
     assert bound.sum() <= 7 * real.sum()  # a 3 x 3 x 3 block of cells against a ball: 27 / (4/3 pi), 6.4
 
@@ -270,7 +263,7 @@ def test_the_space_time_pair_bound_is_never_below_the_real_count_and_at_most_7_t
 def test_the_dbscan_neighbour_bound_is_never_below_the_real_count_of_the_unsure_points():
     xy = _clumped(4000)
     eps, min_count = 1_500.0, 40
-    inverse, _, thin, bound = _core_bounds(xy, eps, min_count, xy.min(axis=0))
+    inverse, _, thin, bound = core_bounds(xy, eps, min_count, xy.min(axis=0))
     unsure_cells = thin[bound >= min_count]
     assert len(unsure_cells) > 0
     per_cell_bound = dict(zip(thin.tolist(), bound.tolist()))
@@ -297,7 +290,7 @@ def test_the_estimates_count_what_the_analyses_make(seeded_db):
     estimate = estimate_clusters(points, DBSCANParams(eps_km=5, min_count=3, window_days=30))
     xy = project(points["lon"], points["lat"])
     days = (pd.to_datetime(points["occurred_at"]) - pd.Timestamp("2000-01-01")) / pd.Timedelta(days=1)
-    ball = _space_time(xy, days.to_numpy(float), 5000, 30)
+    ball = space_time_points(xy, days.to_numpy(float), 5000, 30)
     real = cKDTree(ball).count_neighbors(cKDTree(ball), 5000 * np.sqrt(2))
     assert real <= estimate.work <= 7 * real and estimate.kind == "st_dbscan"
 
