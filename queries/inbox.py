@@ -36,7 +36,7 @@ import pandas as pd
 from queries import access
 from queries.clock import beijing_now
 from queries.ingest import IngestError, Limits, Mapping, ingest, read_path
-from queries.ingest.importer import ImportGeography
+from queries.ingest.places import ImportGeography
 from queries.store import Store, run
 
 DONE, FAILED = "done", "failed"

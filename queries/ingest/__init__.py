@@ -53,27 +53,19 @@ the area of interest), :mod:`~queries.ingest.rules` (the rules' context), :mod:`
 :mod:`~queries.ingest.parse` (one cell's value), :mod:`~queries.ingest.row_validator` (one row, the
 definition), :mod:`~queries.ingest.frame_validator` and :mod:`~queries.ingest.columns` (the same rules
 over a whole frame), :mod:`~queries.ingest.refusals` (why rows are refused, for whole columns, in
-batches), :mod:`~queries.ingest.suggest`, :mod:`~queries.ingest.importer`.
+batches), :mod:`~queries.ingest.suggest`, :mod:`~queries.ingest.places` (the store's places, geodata's
+locator), :mod:`~queries.ingest.importer` (the stages, giving :mod:`~queries.ingest.results`) and
+:mod:`~queries.ingest.writer` (the records written).
 """
 
 from queries.ingest.checks import RULES, Reason
 from queries.ingest.fields import AREA_OF_INTEREST, CRS_NAMES, KINDS
 from queries.ingest.files import DEFAULT_LIMITS, Cancelled, IngestError, Limits
 from queries.ingest.frame_validator import validate_frame
-from queries.ingest.importer import (
-    Checked,
-    ImportGeography,
-    ImportResult,
-    Parsed,
-    check,
-    import_rules,
-    ingest,
-    ingest_file,
-    known_places,
-    read_path,
-    read_upload,
-)
+from queries.ingest.importer import check, import_rules, ingest, ingest_file, read_path, read_upload
 from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.places import ImportGeography, known_places
+from queries.ingest.results import Checked, ImportResult, Parsed
 from queries.ingest.row_validator import validate_row
 from queries.ingest.rules import Rules
 

@@ -9,9 +9,7 @@ with their previous versions archived, refused rows, the import's own row) is on
 from __future__ import annotations
 
 import hashlib
-import re
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 
@@ -22,187 +20,17 @@ import pyarrow.compute as pc
 
 from queries.clock import beijing_now
 from queries.ingest.checks import RULES
-from queries.ingest.fields import COORDINATES, CRS_NAMES, KEYS, KINDS
-from queries.ingest.files import (
-    SHEET_LINES,
-    Cancelled,
-    IngestError,
-    Limits,
-    ShouldStop,
-    Table,
-    as_text,
-    never_stop,
-)
+from queries.ingest.fields import CRS_NAMES, KEYS, KINDS
+from queries.ingest.files import SHEET_LINES, Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop
 from queries.ingest.frame_validator import validate_frame
 from queries.ingest.mapping import Mapping, load_mapping
+from queries.ingest.places import ImportGeography, KnownPlaces, known_places
 from queries.ingest.readers import read_table
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
-from queries.ingest.rules import Rules, ToWgs84
-from queries.ingest.values import normalise
-from queries.seizures import insert_seizures, update_seizures
-from queries.store import Store, bind, load_sql, run, write_frame
-
-# What is left of a file's name once dates, numbers and copy marks at its end are dropped is the
-# default source of its records: 东兴海关_2025-03-04.csv and 东兴海关_2025-03-11.csv are one source,
-# so last week's rows in this week's file are found again instead of stored twice.
-_NAME_TAIL = re.compile(r"(?:[\s_\-.()（）\[\]【】0-9年月日号第周期]|copy|副本)+$", re.IGNORECASE)
-
-
-@dataclass(frozen=True)
-class ImportGeography:
-    """What an import needs from geodata, handed in by a composition root (queries never imports it).
-
-    locate(lon, lat): country_iso3, province_code, county_code, zone_code for WGS84 points
-    (``geodata.locate.locate``). converters: coordinate system name ('gcj02', 'bd09') → a function
-    to WGS84 (``geodata.coords.gcj02_to_wgs84``, ``bd09_to_wgs84``).
-    """
-
-    locate: Callable[[np.ndarray, np.ndarray], pd.DataFrame]
-    converters: dict[str, ToWgs84] = field(default_factory=dict)
-
-    def to_wgs84(self, crs: str) -> ToWgs84 | None:
-        if crs not in CRS_NAMES:
-            raise IngestError(f"unknown coordinate system {crs!r}; use one of {', '.join(CRS_NAMES)}")
-        if crs == "wgs84":
-            return None
-        if crs not in self.converters:
-            raise IngestError(f"no conversion from {crs} to WGS84 was handed to the import")
-        return self.converters[crs]
-
-
-# What a file without a key column means for its records, for the summary (the Import page says it
-# through dashboard/i18n.py).
-KEYLESS_NOTE = ("no key column: rows are known by their content (a re-import adds nothing; a corrected row lands "
-                "as a new record)")
-
-
-@dataclass
-class Parsed:
-    """A file read and mapped, not yet validated: what the Import page previews.
-
-    ``columns`` maps each field to the header that fills it; ``unmapped`` lists the headers that
-    fill nothing; ``table`` holds the rows as they came (see :class:`queries.ingest.files.Table`).
-    """
-
-    table: Table
-    kind: str
-    crs: str
-    mapping: Mapping
-    columns: dict[str, str]
-    unmapped: list[str]
-    file_bytes: int
-    sha256: str
-
-    @property
-    def name(self) -> str:
-        return self.table.name
-
-    @property
-    def encoding(self) -> str | None:
-        return self.table.encoding
-
-    @property
-    def source(self) -> str:
-        """The source of records whose row gives none: the mapping's, else from the file's name."""
-        stem = Path(self.name).stem
-        return self.mapping.source or _NAME_TAIL.sub("", stem) or stem
-
-    @property
-    def headers(self) -> dict[str, str]:
-        """Field → the header it comes from, for messages; lon and lat from a one-cell point's header
-        when the file has no column of their own."""
-        point = self.columns.get(COORDINATES)
-        return {"lon": point, "lat": point, **self.columns} if point else dict(self.columns)
-
-    @property
-    def keyed(self) -> bool:
-        """Whether the file's rows name their record: a seizures file needs a key column (source_id);
-        without one, rows are known by their content (see checks.content_hash)."""
-        return self.kind != "seizures" or "source_id" in self.columns
-
-    def fields(self) -> pd.DataFrame:
-        """The rows with the fields as columns (each field's column as it came)."""
-        return pd.DataFrame({name: self.table.frame[header].reset_index(drop=True)
-                             for name, header in self.columns.items()}, index=range(len(self.table.frame)))
-
-    def preview(self, rows: int = 20) -> pd.DataFrame:
-        """The first rows as they came, with their line numbers (and sheets, in a workbook of several)."""
-        head = self.table.frame.head(rows).copy()
-        lines = self.table.lines[:rows]
-        if len(self.table.sheets) > 1:
-            head.insert(0, self.table.line_word, lines % SHEET_LINES)
-            head.insert(0, "sheet", self.table.sheet_of(lines))
-        else:
-            head.insert(0, self.table.line_word, lines)
-        return head
-
-
-@dataclass
-class Checked:
-    """A parsed file validated: the records that can land (with their ``line``), the rows refused
-    (``line``, ``raw`` JSON, ``rules``, ``reason``), the refusals in batches (``rule``, ``field``,
-    ``rows``, ``lines``, ``example``: see :func:`queries.ingest.refusals.batches`) and one verdict per
-    row (``line``, ``ok``, ``reason``); for a workbook, one row per sheet read (``sheet``, ``rows``,
-    ``ok``, ``refused``, ``passed_over``: its totals rows and notes, see :func:`sheet_report`)."""
-
-    records: pd.DataFrame
-    rejected: pd.DataFrame
-    batches: pd.DataFrame
-    rules: Rules
-    sheets: pd.DataFrame = field(default_factory=pd.DataFrame)
-
-    @property
-    def verdicts(self) -> pd.DataFrame:
-        ok = pd.DataFrame({"line": self.records["line"].to_numpy(), "ok": True, "reason": ""})
-        refused = self.rejected[["line", "reason"]].assign(ok=False)[["line", "ok", "reason"]]
-        return pd.concat([ok, refused], ignore_index=True).sort_values("line", ignore_index=True)
-
-
-@dataclass
-class ImportResult:
-    """What an import did: counts, refused rows by rule, and the refused rows themselves."""
-
-    import_id: int
-    file_name: str
-    kind: str
-    source: str
-    encoding: str | None
-    rows_read: int
-    accepted: int
-    updated: int
-    unchanged: int
-    rejected: int
-    by_reason: dict[str, int]
-    rejected_rows: pd.DataFrame
-    batches: pd.DataFrame
-    started_at: datetime
-    finished_at: datetime
-    keyed: bool = True  # see Parsed.keyed
-    sheets: pd.DataFrame = field(default_factory=pd.DataFrame)  # see Checked
-
-    def audit_details(self) -> dict:
-        """What the audit trail keeps of an import: the file, what it held and what became of it."""
-        return {"file": self.file_name, "kind": self.kind, "source": self.source, "import_id": self.import_id,
-                "rows": self.rows_read, "new": self.accepted, "updated": self.updated, "unchanged": self.unchanged,
-                "rejected": self.rejected, "by_reason": self.by_reason}
-
-    def summary(self) -> str:
-        """A few lines for a person: the counts, then the refused rows by rule, each rule's batches
-        (field, where, the first one's words) under it."""
-        encoding = f", {self.encoding}" if self.encoding else ""
-        lines = [(f"{self.file_name} ({self.kind}{encoding}, source {self.source!r}): {self.rows_read:,} rows — "
-                  f"{self.accepted:,} new, {self.updated:,} updated, {self.unchanged:,} unchanged, "
-                  f"{self.rejected:,} rejected (import {self.import_id})")]
-        if not self.keyed:
-            lines.append(f"  {KEYLESS_NOTE}")
-        lines += [f"  sheet '{sheet.sheet}': {sheet.rows:,} rows, {sheet.ok:,} ok, {sheet.refused:,} rejected"
-                  + (f"; passed over: {sheet.passed_over}" if sheet.passed_over else "")
-                  for sheet in self.sheets.itertuples()]
-        for rule, count in self.by_reason.items():
-            lines.append(f"  rejected, {rule}: {count:,}")
-            lines += [f"    {batch.field or 'rows'}, {batch.rows:,} at {batch.lines}: {batch.example}"
-                      for batch in self.batches[self.batches["rule"] == rule].itertuples()]
-        return "\n".join(lines)
+from queries.ingest.results import Checked, ImportResult, Parsed
+from queries.ingest.rules import Rules
+from queries.ingest.writer import write_records
+from queries.store import Store, run, write_frame
 
 
 def _check_kind(kind: str) -> None:
@@ -246,52 +74,6 @@ def read_path(path: str | Path, kind: str = "seizures", mapping: Mapping | str |
         for block in iter(lambda: stream.read(1 << 20), b""):
             digest.update(block)
     return _parse(table, kind, mapping, crs, path.stat().st_size, digest.hexdigest())
-
-
-@dataclass(frozen=True)
-class KnownPlaces:
-    """What of the store an import's rows may name: checkpoints and hubs (spelling → id), the
-    checkpoints' points (id → lon, lat) and counties (spelling → code, and code → its anchor's lon
-    and lat)."""
-
-    checkpoints: dict[str, str] = field(default_factory=dict)
-    hubs: dict[str, str] = field(default_factory=dict)
-    checkpoint_points: dict[str, tuple[float, float]] = field(default_factory=dict)
-    counties: dict[str, str] = field(default_factory=dict)
-    county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
-
-
-# A county's short name, without 县/市/区 or 自治县 and its peoples: 凭祥市 is 凭祥, 河口瑶族自治县 is 河口.
-_COUNTY_SHORT = re.compile(r"(.{2,}?)(?:(?:[\u4e00-\u9fff]{1,2}族)*自治县|[县市区])")
-
-
-def known_places(store: Store | None) -> KnownPlaces:
-    """The store's checkpoints and hubs (ids, names, names without a bracket; the checkpoints'
-    points) and counties (codes, names, Chinese names without 县/市/区 or 自治县, when that names one
-    county only)."""
-    if store is None or not store.exists():
-        return KnownPlaces()
-    with store.reading() as con:
-        places = run(con, "ingest_known_places")
-        counties = run(con, "ingest_known_counties")
-    found: dict[str, dict[str, str]] = {"checkpoint": {}, "hub": {}}
-    for kind, place_id, *names, _, _ in places.itertuples(index=False):
-        for spelling in (place_id, *names, *(re.sub(r"\s*[(（].*?[)）]\s*", "", n) for n in names)):
-            if spelling:
-                found[kind].setdefault(normalise(spelling), place_id)
-    points = {place_id: (float(lon), float(lat)) for kind, place_id, _, _, lon, lat in places.itertuples(index=False)
-              if kind == "checkpoint"}
-    short: dict[str, set[str]] = {}
-    for code, name_zh, *_ in counties.itertuples(index=False):
-        stem = _COUNTY_SHORT.fullmatch(name_zh)
-        if stem:
-            short.setdefault(normalise(stem.group(1)), set()).add(code)
-    spellings = {key: next(iter(codes)) for key, codes in short.items() if len(codes) == 1}
-    for code, name_zh, name_en, *_ in counties.itertuples(index=False):
-        for spelling in (code, name_zh, name_en):
-            spellings[normalise(spelling)] = code
-    anchors = {code: (float(lon), float(lat)) for code, _, _, lon, lat in counties.itertuples(index=False)}
-    return KnownPlaces(found["checkpoint"], found["hub"], points, spellings, anchors)
 
 
 def _json_rows(frame: pd.DataFrame) -> list[str]:
@@ -432,56 +214,6 @@ def sheet_report(table: Table, ok: np.ndarray, refused: np.ndarray) -> pd.DataFr
                          for sheet in table.sheets], columns=["sheet", "rows", "ok", "refused", "passed_over"])
 
 
-def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
-    """``frame`` with its text columns as Arrow strings, which DuckDB scans without a copy (pandas'
-    own string columns it converts value by value, ten times slower)."""
-    text = [name for name, dtype in frame.dtypes.items() if isinstance(dtype, pd.StringDtype) or dtype == object
-            and pd.api.types.infer_dtype(frame[name], skipna=True) in ("string", "empty")]
-    return frame.astype({name: pd.ArrowDtype(pa.large_string()) for name in text})
-
-
-def _register(con, name: str, frame: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
-    """Run the named query over ``frame`` (seen as ``incoming``) with bound ``params``."""
-    sql = load_sql(name)
-    con.register("incoming", _arrow_strings(frame))
-    try:
-        return con.execute(sql, bind(sql, params)).df()
-    finally:
-        con.unregister("incoming")
-
-
-ARCHIVES = {"seizures": "ingest_archive_seizures", "checkpoints": "ingest_archive_checkpoints",
-            "hubs": "ingest_archive_hubs"}
-UPSERTS = {"checkpoints": "upsert_checkpoints", "hubs": "upsert_processing_hubs"}
-
-
-def _write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: datetime) -> tuple[int, int, int]:
-    """Insert the new records, archive and update the changed ones; (new, updated, unchanged)."""
-    incoming = records.drop(columns="line").reset_index(drop=True)
-    if kind == "seizures":
-        incoming = incoming.assign(is_synthetic=False, ingested_at=pd.Timestamp(at).as_unit("us"))
-    incoming = _arrow_strings(incoming)
-    incoming.insert(0, "position", np.arange(len(incoming)))
-    matches = _register(con, f"ingest_match_{kind}", incoming)
-    changed = matches[matches["changed"]]
-    new = incoming[~incoming["position"].isin(matches["position"])].drop(columns="position")
-    update = incoming.set_index("position").loc[changed["position"]].reset_index(drop=True)
-    params = {"import_id": import_id, "replaced_at": at}
-    if kind == "seizures":
-        update["seizure_id"] = changed["seizure_id"].to_numpy()
-        if len(update):
-            _register(con, ARCHIVES[kind], update[["seizure_id"]], params)
-            update_seizures(con, update)
-        if len(new):
-            insert_seizures(con, new)
-    else:
-        if len(update):
-            _register(con, ARCHIVES[kind], update[list(KEYS[kind])], params)
-        if len(new) or len(update):
-            write_frame(con, UPSERTS[kind], pd.concat([new, update], ignore_index=True))
-    return len(new), len(update), len(matches) - len(update)
-
-
 def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: datetime | None = None,
            before_commit: Callable[[], None] | None = None, should_stop: ShouldStop = never_stop) -> ImportResult:
     """Import a parsed file into ``store`` in one transaction and say what happened.
@@ -500,7 +232,7 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
         raise Cancelled(f"{parsed.name}: the import stopped before writing")
     with store.writing() as con:
         import_id = int(run(con, "ingest_next_import_id").iat[0, 0])
-        new, updated, unchanged = _write_records(con, parsed.kind, checked.records, import_id, started)
+        new, updated, unchanged = write_records(con, parsed.kind, checked.records, import_id, started)
         if len(rejected):  # each as a person finds it: its sheet (in a workbook) and its line there
             lines = rejected["line"].to_numpy()
             write_frame(con, "ingest_rejected_rows", rejected.assign(
