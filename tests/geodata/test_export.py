@@ -30,10 +30,10 @@ from geodata.export import (
     export_to_bytes,
     provenance_path,
     safe_filename,
-    shapefile_field_names,
     write_geopackage,
     write_layer,
 )
+from geodata.export_formats import shapefile_field_names
 from geodata.export_kml import KML_NAMESPACE, kml_colour
 from geodata.export_sources import build_layer, frame_source, provenance_for, seizure_source
 from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
