@@ -25,6 +25,10 @@ Three patterns are planted for the hot-spot analyses to find:
   all but gone in 2024;
 * ``CORRIDOR``: a new trail on an 8 km stretch of the boundary in Napo county (Guangxi), opening on
   2026-01-01 and growing month by month, carrying heavy rare earths, gallium and germanium.
+
+The module stays whole (about 550 lines): it has one job, drawing the synthetic seizures, and a quarter
+of it is the calibration tables the generator draws from, which nothing else reads and which are checked
+best beside the code that uses them.
 """
 
 from __future__ import annotations
