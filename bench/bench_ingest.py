@@ -34,6 +34,7 @@ import io
 import os
 import platform
 import re
+import subprocess
 import sys
 import time
 import tomllib
@@ -245,6 +246,13 @@ def plain(path: Path) -> tuple[float, str]:
     return time.perf_counter() - started, f"{count:,} rows"
 
 
+def commit() -> str:
+    """The commit the code measured is at (a tree outside git, such as a git archive, says so)."""
+    found = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", "HEAD"], check=False, capture_output=True,
+                           text=True)
+    return f"commit {found.stdout.strip()}" if found.returncode == 0 else "a tree outside git"
+
+
 def target(fmt: str, rows: int, seconds: float) -> str:
     """The file's target and whether this run met it."""
     if fmt.startswith("xlsx"):
@@ -274,7 +282,7 @@ def main() -> int:
         "# Import speed",
         "",
         (f"`python bench/bench_ingest.py --rows {args.rows} --workbook-rows {args.workbook_rows} --repeat "
-         f"{args.repeat}` on {platform.machine()} ({os.cpu_count()} cores, shared with other work), Python "
+         f"{args.repeat}` at {commit()} on {platform.machine()} ({os.cpu_count()} cores, shared with other work), Python "
          f"{platform.python_version()}: demo seizures with Chinese headers and values, each file imported by Cordon "
          f"into a new store and loaded the plain way, in turns, {args.repeat} times each; the best time is "
          f"reported with Cordon's slowest, and the load average (1 min) at the start of each run."),
