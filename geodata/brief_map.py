@@ -18,7 +18,7 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, Rectangle
 from pyproj import Transformer
 
-from geodata.brief import Brief, place_name, t
+from geodata.brief import Brief
 from geodata.brief_labels import LabelPlacer
 from geodata.brief_style import (
     AREA_FILL,
@@ -42,6 +42,8 @@ from geodata.brief_style import (
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.palette import BIN_COLOURS
 from geodata.reference import load_layer
+from queries.labels import name as place_name
+from queries.labels import t
 
 MIN_HEXAGON_PIXELS = 8  # below this a significant hexagon also gets a dot
 PROVINCE_NAMES_KM = 300  # narrower maps show a county or two: a province's name would sit on them
@@ -179,15 +181,15 @@ class MapPanel:
         """Every symbol of the map, in the left corner that hides the fewest hot spots, clusters and checkpoints."""
         lang = self.lang
         handles = [Patch(facecolor=(*HOT_SPOT_COLOURS[level], NOT_SIGNIFICANT_ALPHA if level == 0 else 0.9),
-                         edgecolor="none", label=t(f"bin_{level}", lang))
+                         edgecolor="none", label=t(f"brief_bin_{level}", lang))
                    for level in sorted(BIN_COLOURS, reverse=True)]
         handles += [
             Patch(facecolor="none", edgecolor=CLUSTER_LINE, label=t("legend_clusters", lang)),
             Patch(facecolor=AREA_FILL, edgecolor=INK, linewidth=1.3, label=t("legend_area", lang)),
-            Patch(facecolor=to_rgba(ZONE_COLOUR, ZONE_ALPHA), edgecolor=ZONE_COLOUR, label=t("legend_zone", lang)),
-            Line2D([], [], color=BOUNDARY, linewidth=1.4, label=t("legend_boundary", lang)),
+            Patch(facecolor=to_rgba(ZONE_COLOUR, ZONE_ALPHA), edgecolor=ZONE_COLOUR, label=t("brief_legend_zone", lang)),
+            Line2D([], [], color=BOUNDARY, linewidth=1.4, label=t("brief_legend_boundary", lang)),
             Line2D([], [], marker="D", linestyle="none", markersize=5, markerfacecolor="white",
-                   markeredgecolor=CHECKPOINT_EDGE, label=t("legend_checkpoint", lang)),
+                   markeredgecolor=CHECKPOINT_EDGE, label=t("brief_legend_checkpoint", lang)),
             Line2D([], [], marker="^", linestyle="none", markersize=6, markerfacecolor=HUB, markeredgecolor=INK,
                    markeredgewidth=0.5, label=t("legend_hub", lang)),
         ]
@@ -227,8 +229,7 @@ class MapPanel:
         for part in range(2):
             self.ax.add_patch(Rectangle((x0 + part * length / 2, y0), length / 2, height, zorder=15,
                                         facecolor=INK if part == 0 else "white", edgecolor=INK, linewidth=0.6))
-        text = f"{length / 1000:g} km" if self.lang == "en" else f"{length / 1000:g} 千米"
-        self.ax.text(x0 + length / 2, y0 + height * 2, text, ha="center", va="bottom", size=7, color=INK, zorder=15,
+        self.ax.text(x0 + length / 2, y0 + height * 2, t("brief_scale_km", self.lang, km=length / 1000), ha="center", va="bottom", size=7, color=INK, zorder=15,
                      path_effects=[patheffects.withStroke(linewidth=2.5, foreground="white")])
         self.labels.block(self._box_pixels(x0, y0, x0 + length, y0 + height * 6))
 

@@ -32,9 +32,10 @@ from matplotlib.lines import Line2D
 from matplotlib.patches import Rectangle
 from matplotlib.text import Text
 
-from geodata.brief import FORMATS, Brief, period_label, t
+from geodata.brief import FORMATS, Brief, period_label
 from geodata.brief_map import MapPanel
 from geodata.brief_style import DPI, INK, MARGIN, MUTED, PAGE_INCHES, PANEL, RULE, STAMP
+from queries.labels import t
 
 # A wrapped line may break after a space or beside a CJK character or full-width punctuation.
 WRAP_TOKENS = re.compile(r"[^\s\u2e80-\u9fff\uff00-\uffef]+\s*|[\u2e80-\u9fff\uff00-\uffef]\s*|\s+")
@@ -107,7 +108,7 @@ def brief_bytes(brief: Brief, fmt: str = "png", dpi: int = DPI) -> bytes:
 
 
 def _metadata(brief: Brief, fmt: str) -> dict:
-    title = f"{t('title', brief.lang)}: {brief.area.name}, {brief.period_text}"
+    title = f"{t('brief_title', brief.lang)}: {brief.area.name}, {brief.period_text}"
     if fmt == "pdf":
         return {"Title": title, "Creator": f"Cordon {brief.version}"}
     return {"Title": title, "Software": f"Cordon {brief.version}"}
@@ -194,7 +195,7 @@ class Page:
         top = height - MARGIN
         stamp_width = 3.0 if brief.synthetic else 0.0
         title_width = width - 2 * MARGIN - stamp_width - 0.3
-        self.text(MARGIN, top - 0.3, self.fit(f"{t('title', lang)} · {brief.area.name}", title_width, 19, "bold"),
+        self.text(MARGIN, top - 0.3, self.fit(f"{t('brief_title', lang)} · {brief.area.name}", title_width, 19, "bold"),
                   size=19, weight="bold", color=INK)
         if brief.previous_period:
             compared = t("compared_with", lang, period=period_label(brief.previous_period))
@@ -202,7 +203,7 @@ class Page:
             compared = t("no_previous", lang)
         cut_off = (t("cut_off_value", lang, time=f"{brief.cut_off:%Y-%m-%d %H:%M}") if brief.cut_off
                    else t("no_data", lang))
-        self.text(MARGIN, top - 0.54, self.fit(f"{t('period', lang)} {brief.period_text} ({compared})", title_width,
+        self.text(MARGIN, top - 0.54, self.fit(f"{t('brief_period', lang)} {brief.period_text} ({compared})", title_width,
                                                10), size=10, color=INK)
         self.text(MARGIN, top - 0.72, f"{t('cut_off', lang)}: {cut_off}", size=8.5, color=MUTED)
         if brief.synthetic:
@@ -255,8 +256,8 @@ class Page:
         # The filters come last: a long list of them is what may have to be cut at the table.
         y = self.heading(left, y - 0.05, t("parameters", lang), self.column_floor)
         y = self.pairs(left, y, width, brief.parameter_lines)
-        y = self.heading(left, y - 0.05, t("filters", lang), self.column_floor)
-        self.pairs(left, y, width, ((t("period", lang), brief.period_text), *brief.filter_lines))
+        y = self.heading(left, y - 0.05, t("brief_filters", lang), self.column_floor)
+        self.pairs(left, y, width, ((t("brief_period", lang), brief.period_text), *brief.filter_lines))
 
     def heading(self, x: float, y: float, text: str, floor: float = 0.0) -> float:
         """A section heading at ``y``, if a line of text still fits under it above ``floor``."""
@@ -297,7 +298,7 @@ class Page:
         y = self.heading(MARGIN, top, t("top_title", lang))
         rows = brief.top_clusters
         if rows.empty:
-            self.text(MARGIN, y - 0.15, t("no_clusters", lang), size=8.5, color=INK)
+            self.text(MARGIN, y - 0.15, t("brief_no_clusters", lang), size=8.5, color=INK)
             return
         columns = (("col_rank", 0.45, "right"), ("col_seizures", 0.75, "right"), ("col_kg", 1.0, "right"),
                    ("col_value", 0.75, "right"), ("col_items", 3.6, "left"), ("col_zone", 1.25, "left"),

@@ -3,9 +3,9 @@ and the export's provenance in the Document's ExtendedData.
 
 KML is WGS84 lon/lat by definition (OGC KML 2.2), so no CRS is written. Classes and colours:
 
-* hot spots by Gi* bin (``geodata.hotspots.BIN_LABELS``), coverage gaps among hot spots the same
-  way, and emerging hot-spot cells by category, in the colours of ``geodata.palette`` that the
-  dashboard's map and the brief use too;
+* hot spots by Gi* bin, coverage gaps among hot spots the same way, and emerging hot-spot cells by
+  category, named in English as on the dashboard (``queries.labels``) and in the colours of
+  ``geodata.palette`` that the dashboard's map and the brief use too;
 * every other layer (clusters, gaps among clusters, seizures, checkpoints, hubs, zones) in one
   colour of its own.
 
@@ -28,8 +28,8 @@ import shapely
 
 from geodata.emerging import NO_PATTERN
 from geodata.export_sources import LayerSource
-from geodata.hotspots import BIN_LABELS
 from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
+from queries.labels import label, t
 
 KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 # Layers drawn in one colour (RGB); hexagon layers fall back to it for a row without a class.
@@ -38,9 +38,9 @@ LAYER_COLOURS = {"clusters": (255, 127, 0), "gaps": (231, 41, 138), "seizures": 
                  "hotspots": BIN_COLOURS[0], "emerging": CATEGORY_COLOURS[NO_PATTERN]}
 # Layers styled by a column: the column, then each class value with its colour and label.
 CLASS_STYLES = {
-    "hotspots": ("bin", {b: (BIN_COLOURS[b], BIN_LABELS[b]) for b in BIN_LABELS}),
-    "gaps": ("bin", {b: (BIN_COLOURS[b], BIN_LABELS[b]) for b in BIN_LABELS}),
-    "emerging": ("category", {c: (rgb, c) for c, rgb in CATEGORY_COLOURS.items()}),
+    "hotspots": ("bin", {b: (rgb, t(f"bin_{b}", "en")) for b, rgb in BIN_COLOURS.items()}),
+    "gaps": ("bin", {b: (rgb, t(f"bin_{b}", "en")) for b, rgb in BIN_COLOURS.items()}),
+    "emerging": ("category", {c: (rgb, label(c, "en")) for c, rgb in CATEGORY_COLOURS.items()}),
 }
 NAME_COLUMNS = ("name_en", "cluster", "cell", "seizure_id")
 POLYGON_ALPHA = 176  # polygons at 70 % opacity, so the map shows through

@@ -39,11 +39,6 @@ from geodata.crs import WGS84
 from queries.cells import cell_outlines
 
 MEASURES = {"count": "seizures", "kg": "kg", "value": "value_cny"}
-BIN_LABELS = {
-    3: "hot spot, 99 % confidence", 2: "hot spot, 95 % confidence", 1: "hot spot, 90 % confidence",
-    0: "not significant",
-    -1: "cold spot, 90 % confidence", -2: "cold spot, 95 % confidence", -3: "cold spot, 99 % confidence",
-}
 CONFIDENCE_LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))  # bin, largest p-value that reaches it
 CELL_COLUMNS = ("cell", "seizures", "kg", "value_cny", "neighbours", "z", "p", "q", "bin", "geometry")
 PERMUTATION_CHUNK = 4096  # cells whose permutation totals are held at once
@@ -296,8 +291,8 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
 
     Returns one row per hexagon holding a seizure, in EPSG:4326: cell (hex string), seizures, kg,
     value_cny, neighbours (cells in its neighbourhood, itself included), z, p (two-sided; from the
-    permutations when there are any), q (p after the FDR correction, or p) and bin (-3..+3, see
-    ``BIN_LABELS``). The parameters are in ``result.attrs["params"]``.
+    permutations when there are any), q (p after the FDR correction, or p) and bin (-3..+3, named
+    by ``queries.labels.t(f"bin_{bin}")``). The parameters are in ``result.attrs["params"]``.
     """
     if not isinstance(params, HotSpotParams):
         raise TypeError(f"params must be HotSpotParams, got {type(params).__name__}")

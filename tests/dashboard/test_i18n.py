@@ -1,15 +1,21 @@
-"""Both languages are complete: every interface text and every stored code has an English and a Chinese label."""
+"""Both languages are complete: every interface text and every stored code has an English and a Chinese label,
+in the one catalogue (queries/locale/zh.po) that Babel and gettext's msgfmt read."""
 
 from __future__ import annotations
 
-import ast
+import re
+import shutil
 import string
+import subprocess
+from collections import Counter
 from pathlib import Path
 
-import dashboard.i18n
-import queries.labels
-from dashboard.i18n import CODE_LABELS, TEXT, label, t
+import pytest
+from babel.messages.pofile import read_po
+
+from dashboard.i18n import label, t
 from queries import constants
+from queries.labels import CATALOGUE, CODE_CONTEXT, CODE_LABELS, TEXT
 
 
 def test_every_text_has_both_languages_with_the_same_placeholders():
@@ -19,16 +25,33 @@ def test_every_text_has_both_languages_with_the_same_placeholders():
         assert {f for _, f, _, _ in fields.parse(english) if f} == {f for _, f, _, _ in fields.parse(chinese) if f}, key
 
 
-def test_no_key_is_written_twice_in_a_table():
-    """A repeated key in a dict literal silently replaces the first entry: the page would show the wrong text."""
-    tables = [node.value for module in (dashboard.i18n, queries.labels)
-              for node in ast.walk(ast.parse(Path(module.__file__).read_text(encoding="utf-8")))
-              if isinstance(node, ast.AnnAssign | ast.Assign) and isinstance(node.value, ast.Dict)
-              and len(node.value.keys) > 20]
-    assert len(tables) == 2  # CODE_LABELS and TEXT
-    for table in tables:
-        keys = [key.value for key in table.keys]
-        assert sorted({k for k in keys if keys.count(k) > 1}) == []
+def test_the_catalogue_parses_and_holds_each_key_once():
+    """A repeated context would silently replace the first entry: the page would show the wrong text."""
+    with CATALOGUE.open("rb") as file:
+        catalogue = read_po(file)
+    contexts = [message.context for message in catalogue if message.id]
+    assert all(contexts), "every message has its key as msgctxt"
+    assert [c for c, n in Counter(contexts).items() if n > 1] == []
+    assert len(TEXT) + len(CODE_LABELS) == len(contexts)
+    assert not any(message.fuzzy for message in catalogue if message.id), "a fuzzy translation is not yet checked"
+    assert sum(c.startswith(CODE_CONTEXT) for c in contexts) == len(CODE_LABELS) > 80
+
+
+def test_every_placeholder_is_marked_for_the_translators_tools():
+    """Messages with {fields} carry python-brace-format, so Poedit and msgfmt -c check the translation keeps them."""
+    fields = string.Formatter()
+    with CATALOGUE.open("rb") as file:
+        for message in read_po(file):
+            if message.id:
+                has_fields = any(f is not None for _, f, _, _ in fields.parse(message.id))
+                assert ("python-brace-format" in message.flags) == has_fields, message.context
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is not installed")
+def test_gettext_accepts_the_catalogue():
+    result = subprocess.run(["msgfmt", "--check", "--check-format", "-o", "/dev/null", str(CATALOGUE)],
+                            check=False, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
 
 
 def test_every_analysis_category_and_bin_has_a_label():
@@ -56,7 +79,6 @@ def test_every_stored_code_has_an_english_and_a_chinese_label():
 def test_t_formats_values_in_the_chosen_language():
     assert t("new_records", "en", count=3, time="10:05") == "3 new seizure(s) since 10:05"
     assert t("new_records", "zh", count=3, time="10:05") == "自 10:05 起新增 3 起查获"
-    assert len(CODE_LABELS) > 80
 
 
 def test_every_country_of_the_base_map_has_a_name_in_both_languages():
@@ -87,3 +109,14 @@ def test_every_declared_filter_has_a_name_in_both_languages():
     for f in FILTERS:
         english, chinese = label(f.title, "en"), label(f.title, "zh")
         assert english != f.title and chinese != f.title and english != chinese, f.name
+
+
+def test_every_key_the_code_asks_for_is_in_the_catalogue():
+    """A literal t("key", …) anywhere in Cordon names a text of the catalogue (a missing one raises KeyError on a page)."""
+    root = Path(__file__).resolve().parents[2]
+    asked = {(path.relative_to(root).as_posix(), key)
+             for package in ("dashboard", "geodata", "queries")
+             for path in (root / package).rglob("*.py")
+             for key in re.findall(r"""\bt\(\s*["']([A-Za-z0-9_\-]+)["']""", path.read_text(encoding="utf-8"))}
+    assert len(asked) > 300
+    assert sorted((path, key) for path, key in asked if key not in TEXT) == []
