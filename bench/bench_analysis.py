@@ -215,7 +215,7 @@ def case_emerging(n: int) -> dict:
     recent = points[points["occurred_at"] >= "2024-11-20"]
     before = _rss_mb()
     start = time.perf_counter()
-    cells = emerging_hot_spots(recent, EmergingParams(step="week"))
+    cells = emerging_hot_spots(recent, EmergingParams(step="week")).frame
     seconds = time.perf_counter() - start
     return {"seconds": seconds, "before_mb": before, "cells": len(cells), "steps": int(cells["steps"].iloc[0]),
             "points": len(recent)}

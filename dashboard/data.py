@@ -305,18 +305,20 @@ def run_analysis(analysis: str, source: Source, version: int, filters: Filters, 
                  on_wait: OnWait | None = None) -> dict:
     """The view's ``analysis`` (clusters, hotspots or emerging) with ``params``, run for ``user`` in a
     worker (``on_wait`` is called while it runs) and cached per scope, view, data version and
-    parameters: ``layer`` (with the nearest checkpoints), or ``refused`` (the AnalysisRefused: too
-    heavy for the limits) or ``error`` (the view cannot have one: emerging hot spots without a precise
-    record or with fewer than 3 time steps); and ``analysed`` and ``left_out``. Raises AnalysisBusy and
-    AnalysisStopped, which are not cached: the same request may fit another time."""
+    parameters: ``result`` (a ``geodata.results.AnalysisResult``, its frame with the nearest
+    checkpoints), or ``refused`` (the AnalysisRefused: too heavy for the limits) or ``error`` (the view
+    cannot have one: emerging hot spots without a precise record or with fewer than 3 time steps); and
+    ``analysed`` and ``left_out``. Raises AnalysisBusy and AnalysisStopped, which are not cached: the
+    same request may fit another time."""
     key = (analysis, source, version, filters, params)
     found = analysis_results().get(key)
     if found is not None:
         return found
     points = analysis_points(source, version, filters)
     try:
-        layer = analysis_runner().run(user, analysis, points.points, params, on_wait)
-        found = {"layer": layer if analysis == "clusters" else _with_nearest_checkpoints(layer)}
+        result = analysis_runner().run(user, analysis, points.points, params, on_wait)
+        found = {"result": result if analysis == "clusters"
+                 else result.with_frame(_with_nearest_checkpoints(result.frame))}
     except AnalysisRefused as refused:
         found = {"refused": refused}
     except ValueError as error:

@@ -20,6 +20,7 @@ from dashboard.map_layers import base_layers, checkpoint_layers
 from dashboard.pydeck_adapters import INITIAL_VIEW, deck
 from dashboard.startup import base_map
 from geodata.coverage import coverage_gaps
+from geodata.results import AnalysisResult
 from geodata.worker import AnalysisBusy, AnalysisStopped, Wait
 from queries.filters import Filters
 
@@ -29,25 +30,23 @@ MAP_HEIGHT = 560
 @dataclass(frozen=True, eq=False)
 class ShownLayer:
     """The analysis layer a page shows, for the Export panel: its name among the export layers
-    (hotspots, emerging, clusters, or gaps when a coverage-gap distance is set) and its frame, whose
-    ``attrs`` carry the parameters it was made with."""
+    (hotspots, emerging, clusters, or gaps when a coverage-gap distance is set) and the result, its
+    features and what they were made with."""
 
     layer: str
-    frame: gpd.GeoDataFrame
+    result: AnalysisResult
 
     @property
     def signature(self) -> str:
         """What the layer was made with, to tell when a file prepared from it is out of date."""
-        return json.dumps([self.layer, self.frame.attrs, len(self.frame)], sort_keys=True, default=str)
+        return json.dumps([self.layer, self.result.parameters, len(self.result.frame)], sort_keys=True, default=str)
 
 
-def shown_layer(analysis: str, result: gpd.GeoDataFrame, gap_km: float, gaps: gpd.GeoDataFrame) -> ShownLayer:
-    """The layer on the page: the ``analysis`` result, or its coverage gaps when ``gap_km`` is set."""
+def shown_layer(analysis: str, result: AnalysisResult, gap_km: float, gaps: gpd.GeoDataFrame) -> ShownLayer:
+    """The layer on the page: the ``analysis`` result, or its coverage ``gaps`` when ``gap_km`` is set."""
     if not gap_km:
         return ShownLayer(analysis, result)
-    gaps = gaps.copy()
-    gaps.attrs = {**result.attrs, "min_km": gap_km, "gaps_of": analysis}
-    return ShownLayer("gaps", gaps)
+    return ShownLayer("gaps", result.gaps(gaps, gap_km, analysis))
 MAP_WIDTH_PX = 900  # about the map's width beside its legend on a laptop screen
 
 

@@ -57,9 +57,10 @@ def _analyse(args: argparse.Namespace) -> int:
     params = _params(args, args.command)
     with Store(args.db).reading() as con:
         data = read_analysis_points(con, _filters(args))
-    layer = analysis_layer(data.points, args.command, params)
+    result = analysis_layer(data.points, args.command, params)
     if args.gaps_km is not None:
-        layer = coverage_gap_layer(layer, args.gaps_km)
+        result = coverage_gap_layer(result, args.gaps_km)
+    layer = result.frame
     args.out.parent.mkdir(parents=True, exist_ok=True)
     if args.out.suffix.lower() == ".parquet":
         layer.to_parquet(args.out)

@@ -88,7 +88,7 @@ class Brief:
     lang: "en" or "zh". area: what the map shows. period / previous_period: [start, end) of the
     view and of the period it is compared with (Beijing time, as ``Filters``), None when open.
     kpis: seizures, kg and value (CNY) against the previous period. hot_spots: Gi* hexagons
-    (``geodata.hotspots.hot_spots``). clusters: every cluster (``find_clusters(...).table``).
+    (``hot_spots(...).frame``). clusters: every cluster (``find_clusters(...).table``).
     top_clusters: the largest ``TOP_CLUSTERS`` with their rank (the number on the map), seizures,
     kg, value_cny, main_items, zone, checkpoint and checkpoint_km, zone and checkpoint named in
     ``lang``. filter_lines / parameter_lines: (label, text) pairs, in ``lang``. analysed /
@@ -310,7 +310,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "e
         previous_period=_bounds(filters.previous()),
         kpis=tuple(Kpi(field, float(current[field]), None if previous is None else float(previous[field]))
                    for field in KPI_FIELDS),
-        hot_spots=hot_spots(data.points, hot_spot_params),
+        hot_spots=hot_spots(data.points, hot_spot_params).frame,
         clusters=clusters,
         top_clusters=top_clusters(clusters, lang, top),
         filter_lines=filter_lines(filters, lang),

@@ -18,7 +18,7 @@ cost, the table of the clusters found and :func:`find_clusters`, which runs them
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -39,6 +39,7 @@ from geodata.cluster_labels import (
 from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.reference import load_layer
+from geodata.results import AnalysisResult
 
 CLUSTER_COLUMNS = ("cluster", "seizures", "kg", "value_cny", "main_items", "main_channels", "first_seen",
                    "last_seen", "zone_code", "zone_en", "zone_zh", "lon", "lat", *CHECKPOINT_COLUMNS, "geometry")
@@ -111,11 +112,16 @@ class Clusters:
     """The result of a clustering.
 
     labels: the cluster of each input seizure, in input order; -1 for noise. Cluster 0 is the largest.
-    table: one row per cluster (``CLUSTER_COLUMNS``), EPSG:4326, the parameters in ``table.attrs``.
+    result: its frame one row per cluster (``CLUSTER_COLUMNS``), EPSG:4326, with the parameters and method.
     """
 
     labels: np.ndarray
-    table: gpd.GeoDataFrame
+    result: AnalysisResult
+
+    @property
+    def table(self) -> gpd.GeoDataFrame:
+        """One row per cluster: the result's frame."""
+        return self.result.frame
 
 
 _TO_METRIC = Transformer.from_crs(WGS84, METRIC_CRS, always_xy=True)
@@ -270,5 +276,5 @@ def find_clusters(points: pd.DataFrame, params: DBSCANParams | HDBSCANParams = D
     else:
         labels = st_dbscan_labels(xy, days, params.eps_km * 1000, params.window_days, params.min_count)
     table = cluster_table(points, xy, labels, params.outline_km, checkpoints)
-    table.attrs["params"] = {"method": "hdbscan" if isinstance(params, HDBSCANParams) else "dbscan", **asdict(params)}
-    return Clusters(labels=labels, table=table)
+    method = "hdbscan" if isinstance(params, HDBSCANParams) else "dbscan"
+    return Clusters(labels=labels, result=AnalysisResult(table, params, method=method))

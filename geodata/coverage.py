@@ -71,6 +71,4 @@ def coverage_gaps(features: gpd.GeoDataFrame, min_km: float = 0.0,
     if "checkpoint_km" not in features.columns:
         near = nearest_checkpoints(features.geometry, checkpoints)
         features = features.assign(**{name: near[name].to_numpy() for name in CHECKPOINT_COLUMNS})
-    gaps = features[features["checkpoint_km"] >= min_km].sort_values("checkpoint_km", ascending=False)
-    gaps.attrs = {**features.attrs, "min_km": min_km}
-    return gaps
+    return features[features["checkpoint_km"] >= min_km].sort_values("checkpoint_km", ascending=False)

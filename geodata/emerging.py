@@ -43,7 +43,7 @@ cold spot), a cold past makes the cell *oscillating*.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import geopandas as gpd
 import numpy as np
@@ -62,6 +62,7 @@ from geodata.hotspots import (
     ring_weights,
     two_sided_p,
 )
+from geodata.results import AnalysisResult
 
 STEPS = ("week", "month")
 PATTERNS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "sporadic", "oscillating", "historical")
@@ -244,7 +245,7 @@ def estimate_emerging(points: pd.DataFrame, params: EmergingParams = EmergingPar
 
 
 def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingParams(),
-                       limits: Limits | None = None) -> gpd.GeoDataFrame:
+                       limits: Limits | None = None) -> AnalysisResult:
     """Classify every hexagon of the cube built from analysis ``points``.
 
     Refused (``geodata.budget.AnalysisRefused``) before the cube is built when :func:`estimate_emerging`
@@ -252,8 +253,8 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
 
     Returns one row per cell (``EMERGING_COLUMNS``, EPSG:4326): cell (hex string), category (one of
     ``CATEGORIES``), seizures over the period, steps, hot_steps and cold_steps (how many), final_z
-    (Gi* z at the last step), trend_z and trend_p (Mann-Kendall of the z-scores). ``attrs`` holds the
-    parameters and the first and last step.
+    (Gi* z at the last step), trend_z and trend_p (Mann-Kendall of the z-scores), as the
+    :class:`~geodata.results.AnalysisResult`'s frame, with the parameters and the first and last step.
     """
     if not isinstance(params, EmergingParams):
         raise TypeError(f"params must be EmergingParams, got {type(params).__name__}")
@@ -277,9 +278,7 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
         "final_z": z[:, -1], "trend_z": trend_z, "trend_p": trend_p,
     })
     frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(cell_polygons(cube.cells), crs=WGS84), crs=WGS84)
-    frame.attrs["params"] = asdict(params)
-    frame.attrs["first_step"], frame.attrs["last_step"] = cube.starts[0].isoformat(), cube.starts[-1].isoformat()
-    return frame
+    return AnalysisResult(frame, params, first_step=cube.starts[0].isoformat(), last_step=cube.starts[-1].isoformat())
 
 
 def just_emerged(points: pd.DataFrame, params: EmergingParams = EmergingParams(step="week")) -> gpd.GeoDataFrame:
@@ -288,12 +287,12 @@ def just_emerged(points: pd.DataFrame, params: EmergingParams = EmergingParams(s
 
     Returns the rows of :func:`emerging_hot_spots` for those cells with ``previous_category`` added
     (``NO_PATTERN`` for a cell without seizures before the last step, or when fewer than 3 steps came
-    before it). ``attrs`` are those of the analysis up to the last step.
+    before it).
     """
-    now = emerging_hot_spots(points, params)
-    last_step = pd.Timestamp(now.attrs["last_step"])
+    found = emerging_hot_spots(points, params)
+    now, last_step = found.frame, pd.Timestamp(found.last_step)
     try:
-        before = emerging_hot_spots(points[step_starts(points["occurred_at"], params.step) < last_step], params)
+        before = emerging_hot_spots(points[step_starts(points["occurred_at"], params.step) < last_step], params).frame
         previous = now["cell"].map(before.set_index("cell")["category"]).fillna(NO_PATTERN)
     except ValueError:  # fewer than 3 steps before the last one
         previous = pd.Series(NO_PATTERN, index=now.index)

@@ -13,8 +13,8 @@ Two ways in, so that the dashboard exports exactly what the page shows:
 Examples
 --------
 >>> with Store("data/cordon.duckdb").reading() as con:                          # doctest: +SKIP
-...     provenance = provenance_for(con, "clusters", filters, table.attrs)
->>> download = export_to_bytes(table, "kmz", provenance, "clusters Guangxi 2025")  # doctest: +SKIP
+...     provenance = provenance_for(con, "clusters", filters, result.parameters)
+>>> download = export_to_bytes(result.frame, "kmz", provenance, "clusters Guangxi 2025")  # doctest: +SKIP
 >>> download.file_name, download.mime, download.provenance.file_name             # doctest: +SKIP
 ('clusters_Guangxi_2025.kmz', 'application/vnd.google-earth.kmz', 'clusters_Guangxi_2025.provenance.json')
 """

@@ -37,6 +37,7 @@ from geodata.crs import WGS84
 from geodata.emerging import EmergingParams, emerging_hot_spots
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
+from geodata.results import AnalysisResult
 from queries import __version__
 from queries.filters import Filters
 from queries.store import bind, load_sql, run
@@ -86,7 +87,7 @@ class Provenance:
     """Where an exported layer came from, enough to make it again from the same data.
 
     layer: one of ``LAYERS``. method: how it was made (``METHODS``). parameters: the method's
-    parameters (an analysis frame's ``attrs``: its params dataclass and any extras). filters: the
+    parameters (an analysis result's ``parameters``: its params dataclass and any extras). filters: the
     view's filters (:func:`filters_to_dict`). records: the seizures the layer was made from.
     left_out: the view's seizures the analyses leave out (known only to the county or province).
     input_sha256: hash of those records (``input_sha256_of`` says how; :func:`input_sha256`).
@@ -136,12 +137,12 @@ def provenance_for(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters,
     """The provenance of ``layer`` made from the view ``filters`` select, read from the open store.
 
     The analysis layers count and hash only the precisely located seizures they use; the others all
-    of the view's. Pass an analysis frame's ``attrs`` as ``parameters``.
+    of the view's. Pass an analysis result's ``parameters`` (``geodata.results.AnalysisResult``).
 
     Examples
     --------
     >>> with Store("data/cordon.duckdb").reading() as con:                      # doctest: +SKIP
-    ...     provenance = provenance_for(con, "clusters", filters, clusters.table.attrs)
+    ...     provenance = provenance_for(con, "clusters", filters, clusters.result.parameters)
     """
     check_layer(layer)
     plain_filters = filters_to_dict(filters)
@@ -195,11 +196,11 @@ def analysis_params(analysis: str, given: Mapping[str, Any] | None = None):
     return kind(**given)
 
 
-def analysis_layer(points: pd.DataFrame, analysis: str, params) -> gpd.GeoDataFrame:
-    """The layer of one analysis of the analysis ``points``: hexagons with Gi* bins, clusters with
-    their outlines, or emerging hot-spot cells, with its parameters in ``attrs``."""
+def analysis_layer(points: pd.DataFrame, analysis: str, params) -> AnalysisResult:
+    """The result of one analysis of the analysis ``points``: hexagons with Gi* bins, clusters with
+    their outlines, or emerging hot-spot cells, with what it was made with."""
     if analysis == "clusters":
-        return find_clusters(points, params).table
+        return find_clusters(points, params).result
     if analysis == "hotspots":
         return hot_spots(points, params)
     if analysis == "emerging":
@@ -207,10 +208,11 @@ def analysis_layer(points: pd.DataFrame, analysis: str, params) -> gpd.GeoDataFr
     raise ValueError(f"unknown analysis {analysis!r}; choose one of {', '.join(ANALYSES)}")
 
 
-def coverage_gap_layer(features: gpd.GeoDataFrame, min_km: float) -> gpd.GeoDataFrame:
-    """Coverage gaps of a hot-spot layer (its significant hot spots, bin > 0) or of clusters."""
+def coverage_gap_layer(result: AnalysisResult, min_km: float, gaps_of: str | None = None) -> AnalysisResult:
+    """Coverage gaps of a hot-spot result (its significant hot spots, bin > 0) or of clusters (``gaps_of``)."""
+    features = result.frame
     significant = features[features["bin"] > 0] if "bin" in features.columns else features
-    return coverage_gaps(significant, min_km)
+    return result.gaps(coverage_gaps(significant, min_km), min_km, gaps_of)
 
 
 def reference_layer(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters) -> gpd.GeoDataFrame:
@@ -247,11 +249,10 @@ def build_layer(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters, pa
         raise ValueError(f"gaps are found among hotspots or clusters, got {gaps_of!r}")
     analysis = gaps_of if layer == "gaps" else layer
     data = read_analysis_points(con, filters)
-    frame = analysis_layer(data.points, analysis, params if params is not None else analysis_params(analysis))
+    result = analysis_layer(data.points, analysis, params if params is not None else analysis_params(analysis))
     if layer == "gaps":
-        frame = coverage_gap_layer(frame, gaps_km)
-        frame.attrs["gaps_of"] = gaps_of
-    return frame, provenance_for(con, layer, filters, frame.attrs)
+        result = coverage_gap_layer(result, gaps_km, gaps_of)
+    return result.frame, provenance_for(con, layer, filters, result.parameters)
 
 
 # -- rows as Arrow record batches -------------------------------------------------------------------

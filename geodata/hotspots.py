@@ -25,7 +25,7 @@ Bins, as ArcGIS's Gi_Bin: +3/+2/+1 a hot spot with 99/95/90 % confidence, -3/-2/
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import geopandas as gpd
 import h3.api.basic_int as h3int
@@ -36,6 +36,7 @@ from scipy import sparse, stats
 
 from geodata.budget import MB, Estimate, Limits, check
 from geodata.crs import WGS84
+from geodata.results import AnalysisResult
 from queries.cells import cell_outlines
 
 MEASURES = {"count": "seizures", "kg": "kg", "value": "value_cny"}
@@ -282,7 +283,7 @@ def estimate_hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotPara
 
 
 def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
-              limits: Limits | None = None) -> gpd.GeoDataFrame:
+              limits: Limits | None = None) -> AnalysisResult:
     """Gi* hot and cold spots of ``points`` (analysis points: h3_cell, quantity_kg, value_cny).
 
     Refused (``geodata.budget.AnalysisRefused``) once the hexagons are counted, before their
@@ -292,7 +293,7 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
     Returns one row per hexagon holding a seizure, in EPSG:4326: cell (hex string), seizures, kg,
     value_cny, neighbours (cells in its neighbourhood, itself included), z, p (two-sided; from the
     permutations when there are any), q (p after the FDR correction, or p) and bin (-3..+3, named
-    by ``queries.labels.t(f"bin_{bin}")``). The parameters are in ``result.attrs["params"]``.
+    by ``queries.labels.t(f"bin_{bin}")``), as the :class:`~geodata.results.AnalysisResult`'s frame, with ``params``.
     """
     if not isinstance(params, HotSpotParams):
         raise TypeError(f"params must be HotSpotParams, got {type(params).__name__}")
@@ -311,8 +312,7 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
     return _frame(table, cell_polygons(cells), params)
 
 
-def _frame(table: pd.DataFrame, polygons, params) -> gpd.GeoDataFrame:
+def _frame(table: pd.DataFrame, polygons, params) -> AnalysisResult:
     frame = gpd.GeoDataFrame(table[[c for c in CELL_COLUMNS if c != "geometry"]],
                              geometry=gpd.GeoSeries(polygons, crs=WGS84), crs=WGS84)
-    frame.attrs["params"] = asdict(params)
-    return frame
+    return AnalysisResult(frame, params)

@@ -37,6 +37,7 @@ from geodata.budget import MAX_MB_ENV, MB, TIMEOUT_ENV, Limits, check
 from geodata.clusters import estimate_clusters, find_clusters
 from geodata.emerging import emerging_hot_spots, estimate_emerging
 from geodata.hotspots import estimate_hot_spots, hot_spots
+from geodata.results import AnalysisResult
 from queries.settings import env_number
 
 WORKERS_ENV = "CORDON_ANALYSIS_WORKERS"
@@ -50,11 +51,12 @@ ROOT = Path(__file__).resolve().parents[1]
 _STARTING = threading.Lock()
 
 
-def _clusters(points: pd.DataFrame, params, limits: Limits):
-    return find_clusters(points, params, limits=limits).table
+def _clusters(points: pd.DataFrame, params, limits: Limits) -> AnalysisResult:
+    return find_clusters(points, params, limits=limits).result
 
 
-# Each analysis the runner takes: its cost estimate and the function that makes its layer.
+# Each analysis the runner takes: its cost estimate and the function that makes its result
+# (a geodata.results.AnalysisResult, which pickles back from the worker).
 ANALYSES = {
     "clusters": (estimate_clusters, _clusters),
     "hotspots": (estimate_hot_spots, hot_spots),
@@ -260,7 +262,7 @@ class AnalysisRunner:
         return cls(Limits.from_env(environ), int(env_number(environ, WORKERS_ENV, DEFAULT_WORKERS, int)))
 
     def run(self, user: str, analysis: str, points: pd.DataFrame, params, on_wait: OnWait | None = None):
-        """The layer of ``analysis`` (clusters, hotspots or emerging) of ``points`` with ``params`` for
+        """The result of ``analysis`` (clusters, hotspots or emerging) of ``points`` with ``params`` for
         ``user``: AnalysisRefused (a ValueError) without starting a worker when its estimate is over
         the limits, AnalysisBusy, AnalysisStopped, or the ValueError the analysis raised."""
         estimate, layer = ANALYSES[analysis]

@@ -52,9 +52,9 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
     found = analysis_result("clusters", cluster_params, source, filters, lang, user)
     if found is None:
         return None
-    table = found["layer"]
+    table = found["result"].frame
     st.caption(t("clusters_summary", lang, clusters=len(table), analysed=found["analysed"],
-                 left_out=found["left_out"], params=params_text(table.attrs.get("params", {}))))
+                 left_out=found["left_out"], params=params_text(found["result"].params_record)))
     if table.empty:
         st.info(t("no_clusters", lang))
         return None
@@ -64,7 +64,7 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
                "cluster_map")
     st.dataframe(cluster_table(shown if gap_km else shown.sort_values("cluster"), lang), hide_index=True,
                  key="cluster_table")
-    return shown_layer("clusters", table, gap_km, gaps)
+    return shown_layer("clusters", found["result"], gap_km, gaps)
 
 
 def labelled(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -70,7 +70,7 @@ def _with_provenance(con, filters: Filters, layer: str, shown: ShownLayer | None
         return reference_layer(con, layer, filters), provenance_for(con, layer, filters)
     if shown is None or shown.layer != layer:
         raise ValueError(f"the layer {layer!r} is not the one on the page")
-    return shown.frame, provenance_for(con, layer, filters, shown.frame.attrs)
+    return shown.result.frame, provenance_for(con, layer, filters, shown.result.parameters)
 
 
 def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Download:

@@ -76,7 +76,7 @@ def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLaye
     found = analysis_result("hotspots", hot_spot_params, source, filters, lang, user)
     if found is None:
         return None
-    cells = found["layer"]
+    cells = found["result"].frame
     st.caption(hot_spots_summary(found, lang))
     if cells.empty:
         st.info(t("no_records", lang))
@@ -87,15 +87,15 @@ def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLaye
     st.caption(t("bins_help", lang))
     st.dataframe(hot_spot_table(hot if gap_km else hot.sort_values("z", ascending=False), lang), hide_index=True,
                  key="hotspot_table")
-    return shown_layer("hotspots", cells, gap_km, hot)
+    return shown_layer("hotspots", found["result"], gap_km, hot)
 
 
 def hot_spots_summary(found: dict, lang: str) -> str:
     """How many hexagons are hot and cold, of how many, from how many seizures, with which parameters."""
-    cells = found["layer"]
+    cells = found["result"].frame
     return t("hotspots_summary", lang, hot=int((cells["bin"] > 0).sum()), cold=int((cells["bin"] < 0).sum()),
              cells=len(cells), analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(cells.attrs["params"]))
+             params=params_text(found["result"].params_record))
 
 
 def hot_spot_table(hot: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -118,7 +118,7 @@ def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer
     found = analysis_result("emerging", emerging_params, source, filters, lang, user)
     if found is None:
         return None
-    cells = found["layer"]
+    cells = found["result"].frame
     patterned = cells[cells["category"] != NO_PATTERN]
     st.caption(emerging_summary(found, len(patterned), lang))
     gap_km, hot = gap_filter(patterned[patterned["category"].str.endswith("hot spot")], lang, "e_gap_km")
@@ -126,16 +126,17 @@ def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer
                patterned if len(patterned) else cells,
                style.analysis_legend_html(lang, "emerging", tuple(patterned["category"].unique())), "emerging_map")
     st.dataframe(emerging_table(hot if gap_km else by_category(patterned), lang), hide_index=True, key="emerging_table")
-    return shown_layer("emerging", cells, gap_km, hot)
+    return shown_layer("emerging", found["result"], gap_km, hot)
 
 
 def emerging_summary(found: dict, patterns: int, lang: str) -> str:
     """How many hexagons show a pattern, of how many, over which steps, with which parameters."""
-    cells = found["layer"]
+    result = found["result"]
+    cells = result.frame
     return t("emerging_summary", lang, patterns=patterns, cells=len(cells),
-             steps=int(cells["steps"].iloc[0]) if len(cells) else 0, first=cells.attrs["first_step"][:10],
-             last=cells.attrs["last_step"][:10], analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(cells.attrs["params"]))
+             steps=int(cells["steps"].iloc[0]) if len(cells) else 0, first=result.first_step[:10],
+             last=result.last_step[:10], analysed=found["analysed"], left_out=found["left_out"],
+             params=params_text(result.params_record))
 
 
 def by_category(cells: pd.DataFrame) -> pd.DataFrame:

@@ -422,7 +422,7 @@ def test_the_analysis_page_shows_gi_star_hot_spots_with_the_chosen_parameters(ap
     next(button for button in app.button if button.label == "Run").click().run()
     assert not app.exception
     found = _analysis_points(store)
-    want = hot_spots(found.points, HotSpotParams(resolution=6, weight="kg"))
+    want = hot_spots(found.points, HotSpotParams(resolution=6, weight="kg")).frame
     hot, cold = int((want["bin"] > 0).sum()), int((want["bin"] < 0).sum())
     summary = next(c.value for c in app.caption if "hot and" in c.value)
     assert summary.startswith(f"{hot:,} hot and {cold:,} cold hexagons of {len(want):,}, from {len(found.points):,}")
@@ -446,7 +446,7 @@ def test_the_analysis_page_shows_emerging_hot_spots_or_says_why_it_cannot(app, s
     next(button for button in app.button if button.label == "Run").click().run()
     assert not app.exception
     found = _analysis_points(store)
-    want = emerging_hot_spots(found.points, EmergingParams(step="week"))
+    want = emerging_hot_spots(found.points, EmergingParams(step="week")).frame
     patterned = want[want["category"] != NO_PATTERN]
     summary = next(c.value for c in app.caption if "hexagons show a pattern" in c.value)
     assert summary.startswith(f"{len(patterned):,} of {len(want):,} hexagons show a pattern over "
@@ -525,9 +525,10 @@ def test_the_export_panel_prepares_the_layer_on_the_page_with_its_provenance(app
     assert names[0].startswith("Download cordon_hotspots") and names[0].endswith(".geojson")
     assert names[1].endswith(".provenance.json")
     # the file holds the hexagons the page shows, and says how they were made
-    cells = hot_spots(_analysis_points(store).points, HotSpotParams())
+    result = hot_spots(_analysis_points(store).points, HotSpotParams())
+    cells = result.frame
     everything = Source(str(store.path), Scope(everything=True))
-    download = export_download(everything, Filters(), "hotspots", "geojson", ShownLayer("hotspots", cells))
+    download = export_download(everything, Filters(), "hotspots", "geojson", ShownLayer("hotspots", result))
     document = json.loads(download.data)
     assert sorted(f["properties"]["cell"] for f in document["features"]) == sorted(cells["cell"])
     provenance = document["cordon_provenance"]

@@ -166,8 +166,8 @@ def test_the_cluster_table_sums_its_members_and_measures_the_nearest_checkpoint(
     assert shapely.contains(outlines.iloc[0], members).all()
     hull = shapely.convex_hull(shapely.multipoints(members))
     assert outlines.iloc[0].area == pytest.approx(hull.buffer(500).area, rel=0.01)
-    assert table.attrs["params"] == {"method": "dbscan", "eps_km": 1.0, "min_count": 5, "window_days": None,
-                                     "outline_km": 0.5}
+    assert found.result.parameters == {"params": {"method": "dbscan", "eps_km": 1.0, "min_count": 5,
+                                                  "window_days": None, "outline_km": 0.5}}
 
 
 def test_a_single_spot_still_gets_an_outline_and_no_points_give_an_empty_table():

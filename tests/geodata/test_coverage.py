@@ -12,6 +12,7 @@ from pyproj import Geod
 from geodata.analysis_data import read_analysis_points
 from geodata.clusters import DBSCANParams, find_clusters
 from geodata.coverage import CHECKPOINT_COLUMNS, coverage_gaps, nearest_checkpoints
+from geodata.export_sources import coverage_gap_layer
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
 from queries.filters import Filters
@@ -53,7 +54,8 @@ def demo_points(seeded_db):
 
 
 def test_hot_spot_gaps_are_the_significant_cells_beyond_the_distance_farthest_first(demo_points):
-    cells = hot_spots(demo_points, HotSpotParams(resolution=7, rings=2))
+    result = hot_spots(demo_points, HotSpotParams(resolution=7, rings=2))
+    cells = result.frame
     hot = cells[cells["bin"] > 0]
     every = coverage_gaps(hot)
     gaps = coverage_gaps(hot, min_km=2)
@@ -61,7 +63,9 @@ def test_hot_spot_gaps_are_the_significant_cells_beyond_the_distance_farthest_fi
     assert 0 < len(gaps) < len(hot) and (gaps["checkpoint_km"] >= 2).all()  # and along the trails
     assert gaps["checkpoint_km"].is_monotonic_decreasing
     assert set(gaps.index) == set(every.index[every["checkpoint_km"] >= 2])
-    assert gaps.attrs["min_km"] == 2 and gaps.attrs["params"]["resolution"] == 7
+    layer = coverage_gap_layer(result, 2, "hotspots")  # as exported: the gaps and what they were made with
+    assert layer.frame.index.equals(gaps.index)
+    assert layer.parameters == {"params": result.params_record, "min_km": 2, "gaps_of": "hotspots"}
     centres = gaps.to_crs("EPSG:3857").centroid.to_crs(WGS84)
     farther = nearest_checkpoints(gpd.GeoSeries(centres.values, crs=WGS84))["checkpoint_km"].to_numpy()
     assert (farther >= gaps["checkpoint_km"].to_numpy() - 1e-9).all()  # the centre is no nearer than the hexagon

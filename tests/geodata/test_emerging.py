@@ -100,7 +100,7 @@ def _planted_points(patch_counts: list[int]) -> tuple[pd.DataFrame, str]:
 @pytest.mark.parametrize(("kind", "pattern"), [(kind, p) for kind in ("hot", "cold") for p in PATCHES])
 def test_each_category_is_found_on_planted_data(kind, pattern):
     points, centre = _planted_points((PATCHES if kind == "hot" else COLD_PATCHES)[pattern])
-    cells = emerging_hot_spots(points, EmergingParams(resolution=6, rings=1, step="month")).set_index("cell")
+    cells = emerging_hot_spots(points, EmergingParams(resolution=6, rings=1, step="month")).frame.set_index("cell")
     assert cells.loc[centre, "category"] == f"{pattern} {kind} spot"
     assert cells["steps"].iloc[0] == T and len(cells) == 127
 
@@ -116,7 +116,7 @@ def test_an_alert_is_raised_for_a_cell_that_has_just_become_a_new_hot_spot_only(
     # a cell that was already a persistent or intensifying hot spot a step earlier raises nothing
     for pattern in ("persistent", "intensifying"):
         points, centre = _planted_points(PATCHES[pattern])
-        assert emerging_hot_spots(points, params).set_index("cell").loc[centre, "category"] == f"{pattern} hot spot"
+        assert emerging_hot_spots(points, params).frame.set_index("cell").loc[centre, "category"] == f"{pattern} hot spot"
         assert just_emerged(points, params).empty
 
 
@@ -167,7 +167,7 @@ def _between(points: pd.DataFrame, start: str, end: str) -> pd.DataFrame:
 
 def test_the_persistent_trail_by_dongxing_is_a_persistent_hot_spot(demo):
     trail = demo[(demo["checkpoint_id"] == "dongxing") & (demo["channel"] == "unofficial_path")]
-    cells = emerging_hot_spots(demo).set_index("cell")
+    cells = emerging_hot_spots(demo).frame.set_index("cell")
     found = cells.loc[_busiest_cell(trail, EmergingParams().resolution)]
     assert found["category"] == "persistent hot spot"
     # December 2022 (records known to the week start on its Monday) to November 2026
@@ -177,11 +177,11 @@ def test_the_persistent_trail_by_dongxing_is_a_persistent_hot_spot(demo):
 def test_the_fading_trail_by_hekou_is_a_diminishing_hot_spot_while_it_lasts(demo):
     fading = _between(demo, "2023-01-01", "2023-08-01")
     trail = fading[(fading["checkpoint_id"] == "hekou") & (fading["channel"] == "unofficial_path")]
-    cells = emerging_hot_spots(fading).set_index("cell")
+    cells = emerging_hot_spots(fading).frame.set_index("cell")
     found = cells.loc[_busiest_cell(trail, EmergingParams().resolution)]
     assert found["category"] == "diminishing hot spot" and found["trend_z"] < 0
     # Over the whole period it was hot only in its first months, which ArcGIS's table calls no pattern.
-    later = emerging_hot_spots(demo).set_index("cell").loc[found.name]
+    later = emerging_hot_spots(demo).frame.set_index("cell").loc[found.name]
     assert later["category"] == NO_PATTERN and later["hot_steps"] < 0.5 * later["steps"] and later["trend_p"] < 0.001
 
 
@@ -190,20 +190,21 @@ def test_the_2026_corridor_in_napo_county_is_an_emerging_hot_spot(demo):
     corridor = this_year[this_year["county_code"] == "451026"]
     cell = _busiest_cell(corridor, EmergingParams().resolution)
     # Over 2026, hot in (nearly) every month and growing: intensifying.
-    found = emerging_hot_spots(this_year).set_index("cell").loc[cell]
+    found = emerging_hot_spots(this_year).frame.set_index("cell").loc[cell]
     assert found["category"] == "intensifying hot spot"
     assert found["trend_z"] > 0 and found["trend_p"] < 0.01
     # Seen from a view that starts in 2025, it is a run of hot months at the end, never hot before:
     # ArcGIS's "consecutive" (under 90 % of the steps hot, so not intensifying).
-    since_2025 = emerging_hot_spots(_between(demo, "2025-01-01", "2026-11-21")).set_index("cell").loc[cell]
+    since_2025 = emerging_hot_spots(_between(demo, "2025-01-01", "2026-11-21")).frame.set_index("cell").loc[cell]
     assert since_2025["category"] == "consecutive hot spot" and since_2025["trend_z"] > 0
     before = _between(demo, "2025-01-01", "2026-01-01")
-    assert cell not in set(emerging_hot_spots(before).query("category != @NO_PATTERN").index)
+    assert cell not in set(emerging_hot_spots(before).frame.query("category != @NO_PATTERN").index)
 
 
 def test_the_layer_has_its_columns_and_parameters(demo):
-    cells = emerging_hot_spots(_between(demo, "2025-01-01", "2026-11-21"), EmergingParams(step="week"))
+    result = emerging_hot_spots(_between(demo, "2025-01-01", "2026-11-21"), EmergingParams(step="week"))
+    cells = result.frame
     assert list(cells.columns) == list(EMERGING_COLUMNS) and cells.crs.to_epsg() == 4326
     assert set(cells["category"]) <= set(CATEGORIES)
-    assert cells.attrs["params"]["step"] == "week" and cells.attrs["first_step"] == "2024-12-30T00:00:00"
+    assert result.params.step == "week" and result.first_step == "2024-12-30T00:00:00"
     assert cells["seizures"].sum() == len(_between(demo, "2025-01-01", "2026-11-21"))

@@ -110,8 +110,9 @@ def test_fdr_is_benjamini_hochberg_and_bins_follow_arcgis_confidence_levels():
 
 
 def test_demo_hot_spots_hold_the_planted_trails_and_fdr_only_removes(demo_points):
-    with_fdr = hot_spots(demo_points, HotSpotParams(resolution=7, rings=1))
-    without = hot_spots(demo_points, HotSpotParams(resolution=7, rings=1, fdr=False))
+    result = hot_spots(demo_points, HotSpotParams(resolution=7, rings=1))
+    with_fdr = result.frame
+    without = hot_spots(demo_points, HotSpotParams(resolution=7, rings=1, fdr=False)).frame
     assert list(with_fdr.columns) == list(CELL_COLUMNS) and with_fdr.crs.to_epsg() == 4326
     assert with_fdr["seizures"].sum() == len(demo_points)
     assert ((with_fdr["bin"] != 0) <= (without["bin"] != 0)).all()
@@ -121,11 +122,11 @@ def test_demo_hot_spots_hold_the_planted_trails_and_fdr_only_removes(demo_points
     dongxing = h3int.cell_to_parent(h3int.latlng_to_cell(21.5478, 107.9717, 10), 5)
     hot = with_fdr[with_fdr["bin"] > 0]
     assert any(h3int.cell_to_parent(int(c, 16), 5) == dongxing for c in hot["cell"])
-    assert with_fdr.attrs["params"]["resolution"] == 7
+    assert result.params == HotSpotParams(resolution=7, rings=1) and result.parameters["params"]["resolution"] == 7
 
 
 def test_no_points_give_an_empty_layer_with_the_columns():
-    empty = hot_spots(pd.DataFrame(columns=["h3_cell", "quantity_kg", "value_cny"]))
+    empty = hot_spots(pd.DataFrame(columns=["h3_cell", "quantity_kg", "value_cny"])).frame
     assert empty.empty and list(empty.columns) == list(CELL_COLUMNS) and empty.crs.to_epsg() == 4326
 
 
@@ -141,6 +142,6 @@ def test_records_known_only_to_the_county_or_province_are_left_out_and_counted(s
     assert data.left_out == 47 and len(data.points) == 5
     assert set(data.points["geo_precision"]) == {"point"}
     assert later.left_out == 0 and later.points.empty
-    cells = hot_spots(data.points, HotSpotParams(resolution=7))
+    cells = hot_spots(data.points, HotSpotParams(resolution=7)).frame
     anchor = format(h3int.latlng_to_cell(22.5, 107.5, 7), "x")
     assert anchor not in set(cells["cell"]) and cells["seizures"].sum() == 5
