@@ -112,7 +112,7 @@ class Clusters:
     """The result of a clustering.
 
     labels: the cluster of each input seizure, in input order; -1 for noise. Cluster 0 is the largest.
-    result: its frame one row per cluster (``CLUSTER_COLUMNS``), EPSG:4326, with the parameters and method.
+    result: one row per cluster (``CLUSTER_COLUMNS``, EPSG:4326) as its frame, with the parameters and method.
     """
 
     labels: np.ndarray

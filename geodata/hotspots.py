@@ -293,7 +293,8 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
     Returns one row per hexagon holding a seizure, in EPSG:4326: cell (hex string), seizures, kg,
     value_cny, neighbours (cells in its neighbourhood, itself included), z, p (two-sided; from the
     permutations when there are any), q (p after the FDR correction, or p) and bin (-3..+3, named
-    by ``queries.labels.t(f"bin_{bin}")``), as the :class:`~geodata.results.AnalysisResult`'s frame, with ``params``.
+    by ``queries.labels.t(f"bin_{bin}")``): the frame of an :class:`~geodata.results.AnalysisResult`
+    with ``params``.
     """
     if not isinstance(params, HotSpotParams):
         raise TypeError(f"params must be HotSpotParams, got {type(params).__name__}")
