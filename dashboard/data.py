@@ -81,7 +81,7 @@ def base_geography(lang: str) -> dict[str, str]:
     without the border zones: ``areas`` (China and its neighbours, named in tooltips) and
     ``areas_and_zones`` (the zones on top, with their tooltips), and the lines of :func:`base_lines`.
     Two layers for the whole base map, since every layer type (and every change of a layer's inputs)
-    costs its own shader work where WebGL runs in software (README, page load)."""
+    costs its own shader work where WebGL runs in software (docs/performance.md)."""
     countries = load_layer("countries")
     countries["geometry"] = countries.geometry.clip_by_rect(*BASE_MAP_EXTENT)
     countries["fill"] = [list(style.CHINA_FILL if iso == "CHN" else style.NEIGHBOUR_FILL) for iso in countries["iso3"]]

@@ -59,7 +59,7 @@ def open_store(path: str) -> Store:
 def base_map(lang: str) -> dict[str, str]:
     """The base geography as :func:`dashboard.map_layers.base_layers` takes it: each set of records a file
     under dashboard/static/base/ that the browser fetches once and then takes from its cache, rather than
-    about 1 MB of JSON inside every page's deck, which the browser parses slowly (README, page load).
+    about 1 MB of JSON inside every page's deck, which the browser parses slowly (docs/performance.md).
     Where the server does not serve that folder (``server.enableStaticServing`` off), the JSON text."""
     texts = base_geography(lang)
     if not st.get_option("server.enableStaticServing"):

@@ -17,11 +17,11 @@ from queries.filters import FILTERS, PERIODS, Filter, Filters, Focus, Selection,
 
 LANGS = ("en", "zh")
 LAYER_KEYS = ("points", "arcs", "places", "zones")
-DEFAULT_LAYERS = ("places", "zones")  # seizures as points on demand: hexagons show them all (README, page load)
+DEFAULT_LAYERS = ("places", "zones")  # seizures as points on demand: hexagons show them all (docs/performance.md)
 # Density is drawn one way at a time: a heatmap and hexagons on top of each other hide one another
 # (and, with every other layer on, software WebGL drops the heatmap altogether). Hexagons by default:
 # a click on one drills down to its records, and they are drawn by the base map's own layer type, where
-# the heatmap adds three shader programs of its own (README, page load).
+# the heatmap adds three shader programs of its own (docs/performance.md).
 DENSITIES = ("hexagons", "heatmap", "none")
 HEX_RESOLUTIONS = (4, 5, 6, 7, 8)
 WEIGHTS = ("count", "kg", "value")
