@@ -12,7 +12,7 @@ import streamlit as st
 
 from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
-from dashboard.i18n import t
+from dashboard.i18n import label, t
 from geodata.export import table_csv
 from queries.access import AUDIT_KINDS, read_audit
 from queries.store import Store
@@ -27,11 +27,12 @@ def render(ctx: PageContext) -> None:
     left, middle, right = st.columns(3)
     since = left.date_input(t("audit_since", lang), value=None, key="a_since")
     kind = middle.selectbox(t("audit_kind", lang), (None, *AUDIT_KINDS), key="a_kind",
-                            format_func=lambda k: t("any", lang) if k is None else k)
+                            format_func=lambda k: t("any", lang) if k is None else label(k, lang))
     username = right.text_input(t("username", lang), key="a_user", max_chars=64).strip() or None
     rows = read_audit(store, since=datetime.combine(since, time()) if since else None, kind=kind, username=username)
     st.caption(t("audit_count", lang, rows=len(rows), shown=min(len(rows), AUDIT_ROWS_SHOWN)))
-    st.dataframe(rows.iloc[::-1].head(AUDIT_ROWS_SHOWN), hide_index=True, key="audit_table")
+    shown = rows.iloc[::-1].head(AUDIT_ROWS_SHOWN)
+    st.dataframe(shown.assign(kind=[label(kind, lang) for kind in shown["kind"]]), hide_index=True, key="audit_table")
 
     def audited_csv() -> bytes:
         audit(store, "audit_export", ctx.user.username,

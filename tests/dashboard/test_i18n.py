@@ -15,6 +15,7 @@ from babel.messages.pofile import read_po
 
 from dashboard.i18n import label, t
 from queries import constants
+from queries.access import AUDIT_KINDS
 from queries.labels import CATALOGUE, CODE_CONTEXT, CODE_LABELS, TEXT
 
 
@@ -67,7 +68,7 @@ def test_every_stored_code_has_an_english_and_a_chinese_label():
     codes = (*constants.ITEM_GROUPS, *constants.CHANNELS, *constants.FORMS, *constants.AGENCIES,
              *constants.CASE_STATUSES, *constants.CONCEALMENTS, *constants.DETECTION_METHODS,
              *constants.CHECKPOINT_KINDS, *constants.HUB_KINDS, *constants.DESTINATIONS, *constants.TIME_PRECISIONS,
-             *constants.GEO_PRECISIONS, *constants.ITEM_CODES)
+             *constants.GEO_PRECISIONS, *constants.ITEM_CODES, *AUDIT_KINDS)
     for code in codes:
         english, chinese = label(code, "en"), label(code, "zh")
         assert english and chinese and english != chinese, code
