@@ -13,7 +13,7 @@ import pydeck as pdk
 
 from dashboard import style
 from dashboard.analysis_layers import alert_layers
-from dashboard.i18n import label, name, t
+from dashboard.i18n import label, name, names, t
 from dashboard.map_layers import (
     HUB_MARK,
     base_layers,
@@ -99,15 +99,10 @@ def _labels(codes: pd.Series, lang: str) -> pd.Series:
     return codes.map(lambda code: label(code, lang) if isinstance(code, str) else None)
 
 
-def _names(frame: pd.DataFrame, lang: str, en: str, zh: str) -> pd.Series:
-    first, second = (frame[zh], frame[en]) if lang == "zh" else (frame[en], frame[zh])
-    return first.where(first.notna(), second)
-
-
 def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     """One record per seizure for the points layer: id, position, colour by group, radius by quantity, tooltip."""
     colour = [[*style.GROUP_COLOURS.get(g, (200, 200, 200)), 210] for g in points["item_group"]]
-    site = _names(points, lang, "checkpoint_en", "checkpoint_zh")
+    site = names(points, lang, "checkpoint_en", "checkpoint_zh")
     tips = tooltip_frame(
         _labels(points["item_group"], lang)
         + ": "
@@ -120,8 +115,8 @@ def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("quantity", lang): points["quantity_kg"].map(lambda kg: f"{kg:,.3g} kg"),
             t("value", lang): points["value_cny"].map(lambda cny: None if pd.isna(cny) else f"¥{cny:,.0f}"),
             t("channel", lang): _labels(points["channel"], lang),
-            t("site", lang): site.where(site.notna(), _names(points, lang, "hub_en", "hub_zh")),
-            t("county", lang): _names(points, lang, "county_en", "county_zh"),
+            t("site", lang): site.where(site.notna(), names(points, lang, "hub_en", "hub_zh")),
+            t("county", lang): names(points, lang, "county_en", "county_zh"),
             t("destination", lang): _labels(points["destination_iso3"], lang),
             t("location_known_to", lang): _labels(points["geo_precision"], lang),
             t("record", lang): points["is_synthetic"].map(

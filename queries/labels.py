@@ -72,3 +72,9 @@ def name(record, lang: str, en: str = "name_en", zh: str = "name_zh") -> str:
         return None if value is None or pd.isna(value) else str(value)
 
     return field(first) or field(second) or ""
+
+
+def names(frame: pd.DataFrame, lang: str, en: str = "name_en", zh: str = "name_zh") -> pd.Series:
+    """:func:`name` of every row of ``frame`` at once: the ``lang`` column, the other where that one is missing."""
+    first, second = (frame[zh], frame[en]) if lang == "zh" else (frame[en], frame[zh])
+    return first.where(first.notna(), second)
