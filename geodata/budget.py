@@ -27,7 +27,7 @@ DEFAULT_TIMEOUT_S = 60.0
 DEFAULT_MAX_MB = 3072.0
 
 # Each kind of analysis: its name, what it counts as its work and what to change when that is too much
-# (the page's wording, in English and Chinese, is in dashboard/i18n.py under refused_<kind>).
+# (the page's wording, in English and Chinese, is in queries/locale/zh.po under refused_<kind>).
 KINDS = {
     "dbscan": ("DBSCAN", "neighbours to count", "lower the minimum count or the distance, or narrow the filters"),
     "st_dbscan": ("space-time DBSCAN", "pairs of seizures to compare",

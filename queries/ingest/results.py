@@ -20,7 +20,7 @@ from queries.ingest.rules import Rules
 # so last week's rows in this week's file are found again instead of stored twice.
 _NAME_TAIL = re.compile(r"(?:[\s_\-.()（）\[\]【】0-9年月日号第周期]|copy|副本)+$", re.IGNORECASE)
 # What a file without a key column means for its records, for the summary (the Import page says it
-# through dashboard/i18n.py).
+# through the catalogue, queries/locale/zh.po).
 KEYLESS_NOTE = ("no key column: rows are known by their content (a re-import adds nothing; a corrected row lands "
                 "as a new record)")
 
