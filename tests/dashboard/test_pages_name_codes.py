@@ -20,7 +20,9 @@ from queries.access import AUDIT_KINDS
 from queries.labels import CODE_LABELS, label
 from tests.dashboard.test_app import APP, signed_in
 
-PAGES = ("live_map", "analysis", "records", "import_records", "users", "audit")
+# each page as it opens; the Analysis page with each of its methods run on the default parameters
+PAGES = ("live_map", "analysis", "analysis:clusters", "analysis:emerging", "records", "import_records", "users",
+         "audit")
 CODES = sorted((code for code in {*CODE_LABELS, *AUDIT_KINDS} if "_" in code or re.fullmatch("[A-Z]{3}", code)),
                key=len, reverse=True)
 CODE_WORD = re.compile(r"(?<![\w.\-/])(" + "|".join(map(re.escape, CODES)) + r")(?![\w\-/])")
@@ -66,8 +68,11 @@ def test_no_page_shows_a_code_that_has_a_label(seeded_db, monkeypatch, page, lan
     test = signed_in(AppTest.from_file(APP, default_timeout=120), "admin")
     test.query_params.update({"period": "all", "refresh": "0", "lang": lang})
     test.run()
-    if page != "live_map":
-        test.switch_page(f"screens/{page}.py").run()
+    screen, _, method = page.partition(":")
+    if screen != "live_map":
+        test.switch_page(f"screens/{screen}.py").run()
+    if method:
+        test.segmented_control(key="a_method").set_value(method).run()
     assert not test.exception
     leaks = sorted({(where, code, text[:80]) for where, text in shown_texts(test._tree)
                     for code in CODE_WORD.findall(text)})
