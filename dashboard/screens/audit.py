@@ -10,6 +10,7 @@ from datetime import datetime, time
 
 import streamlit as st
 
+from dashboard.audit_table import audit_frame
 from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
@@ -32,7 +33,7 @@ def render(ctx: PageContext) -> None:
     rows = read_audit(store, since=datetime.combine(since, time()) if since else None, kind=kind, username=username)
     st.caption(t("audit_count", lang, rows=len(rows), shown=min(len(rows), AUDIT_ROWS_SHOWN)))
     shown = rows.iloc[::-1].head(AUDIT_ROWS_SHOWN)
-    st.dataframe(shown.assign(kind=[label(kind, lang) for kind in shown["kind"]]), hide_index=True, key="audit_table")
+    st.dataframe(audit_frame(shown, lang), hide_index=True, key="audit_table")
 
     def audited_csv() -> bytes:
         audit(store, "audit_export", ctx.user.username,

@@ -1,0 +1,65 @@
+"""The audit trail as a readable table in the chosen language (Audit page).
+
+Each event's details are stored as JSON of its own keys; here they read as "reason: Signed out;
+from: 10.0.0.7", their keys and stored codes named through the catalogue where it has a name for
+them (an unknown key or value shows as stored, so nothing recorded is hidden).
+"""
+
+from __future__ import annotations
+
+import json
+
+import pandas as pd
+
+from dashboard.i18n import label, t
+from queries.labels import CODE_LABELS, TEXT
+
+DETAIL_KEY = "audit_detail_{}"
+# Where a stored value that is no code of the store has its name: an import's rules, coordinate systems, roles.
+VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}")
+
+
+def _word(text: str, lang: str) -> str:
+    """A stored word by its name in ``lang``: a code's label, an import rule's or a coordinate system's name."""
+    if text in CODE_LABELS:
+        return label(text, lang)
+    key = next((pattern.format(text) for pattern in VALUE_KEYS if pattern.format(text) in TEXT), None)
+    return t(key, lang) if key else label(text, lang)
+
+
+def _value(value, lang: str) -> str:
+    """One detail's value: a code by its name, yes/no, a list or a table of values, a number with separators."""
+    if isinstance(value, bool):
+        return t("audit_yes" if value else "audit_no", lang)
+    if isinstance(value, int | float):
+        return f"{value:,}"
+    if isinstance(value, list):
+        return ", ".join(_value(item, lang) for item in value) or "—"
+    if isinstance(value, dict):
+        return ", ".join(f"{_word(key, lang)} {_value(item, lang)}" for key, item in value.items()) or "—"
+    return _word(value, lang) if isinstance(value, str) else str(value)
+
+
+def details_text(details: str | None, lang: str) -> str:
+    """An event's details JSON as "key: value; …" in ``lang``; the text as stored if it is not JSON."""
+    try:
+        found = json.loads(details) if details else {}
+    except ValueError:
+        return str(details)
+    if not isinstance(found, dict):
+        return str(details)
+    separator, between = ("：", "；") if lang == "zh" else (": ", "; ")
+    return between.join(f"{t(DETAIL_KEY.format(key), lang) if DETAIL_KEY.format(key) in TEXT else key}{separator}"
+                     f"{_value(value, lang)}" for key, value in found.items())
+
+
+def audit_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The rows of the trail (``read_audit``) with their columns named and their values said in ``lang``."""
+    return pd.DataFrame({
+        t("when", lang): rows["event_at"].to_numpy(),
+        t("audit_kind", lang): [label(kind, lang) for kind in rows["kind"]],
+        t("username", lang): rows["username"].to_numpy(),
+        t("audit_source", lang): [t(f"audit_source_{source}", lang) if f"audit_source_{source}" in TEXT else source
+                                  for source in rows["source"]],
+        t("audit_details", lang): [details_text(details, lang) for details in rows["details"]],
+    })
