@@ -37,7 +37,6 @@ import pyarrow.csv as pa_csv
 
 from geodata.export_formats import (
     FORMATS,
-    PROVENANCE_KEY,
     WRITERS,
     Format,
     check_format,
@@ -45,8 +44,7 @@ from geodata.export_formats import (
     neutralised,
     provenance_json,
     provenance_path,
-    write_ogr,
-    write_provenance_table,
+    write_gpkg_layer,
 )
 from geodata.export_sources import (
     LAYERS,
@@ -177,7 +175,7 @@ def write_layer(layer: gpd.GeoDataFrame | LayerSource, path: str | os.PathLike[s
 def write_geopackage(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Provenance]],
                      path: str | os.PathLike[str]) -> list[Path]:
     """Write several layers into one GeoPackage, each under its layer name with its provenance (in
-    gpkg_metadata and one row each in ``cordon_provenance``); beside it ``<name>.provenance.json``
+    gpkg_metadata, :func:`write_gpkg_layer`); beside it ``<name>.provenance.json``
     holds ``{"layers": {name: provenance}}``. Return both paths."""
     path = check_output(path, "gpkg")
     sources = [_source(layer, provenance) for layer, provenance in layers]
@@ -189,8 +187,7 @@ def write_geopackage(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Prov
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cordon-export-") as scratch:
         written = Path(scratch) / path.name
         for source, document in zip(sources, documents, strict=True):
-            write_ogr(source, written, "GPKG", layer_metadata={PROVENANCE_KEY: provenance_json(document)})
-        write_provenance_table(written, documents)
+            write_gpkg_layer(source, written, document)
         (Path(scratch) / side.name).write_text(provenance_json({"layers": dict(zip(names, documents, strict=True))}),
                                                encoding="utf-8")
         os.replace(written, path)

@@ -6,8 +6,10 @@ format has room for it and always beside it as ``<name>.provenance.json``:
 =========  ===================================================================================
 geojson    RFC 7946 (WGS84 by definition, 7 decimals ≈ 1 cm); provenance as the top-level
            foreign member ``cordon_provenance``
-gpkg       GeoPackage, the layer (srs 4326) plus the attribute table ``cordon_provenance`` (layer,
-           provenance JSON) and the layer's GDAL metadata in gpkg_metadata/_reference;
+gpkg       GeoPackage, the layer (srs 4326) and nothing else that a GIS would offer as a layer: the
+           provenance JSON is the layer's GDAL metadata item ``cordon_provenance`` (the metadata
+           extension's gpkg_metadata, referenced to the layer's table in gpkg_metadata_reference),
+           which QGIS shows in the layer's properties and pyogrio.read_info as ``layer_metadata``;
            ``geodata.export.write_geopackage`` puts several layers in one file
 shp        zipped Shapefile (.shp .shx .dbf .prj .cpg): field names cut to dBase's 10 characters,
            the mapping in ``<name>.fields.csv`` and the provenance JSON inside the zip; text over
@@ -65,7 +67,6 @@ FORMATS = {f.name: f for f in (
     Format("parquet", ".parquet", "application/vnd.apache.parquet"),
     Format("csv", ".csv", "text/csv"),
 )}
-PROVENANCE_TABLE = "cordon_provenance"
 PROVENANCE_KEY = "cordon_provenance"
 PROVENANCE_SUFFIX = ".provenance.json"
 FORMULA_START = "^[=+\\-@\t\r]"  # OWASP, CSV injection: what makes a spreadsheet read a cell as a formula
@@ -125,14 +126,10 @@ def _write_geojson(source: LayerSource, path: Path, provenance: dict) -> None:
     write_ogr(source, path, "GeoJSON", layer_options={"RFC7946": "YES", "FOREIGN_MEMBERS_COLLECTION": member})
 
 
-def write_provenance_table(path: Path, provenances: Sequence[dict]) -> None:
-    table = pa.table({"layer": [p["layer"] for p in provenances], "provenance": [provenance_json(p) for p in provenances]})
-    pyogrio.write_arrow(table, path, layer=PROVENANCE_TABLE, driver="GPKG", geometry_type=None)
-
-
-def _write_gpkg(source: LayerSource, path: Path, provenance: dict) -> None:
+def write_gpkg_layer(source: LayerSource, path: Path, provenance: dict) -> None:
+    """The layer into the GeoPackage at ``path`` (made, or added to), its provenance as its metadata: no
+    table of its own, which geopandas.read_file and QGIS would take for a second layer and ask which to open."""
     write_ogr(source, path, "GPKG", layer_metadata={PROVENANCE_KEY: provenance_json(provenance)})
-    write_provenance_table(path, [provenance])
 
 
 def shapefile_field_names(names: Sequence[str]) -> dict[str, str]:
@@ -216,5 +213,5 @@ def _write_csv(source: LayerSource, path: Path, provenance: dict) -> None:
                 writer.write_batch(pa.RecordBatch.from_arrays(_text_columns(batch), schema=schema))
 
 
-WRITERS = {"geojson": _write_geojson, "gpkg": _write_gpkg, "shp": _write_shp, "kml": _write_kml, "kmz": _write_kmz,
+WRITERS = {"geojson": _write_geojson, "gpkg": write_gpkg_layer, "shp": _write_shp, "kml": _write_kml, "kmz": _write_kmz,
            "parquet": _write_parquet, "csv": _write_csv}

@@ -7,8 +7,11 @@ import hashlib
 import io
 import json
 import re
+import sqlite3
+import warnings
 import xml.etree.ElementTree as ET
 import zipfile
+from contextlib import closing
 from datetime import datetime
 
 import geopandas as gpd
@@ -67,8 +70,7 @@ def read_back(path, fmt, layer):
         return gpd.read_file(path), json.loads(path.read_text(encoding="utf-8"))["cordon_provenance"]
     if fmt == "gpkg":
         inside = json.loads(pyogrio.read_info(path, layer=layer)["layer_metadata"]["cordon_provenance"])
-        table = pyogrio.read_dataframe(path, layer="cordon_provenance")
-        assert json.loads(table.set_index("layer").loc[layer, "provenance"]) == inside
+        assert gpkg_metadata_provenance(path, layer) == inside
         return gpd.read_file(path, layer=layer), inside
     if fmt == "shp":
         with zipfile.ZipFile(path) as archive:
@@ -84,6 +86,16 @@ def read_back(path, fmt, layer):
         frame = gpd.GeoDataFrame(table.drop(columns="WKT"), geometry=shapely.from_wkt(table["WKT"]), crs=4326)
         return frame, json.loads(provenance_path(path, fmt).read_text(encoding="utf-8"))
     raise AssertionError(fmt)
+
+
+def gpkg_metadata_provenance(path, layer) -> dict:
+    """The provenance of ``layer`` read with sqlite3 alone from the GeoPackage metadata extension: its
+    gpkg_metadata row (GDAL's XML) referenced to the layer's table."""
+    with closing(sqlite3.connect(path)) as con:
+        rows = con.execute("SELECT m.metadata FROM gpkg_metadata m JOIN gpkg_metadata_reference r ON r.md_file_id = m.id"
+                           " WHERE r.reference_scope = 'table' AND r.table_name = ?", (layer,)).fetchall()
+    assert len(rows) == 1
+    return json.loads(ET.fromstring(rows[0][0]).find("Metadata/MDI[@key='cordon_provenance']").text)
 
 
 def cell(value):
@@ -275,13 +287,24 @@ def test_several_layers_go_into_one_geopackage(layers, tmp_path):
     chosen = [layers[name] for name in ("hotspots", "clusters", "zones")]
     path, side = write_geopackage(chosen, tmp_path / "planning.gpkg")
     names = [name for name, _ in pyogrio.list_layers(path)]
-    assert names == ["hotspots", "clusters", "zones", "cordon_provenance"]
+    assert names == ["hotspots", "clusters", "zones"]  # the provenances are metadata, not layers
     documents = json.loads(side.read_text(encoding="utf-8"))["layers"]
     for frame, provenance in chosen:
         assert_same_layer(frame, gpd.read_file(path, layer=provenance.layer))
         inside = json.loads(pyogrio.read_info(path, layer=provenance.layer)["layer_metadata"]["cordon_provenance"])
+        assert gpkg_metadata_provenance(path, provenance.layer) == inside
         assert_provenance(inside, documents[provenance.layer], provenance, len(frame))
-    assert len(pyogrio.read_dataframe(path, layer="cordon_provenance")) == 3
+
+
+def test_a_one_layer_geopackage_opens_on_its_layer_without_a_question(layers, tmp_path):
+    frame, provenance = layers["hotspots"]
+    path, side = write_layer(frame, tmp_path / "hotspots.gpkg", "gpkg", provenance)
+    assert [name for name, _ in pyogrio.list_layers(path)] == ["hotspots"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # pyogrio warns "More than one layer found" when a file has several
+        read = gpd.read_file(path)
+    assert len(read) == len(frame)
+    assert gpkg_metadata_provenance(path, "hotspots") == json.loads(side.read_text(encoding="utf-8"))
 
 
 def test_a_download_is_one_safely_named_file_with_its_provenance(layers):

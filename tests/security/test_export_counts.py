@@ -26,13 +26,12 @@ CLI_ARGUMENTS = {"clusters": ["--eps-km", "2", "--min-count", "5"]}
 
 
 def gpkg_counts(data_or_path, tmp_path) -> dict[str, int]:
-    """The rows of each layer of a GeoPackage (bytes or a path), its provenance table left out."""
+    """The rows of each layer of a GeoPackage (bytes or a path)."""
     path = data_or_path
     if isinstance(data_or_path, bytes):
         path = tmp_path / "read.gpkg"
         path.write_bytes(data_or_path)
-    return {name: pyogrio.read_info(path, layer=name)["features"] for name, _ in pyogrio.list_layers(path)
-            if name != "cordon_provenance"}
+    return {name: pyogrio.read_info(path, layer=name)["features"] for name, _ in pyogrio.list_layers(path)}
 
 
 def assert_counts_match(counts: dict[str, int], provenances: dict[str, dict]) -> None:
