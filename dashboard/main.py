@@ -19,7 +19,7 @@ from dashboard.data import Source, admin_units, data_extent, data_version
 from dashboard.i18n import LANGUAGES, t
 from dashboard.screens.sign_in import render as sign_in_screen
 from dashboard.startup import open_store
-from queries.access import may
+from queries.access import may, region_line
 from queries.store import StoreError
 
 # file in dashboard/screens, URL path, icon, the action of queries.access.PERMISSIONS it needs, and
@@ -82,6 +82,8 @@ view = sidebar(units, extent, now, may(user.role, "filters"), chosen_shows_view)
 with st.sidebar:
     st.divider()
     st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
+    if user.role != "admin":  # admins see everything, whatever they were granted
+        st.caption(t("signed_in_region", view.lang, regions=region_line(user.grants, units, view.lang)))
     if st.button(t("sign_out", view.lang), key="sign_out", icon=":material/logout:"):
         sign_out(store, view.lang)
 st.session_state[CONTEXT_KEY] = PageContext(user=user, source=source, view=view, units=units, extent=extent)

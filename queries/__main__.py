@@ -21,6 +21,7 @@ from queries.clock import beijing_now
 from queries.constants import ROLES
 from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
+from queries.labels import LANGUAGES
 from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed
 from queries.store import DEFAULT_DB, Store, StoreError, run
 
@@ -209,6 +210,29 @@ def _user_line(user, now: datetime) -> str:
             f"{seen}; {user.display_name}")
 
 
+def _grants(store: Store, typed: list[str]) -> list:
+    """The grants (queries.access.Grant) the command line was given, by code or by name."""
+    from queries import access
+
+    units = access.read_admin_units(store) if typed else None
+    return [access.resolve_grant(text, units) for text in typed]
+
+
+def _region_lines(units, lang: str) -> list[str]:
+    """What ``users regions`` prints: the provinces, then the border zones with their province, each with its
+    grant text, Chinese and English names."""
+    from queries.access import grantable_regions
+    from queries.labels import name, t
+
+    lines = []
+    for kind, regions in grantable_regions(units).groupby("kind", sort=True):
+        lines.append(t(f"grantable_{kind}s", lang))
+        for row in regions.itertuples():
+            province = f"  {name(row, lang, 'province_en', 'province_zh')}" if kind == "zone" else ""
+            lines.append(f"  {row.grant:<16} {row.name_zh}  {row.name_en}{province}")
+    return lines
+
+
 def _users(args: argparse.Namespace) -> int:
     from queries import access
 
@@ -217,15 +241,17 @@ def _users(args: argparse.Namespace) -> int:
         for user in access.list_users(store):
             print(_user_line(user, now))
         return 0
+    if args.action == "regions":
+        print("\n".join(_region_lines(access.read_admin_units(store), args.lang)))
+        return 0
     change = {"actor": access.os_actor(), "source": "cli", "now": now}
     if args.action == "add":
         user = access.add_user(store, args.username, _password(args), args.role, display_name=args.display_name,
-                               grants=[access.Grant.parse(text) for text in args.grant], **change)
+                               grants=_grants(store, args.grant), **change)
     elif args.action in ("enable", "disable"):
         user = access.set_active(store, args.username, args.action == "enable", **change)
     elif args.action in ("grant", "revoke"):
-        regions = [access.Grant.parse(text) for text in args.regions]
-        user = access.change_grants(store, args.username, **{args.action: regions}, **change)
+        user = access.change_grants(store, args.username, **{args.action: _grants(store, args.regions)}, **change)
     elif args.action == "role":
         user = access.set_role(store, args.username, args.role, **change)
     else:
@@ -241,15 +267,19 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
         ("add", "create an account (the password is asked for, or read from standard input)"),
         ("disable", "switch an account off (it is kept, with its audit trail)"),
         ("enable", "switch an account on again; also lifts a lockout"),
-        ("grant", "let an account see regions: province:CODE, zone:CODE (a border county) or all"),
+        ("grant", ("let an account see regions: a province or border county by name (广西, Guangxi, zone:凭祥), by "
+                   "code (province:450000, zone:451481) or all; see users regions")),
         ("revoke", "take regions away from an account"),
+        ("regions", "the regions an account can be granted: provinces and border zones, with codes and names"),
         ("role", "give an account another role"),
         ("passwd", "set an account's password; also lifts a lockout"),
     ):
         action = actions.add_parser(name, help=help_text, allow_abbrev=False)  # --password is not --password-stdin
         action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
-        if name != "list":
+        if name not in ("list", "regions"):
             action.add_argument("username")
+        if name == "regions":
+            action.add_argument("--lang", choices=LANGUAGES, default="en", help="the province names' language")
         if name in ("add", "passwd"):
             action.add_argument("--password-stdin", action="store_true",
                                 help="read the password from the first line of standard input")
@@ -257,7 +287,7 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
             action.add_argument("--role", choices=ROLES, required=True)
             action.add_argument("--display-name", default=None, help="the name shown (default: the username)")
             action.add_argument("--grant", action="append", default=[], metavar="REGION",
-                                help="a region the account sees (repeatable); admins see everything")
+                                help="a region the account sees, by name or code (repeatable); admins see everything")
         if name in ("grant", "revoke"):
             action.add_argument("regions", nargs="+", metavar="REGION")
         if name == "role":

@@ -9,22 +9,20 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.context import PageContext, current_context, minute_now
-from dashboard.i18n import name, t
+from dashboard.i18n import t
 from dashboard.tooltips import markdown_text
-from queries.access import Grant, add_user, change_grants, list_users, set_active, set_password, set_role
+from queries.access import (
+    Grant,
+    add_user,
+    change_grants,
+    grant_labels,
+    list_users,
+    set_active,
+    set_password,
+    set_role,
+)
 from queries.constants import ROLES
 from queries.store import Store
-
-
-def _regions(units: pd.DataFrame, lang: str) -> dict[str, str]:
-    """Every region a user can be granted, as grant text → label: all, the provinces, the border zones."""
-    regions = {"all": t("grant_all", lang)}
-    for row in units.sort_values(["level", "code"], ascending=[False, True]).itertuples():
-        if row.level == "province":
-            regions[f"province:{row.code}"] = t("grant_province", lang, name=name(row, lang))
-        elif row.is_border_zone:
-            regions[f"zone:{row.code}"] = t("grant_zone", lang, name=name(row, lang))
-    return regions
 
 
 def _done(action, lang: str) -> None:
@@ -41,7 +39,7 @@ def render(ctx: PageContext) -> None:
     lang, store, now = ctx.view.lang, Store(ctx.path), minute_now()
     actor = ctx.user.username
     st.title(t("users_title", lang))
-    regions = _regions(ctx.units, lang)
+    regions = grant_labels(ctx.units, lang)
     users = list_users(store)
     st.dataframe(
         pd.DataFrame({
@@ -49,7 +47,8 @@ def render(ctx: PageContext) -> None:
             t("display_name", lang): [u.display_name for u in users],
             t("role", lang): [t(f"role_{u.role}", lang) for u in users],
             t("regions", lang): [regions["all"] if u.role == "admin" else
-                                 ", ".join(regions.get(str(g), str(g)) for g in u.grants) for u in users],
+                                 t("list_separator", lang).join(regions.get(str(g), str(g)) for g in u.grants)
+                                 or t("grant_none", lang) for u in users],
             t("active", lang): [u.active for u in users],
             t("locked", lang): [u.locked(now) for u in users],
             t("last_sign_in", lang): [f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else t("never", lang)

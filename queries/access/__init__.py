@@ -43,7 +43,16 @@ from queries.access.policy import (
     AccessPolicy,
     session_expired,
 )
-from queries.access.regions import GRANT_KINDS, Grant, Scope
+from queries.access.regions import (
+    GRANT_KINDS,
+    Grant,
+    Scope,
+    grant_labels,
+    grantable_regions,
+    read_admin_units,
+    region_line,
+    resolve_grant,
+)
 from queries.access.roles import PERMISSIONS, ROLE_RANKS, may
 from queries.access.signin import ATTEMPTED_NAME_CHARS, SIGN_IN_OUTCOMES, ClientThrottle, SignIn, authenticate
 
@@ -52,7 +61,8 @@ __all__ = [
     "LOCK_MIN_ENV", "MAX_FAILURES_ENV", "MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH", "PERMISSIONS", "ROLE_RANKS",
     "SESSION_IDLE_ENV", "SESSION_MAX_ENV", "SIGN_IN_OUTCOMES", "USERNAME_PATTERN",
     "AccessPolicy", "ClientThrottle", "Grant", "Scope", "SignIn", "User",
-    "add_user", "authenticate", "change_grants", "check_password", "ensure_admin", "get_user", "list_users", "may",
-    "os_actor", "read_audit", "read_user", "record_cli_event", "record_event", "session_expired", "set_active",
+    "add_user", "authenticate", "change_grants", "check_password", "ensure_admin", "get_user", "grant_labels",
+    "grantable_regions", "list_users", "may", "os_actor", "read_admin_units", "read_audit", "read_user",
+    "record_cli_event", "record_event", "region_line", "resolve_grant", "session_expired", "set_active",
     "set_password", "set_role",
 ]

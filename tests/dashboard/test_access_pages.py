@@ -183,6 +183,19 @@ def test_a_scoped_user_sees_only_the_granted_region_on_every_page(visit, seeded_
         assert f"from {len(read_analysis_points(con, Filters()).points):,} seizures" in summary
 
 
+@pytest.mark.parametrize(("lang", "region", "granted"), [
+    ("en", "Region: Guangxi", "Province: Guangxi"), ("zh", "区域：广西壮族自治区", "省：广西壮族自治区"),
+])
+def test_the_sidebar_says_a_scoped_users_region_and_the_users_page_names_the_grants(visit, lang, region, granted):
+    captions = [caption.value for caption in visit("gx-analyst", lang=lang).sidebar.caption]
+    assert captions[captions.index(t("signed_in_as", lang, name="gx-analyst", role=t("role_analyst", lang))) + 1] \
+        == region
+    users = visit("admin", "users", lang=lang)
+    assert not [c for c in users.sidebar.caption if c.value.startswith(t("signed_in_region", lang, regions=""))]
+    regions = users.dataframe[0].value.set_index(t("username", lang))[t("regions", lang)]
+    assert regions["gx-analyst"] == granted and regions["planner"] == t("grant_all", lang)
+
+
 def _scope(username: str, store: Store):
     from queries.access import get_user
 

@@ -150,7 +150,7 @@ def test_a_password_is_typed_twice_unseen_or_read_from_stdin_never_taken_as_an_a
 @pytest.mark.parametrize(("argv", "stdin", "message"), [
     (("users", "add", "cyd", "--role", "analyst", "--password-stdin"), "short\n", "at least 12 characters, got 5"),
     (("users", "grant", "nobody", "all"), "", "no user 'nobody'"),
-    (("users", "grant", "ana", "county:450102"), "", "a grant is 'all', 'province:CODE' or 'zone:CODE'"),
+    (("users", "grant", "ana", "county:450102"), "", "a grant is 'all', a province or a border zone"),
     (("users", "disable", "root"), "", "'root' is the last active admin"),
 ])
 def test_a_refused_change_says_why_and_exits_2(db, monkeypatch, capsys, argv, stdin, message):
