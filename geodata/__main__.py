@@ -27,7 +27,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from queries.filters import FILTERS
-from queries.labels import label
+from queries.labels import LANGUAGES, label
 from queries.store import DEFAULT_DB, StoreError
 
 
@@ -130,11 +130,11 @@ def _export(args: argparse.Namespace) -> int:
     params = _params(args, analysis) if analysis in ANALYSES else None
     with Store(args.db).reading() as con:
         if args.layer == "seizures":
-            provenance = export_seizures(con, _filters(args), args.format, out)
+            provenance = export_seizures(con, _filters(args), args.format, out, lang=args.lang)
         else:
             frame, provenance = build_layer(con, args.layer, _filters(args), params, gaps_of=analysis,
                                             gaps_km=args.gaps_km or 0.0)
-            write_layer(frame, out, args.format, provenance)
+            write_layer(frame, out, args.format, provenance, args.lang)
     features = provenance.records if args.layer == "seizures" else len(frame)
     print(f"{args.layer}: {features} features written to {out}, provenance in {provenance_path(out, args.format)}; "
           f"{provenance.records} seizures used, {provenance.left_out} left out (known only to the county or province)")
@@ -206,6 +206,9 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--gaps-of", choices=("hotspots", "clusters"), help="layer gaps: among hotspots (default) "
                         "or clusters, with their parameters")
     export.add_argument("--gaps-km", type=float, help="layer gaps: at least this far from any checkpoint (default 0)")
+    export.add_argument("--lang", default="en", choices=tuple(LANGUAGES),
+                        help="language of the label column beside each code column (channel_label…): en (default) "
+                             "or zh")
     _add_parameters(export, _PARAMETERS)
     export.set_defaults(run=_export)
 

@@ -52,6 +52,7 @@ from geodata.export_sources import (
     Provenance,
     build_layer,
     frame_source,
+    labelled,
     provenance_for,
     seizure_source,
 )
@@ -152,15 +153,16 @@ def _source(layer: gpd.GeoDataFrame | LayerSource, provenance: Provenance) -> La
 
 
 def write_layer(layer: gpd.GeoDataFrame | LayerSource, path: str | os.PathLike[str], fmt: str,
-                provenance: Provenance) -> list[Path]:
+                provenance: Provenance, lang: str = "en") -> list[Path]:
     """Write one layer as ``fmt`` to ``path`` with its provenance inside and beside it; return both paths.
 
     ``layer`` is an already computed GeoDataFrame (what a page drew) or a :class:`LayerSource` (the
-    streamed seizures). ``provenance.features`` is set to the rows written. The files appear whole
-    or not at all: they are written in a scratch folder beside ``path`` and moved into place.
+    streamed seizures); each of its code columns gets a label column in ``lang`` beside it
+    (``export_sources.labelled``). ``provenance.features`` is set to the rows written. The files
+    appear whole or not at all: they are written in a scratch folder beside ``path`` and moved into place.
     """
     path = check_output(path, fmt)
-    source = _source(layer, provenance)
+    source = labelled(_source(layer, provenance), lang)
     document = replace(provenance, features=source.rows).to_dict()
     side = provenance_path(path, fmt)
     with tempfile.TemporaryDirectory(dir=path.parent, prefix=".cordon-export-") as scratch:
@@ -173,12 +175,13 @@ def write_layer(layer: gpd.GeoDataFrame | LayerSource, path: str | os.PathLike[s
 
 
 def write_geopackage(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Provenance]],
-                     path: str | os.PathLike[str]) -> list[Path]:
-    """Write several layers into one GeoPackage, each under its layer name with its provenance (in
+                     path: str | os.PathLike[str], lang: str = "en") -> list[Path]:
+    """Write several layers into one GeoPackage, each under its layer name, with label columns in ``lang``
+    as :func:`write_layer`, and with its provenance (in
     gpkg_metadata, :func:`write_gpkg_layer`); beside it ``<name>.provenance.json``
     holds ``{"layers": {name: provenance}}``. Return both paths."""
     path = check_output(path, "gpkg")
-    sources = [_source(layer, provenance) for layer, provenance in layers]
+    sources = [labelled(_source(layer, provenance), lang) for layer, provenance in layers]
     names = [source.layer for source in sources]
     if not sources or len(set(names)) != len(names):
         raise ValueError(f"give one or more layers, each once; got {names}")
@@ -196,27 +199,28 @@ def write_geopackage(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Prov
 
 
 def export_seizures(con: duckdb.DuckDBPyConnection, filters: Filters, fmt: str, path: str | os.PathLike[str],
-                    batch_rows: int | None = None) -> Provenance:
+                    batch_rows: int | None = None, lang: str = "en") -> Provenance:
     """Stream the view's seizures from the open store into a ``fmt`` file at ``path`` (and its
-    provenance JSON), a record batch at a time; return the provenance written."""
+    provenance JSON), a record batch at a time, labels in ``lang``; return the provenance written."""
     path = check_output(path, fmt)
     provenance = provenance_for(con, "seizures", filters)
     options = {} if batch_rows is None else {"batch_rows": batch_rows}
-    write_layer(seizure_source(con, filters, provenance.records, **options), path, fmt, provenance)
+    write_layer(seizure_source(con, filters, provenance.records, **options), path, fmt, provenance,
+                lang)
     return replace(provenance, features=provenance.records)
 
 
 def export_to_bytes(layer: gpd.GeoDataFrame | LayerSource, fmt: str, provenance: Provenance,
-                    base_name: str) -> Download:
+                    base_name: str, lang: str = "en") -> Download:
     """A layer as a ``fmt`` file for a download button, named from ``base_name`` (made safe), with its
-    provenance JSON as ``download.provenance``.
+    provenance JSON as ``download.provenance`` and label columns in ``lang``.
 
     Multi-file formats come as one file: the Shapefile as a zip, KML as KML or KMZ; the GeoJSON
     carries its provenance inside as well. ``layer`` as in :func:`write_layer`; for the seizures,
     call it with ``seizure_source(con, filters, provenance.records)`` inside the store's
     ``reading()`` block, which the stream reads from.
     """
-    return _download(base_name, fmt, lambda path: write_layer(layer, path, fmt, provenance))
+    return _download(base_name, fmt, lambda path: write_layer(layer, path, fmt, provenance, lang))
 
 
 def _download(base_name: str, fmt: str, write: Callable[[Path], list[Path]]) -> Download:
@@ -230,7 +234,7 @@ def _download(base_name: str, fmt: str, write: Callable[[Path], list[Path]]) -> 
 
 
 def geopackage_to_bytes(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Provenance]],
-                        base_name: str) -> Download:
-    """Several layers as one GeoPackage for a download button (:func:`write_geopackage`), named from
-    ``base_name`` (made safe), with the provenance of every layer as ``download.provenance``."""
-    return _download(base_name, "gpkg", lambda path: write_geopackage(layers, path))
+                        base_name: str, lang: str = "en") -> Download:
+    """Several layers as one GeoPackage for a download button (:func:`write_geopackage`, labels in ``lang``),
+    named from ``base_name`` (made safe), with the provenance of every layer as ``download.provenance``."""
+    return _download(base_name, "gpkg", lambda path: write_geopackage(layers, path, lang))

@@ -46,7 +46,7 @@ from pyproj import CRS
 
 from geodata.crs import WGS84
 from geodata.export_kml import write_kml
-from geodata.export_sources import LayerSource
+from geodata.export_sources import LABEL_SUFFIX, LayerSource
 
 
 @dataclass(frozen=True)
@@ -71,6 +71,7 @@ PROVENANCE_KEY = "cordon_provenance"
 PROVENANCE_SUFFIX = ".provenance.json"
 FORMULA_START = "^[=+\\-@\t\r]"  # OWASP, CSV injection: what makes a spreadsheet read a cell as a formula
 SHAPEFILE_FIELD_BYTES = 10
+SHAPEFILE_LABEL_END = "_l"
 
 
 def neutralise_formulas(column: pa.Array | pa.ChunkedArray) -> pa.Array | pa.ChunkedArray:
@@ -134,10 +135,14 @@ def write_gpkg_layer(source: LayerSource, path: Path, provenance: dict) -> None:
 
 def shapefile_field_names(names: Sequence[str]) -> dict[str, str]:
     """A dBase field name of at most 10 ASCII characters for each of ``names``, unique ignoring case
-    (the first 10 characters, or the first 7 and ``_`` with a number when those are taken)."""
+    (the first 10 characters, or the first 7 and ``_`` with a number when those are taken); a label
+    column keeps a ``_l`` ending (``channel_label``: ``channel_l``) to stay told apart from its code's."""
     mapping, taken = {}, set()
     for name in names:
         ascii_name = "".join(c if c.isascii() and (c.isalnum() or c == "_") else "_" for c in name) or "field"
+        if ascii_name.endswith(LABEL_SUFFIX) and len(ascii_name) > SHAPEFILE_FIELD_BYTES:
+            ascii_name = ascii_name[:-len(LABEL_SUFFIX)][:SHAPEFILE_FIELD_BYTES - len(SHAPEFILE_LABEL_END)].rstrip("_") \
+                + SHAPEFILE_LABEL_END
         short, number = ascii_name[:SHAPEFILE_FIELD_BYTES], 0
         while short.upper() in taken:
             number += 1

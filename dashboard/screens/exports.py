@@ -41,18 +41,20 @@ class Prepared:
     download: Download
 
 
-def export_download(source: Source, filters: Filters, layer: str, fmt: str, shown: ShownLayer | None) -> Download:
+def export_download(source: Source, filters: Filters, layer: str, fmt: str, shown: ShownLayer | None,
+                    lang: str = "en") -> Download:
     """The ``layer`` of the view as a ``fmt`` file with its provenance: the analysis layer ``shown`` on the
     page, or the view's seizures (streamed from the store), checkpoints, hubs or border zones, or all of
-    them in one GeoPackage (:data:`ALL_LAYERS`); read within ``source``'s scope."""
+    them in one GeoPackage (:data:`ALL_LAYERS`); read within ``source``'s scope; its codes labelled in ``lang``."""
     base = safe_filename(f"cordon {layer} {filters.start:%Y%m%d}-{filters.end:%Y%m%d}" if filters.start and filters.end
                          else f"cordon {layer}")
     with source.reading() as con:
         if layer == ALL_LAYERS:
             names = [name for name in layer_choices(shown) if name != ALL_LAYERS]
-            return geopackage_to_bytes([_with_provenance(con, filters, name, shown) for name in names], base)
+            return geopackage_to_bytes([_with_provenance(con, filters, name, shown) for name in names], base,
+                                       lang)
         frame, provenance = _with_provenance(con, filters, layer, shown)
-        return export_to_bytes(frame, fmt, provenance, base)
+        return export_to_bytes(frame, fmt, provenance, base, lang)
 
 
 def layer_choices(shown: ShownLayer | None) -> tuple[str, ...]:
@@ -107,10 +109,10 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
         fmt = "gpkg"  # the one format here that holds several layers
         st.caption(t("export_all_gpkg", lang))
     version = data_version(ctx.path)
-    request = (version, filters, layer, fmt, None if shown is None or shown.layer != layer else shown.signature)
+    request = (version, filters, layer, fmt, lang, None if shown is None or shown.layer != layer else shown.signature)
     if asked:
         with st.spinner(t("preparing", lang), show_time=True):
-            download = export_download(source, filters, layer, fmt, shown)
+            download = export_download(source, filters, layer, fmt, shown, lang)
         st.session_state[EXPORT_KEY] = Prepared(request, download)
         provenance = json.loads(download.provenance.data)
         each = provenance.get("layers", {layer: provenance})

@@ -212,6 +212,16 @@ def test_an_export_is_written_to_the_audit_trail(visit, seeded_db):
     assert details["layer"] == "checkpoints" and details["format"] == "geojson" and details["records"] == 3_000
 
 
+def test_an_export_labels_its_codes_in_the_page_language(visit):
+    test = visit("planner", "analysis")
+    test.radio(key="w_lang").set_value("zh").run()
+    test.selectbox(key="x_layer").set_value("checkpoints")
+    next(b for b in test.button if b.label == t("export_prepare", "zh")).click().run()
+    assert not test.exception
+    features = json.loads(test.session_state["prepared_export"].download.data)["features"]
+    assert {"海关", "边防"} & {feature["properties"]["agency_label"] for feature in features}
+
+
 def test_all_layers_come_in_one_geopackage_and_the_export_is_audited_layer_by_layer(visit, seeded_db, tmp_path):
     import pyogrio
 

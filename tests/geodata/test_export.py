@@ -38,10 +38,18 @@ from geodata.export import (
 )
 from geodata.export_formats import shapefile_field_names
 from geodata.export_kml import KML_NAMESPACE, kml_colour
-from geodata.export_sources import build_layer, frame_source, provenance_for, seizure_source
+from geodata.export_sources import (
+    CODE_COLUMNS,
+    LABEL_SUFFIX,
+    build_layer,
+    frame_source,
+    provenance_for,
+    seizure_source,
+)
 from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
 from queries import __version__
 from queries.filters import Filters
+from queries.labels import label, t
 from queries.store import Store, run
 
 FILTERS = Filters(start=datetime(2024, 1, 1), end=datetime(2026, 7, 1))
@@ -125,11 +133,18 @@ def same_cells(read, source) -> bool:
                for a, b in zip(map(cell, read), map(cell, source), strict=True))
 
 
+def with_labels(columns) -> list[str]:
+    """``columns`` as exported: a label column after each code column (unless it is already there)."""
+    return [name for column in columns for name in
+            ((column, column + LABEL_SUFFIX) if column in CODE_COLUMNS and column + LABEL_SUFFIX not in columns
+             else (column,))]
+
+
 def assert_same_layer(source: gpd.GeoDataFrame, read: gpd.GeoDataFrame, tolerance: float = 0.0):
     assert len(read) == len(source)
     assert read.crs is not None and read.crs.to_epsg() == 4326
     columns = [c for c in source.columns if c != source.geometry.name]
-    assert [c for c in read.columns if c != read.geometry.name] == columns
+    assert [c for c in read.columns if c != read.geometry.name] == with_labels(columns)
     for name in columns:
         assert same_cells(read[name], source[name]), name
     same = shapely.equals_exact(shapely.normalize(read.geometry.values), shapely.normalize(source.geometry.values),
@@ -204,6 +219,7 @@ def test_kml_holds_the_rows_geometries_and_provenance(layers, tmp_path, layer, f
     assert zipped is None or zipped == json.loads(value)
     rows = kml_rows(document)
     columns = [c for c in frame.columns if c != "geometry"]
+    assert list(rows[0]) == with_labels(columns)
     for name in columns:
         assert same_cells([row.get(name) for row in rows], frame[name]), name
     shapes = kml_polygons(document)
@@ -384,11 +400,11 @@ def test_streamed_seizure_text_is_neutralised_in_csv(store, tmp_path):
         row = next(csv.DictReader(handle))
     assert row["declared_as"] == "'=HYPERLINK(\"http://x\",\"y\")" and row["source_ref"] == "'@attack"
     assert row["quantity_kg"] == "1200" and row["lon"] == "106.712"
-    # how it was concealed and detected: the category beside the post's words, kept as written
-    assert list(row)[list(row).index("concealment"):][:4] == ["concealment", "concealment_text", "detection",
-                                                              "detection_text"]
-    assert (row["concealment"], row["concealment_text"], row["detection"], row["detection_text"]) == (
-        "", "'+藏在货车备胎内", "x_ray", "经X光机查验发现")
+    # how it was concealed and detected: the category and its label beside the post's words, kept as written
+    assert list(row)[list(row).index("concealment"):][:6] == ["concealment", "concealment_label", "concealment_text",
+                                                              "detection", "detection_label", "detection_text"]
+    assert (row["concealment"], row["concealment_text"], row["detection"], row["detection_label"],
+            row["detection_text"]) == ("", "'+藏在货车备胎内", "x_ray", "X-ray", "经X光机查验发现")
 
 
 @pytest.mark.parametrize("hostile", [
@@ -439,3 +455,50 @@ def test_wrong_inputs_are_named_in_the_error(layers, tmp_path):
     with pytest.raises(ValueError, match="no CRS"):
         write_layer(frame.set_crs(None, allow_override=True), tmp_path / "h.csv", "csv", provenance)
     assert not list(tmp_path.glob("h.*"))
+
+
+# -- label columns ----------------------------------------------------------------------------------
+
+def expected_labels(frame, column: str, lang: str) -> list:
+    """The labels of a code column in ``lang``, missing where the code is."""
+    return [None if pd.isna(code) else t(f"bin_{code}", lang) if column == "bin" else label(code, lang)
+            for code in frame[column]]
+
+
+@pytest.mark.parametrize("lang", ("en", "zh"))
+@pytest.mark.parametrize("fmt", (*OGR_FORMATS, "kml"))
+def test_each_code_column_has_a_label_column_beside_it_in_the_exports_language(layers, tmp_path, fmt, lang):
+    for layer, codes in (("checkpoints", ("kind", "geo_precision", "counterpart_iso3", "agency")),
+                         ("hotspots", ("bin",)), ("emerging", ("category",))):
+        frame, provenance = layers[layer]
+        path, _ = write_layer(frame, tmp_path / f"{layer}_{lang}{FORMATS[fmt].extension}", fmt, provenance, lang)
+        if fmt == "kml":
+            rows = kml_rows(kml_document(path, fmt)[0])
+            read = pd.DataFrame(rows)
+        else:
+            read = read_back(path, fmt, layer)[0]
+        for code in codes:
+            columns = list(read.columns)
+            assert columns[columns.index(code) + 1] == code + LABEL_SUFFIX
+            assert same_cells(read[code + LABEL_SUFFIX], expected_labels(frame, code, lang)), (layer, code)
+        if layer == "checkpoints":
+            assert {"zh": "海关", "en": "Customs"}[lang] in set(read["agency_label"])
+
+
+def test_streamed_seizures_are_labelled_batch_by_batch(seeded_db, tmp_path):
+    with Store(seeded_db).reading() as con:
+        export_seizures(con, SOME_SEIZURES, "gpkg", tmp_path / "seizures.gpkg", batch_rows=100, lang="zh")
+        rows = run(con, "export_seizures", SOME_SEIZURES.params())
+    read = gpd.read_file(tmp_path / "seizures.gpkg")
+    for code in ("channel", "agency", "form", "item_group", "item", "case_status", "destination_iso3",
+                 "concealment", "detection", "geo_precision", "time_precision", "country_iso3"):
+        assert same_cells(read[code], rows[code])
+        assert same_cells(read[code + LABEL_SUFFIX], expected_labels(rows, code, "zh")), code
+    assert "陆路口岸" in set(read["channel_label"])
+
+
+def test_an_unknown_export_language_is_refused(layers, tmp_path):
+    frame, provenance = layers["zones"]
+    with pytest.raises(ValueError, match="unknown language 'fr'; choose one of en, zh"):
+        write_layer(frame, tmp_path / "zones.gpkg", "gpkg", provenance, "fr")
+    assert not (tmp_path / "zones.gpkg").exists()
