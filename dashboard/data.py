@@ -171,9 +171,14 @@ def data_extent(source: Source, version: int) -> pd.Series:
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def map_data(source: Source, version: int, filters: Filters, hex_res: int, after_id: int, parts: tuple[str, ...]) -> dict:
+def map_data(source: Source, version: int, filters: Filters, hex_res: int, after_id: int | None,
+             parts: tuple[str, ...]) -> dict:
+    """The view's :func:`queries.views.map_data` (records with an id above ``after_id`` marked new; None:
+    none), and ``newest_id``, the newest record the user may see, read in the same hold of the store
+    (no writer commits in between): the mark after which the next refresh counts records as new."""
     with source.reading() as con:
-        return views.map_data(con, filters, hex_res, after_id, MAP_LIMITS, parts)
+        data = views.map_data(con, filters, hex_res, after_id, MAP_LIMITS, parts)
+        return data | {"newest_id": int(run(con, "data_extent", Filters().params()).iloc[0]["newest_id"])}
 
 
 def map_parts(shown: tuple[str, ...], density: str) -> tuple[str, ...]:
@@ -196,7 +201,7 @@ def live_map_spec(
     version: int,
     filters: Filters,
     hex_res: int,
-    after_id: int,
+    after_id: int | None,
     shown: tuple[str, ...],
     density: str,
     weight: str,

@@ -34,11 +34,17 @@ PERIODS: dict[str, timedelta | None] = {
 
 
 def period_bounds(preset: str, now: datetime) -> tuple[datetime | None, datetime | None]:
-    """[start, end) of a date preset ending at ``now``; (None, None) for all records."""
+    """[start, end) of a date preset: its length up to the end of ``now``'s minute, so that a view
+    ending now holds every record stamped up to now (the second just gone too), and the bounds, a
+    cache key, stay the same for the whole minute (new records reach the caches through the data
+    version); (None, None) for all records."""
     if preset not in PERIODS:
         raise ValueError(f"unknown period {preset!r}; known: {', '.join(PERIODS)}")
     length = PERIODS[preset]
-    return (None, None) if length is None else (now - length, now + timedelta(seconds=1))
+    if length is None:
+        return None, None
+    end = now.replace(second=0, microsecond=0) + timedelta(minutes=1)
+    return end - length, end
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,7 @@ def map_data(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     hex_res: int,
-    after_id: int,
+    after_id: int | None,
     limits: MapLimits = MapLimits(),
     parts: tuple[str, ...] = MAP_PARTS,
 ) -> dict[str, pd.DataFrame | pd.Series | None]:

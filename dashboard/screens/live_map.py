@@ -35,9 +35,10 @@ from dashboard.records_table import records_frame
 from dashboard.startup import base_map, open_store
 from dashboard.tooltips import markdown_text
 from queries.filters import Filters, Focus
+from queries.clock import beijing_now
 from queries.views import bucket_for
 
-SEEN_KEY, AFTER_KEY, SELECTION_KEY = "seen_newest_id", "new_after_id", "applied_selection"
+PREVIOUS_KEY, SELECTION_KEY = "previous_refresh", "applied_selection"
 MAP_STATE_KEY = "live_map_state_seen"
 
 
@@ -50,14 +51,18 @@ def map_clicked() -> bool:
     return changed
 
 
-def new_after_id(newest: int) -> int:
-    """The id after which records count as new: the newest one at the refresh before the last arrival."""
-    seen = st.session_state.get(SEEN_KEY)
-    if seen is None:
-        st.session_state[SEEN_KEY] = st.session_state[AFTER_KEY] = newest
-    elif newest > seen:
-        st.session_state[AFTER_KEY], st.session_state[SEEN_KEY] = seen, newest
-    return st.session_state[AFTER_KEY]
+def previous_refresh() -> tuple[int, datetime] | None:
+    """What the session's previous refresh read: the newest record the user could see, and when (None
+    on the first run, when nothing counts as new). Records with a higher id are exactly those committed
+    since: ids come from one sequence and writers commit one at a time (queries.store)."""
+    return st.session_state.get(PREVIOUS_KEY)
+
+
+def new_records_text(count: int, since: datetime, newest: datetime, lang: str) -> str:
+    """The note of the records that arrived since the refresh at ``since``, with when the newest happened
+    (its day too when it is not the day of ``since``)."""
+    newest_text = f"{newest:%H:%M:%S}" if newest.date() == since.date() else f"{newest:%Y-%m-%d %H:%M:%S}"
+    return t("new_records", lang, count=count, since=f"{since:%H:%M:%S}", newest=newest_text)
 
 
 def focus_from_selection(selection: dict, hex_res: int) -> Focus | None:
@@ -129,9 +134,11 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
     version = data_version(ctx.path)
     filters = view_filters(view.filters(minute_now()), last_day, advance, headline, lang)
     extent = data_extent(source, version)
-    after = new_after_id(int(extent["newest_id"]))
+    previous = previous_refresh()
+    after = previous[0] if previous else None
     data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
-    show_headline(headline, data, filters, lang)
+    st.session_state[PREVIOUS_KEY] = (data["newest_id"], beijing_now())
+    show_headline(headline, data, filters, previous, lang)
     stamp = None if playing() else alert_stamp(minute_now())
     flagged = alerts(source, filters, stamp) if stamp else None
     if flagged is not None and len(flagged):
@@ -154,9 +161,10 @@ def view_filters(filters: Filters, last_day: date, advance: bool, headline, lang
     return replace(filters, start=datetime.combine(start, time()), end=datetime.combine(end + timedelta(days=1), time()))
 
 
-def show_headline(headline, data: dict, filters: Filters, lang: str) -> None:
+def show_headline(headline, data: dict, filters: Filters, previous: tuple[int, datetime] | None, lang: str) -> None:
     """Up to when the records go and how many are shown, the warning of synthetic records, the figures
-    against the previous period with the crossings that have seizures, and the note of new records."""
+    against the previous period with the crossings that have seizures, and the note of the records
+    that arrived since the ``previous`` refresh."""
     summary = data["summary"]
     shown = f"{summary['seizures']:,} {t('seizures', lang)}"
     last = f"{summary['last_occurred']:%Y-%m-%d %H:%M}" if summary["seizures"] else "—"
@@ -173,8 +181,8 @@ def show_headline(headline, data: dict, filters: Filters, lang: str) -> None:
     crossings = int((data["checkpoints"]["seizures"] > 0).sum())
     figures[3].metric(t("kpi_crossings", lang), f"{crossings:,}", help=delta_help, border=True)
     if summary["new_seizures"]:
-        headline.info(t("new_records", lang, count=int(summary["new_seizures"]), time=f"{minute_now():%H:%M}"),
-                      icon="🆕")
+        headline.info(new_records_text(int(summary["new_seizures"]), previous[1],
+                                       summary["new_last_occurred"].to_pydatetime(), lang), icon="🆕")
 
 
 def map_notes(data: dict, density: str, lang: str) -> list[str]:

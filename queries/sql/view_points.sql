@@ -1,5 +1,5 @@
 -- view_points: at most $point_limit of the view's seizures for the points layer: first those with
--- seizure_id > $after_id (which the page marks as new), then a sample that is the same on every
+-- seizure_id > $after_id (which the page marks as new; NULL: none), then a sample that is the same on every
 -- run (by a hash of the id, not by time), with the names a tooltip shows. $sample_per_million
 -- (views.sample_rate) lets through a little more than the limit before the sort, so that the
 -- sort handles thousands of rows rather than the whole view; the names are joined last. The
@@ -29,7 +29,7 @@ SELECT
     s.value_cny,
     s.destination_iso3,
     s.is_synthetic,
-    s.seizure_id > $after_id AS is_new,
+    coalesce(s.seizure_id > $after_id, false) AS is_new,
     c.name_en AS checkpoint_en, c.name_zh AS checkpoint_zh,
     h.name_en AS hub_en, h.name_zh AS hub_zh,
     z.name_en AS county_en, z.name_zh AS county_zh

@@ -175,27 +175,51 @@ def test_play_steps_the_live_map_through_the_record_in_a_window_of_the_chosen_wi
 
 
 def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, tmp_path, monkeypatch):
+    """A 24 h view ending now shows, on the next run, records stamped this very minute (issue 19: they
+    waited for the minute to end); the note counts exactly the records that arrived since the previous
+    run, with the newest one's time, and a run with nothing new has neither note nor rings."""
     import shutil
 
+    import dashboard.context
     from queries.seizures import insert_seizures
     from tests.conftest import seizure_row
 
     path = tmp_path / "cordon.duckdb"
     shutil.copy(seeded_db, path)
+    monkeypatch.setattr(dashboard.context, "minute_now", lambda: datetime(2026, 11, 20, 12, 7))
     monkeypatch.setenv("CORDON_DB", str(path))
     live = signed_in(AppTest.from_file(APP, default_timeout=120))
-    live.query_params.update({"period": "all", "refresh": "5", "layers": "points,places,zones"})
+    live.query_params.update({"period": "24h", "refresh": "5", "layers": "points,places,zones"})
     live.run()
-    assert seizures_metric(live) == 3_000 and "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
-    with Store(path).writing() as con:
-        insert_seizures(con, seizure_row(source_id="NEW-1"))
-        insert_seizures(con, seizure_row(source_id="NEW-2", lon=106.8))
+    before = seizures_metric(live)
+    assert before == expected(Store(path), start=datetime(2026, 11, 19, 12, 8), end=datetime(2026, 11, 20, 12, 8))
+    assert "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
+
+    def arrive(*rows) -> None:
+        with Store(path).writing() as con:
+            for row in rows:
+                insert_seizures(con, row)
+
+    def new_notes() -> list[str]:
+        return [info.value for info in live.info if "new seizure(s)" in info.value]
+
+    arrive(seizure_row(source_id="NEW-1", occurred_at=datetime(2026, 11, 20, 12, 7, 30)),
+           seizure_row(source_id="NEW-2", occurred_at=datetime(2026, 11, 20, 12, 7, 59), lon=106.8))
     live.run()
     assert not live.exception
-    assert seizures_metric(live) == 3_002
-    assert any(info.value.startswith("2 new seizure(s) since") for info in live.info)
+    assert seizures_metric(live) == before + 2
+    [note] = new_notes()
+    assert note.startswith("2 new seizure(s) since the refresh at ")
+    assert note.endswith("the newest happened at 2026-11-20 12:07:59 (Beijing time)")
     ring = next(layer for layer in deck(live)["layers"] if layer["id"] == "new-seizures")
     assert sorted(row["lon"] for row in ring["data"]) == [106.712, 106.8]
+
+    arrive(seizure_row(source_id="NEW-3", occurred_at=datetime(2026, 11, 20, 12, 7, 45)))
+    live.run()
+    assert seizures_metric(live) == before + 3 and new_notes()[0].startswith("1 new seizure(s) since")
+    live.run()  # nothing arrived since the previous run
+    assert seizures_metric(live) == before + 3 and not new_notes()
+    assert "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
 
 
 def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded_db, tmp_path, monkeypatch):

@@ -78,8 +78,10 @@ def test_every_stored_code_has_an_english_and_a_chinese_label():
 
 
 def test_t_formats_values_in_the_chosen_language():
-    assert t("new_records", "en", count=3, time="10:05") == "3 new seizure(s) since 10:05"
-    assert t("new_records", "zh", count=3, time="10:05") == "自 10:05 起新增 3 起查获"
+    values = {"count": 3, "since": "10:05:10", "newest": "10:05:08"}
+    assert t("new_records", "en", **values) == (
+        "3 new seizure(s) since the refresh at 10:05:10; the newest happened at 10:05:08 (Beijing time)")
+    assert t("new_records", "zh", **values) == "自 10:05:10 刷新以来新增 3 起查获；最新一起发生于 10:05:08（北京时间）"
 
 
 def test_every_country_of_the_base_map_has_a_name_in_both_languages():

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 
 import pytest
 
@@ -58,10 +58,13 @@ def test_a_custom_period_needs_both_ends_in_order():
     assert view.filters(datetime(2026, 1, 1)).end == datetime(2025, 4, 2)
 
 
-def test_presets_end_now_and_all_is_open():
-    now = datetime(2026, 11, 20, 12, 0)
+def test_presets_hold_every_record_up_to_now_and_all_is_open():
+    """A preset ends with the minute of now, so that a record stamped a second ago is in the view (issue
+    19), and its bounds, a cache key, are the same all minute long."""
+    now = datetime(2026, 11, 20, 12, 0, 41)
     filters = View(period="24h").filters(now)
-    assert filters.start == datetime(2026, 11, 19, 12, 0) and filters.end > now
+    assert now < filters.end == datetime(2026, 11, 20, 12, 1) and filters.end - filters.start == timedelta(hours=24)
+    assert View(period="24h").filters(datetime(2026, 11, 20, 12, 0)) == filters
     assert View(period="all").filters(now).start is None
 
 
