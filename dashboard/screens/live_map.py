@@ -34,8 +34,8 @@ from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
 from dashboard.startup import base_map, open_store
 from dashboard.tooltips import markdown_text
-from queries.filters import Filters, Focus
 from queries.clock import beijing_now
+from queries.filters import Filters, Focus
 from queries.views import bucket_for
 
 PREVIOUS_KEY, SELECTION_KEY = "previous_refresh", "applied_selection"
