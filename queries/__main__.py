@@ -13,8 +13,10 @@ import os
 import signal
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
+from functools import cache, partial
 from pathlib import Path
 
 from queries.clock import beijing_now
@@ -201,21 +203,35 @@ def _password(args: argparse.Namespace) -> str:
     return typed
 
 
-def _user_line(user, now: datetime) -> str:
-    """One account (a queries.access.User) on one line, as ``users list`` and every change print it."""
-    grants = "everything (admin)" if user.role == "admin" else ", ".join(map(str, user.grants)) or "nothing"
+def _user_line(user, now: datetime, units) -> str:
+    """One account (a queries.access.User) on one line, as ``users list`` and every change print it; each grant
+    with its region's name (``province:450000 (Guangxi)``) from ``units``, the ``admin_unit_names`` rows."""
+    from queries.access import grantable_regions
+
+    regions = grantable_regions(units)
+    names = dict(zip(regions["grant"], regions["name_en"], strict=True))
+    grants = ", ".join(f"{grant} ({names[str(grant)]})" if str(grant) in names else str(grant) for grant in user.grants)
+    grants = "everything (admin)" if user.role == "admin" else grants or "nothing"
     locked = f"locked until {user.locked_until:%Y-%m-%d %H:%M}" if user.locked(now) else "not locked"
     seen = f"last sign-in {user.last_sign_in_at:%Y-%m-%d %H:%M}" if user.last_sign_in_at else "never signed in"
     return (f"{user.username:<16} {user.role:<9} {'active' if user.active else 'disabled':<8} {locked}; sees {grants}; "
             f"{seen}; {user.display_name}")
 
 
-def _grants(store: Store, typed: list[str]) -> list:
-    """The grants (queries.access.Grant) the command line was given, by code or by name."""
-    from queries import access
 
-    units = access.read_admin_units(store) if typed else None
-    return [access.resolve_grant(text, units) for text in typed]
+
+def _typed_grants(typed: list[str], units: Callable) -> list:
+    """The grants (queries.access.Grant) typed on the command line: codes as they are, names looked up in
+    ``units()``, the ``admin_unit_names`` rows (so that codes alone need no reading, as before names)."""
+    from queries.access import Grant, resolve_grant
+
+    def grant(text: str):
+        try:
+            return Grant.parse(text)
+        except ValueError:
+            return resolve_grant(text, units())
+
+    return [grant(text) for text in typed]
 
 
 def _region_lines(units, lang: str) -> list[str]:
@@ -237,26 +253,28 @@ def _users(args: argparse.Namespace) -> int:
     from queries import access
 
     store, now = Store(args.db), beijing_now()
+    units = cache(partial(access.read_admin_units, store))  # read once, and only when a name or a line needs them
     if args.action == "list":
         for user in access.list_users(store):
-            print(_user_line(user, now))
+            print(_user_line(user, now, units()))
         return 0
     if args.action == "regions":
-        print("\n".join(_region_lines(access.read_admin_units(store), args.lang)))
+        print("\n".join(_region_lines(units(), args.lang)))
         return 0
     change = {"actor": access.os_actor(), "source": "cli", "now": now}
     if args.action == "add":
         user = access.add_user(store, args.username, _password(args), args.role, display_name=args.display_name,
-                               grants=_grants(store, args.grant), **change)
+                               grants=_typed_grants(args.grant, units), **change)
     elif args.action in ("enable", "disable"):
         user = access.set_active(store, args.username, args.action == "enable", **change)
     elif args.action in ("grant", "revoke"):
-        user = access.change_grants(store, args.username, **{args.action: _grants(store, args.regions)}, **change)
+        regions = _typed_grants(args.regions, units)
+        user = access.change_grants(store, args.username, **{args.action: regions}, **change)
     elif args.action == "role":
         user = access.set_role(store, args.username, args.role, **change)
     else:
         user = access.set_password(store, args.username, _password(args), **change)
-    print(_user_line(user, now))
+    print(_user_line(user, now, units()))
     return 0
 
 

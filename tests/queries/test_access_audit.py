@@ -123,7 +123,7 @@ def test_users_are_added_granted_and_listed_from_the_command_line(db, monkeypatc
     capsys.readouterr()
     assert cli(monkeypatch, "users", "--db", db, "list") == 0
     listed = capsys.readouterr().out
-    line = r"^ana +planner +disabled +not locked; sees zone:533102; never signed in; Ana Li$"
+    line = r"^ana +planner +disabled +not locked; sees zone:533102 \(Ruili\); never signed in; Ana Li$"
     assert re.search(line, listed, re.MULTILINE)
     assert cli(monkeypatch, "users", "enable", "ana", "--db", db) == 0
     assert access.authenticate(Store(db), "ana", PASSWORD, NOW).outcome == "ok"

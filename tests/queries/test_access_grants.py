@@ -104,6 +104,7 @@ def test_users_are_added_granted_and_revoked_by_region_names(db, monkeypatch, ca
     assert cli(monkeypatch, "users", "add", "ana", "--db", db, "--role", "analyst", "--grant", "广西",
                "--password-stdin", stdin="correct horse battery\n") == 0
     assert cli(monkeypatch, "users", "grant", "ana", "zone:Ruili", "--db", db) == 0
+    assert "sees province:450000 (Guangxi), zone:533102 (Ruili);" in capsys.readouterr().out.splitlines()[-1]
     assert cli(monkeypatch, "users", "revoke", "ana", "Guangxi", "--db", db) == 0
     assert [str(g) for g in access.get_user(Store(db), "ana").grants] == ["zone:533102"]
     capsys.readouterr()
