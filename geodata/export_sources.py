@@ -66,7 +66,8 @@ LAYER_GEOMETRY = {"hotspots": "Polygon", "clusters": "Polygon", "emerging": "Pol
 # export's language, so that a GIS user reads 陆路口岸 / Land port without a lookup.
 CODE_COLUMNS = ("time_precision", "geo_precision", "country_iso3", "channel", "item", "item_group", "form",
                 "concealment", "detection", "agency", "destination_iso3", "case_status", "kind", "counterpart_iso3",
-                "category", "bin")
+                "category", "bin", "item_groups")
+CODE_LIST_COLUMNS = ("item_groups",)  # lists of codes, which _plain_arrow joins with commas
 LABEL_SUFFIX = "_label"
 BEIJING_OFFSET = "+08:00"  # the store keeps Beijing time without a zone
 SEIZURE_BATCH_ROWS = 65_536
@@ -387,9 +388,11 @@ def _seizure_batches(open_reader: Callable[[], pa.RecordBatchReader]) -> Iterato
 
 def code_label(column: str, code: Any, lang: str) -> str | None:
     """The label of ``code`` in the code column ``column`` in ``lang`` (a Gi* bin's confidence, else
-    ``queries.labels.label``); None for a missing code."""
+    ``queries.labels.label``; of each code of a list); None for a missing code."""
     if code is None:
         return None
+    if column in CODE_LIST_COLUMNS:
+        return ",".join(label(part, lang) for part in code.split(","))
     return t(f"bin_{code}", lang) if column == "bin" else label(code, lang)
 
 

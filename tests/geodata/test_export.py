@@ -460,7 +460,9 @@ def test_wrong_inputs_are_named_in_the_error(layers, tmp_path):
 # -- label columns ----------------------------------------------------------------------------------
 
 def expected_labels(frame, column: str, lang: str) -> list:
-    """The labels of a code column in ``lang``, missing where the code is."""
+    """The labels of a code column in ``lang``, missing where the code is; a list's codes each labelled."""
+    if column == "item_groups":
+        return [",".join(label(code, lang) for code in codes) for codes in frame[column]]
     return [None if pd.isna(code) else t(f"bin_{code}", lang) if column == "bin" else label(code, lang)
             for code in frame[column]]
 
@@ -469,7 +471,7 @@ def expected_labels(frame, column: str, lang: str) -> list:
 @pytest.mark.parametrize("fmt", (*OGR_FORMATS, "kml"))
 def test_each_code_column_has_a_label_column_beside_it_in_the_exports_language(layers, tmp_path, fmt, lang):
     for layer, codes in (("checkpoints", ("kind", "geo_precision", "counterpart_iso3", "agency")),
-                         ("hotspots", ("bin",)), ("emerging", ("category",))):
+                         ("hubs", ("kind", "item_groups")), ("hotspots", ("bin",)), ("emerging", ("category",))):
         frame, provenance = layers[layer]
         path, _ = write_layer(frame, tmp_path / f"{layer}_{lang}{FORMATS[fmt].extension}", fmt, provenance, lang)
         if fmt == "kml":
