@@ -99,6 +99,22 @@ def _on_range() -> None:
     st.session_state["w_period"] = CUSTOM
 
 
+def _on_dates() -> None:
+    """A range chosen in the calendar becomes the dates shown (the calendar holds one day while the
+    second is being chosen)."""
+    dates = st.session_state["w_dates"]
+    if len(dates) == 2:
+        st.session_state["w_range"] = tuple(dates)
+
+
+def slider_span(start: date, end: date, first_day: date, last_day: date) -> tuple[date, date]:
+    """The ends of the date slider around the dates shown (``start``..``end``): as much again before and
+    after them (at least a month), within the records' dates, so that a 90-day window is half the slider
+    rather than a few pixels of four years; all records span all of it."""
+    margin = max(end - start, timedelta(days=30))
+    return max(first_day, start - margin), min(last_day, end + margin)
+
+
 PLAY_KEY = "play_window"
 
 
@@ -206,13 +222,21 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: b
             format_func=lambda p: t(f"period_{p}", lang),
             on_change=_on_period,
             args=(now, first_day),
+            help=t("period_help", lang),
         )
         start, end = st.session_state["w_range"]
-        st.session_state["w_range"] = (max(min(start, last_day), first_day), max(min(end, last_day), first_day))
+        start, end = max(min(start, last_day), first_day), max(min(end, last_day), first_day)
+        st.session_state["w_range"] = (start, end)
+        if st.session_state["w_period"] == CUSTOM:
+            if len(st.session_state.get("w_dates", ())) != 1:  # not halfway through choosing a range
+                st.session_state["w_dates"] = (start, end)
+            st.date_input(t("custom_dates", lang), key="w_dates", min_value=first_day, max_value=last_day,
+                          format="YYYY-MM-DD", on_change=_on_dates, help=t("custom_dates_help", lang))
+        low, high = slider_span(start, end, first_day, last_day)
         st.slider(
             t("time_slider", lang),
-            min_value=first_day,
-            max_value=last_day,
+            min_value=low,
+            max_value=high,
             key="w_range",
             on_change=_on_range,
             format="YYYY-MM-DD",

@@ -24,6 +24,7 @@ from dashboard.map_layers import (
     with_tips,
 )
 from dashboard.pydeck_adapters import PIXELS, deck, frame_layer
+from dashboard.records_table import when_text
 from dashboard.tooltips import tooltip_fields, tooltip_frame
 from geodata.hotspots import MEASURES
 from queries.cells import cell_centres, cell_hex
@@ -83,18 +84,6 @@ def seizure_radius_px(quantity_kg) -> np.ndarray:
     return np.round(2.0 + 1.6 * np.log10(1.0 + np.asarray(quantity_kg, dtype=float)), 1)
 
 
-def _when(points: pd.DataFrame, lang: str) -> pd.Series:
-    """When each seizure happened, to the precision the record knows."""
-    exact = points["occurred_at"].dt.strftime("%Y-%m-%d %H:%M")
-    day = (
-        points["occurred_at"].dt.strftime("%Y-%m-%d")
-        + " ("
-        + points["time_precision"].map(lambda p: label(p, lang))
-        + ")"
-    )
-    return exact.where(points["time_precision"] == "exact", day)
-
-
 def _labels(codes: pd.Series, lang: str) -> pd.Series:
     return codes.map(lambda code: label(code, lang) if isinstance(code, str) else None)
 
@@ -111,7 +100,7 @@ def seizure_records(points: pd.DataFrame, lang: str) -> pd.DataFrame:
         + _labels(points["form"], lang)
         + ")",
         {
-            t("when", lang): _when(points, lang),
+            t("when", lang): when_text(points["occurred_at"], points["time_precision"], lang),
             t("quantity", lang): points["quantity_kg"].map(lambda kg: f"{kg:,.3g} kg"),
             t("value", lang): points["value_cny"].map(lambda cny: None if pd.isna(cny) else f"¥{cny:,.0f}"),
             t("channel", lang): _labels(points["channel"], lang),

@@ -40,7 +40,7 @@ def store_error(path: str, error: Exception) -> None:
     st.stop()
 
 
-st.set_page_config(page_title="Cordon", page_icon="🛡️", layout="wide")
+st.set_page_config(page_title="Cordon", page_icon="🛡️", layout="wide", initial_sidebar_state=style.SIDEBAR_PX)
 st.html(style.PAGE_CSS)  # style alone: Streamlit puts it outside the page's blocks
 path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES

@@ -20,6 +20,23 @@ CODED = (
 )
 
 
+# how a time is written at each precision; a week is written by its ISO number (t("when_week"))
+WHEN_FORMATS = {"exact": "%Y-%m-%d %H:%M", "day": "%Y-%m-%d", "month": "%Y-%m"}
+
+
+def when_text(occurred_at: pd.Series, precision: pd.Series, lang: str) -> pd.Series:
+    """When each seizure happened, written to the precision its record knows: 2026-12-06 14:32 when
+    exact, 2026-12-06 for a day, 2026-12 for a month, the ISO week for a week; never a made-up 00:00."""
+    occurred_at = pd.to_datetime(occurred_at)
+    weeks = occurred_at.dt.isocalendar()
+    week = pd.Series([t("when_week", lang, year=int(y), week=int(w)) if pd.notna(w) else ""
+                      for y, w in zip(weeks["year"], weeks["week"])], index=occurred_at.index)
+    text = week.where(precision == "week", "")
+    for kind, pattern in WHEN_FORMATS.items():
+        text = text.where(precision != kind, occurred_at.dt.strftime(pattern))
+    return text.fillna("")
+
+
 def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The columns an analyst reads first, labelled and translated; st.dataframe shows text as text.
     How a seizure was concealed and detected: the category (a label) and the post's own words."""
@@ -31,7 +48,7 @@ def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(
         {
             "ID": rows["seizure_id"],
-            t("when", lang): rows["occurred_at"],
+            t("when", lang): when_text(rows["occurred_at"], rows["time_precision"], lang),
             t("mineral_group", lang): rows["item_group"],
             t("item", lang): rows["item"],
             t("form", lang): rows["form"],

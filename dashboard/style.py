@@ -30,7 +30,14 @@ SEA = (14, 22, 36)
 # The page's scroll area keeps the room of its scroll bar whether it scrolls or not, so that the map is as
 # wide on the short sign-in page as on the long live page where scroll bars take room (Windows, Linux): a
 # map that changes width draws again (dashboard/screens/sign_in.py).
-PAGE_CSS = "<style>[data-testid='stMain'] { scrollbar-gutter: stable; }</style>"
+# The period buttons stay on one row in the sidebar (SIDEBAR_PX wide), in English and Chinese: tighter
+# than Streamlit's own.
+SIDEBAR_PX = 340
+PAGE_CSS = (
+    "<style>[data-testid='stMain'] { scrollbar-gutter: stable; }"
+    " .st-key-w_period [role='radiogroup'] { flex-wrap: nowrap !important; }"
+    " .st-key-w_period button { padding: 0 0.35rem !important; min-width: 0 !important; }</style>"
+)
 NEIGHBOUR_FILL = (46, 54, 68)
 CHINA_FILL = (34, 48, 72)
 PROVINCE_LINE = (90, 110, 140)

@@ -14,6 +14,7 @@ from dashboard.results import ShownLayer
 from dashboard.screens.clusters import render_clusters
 from dashboard.screens.exports import render_exports
 from dashboard.screens.hotspots import render_emerging, render_hot_spots
+from dashboard.tables import show_table
 from queries.views import bucket_for
 
 
@@ -31,13 +32,11 @@ def render(ctx: PageContext) -> None:
         return
 
     series_charts(found["series"], control_dates(ctx.path, version), lang)
-    left, right = st.columns(2)
-    with left:
-        st.subheader(t("by_zone", lang))
-        st.dataframe(zone_table(found["zones"], lang), hide_index=True, key="zones_table")
-    with right:
-        st.subheader(t("busiest", lang))
-        st.dataframe(crossing_table(found["crossings"], lang), hide_index=True, key="crossings_table")
+    # one above the other: side by side, half the page cut their last columns off
+    st.subheader(t("by_zone", lang))
+    show_table(zone_table(found["zones"], lang), "zones_table")
+    st.subheader(t("busiest", lang))
+    show_table(crossing_table(found["crossings"], lang), "crossings_table")
     shown = render_hot_spot_analyses(ctx.source, filters, lang, ctx.user.username)
     render_exports(ctx, filters, shown)
 

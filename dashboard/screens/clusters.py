@@ -22,6 +22,7 @@ from dashboard.results import (
     result_map,
     shown_layer,
 )
+from dashboard.tables import show_table
 from geodata.clusters import DBSCANParams, HDBSCANParams, labelled_shares
 
 
@@ -62,8 +63,7 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
     shown = labelled(gaps if gap_km else table, lang)
     result_map(source, filters, lang, cluster_layers(shown, lang), shown, style.analysis_legend_html(lang, "clusters"),
                "cluster_map")
-    st.dataframe(cluster_table(shown if gap_km else shown.sort_values("cluster"), lang), hide_index=True,
-                 key="cluster_table")
+    show_table(cluster_table(shown if gap_km else shown.sort_values("cluster"), lang), "cluster_table")
     return shown_layer("clusters", found["result"], gap_km, gaps)
 
 

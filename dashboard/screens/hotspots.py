@@ -24,6 +24,7 @@ from dashboard.results import (
     shown_layer,
 )
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
+from dashboard.tables import show_table
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
 from geodata.hotspots import HotSpotParams
 
@@ -85,8 +86,7 @@ def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLaye
     result_map(source, filters, lang, hot_spot_layers(hot if gap_km else cells, lang), hot if len(hot) else cells,
                style.analysis_legend_html(lang, "hotspots"), "hotspot_map")
     st.caption(t("bins_help", lang))
-    st.dataframe(hot_spot_table(hot if gap_km else hot.sort_values("z", ascending=False), lang), hide_index=True,
-                 key="hotspot_table")
+    show_table(hot_spot_table(hot if gap_km else hot.sort_values("z", ascending=False), lang), "hotspot_table")
     return shown_layer("hotspots", found["result"], gap_km, hot)
 
 
@@ -125,7 +125,7 @@ def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer
     result_map(source, filters, lang, emerging_layers(hot if gap_km else cells, lang),
                patterned if len(patterned) else cells,
                style.analysis_legend_html(lang, "emerging", tuple(patterned["category"].unique())), "emerging_map")
-    st.dataframe(emerging_table(hot if gap_km else by_category(patterned), lang), hide_index=True, key="emerging_table")
+    show_table(emerging_table(hot if gap_km else by_category(patterned), lang), "emerging_table")
     return shown_layer("emerging", found["result"], gap_km, hot)
 
 

@@ -33,6 +33,7 @@ from dashboard.live_layers import weight_label
 from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
 from dashboard.startup import base_map, open_store
+from dashboard.tables import show_table
 from dashboard.tooltips import markdown_text
 from queries.clock import beijing_now
 from queries.filters import Filters, Focus
@@ -270,14 +271,14 @@ def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, versio
         with right:
             st.markdown(f"**{t('mineral_mix', lang)}**")
             st.altair_chart(mix_chart(found["mix"], lang, height=200), width="stretch")
-        st.dataframe(records_frame(found["records"], lang), hide_index=True, key="drill_records", height=300)
+        show_table(records_frame(found["records"], lang), "drill_records", height=300)
 
 
 def busiest(checkpoints, lang: str) -> None:
     """The checkpoints with the most seizures in view."""
     st.subheader(t("busiest", lang))
     top = checkpoints[checkpoints["seizures"] > 0].head(10)
-    st.dataframe(
+    show_table(
         {
             t("checkpoint", lang): [name(row, lang) for row in top.itertuples()],
             t("kind", lang): [label(kind, lang) for kind in top["kind"]],
@@ -285,8 +286,7 @@ def busiest(checkpoints, lang: str) -> None:
             t("seizures", lang): top["seizures"].tolist(),
             t("kg", lang): top["kg"].round(0).tolist(),
         },
-        hide_index=True,
-        key="busiest_checkpoints",
+        "busiest_checkpoints",
     )
 
 

@@ -10,6 +10,7 @@ from dashboard.controls import show_url_problems
 from dashboard.data import data_version, records
 from dashboard.i18n import t
 from dashboard.records_table import record_detail, records_frame
+from dashboard.tables import show_table
 
 
 def render(ctx: PageContext) -> None:
@@ -30,18 +31,13 @@ def render(ctx: PageContext) -> None:
     pages = (total + RECORDS_PAGE_SIZE - 1) // RECORDS_PAGE_SIZE
     first = (page - 1) * RECORDS_PAGE_SIZE + 1
     st.caption(t("records_count", lang, total=total, first=first, last=first + len(rows) - 1))
-    st.number_input(t("page_number", lang), min_value=1, max_value=pages, step=1, key="records_page")
-    event = st.dataframe(
-        records_frame(rows, lang),
-        hide_index=True,
-        key="records_table",
-        on_select="rerun",
-        selection_mode="single-row",
-        height=520,
-    )
+    stepper, _ = st.columns([1, 3])  # narrow, on the left: the table's toolbar (top right) never covers it
+    stepper.number_input(t("page_number", lang), min_value=1, max_value=pages, step=1, key="records_page")
+    event = show_table(records_frame(rows, lang), "records_table", on_select="rerun", selection_mode="single-row",
+                       height=520)
     chosen = event.selection.rows if event is not None else []
     if chosen:
-        st.dataframe(record_detail(rows.iloc[chosen[0]], lang), hide_index=True, key="record_detail")
+        show_table(record_detail(rows.iloc[chosen[0]], lang), "record_detail")
     else:
         st.caption(t("record_detail", lang))
 
