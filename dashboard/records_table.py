@@ -59,9 +59,9 @@ def records_frame(records: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("county", lang): [name(row, lang, "county_en", "county_zh") for row in records.itertuples()],
             t("destination", lang): rows["destination_iso3"],
             t("agency", lang): rows["agency"],
-            t("declared_as", lang): rows["declared_as"],
-            **{t(column, lang): rows[column] for column in ("concealment", "concealment_text", "detection",
-                                                              "detection_text")},
+            t("declared_as", lang): rows["declared_as"].fillna(""),  # nothing written: an empty cell, not "None"
+            **{t(column, lang): rows[column].fillna("") for column in ("concealment", "concealment_text", "detection",
+                                                                         "detection_text")},
             t("status", lang): rows["case_status"],
             t("record", lang): [t("synthetic_record", lang) if flag else "" for flag in rows["is_synthetic"]],
         }

@@ -12,7 +12,7 @@ import streamlit as st
 NUMBER_FORMAT = "localized"
 
 
-IDENTIFIERS = ("ID",)  # numbered names, not quantities: record 19999, not 19,999
+IDENTIFIERS = ("ID", "#")  # numbered names, not quantities: record 19999, not 19,999
 
 
 def number_formats(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColumn]:

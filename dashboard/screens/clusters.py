@@ -13,6 +13,7 @@ from dashboard import style
 from dashboard.analysis_layers import cluster_layers
 from dashboard.data import Source
 from dashboard.i18n import label, name, t
+from dashboard.records_table import WHEN_FORMATS
 from dashboard.results import (
     ShownLayer,
     analysis_result,
@@ -76,7 +77,8 @@ def labelled(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def cluster_table(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The clusters' table: number, figures, main items and channels, dates, zone, nearest checkpoint."""
+    """The clusters' table: number, figures, main items and channels, dates (days: a cluster's records
+    mix precisions), zone, nearest checkpoint."""
     return pd.DataFrame(
         {
             "#": clusters["cluster"] + 1,
@@ -85,8 +87,8 @@ def cluster_table(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("value_cny", lang): clusters["value_cny"].round(0),
             t("main_items", lang): clusters["main_items"],
             t("channel", lang): clusters["main_channels"],
-            t("first_seen", lang): clusters["first_seen"],
-            t("last_seen", lang): clusters["last_seen"],
+            t("first_seen", lang): pd.to_datetime(clusters["first_seen"]).dt.strftime(WHEN_FORMATS["day"]),
+            t("last_seen", lang): pd.to_datetime(clusters["last_seen"]).dt.strftime(WHEN_FORMATS["day"]),
             t("zone", lang): [name(row, lang, "zone_en", "zone_zh") for row in clusters.itertuples()],
             **nearest_columns(clusters, lang),
         }

@@ -73,6 +73,7 @@ def test_the_records_table_separates_thousands_and_shows_times_at_their_precisio
     shown = table.value.assign(precision=precision.loc[table.value["ID"], "time_precision"].to_numpy())
     assert set(shown["precision"]) >= {"exact", "day"}
     assert not shown.loc[shown["precision"] != "exact", "When"].str.contains(":").any()  # no made-up 00:00
+    assert shown["Declared as"].notna().all()  # nothing written: an empty cell, not "None"
     assert shown.loc[shown["precision"] == "day", "When"].str.fullmatch(r"\d{4}-\d\d-\d\d").all()
     assert shown.loc[shown["precision"] == "exact", "When"].str.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d").all()
 
@@ -106,3 +107,17 @@ def test_all_records_span_the_whole_slider(app):
     slider = app.slider(key="w_range")
     assert (slider.proto.max - slider.proto.min) / MICROSECONDS_A_DAY > 365
     assert "w_dates" not in [widget.key for widget in app.date_input]  # the calendar is for Custom only
+
+
+def test_a_clusters_first_and_last_records_are_shown_as_days():
+    from dashboard.screens.clusters import cluster_table
+
+    clusters = pd.DataFrame({"cluster": [0], "seizures": [12], "kg": [9685.4], "value_cny": [3785442.0],
+                             "main_items": ["gallium"], "main_channels": ["Land port"],
+                             "first_seen": pd.to_datetime(["2026-09-07 00:00"]),
+                             "last_seen": pd.to_datetime(["2026-12-06 14:32"]), "zone_en": ["Napo"],
+                             "zone_zh": ["那坡县"], "checkpoint_en": ["Longbang"], "checkpoint_zh": ["龙邦"],
+                             "checkpoint_km": [3.21]})
+    table = cluster_table(clusters, "en")
+    assert table[["First seen", "Last seen"]].iloc[0].tolist() == ["2026-09-07", "2026-12-06"]
+    assert number_formats(table)["#"]["type_config"]["format"] == "plain"
