@@ -46,13 +46,13 @@ from geodata.export_formats import (
     provenance_path,
     write_gpkg_layer,
 )
+from geodata.export_labels import labelled
 from geodata.export_sources import (
     LAYERS,
     LayerSource,
     Provenance,
     build_layer,
     frame_source,
-    labelled,
     provenance_for,
     seizure_source,
 )

@@ -46,7 +46,8 @@ from pyproj import CRS
 
 from geodata.crs import WGS84
 from geodata.export_kml import write_kml
-from geodata.export_sources import LABEL_SUFFIX, LayerSource
+from geodata.export_labels import LABEL_SUFFIX
+from geodata.export_sources import LayerSource
 
 
 @dataclass(frozen=True)

@@ -40,7 +40,6 @@ from geodata.reference import load_layer
 from geodata.results import AnalysisResult
 from queries import __version__
 from queries.filters import Filters
-from queries.labels import LANGUAGES, label, t
 from queries.store import bind, load_sql, run
 
 ANALYSES = ("hotspots", "clusters", "emerging")
@@ -62,13 +61,7 @@ METHODS = {
 # The geometry of each layer, declared when a layer has no rows to tell.
 LAYER_GEOMETRY = {"hotspots": "Polygon", "clusters": "Polygon", "emerging": "Polygon", "gaps": "Polygon",
                   "seizures": "Point", "checkpoints": "Point", "hubs": "Point", "zones": "Polygon"}
-# The layers' code columns: each is written with a label column beside it, ``<code>_label``, in the
-# export's language, so that a GIS user reads 陆路口岸 / Land port without a lookup.
-CODE_COLUMNS = ("time_precision", "geo_precision", "country_iso3", "channel", "item", "item_group", "form",
-                "concealment", "detection", "agency", "destination_iso3", "case_status", "kind", "counterpart_iso3",
-                "category", "bin", "item_groups")
 CODE_LIST_COLUMNS = ("item_groups",)  # lists of codes, which _plain_arrow joins with commas
-LABEL_SUFFIX = "_label"
 BEIJING_OFFSET = "+08:00"  # the store keeps Beijing time without a zone
 SEIZURE_BATCH_ROWS = 65_536
 INPUT_HASH_DEFINITION = ("hex SHA-256 of the concatenated hex SHA-256 of each input row's JSON text (DuckDB to_json "
@@ -382,48 +375,3 @@ def _seizure_batches(open_reader: Callable[[], pa.RecordBatchReader]) -> Iterato
     """The batches of the reader ``open_reader`` opens when the first one is asked for, with their points."""
     for batch in open_reader():
         yield _with_points(batch)
-
-
-# -- label columns ----------------------------------------------------------------------------------
-
-def code_label(column: str, code: Any, lang: str) -> str | None:
-    """The label of ``code`` in the code column ``column`` in ``lang`` (a Gi* bin's confidence, else
-    ``queries.labels.label``; of each code of a list); None for a missing code."""
-    if code is None:
-        return None
-    if column in CODE_LIST_COLUMNS:
-        return ",".join(label(part, lang) for part in code.split(","))
-    return t(f"bin_{code}", lang) if column == "bin" else label(code, lang)
-
-
-def label_column(column: pa.Array, name: str, lang: str) -> pa.Array:
-    """The labels of the code column ``name``, each distinct code looked up once, then spread with a take."""
-    distinct = pc.unique(column)
-    labels = pa.array([code_label(name, code, lang) for code in distinct.to_pylist()], type=pa.string())
-    return labels.take(pc.index_in(column, value_set=distinct))
-
-
-def labelled(source: LayerSource, lang: str) -> LayerSource:
-    """``source`` with a label column in ``lang`` (en or zh) after each of its ``CODE_COLUMNS``, batch by batch."""
-    if lang not in LANGUAGES:
-        raise ValueError(f"unknown language {lang!r}; choose one of {', '.join(LANGUAGES)}")
-    codes = {name for name in source.schema.names if name in CODE_COLUMNS}
-    if not codes:
-        return source
-    fields = []
-    for code_field in source.schema:
-        fields.append(code_field)
-        if code_field.name in codes:
-            fields.append(pa.field(code_field.name + LABEL_SUFFIX, pa.string()))
-    schema = pa.schema(fields, metadata=source.schema.metadata)
-
-    def batches() -> Iterator[pa.RecordBatch]:
-        for batch in source.batches:
-            columns = []
-            for name, column in zip(batch.schema.names, batch.columns, strict=True):
-                columns.append(column)
-                if name in codes:
-                    columns.append(label_column(column, name, lang))
-            yield pa.RecordBatch.from_arrays(columns, schema=schema)
-
-    return LayerSource(source.layer, schema, batches(), source.geometry_type, source.rows)

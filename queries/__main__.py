@@ -2,6 +2,8 @@
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
+It stays whole as the one command line: each subcommand's options beside its handler, so that
+``--help`` and the code read alike, and the one place allowed to reach geodata (tests/test_imports.py).
 """
 
 from __future__ import annotations

@@ -38,9 +38,8 @@ from geodata.export import (
 )
 from geodata.export_formats import shapefile_field_names
 from geodata.export_kml import KML_NAMESPACE, kml_colour
+from geodata.export_labels import CODE_COLUMNS, LABEL_SUFFIX
 from geodata.export_sources import (
-    CODE_COLUMNS,
-    LABEL_SUFFIX,
     build_layer,
     frame_source,
     provenance_for,
