@@ -25,7 +25,6 @@ from dashboard.i18n import label, t
 from dashboard.screens.import_inbox import render_inbox_reports
 from dashboard.tooltips import markdown_text
 from geodata.demo_geography import import_geography
-from queries.constants import ITEM_CODES
 from queries.ingest import (
     CRS_NAMES,
     KINDS,
@@ -57,8 +56,8 @@ WHOLE_FILE_TEXT = "source"
 
 
 def _codes(field) -> tuple[str, ...]:
-    """The codes a field's values may take (its enumeration, or the controlled items)."""
-    return ITEM_CODES if field.type == "item" else ENUMERATIONS[value_table(field)]
+    """The codes a field's values may take (its enumeration; the item field's are the controlled items)."""
+    return ENUMERATIONS[value_table(field)]
 
 
 def session_ended() -> Callable[[], bool]:
