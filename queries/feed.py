@@ -139,7 +139,7 @@ def feed(store: Store, geo: DemoGeography, rate_per_minute: float = DEFAULT_RATE
     """Append synthetic seizures to ``store`` at about ``rate_per_minute`` for ``duration_s`` seconds.
 
     Without a duration it runs until Ctrl-C, which ends it like the end of its duration: batches
-    already written stay (the one being written, if any, is rolled back) and the result says
+    already written stay (a batch being written is committed first) and the result says
     ``interrupted``. ``now`` (Beijing time, as the store keeps it) and ``sleep`` are injected so
     tests can run a fake clock; the same seed and clock give the same rows. ``on_batch`` is called
     after each committed write; ticks that draw no seizure write nothing.
@@ -163,13 +163,18 @@ def feed(store: Store, geo: DemoGeography, rate_per_minute: float = DEFAULT_RATE
             count = int(rng.poisson(rate_per_minute / 60 * max((tick - last).total_seconds(), 0.0)))
             if count:
                 rows = _stamp(stock.take(count, tick), rng, last, tick, prefix, result.rows)
-                with store.writing() as con:
-                    insert_seizures(con, rows)
+                try:
+                    with store.writing() as con:
+                        insert_seizures(con, rows)
+                except KeyboardInterrupt:  # held until the batch committed (Store.writing)
+                    result.interrupted = True
                 result.source_ids.extend(rows["source_id"])
                 result.batches += 1
                 if on_batch is not None:
                     on_batch(Batch(tick, rows["source_id"].tolist(), result.rows))
             last = result.ended = max(last, tick)
+            if result.interrupted:
+                break
     except KeyboardInterrupt:
         result.interrupted = True
     return result

@@ -19,6 +19,8 @@ from __future__ import annotations
 import fcntl
 import os
 import re
+import signal
+import threading
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
@@ -34,6 +36,28 @@ SQL_DIR = Path(__file__).parent / "sql"
 MIGRATIONS_DIR = SQL_DIR / "migrations"
 MACROS_DIR = SQL_DIR / "macros"
 DEFAULT_DB = Path(__file__).resolve().parent.parent / "data" / "cordon.duckdb"
+
+
+
+@contextmanager
+def ctrl_c_held() -> Iterator[None]:
+    """Hold Ctrl-C (SIGINT) until the block ends, then raise :class:`KeyboardInterrupt` once.
+
+    DuckDB turns an interrupt that arrives inside a statement into its own error, which callers would
+    take for a failed write; held, it ends the command between writes. Outside the main thread (the
+    dashboard's sessions), where no signal arrives, this does nothing.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    pressed: list[int] = []
+    previous = signal.signal(signal.SIGINT, lambda signum, frame: pressed.append(signum))
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
+    if pressed:
+        raise KeyboardInterrupt
 
 
 class StoreError(RuntimeError):
@@ -247,8 +271,13 @@ class Store:
 
     @contextmanager
     def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-write connection inside one transaction: committed if the block ends normally."""
-        with self._locked(self._gate_path, fcntl.LOCK_EX), self._locked(self._lock_path, fcntl.LOCK_EX):
+        """A read-write connection inside one transaction: committed if the block ends normally.
+
+        A Ctrl-C during the transaction is held until it has committed (:func:`ctrl_c_held`), so a
+        command stopped by the user ends between writes, never with DuckDB's error for an
+        interrupted statement."""
+        with (self._locked(self._gate_path, fcntl.LOCK_EX), self._locked(self._lock_path, fcntl.LOCK_EX),
+              ctrl_c_held()):
             con = duckdb.connect(str(self.path))
             try:
                 migrate(con)
