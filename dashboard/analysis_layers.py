@@ -1,8 +1,8 @@
 """The analyses' results as map layers: Gi* and emerging hot-spot hexagons, clusters, and the live map's
 alerts (hexagons that have just become a hot spot). Frames from geodata in, ``pdk.Layer`` out.
 
-Every feature's tooltip names its nearest checkpoint (:func:`nearest_line`), and its hexagon
-(``hex``) or cluster is the key that a click on it gives.
+Every feature's tooltip says where it is, by its county and nearest checkpoint (:func:`place_line`); its
+hexagon (``hex``) or cluster is the key that a click on it gives.
 """
 
 from __future__ import annotations
@@ -22,11 +22,9 @@ from geodata.shapes import polygon_records
 from queries.cells import cell_centres
 
 
-def nearest_line(row, lang: str) -> tuple[str, str | None]:
-    """The "nearest checkpoint" tooltip line of an analysis feature that carries ``CHECKPOINT_COLUMNS``."""
-    if not isinstance(getattr(row, "checkpoint_id", None), str):
-        return t("checkpoint", lang), None
-    return t("checkpoint", lang), f"{name(row, lang, 'checkpoint_en', 'checkpoint_zh')}, {row.checkpoint_km:,.1f} km"
+def place_line(row, lang: str) -> tuple[str, str]:
+    """The "place" tooltip line of an analysis feature: its county and nearest checkpoint (``geodata.places``)."""
+    return t("place", lang), name(row, lang, "place_en", "place_zh")
 
 
 def _with_centres(data: pd.DataFrame) -> pd.DataFrame:
@@ -47,10 +45,10 @@ def cluster_layers(table, lang: str) -> list[pdk.Layer]:
             tooltip_fields(
                 t("cluster_label", lang, number=int(record["cluster"]) + 1),
                 [
+                    place_line(row, lang),
                     (t("seizures", lang), f"{int(row['seizures']):,}"),
                     (t("quantity", lang), f"{row['kg']:,.0f} kg"),
                     (t("main_items", lang), row["main_items"]),
-                    nearest_line(row, lang),
                 ],
             )
         )
@@ -117,11 +115,11 @@ def hot_spot_layers(cells: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         tooltip_fields(
             t(f"bin_{row.bin}", lang),
             [
+                place_line(row, lang),
                 (t("seizures", lang), f"{row.seizures:,}"),
                 (t("quantity", lang), f"{row.kg:,.0f} kg"),
                 (t("z_score", lang), f"{row.z:.2f}"),
                 (t("q_value", lang), f"{row.q:.2g}"),
-                nearest_line(row, lang),
             ],
         )
         for row in cells.itertuples()
@@ -137,10 +135,10 @@ def emerging_layers(cells: pd.DataFrame, lang: str) -> list[pdk.Layer]:
         tooltip_fields(
             label(row.category, lang),
             [
+                place_line(row, lang),
                 (t("seizures", lang), f"{row.seizures:,}"),
                 (t("hot_steps", lang), f"{row.hot_steps} / {row.steps}"),
                 (t("trend_z", lang), f"{row.trend_z:+.2f} (p {row.trend_p:.3g})"),
-                nearest_line(row, lang),
             ],
         )
         for row in cells.itertuples()
@@ -154,7 +152,7 @@ def alert_layers(alerts: pd.DataFrame, lang: str) -> list[pdk.Layer]:
     tips = [
         tooltip_fields(
             f"⚠ {label(row.category, lang)}",
-            [(t("seizures", lang), f"{row.seizures:,}"), nearest_line(row, lang)],
+            [place_line(row, lang), (t("seizures", lang), f"{row.seizures:,}")],
         )
         for row in alerts.itertuples()
     ]

@@ -26,8 +26,9 @@ from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.analysis_data import AnalysisPoints, read_analysis_points
 from geodata.budget import AnalysisRefused
-from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
+from geodata.coverage import CHECKPOINT_COLUMNS
 from geodata.emerging import EmergingParams, just_emerged
+from geodata.places import PLACE_COLUMNS
 from geodata.reference import load_layer
 from geodata.shapes import (
     label_points,
@@ -222,7 +223,7 @@ def live_map_spec(
 ALERT_WEEKS = 12  # the alerts' analysis: this many whole weeks before the current one, and the current one
 ALERT_PARAMS = EmergingParams(resolution=6, step="week")
 ALERT_INTERVAL_MIN = 15
-ALERT_COLUMNS = ("cell", "category", "previous_category", "seizures", *CHECKPOINT_COLUMNS)
+ALERT_COLUMNS = ("cell", "category", "previous_category", "seizures", *CHECKPOINT_COLUMNS, *PLACE_COLUMNS)
 
 
 def alert_stamp(now: datetime) -> datetime:
@@ -233,7 +234,7 @@ def alert_stamp(now: datetime) -> datetime:
 
 def alerts(source: Source, filters: Filters, stamp: datetime) -> pd.DataFrame:
     """The view's hexagons that have just become a new or intensifying hot spot (weekly Gi*, the last
-    ``ALERT_WEEKS`` weeks to ``stamp``, whatever dates the view shows), with their nearest checkpoint."""
+    ``ALERT_WEEKS`` weeks to ``stamp``, whatever dates the view shows), with their nearest checkpoint and place."""
     return _alerts(source, replace(filters, start=None, end=None), stamp)
 
 
@@ -246,7 +247,7 @@ def _alerts(source: Source, filters: Filters, stamp: datetime) -> pd.DataFrame:
         found = just_emerged(points, ALERT_PARAMS)
     except ValueError:  # no precise record, or fewer than 3 weeks with records
         return pd.DataFrame({column: [] for column in ALERT_COLUMNS})
-    return pd.DataFrame(_with_nearest_checkpoints(found)[list(ALERT_COLUMNS)])
+    return pd.DataFrame(found[list(ALERT_COLUMNS)])
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
@@ -288,12 +289,6 @@ def analysis_points(source: Source, version: int, filters: Filters) -> AnalysisP
         return read_analysis_points(con, filters)
 
 
-def _with_nearest_checkpoints(features):
-    """``features`` with the checkpoint nearest to each and its distance (coverage gaps need them)."""
-    near = nearest_checkpoints(features.geometry)
-    return features.assign(**{column: near[column].to_numpy() for column in CHECKPOINT_COLUMNS})
-
-
 @st.cache_resource(show_spinner=False)
 def analysis_runner() -> AnalysisRunner:
     """The server's one runner of analyses: its workers, their limits and who has one running."""
@@ -310,9 +305,10 @@ def run_analysis(analysis: str, source: Source, version: int, filters: Filters, 
                  on_wait: OnWait | None = None) -> dict:
     """The view's ``analysis`` (clusters, hotspots or emerging) with ``params``, run for ``user`` in a
     worker (``on_wait`` is called while it runs) and cached per scope, view, data version and
-    parameters: ``result`` (a ``geodata.results.AnalysisResult``, its frame with the nearest
-    checkpoints), or ``refused`` (the AnalysisRefused: too heavy for the limits) or ``error`` (the view
-    cannot have one: emerging hot spots without a precise record or with fewer than 3 time steps); and
+    parameters: ``result`` (a ``geodata.results.AnalysisResult``, its features named by their place and
+    nearest checkpoint: ``geodata.places``), or ``refused`` (the AnalysisRefused: too heavy for the limits)
+    or ``error`` (the view cannot have one: emerging hot spots without a precise record or with fewer
+    than 3 time steps); and
     ``analysed`` and ``left_out``. Raises AnalysisBusy and AnalysisStopped, which are not cached: the
     same request may fit another time."""
     key = (analysis, source, version, filters, params)
@@ -322,8 +318,7 @@ def run_analysis(analysis: str, source: Source, version: int, filters: Filters, 
     points = analysis_points(source, version, filters)
     try:
         result = analysis_runner().run(user, analysis, points.points, params, on_wait)
-        found = {"result": result if analysis == "clusters"
-                 else result.with_frame(_with_nearest_checkpoints(result.frame))}
+        found = {"result": result}
     except AnalysisRefused as refused:
         found = {"refused": refused}
     except ValueError as error:

@@ -109,10 +109,11 @@ def analysis_result(analysis: str, form: Callable[[str], tuple[object, bool]], s
     return found
 
 
-def nearest_columns(frame: pd.DataFrame, lang: str) -> dict[str, list]:
-    """The nearest-checkpoint columns of a result's table (features with ``CHECKPOINT_COLUMNS``)."""
+def place_columns(frame: pd.DataFrame, lang: str) -> dict[str, list]:
+    """Where each feature of a result is, in words (its county and nearest checkpoint: ``geodata.places``), and
+    its distance from that checkpoint: the first columns of a result's table, whose hexagon ids stay keys."""
     return {
-        t("checkpoint", lang): [name(row, lang, "checkpoint_en", "checkpoint_zh") for row in frame.itertuples()],
+        t("place", lang): [name(row, lang, "place_en", "place_zh") for row in frame.itertuples()],
         t("distance_km", lang): frame["checkpoint_km"].round(1).tolist(),
     }
 

@@ -38,11 +38,13 @@ from geodata.cluster_labels import (
 )
 from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.crs import METRIC_CRS, WGS84
+from geodata.places import PLACE_COLUMNS, with_places
 from geodata.reference import load_layer
 from geodata.results import AnalysisResult
 
 CLUSTER_COLUMNS = ("cluster", "seizures", "kg", "value_cny", "main_items", "main_channels", "first_seen",
-                   "last_seen", "zone_code", "zone_en", "zone_zh", "lon", "lat", *CHECKPOINT_COLUMNS, "geometry")
+                   "last_seen", "zone_code", "zone_en", "zone_zh", "lon", "lat", *CHECKPOINT_COLUMNS, *PLACE_COLUMNS,
+                   "geometry")
 # What the work costs on the reference machine (bench/bench_analysis.py measures the estimates against
 # the analyses): the estimates of :func:`estimate_clusters` multiply their counts by these.
 SECONDS_PER_SEIZURE = 12e-6  # DBSCAN, the table of clusters and their outlines
@@ -165,7 +167,8 @@ def cluster_table(points: pd.DataFrame, xy: np.ndarray, labels: np.ndarray, outl
                   checkpoints: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
     """One row per cluster (``CLUSTER_COLUMNS``, EPSG:4326) for analysis ``points``, their metric ``xy``
     and cluster ``labels``. The nearest checkpoint's distance is measured from the hull of the
-    cluster's seizures; the outline is that hull grown by ``outline_km``."""
+    cluster's seizures; the outline is that hull grown by ``outline_km``; the cluster is named
+    (``geodata.places``) where its centre lies."""
     member = labels >= 0
     k = int(labels.max()) + 1 if member.any() else 0
     if k == 0:
@@ -200,7 +203,7 @@ def cluster_table(points: pd.DataFrame, xy: np.ndarray, labels: np.ndarray, outl
         **{name: near[name].to_numpy() for name in CHECKPOINT_COLUMNS},
     })
     outline = hull_series.buffer(outline_km * 1000 if outline_km > 0 else 0.001).to_crs(WGS84)
-    return gpd.GeoDataFrame(table, geometry=outline.values, crs=WGS84)
+    return with_places(gpd.GeoDataFrame(table, geometry=outline.values, crs=WGS84))[list(CLUSTER_COLUMNS)]
 
 
 def _days(points: pd.DataFrame) -> np.ndarray:

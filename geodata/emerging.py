@@ -51,6 +51,7 @@ import pandas as pd
 from scipy import stats
 
 from geodata.budget import MB, Estimate, Limits, check
+from geodata.coverage import CHECKPOINT_COLUMNS
 from geodata.crs import WGS84
 from geodata.hotspots import (
     MEASURES,
@@ -62,6 +63,7 @@ from geodata.hotspots import (
     ring_weights,
     two_sided_p,
 )
+from geodata.places import PLACE_COLUMNS, with_places
 from geodata.results import AnalysisResult
 
 STEPS = ("week", "month")
@@ -69,7 +71,7 @@ PATTERNS = ("new", "consecutive", "intensifying", "persistent", "diminishing", "
 NO_PATTERN = "no pattern detected"
 CATEGORIES = (*(f"{p} {kind} spot" for kind in ("hot", "cold") for p in PATTERNS), NO_PATTERN)
 EMERGING_COLUMNS = ("cell", "category", "seizures", "steps", "hot_steps", "cold_steps", "final_z",
-                    "trend_z", "trend_p", "geometry")
+                    "trend_z", "trend_p", *CHECKPOINT_COLUMNS, *PLACE_COLUMNS, "geometry")
 MOST_STEPS = 0.9  # "90 percent of the time-step intervals"
 ALERT_CATEGORIES = ("new hot spot", "intensifying hot spot")  # what the live map flags when a cell becomes one
 TREND_CHUNK_VALUES = 4_000_000  # cells x steps x steps compared at once by mann_kendall (32 MB a temporary)
@@ -253,8 +255,8 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
 
     Returns one row per cell (``EMERGING_COLUMNS``, EPSG:4326): cell (hex string), category (one of
     ``CATEGORIES``), seizures over the period, steps, hot_steps and cold_steps (how many), final_z
-    (Gi* z at the last step), trend_z and trend_p (Mann-Kendall of the z-scores), as the
-    :class:`~geodata.results.AnalysisResult`'s frame, with the parameters and the first and last step.
+    (Gi* z at the last step), trend_z and trend_p (Mann-Kendall of the z-scores), its nearest checkpoint
+    and its name (``geodata.places``), as the :class:`~geodata.results.AnalysisResult`'s frame, with the parameters and the first and last step.
     """
     if not isinstance(params, EmergingParams):
         raise TypeError(f"params must be EmergingParams, got {type(params).__name__}")
@@ -278,7 +280,7 @@ def emerging_hot_spots(points: pd.DataFrame, params: EmergingParams = EmergingPa
         "final_z": z[:, -1], "trend_z": trend_z, "trend_p": trend_p,
     })
     frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(cell_polygons(cube.cells), crs=WGS84), crs=WGS84)
-    return AnalysisResult(frame, params, first_step=cube.starts[0].isoformat(), last_step=cube.starts[-1].isoformat())
+    return AnalysisResult(with_places(frame)[list(EMERGING_COLUMNS)], params, first_step=cube.starts[0].isoformat(), last_step=cube.starts[-1].isoformat())
 
 
 def just_emerged(points: pd.DataFrame, params: EmergingParams = EmergingParams(step="week")) -> gpd.GeoDataFrame:

@@ -4,14 +4,15 @@ and the export's provenance in the Document's ExtendedData.
 KML is WGS84 lon/lat by definition (OGC KML 2.2), so no CRS is written. Classes and colours:
 
 * hot spots by Gi* bin, coverage gaps among hot spots the same way, and emerging hot-spot cells by
-  category, named in English as on the dashboard (``queries.labels``) and in the colours of
-  ``geodata.palette`` that the dashboard's map and the brief use too;
+  category, named in the export's language as on the dashboard (``queries.labels``) and in the colours
+  of ``geodata.palette`` that the dashboard's map and the brief use too;
 * every other layer (clusters, gaps among clusters, seizures, checkpoints, hubs, zones) in one
   colour of its own.
 
 Each placemark carries its row as ``SchemaData`` (a ``Schema`` with typed ``SimpleField`` s, which
 Google Earth shows in the balloon and GDAL reads back as fields); its name is the row's name,
-cluster, cell or seizure id, and its description the class label. Rows are written a record batch at
+place (a hot spot's or cluster's county and nearest checkpoint, ``geodata.places``), name, cluster,
+cell or seizure id, in the export's language, and its description the class label. Rows are written a record batch at
 a time, so a large layer streams through.
 """
 
@@ -36,13 +37,10 @@ KML_NAMESPACE = "http://www.opengis.net/kml/2.2"
 LAYER_COLOURS = {"clusters": (255, 127, 0), "gaps": (231, 41, 138), "seizures": (230, 85, 13),
                  "checkpoints": (255, 255, 255), "hubs": (255, 191, 0), "zones": (70, 130, 180),
                  "hotspots": BIN_COLOURS[0], "emerging": CATEGORY_COLOURS[NO_PATTERN]}
-# Layers styled by a column: the column, then each class value with its colour and label.
-CLASS_STYLES = {
-    "hotspots": ("bin", {b: (rgb, t(f"bin_{b}", "en")) for b, rgb in BIN_COLOURS.items()}),
-    "gaps": ("bin", {b: (rgb, t(f"bin_{b}", "en")) for b, rgb in BIN_COLOURS.items()}),
-    "emerging": ("category", {c: (rgb, label(c, "en")) for c, rgb in CATEGORY_COLOURS.items()}),
-}
-NAME_COLUMNS = ("name_en", "cluster", "cell", "seizure_id")
+# Layers styled by a column: the column and the colour of each of its class values.
+CLASS_COLOURS = {"hotspots": ("bin", BIN_COLOURS), "gaps": ("bin", BIN_COLOURS),
+                 "emerging": ("category", CATEGORY_COLOURS)}
+NAME_COLUMNS = ("place_{lang}", "name_{lang}", "cluster", "cell", "seizure_id")  # a placemark's name: the first there
 POLYGON_ALPHA = 176  # polygons at 70 % opacity, so the map shows through
 _SIMPLE_TYPES = ((pa.types.is_boolean, "bool"), (pa.types.is_unsigned_integer, "uint"), (pa.types.is_integer, "int"),
                  (pa.types.is_floating, "double"))
@@ -105,20 +103,25 @@ def geometry_element(geometry) -> ET.Element:
     raise ValueError(f"KML cannot hold a {kind} geometry")
 
 
-def _class_of(layer: str, schema: pa.Schema) -> tuple[str, dict] | None:
-    styled = CLASS_STYLES.get(layer)
-    return styled if styled and styled[0] in schema.names else None
+def _class_of(layer: str, schema: pa.Schema, lang: str) -> tuple[str, dict] | None:
+    """The column a layer is styled by and each class value's colour and label in ``lang``; None if unstyled."""
+    if layer not in CLASS_COLOURS or CLASS_COLOURS[layer][0] not in schema.names:
+        return None
+    column, colours = CLASS_COLOURS[layer]
+    return column, {value: (rgb, t(f"bin_{value}", lang) if column == "bin" else label(value, lang))
+                    for value, rgb in colours.items()}
 
 
 def _document_head(source: LayerSource, provenance: dict, classes) -> list[ET.Element]:
-    """name, description (with the legend), styles, the provenance and the schema of the rows."""
+    """name, description (with the legend, in the export's language), styles, the provenance and the schema
+    of the rows."""
     name = ET.Element("name")
     name.text = f"Cordon {source.layer}"
     description = ET.Element("description")
     legend = [f"{label}: RGB {rgb}" for rgb, label in classes[1].values()] if classes else []
     filters = json.dumps(provenance["filters"], ensure_ascii=False)
-    description.text = "\n".join([provenance["method"], f"Filters: {filters}",
-                                  f"Data cut-off: {provenance['data_cutoff']}", *legend])
+    description.text = "\n".join([provenance["method"], f"{t('filters', source.lang)}: {filters}",
+                                  f"{t('cut_off', source.lang)}: {provenance['data_cutoff']}", *legend])
     styles = [_style(f"{source.layer}-{i}", rgb) for i, (rgb, _) in enumerate(classes[1].values())] if classes else []
     styles.append(_style(source.layer, LAYER_COLOURS[source.layer]))
     extended = ET.Element("ExtendedData")
@@ -133,8 +136,8 @@ def _document_head(source: LayerSource, provenance: dict, classes) -> list[ET.El
     return [name, description, *styles, extended, schema]
 
 
-def _placemarks(batch: pa.RecordBatch, layer: str, classes) -> list[str]:
-    names = [column for column in NAME_COLUMNS if column in batch.schema.names][:1]
+def _placemarks(batch: pa.RecordBatch, layer: str, classes, lang: str) -> list[str]:
+    names = [column.format(lang=lang) for column in NAME_COLUMNS if column.format(lang=lang) in batch.schema.names][:1]
     style_of = {value: f"{layer}-{i}" for i, value in enumerate(classes[1])} if classes else {}
     geometries = shapely.from_wkb(batch.column("geometry").to_numpy(zero_copy_only=False))
     rows = batch.drop_columns(["geometry"]).to_pylist()
@@ -159,9 +162,9 @@ def _placemarks(batch: pa.RecordBatch, layer: str, classes) -> list[str]:
 
 def write_kml(source: LayerSource, out: TextIO, provenance: dict) -> None:
     """Write ``source`` as a KML document to the text stream ``out``, batch by batch."""
-    classes = _class_of(source.layer, source.schema)
+    classes = _class_of(source.layer, source.schema, source.lang)
     out.write(f'<?xml version="1.0" encoding="UTF-8"?>\n<kml xmlns="{KML_NAMESPACE}"><Document>\n')
     head = _document_head(source, provenance, classes)
     out.writelines(ET.tostring(element, encoding="unicode") + "\n" for element in head)
-    out.writelines("\n".join(_placemarks(batch, source.layer, classes)) + "\n" for batch in source.batches)
+    out.writelines("\n".join(_placemarks(batch, source.layer, classes, source.lang)) + "\n" for batch in source.batches)
     out.write("</Document></kml>\n")

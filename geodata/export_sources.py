@@ -261,7 +261,8 @@ def build_layer(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters, pa
 @dataclass
 class LayerSource:
     """A layer's rows for a writer: ``schema`` (with a WKB ``geometry`` column, EPSG:4326), a one-shot
-    iterator of record ``batches``, the OGR ``geometry_type`` and the number of ``rows``.
+    iterator of record ``batches``, the OGR ``geometry_type``, the number of ``rows`` and the ``lang``
+    (en or zh) of its labels (``geodata.export_labels.labelled``), in which a writer names its classes.
 
     The provenance states ``rows`` before they are written, so ``batches`` is checked to hold exactly
     that many: a stream that ends early or runs long fails the write with a RuntimeError instead of
@@ -274,6 +275,7 @@ class LayerSource:
     batches: Iterator[pa.RecordBatch]
     geometry_type: str
     rows: int
+    lang: str = "en"
     failure: Exception | None = field(default=None, init=False, repr=False)
 
     def __post_init__(self):

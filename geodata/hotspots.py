@@ -35,13 +35,16 @@ import shapely
 from scipy import sparse, stats
 
 from geodata.budget import MB, Estimate, Limits, check
+from geodata.coverage import CHECKPOINT_COLUMNS
 from geodata.crs import WGS84
+from geodata.places import PLACE_COLUMNS, with_places
 from geodata.results import AnalysisResult
 from queries.cells import cell_outlines
 
 MEASURES = {"count": "seizures", "kg": "kg", "value": "value_cny"}
 CONFIDENCE_LEVELS = ((3, 0.01), (2, 0.05), (1, 0.10))  # bin, largest p-value that reaches it
-CELL_COLUMNS = ("cell", "seizures", "kg", "value_cny", "neighbours", "z", "p", "q", "bin", "geometry")
+CELL_COLUMNS = ("cell", "seizures", "kg", "value_cny", "neighbours", "z", "p", "q", "bin", *CHECKPOINT_COLUMNS,
+                *PLACE_COLUMNS, "geometry")
 PERMUTATION_CHUNK = 4096  # cells whose permutation totals are held at once
 # What the work costs on the reference machine (bench/bench_analysis.py measures the estimates against
 # the analyses); :func:`estimate_hot_spots` and geodata.emerging's estimate multiply their counts by these.
@@ -292,14 +295,15 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
 
     Returns one row per hexagon holding a seizure, in EPSG:4326: cell (hex string), seizures, kg,
     value_cny, neighbours (cells in its neighbourhood, itself included), z, p (two-sided; from the
-    permutations when there are any), q (p after the FDR correction, or p) and bin (-3..+3, named
-    by ``queries.labels.t(f"bin_{bin}")``): the frame of an :class:`~geodata.results.AnalysisResult`
+    permutations when there are any), q (p after the FDR correction, or p), bin (-3..+3, named
+    by ``queries.labels.t(f"bin_{bin}")``), its nearest checkpoint and its name (place_en, place_zh:
+    ``geodata.places``): the frame of an :class:`~geodata.results.AnalysisResult`
     with ``params``.
     """
     if not isinstance(params, HotSpotParams):
         raise TypeError(f"params must be HotSpotParams, got {type(params).__name__}")
     if points.empty:
-        return _frame(pd.DataFrame({c: [] for c in CELL_COLUMNS if c != "geometry"}), [], params)
+        return _frame(pd.DataFrame({c: [] for c in CELL_COLUMNS[:CELL_COLUMNS.index("bin") + 1]}), [], params)
     measures = cell_measures(points, params.resolution)
     check(_estimate(len(points), len(measures), params), limits)
     cells = measures.index.to_numpy(np.uint64)
@@ -314,6 +318,6 @@ def hot_spots(points: pd.DataFrame, params: HotSpotParams = HotSpotParams(),
 
 
 def _frame(table: pd.DataFrame, polygons, params) -> AnalysisResult:
-    frame = gpd.GeoDataFrame(table[[c for c in CELL_COLUMNS if c != "geometry"]],
-                             geometry=gpd.GeoSeries(polygons, crs=WGS84), crs=WGS84)
-    return AnalysisResult(frame, params)
+    """The hexagons with their polygons, nearest checkpoint and name (``geodata.places.with_places``)."""
+    frame = gpd.GeoDataFrame(table, geometry=gpd.GeoSeries(polygons, crs=WGS84), crs=WGS84)
+    return AnalysisResult(with_places(frame)[list(CELL_COLUMNS)], params)

@@ -29,6 +29,7 @@ LOCATE_COLUMNS = (
     "province_zh",
     "province_en",
     "county_code",
+    "county_en",
     "county_zh",
     "zone_code",
 )
@@ -135,6 +136,7 @@ class Locator:
             "province_zh": self._provinces.column(province, "name_zh"),
             "province_en": self._provinces.column(province, "name_en"),
             "county_code": county_code,
+            "county_en": self._counties.column(county, "name_en"),
             "county_zh": self._counties.column(county, "name_zh"),
             "zone_code": zone_code,
         }

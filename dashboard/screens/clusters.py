@@ -12,14 +12,14 @@ import streamlit as st
 from dashboard import style
 from dashboard.analysis_layers import cluster_layers
 from dashboard.data import Source
-from dashboard.i18n import label, name, t
+from dashboard.i18n import label, t
 from dashboard.records_table import WHEN_FORMATS
 from dashboard.results import (
     ShownLayer,
     analysis_result,
     gap_filter,
-    nearest_columns,
     params_text,
+    place_columns,
     result_map,
     shown_layer,
 )
@@ -56,7 +56,7 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
         return None
     table = found["result"].frame
     st.caption(t("clusters_summary", lang, clusters=len(table), analysed=found["analysed"],
-                 left_out=found["left_out"], params=params_text(found["result"].params_record)))
+                 left_out=found["left_out"], params=params_text(found["result"].params_record, lang)))
     if table.empty:
         st.info(t("no_clusters", lang))
         return None
@@ -77,11 +77,12 @@ def labelled(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
 
 
 def cluster_table(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The clusters' table: number, figures, main items and channels, dates (days: a cluster's records
-    mix precisions), zone, nearest checkpoint."""
+    """The clusters' table: number, where (county and nearest checkpoint), figures, main items and channels,
+    dates (days: a cluster's records mix precisions)."""
     return pd.DataFrame(
         {
             "#": clusters["cluster"] + 1,
+            **place_columns(clusters, lang),
             t("seizures", lang): clusters["seizures"],
             t("kg", lang): clusters["kg"].round(0),
             t("value_cny", lang): clusters["value_cny"].round(0),
@@ -89,7 +90,5 @@ def cluster_table(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:
             t("channel", lang): clusters["main_channels"],
             t("first_seen", lang): pd.to_datetime(clusters["first_seen"]).dt.strftime(WHEN_FORMATS["day"]),
             t("last_seen", lang): pd.to_datetime(clusters["last_seen"]).dt.strftime(WHEN_FORMATS["day"]),
-            t("zone", lang): [name(row, lang, "zone_en", "zone_zh") for row in clusters.itertuples()],
-            **nearest_columns(clusters, lang),
         }
     )

@@ -18,8 +18,8 @@ from dashboard.results import (
     ShownLayer,
     analysis_result,
     gap_filter,
-    nearest_columns,
     params_text,
+    place_columns,
     result_map,
     shown_layer,
 )
@@ -95,21 +95,21 @@ def hot_spots_summary(found: dict, lang: str) -> str:
     cells = found["result"].frame
     return t("hotspots_summary", lang, hot=int((cells["bin"] > 0).sum()), cold=int((cells["bin"] < 0).sum()),
              cells=len(cells), analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(found["result"].params_record))
+             params=params_text(found["result"].params_record, lang))
 
 
 def hot_spot_table(hot: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The hot spots' table: confidence, figures, z and q, nearest checkpoint, hexagon."""
+    """The hot spots' table: where (county and nearest checkpoint; the hexagon id stays in the result and its
+    exports), confidence, figures, z and q."""
     return pd.DataFrame(
         {
+            **place_columns(hot, lang),
             t("confidence", lang): [t(f"bin_{b}", lang) for b in hot["bin"]],
             t("seizures", lang): hot["seizures"].tolist(),
             t("kg", lang): hot["kg"].round(0).tolist(),
             t("value_cny", lang): hot["value_cny"].round(0).tolist(),
             t("z_score", lang): hot["z"].round(2).tolist(),
             t("q_value", lang): [f"{q:.2g}" for q in hot["q"]],
-            **nearest_columns(hot, lang),
-            t("hexagon_id", lang): hot["cell"].tolist(),
         }
     )
 
@@ -136,7 +136,7 @@ def emerging_summary(found: dict, patterns: int, lang: str) -> str:
     return t("emerging_summary", lang, patterns=patterns, cells=len(cells),
              steps=int(cells["steps"].iloc[0]) if len(cells) else 0, first=result.first_step[:10],
              last=result.last_step[:10], analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(result.params_record))
+             params=params_text(result.params_record, lang))
 
 
 def by_category(cells: pd.DataFrame) -> pd.DataFrame:
@@ -147,14 +147,13 @@ def by_category(cells: pd.DataFrame) -> pd.DataFrame:
 
 
 def emerging_table(cells: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The emerging hot spots' table: category, seizures, hot steps, trend, nearest checkpoint, hexagon."""
+    """The emerging hot spots' table: where (county and nearest checkpoint), category, seizures, hot steps, trend."""
     return pd.DataFrame(
         {
+            **place_columns(cells, lang),
             t("category", lang): [label(c, lang) for c in cells["category"]],
             t("seizures", lang): cells["seizures"].tolist(),
             t("hot_steps", lang): [f"{h} / {s}" for h, s in zip(cells["hot_steps"], cells["steps"])],
             t("trend_z", lang): cells["trend_z"].round(2).tolist(),
-            **nearest_columns(cells, lang),
-            t("hexagon_id", lang): cells["cell"].tolist(),
         }
     )

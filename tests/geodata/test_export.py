@@ -46,6 +46,7 @@ from geodata.export_sources import (
     seizure_source,
 )
 from geodata.palette import BIN_COLOURS, CATEGORY_COLOURS
+from geodata.reference import load_layer
 from queries import __version__
 from queries.filters import Filters
 from queries.labels import label, t
@@ -206,6 +207,18 @@ def kml_polygons(document) -> list:
     return shapes
 
 
+@pytest.mark.parametrize("lang", ("en", "zh"))
+def test_kml_names_its_classes_and_placemarks_in_the_exports_language(layers, tmp_path, lang):
+    frame, provenance = layers["hotspots"]
+    path, _ = write_layer(frame, tmp_path / f"hotspots_{lang}.kml", "kml", provenance, lang)
+    document = kml_document(path, "kml")[0].find(f"{KML}Document")
+    legend = document.find(f"{KML}description").text
+    assert all(t(f"bin_{b}", lang) in legend for b in BIN_COLOURS) and t("cut_off", lang) in legend
+    marks = list(document.iter(f"{KML}Placemark"))
+    assert [mark.find(f"{KML}name").text for mark in marks] == frame[f"place_{lang}"].tolist()  # not the hexagon id
+    assert [mark.find(f"{KML}description").text for mark in marks] == [t(f"bin_{b}", lang) for b in frame["bin"]]
+
+
 @pytest.mark.parametrize("fmt", ("kml", "kmz"))
 @pytest.mark.parametrize("layer", LAYER_NAMES)
 def test_kml_holds_the_rows_geometries_and_provenance(layers, tmp_path, layer, fmt):
@@ -218,7 +231,7 @@ def test_kml_holds_the_rows_geometries_and_provenance(layers, tmp_path, layer, f
     assert zipped is None or zipped == json.loads(value)
     rows = kml_rows(document)
     columns = [c for c in frame.columns if c != "geometry"]
-    assert list(rows[0]) == with_labels(columns)
+    assert list(max(rows, key=len)) == with_labels(columns)  # a row without a missing value (None is left out)
     for name in columns:
         assert same_cells([row.get(name) for row in rows], frame[name]), name
     shapes = kml_polygons(document)
@@ -459,9 +472,16 @@ def test_wrong_inputs_are_named_in_the_error(layers, tmp_path):
 # -- label columns ----------------------------------------------------------------------------------
 
 def expected_labels(frame, column: str, lang: str) -> list:
-    """The labels of a code column in ``lang``, missing where the code is; a list's codes each labelled."""
+    """The labels of a code column in ``lang``, missing where the code is; a list's codes each labelled, a
+    place's name from its layer, a cluster's shares with their codes labelled."""
     if column == "item_groups":
         return [",".join(label(code, lang) for code in codes) for codes in frame[column]]
+    if column in ("province_code", "county_code", "zone_code"):
+        names = load_layer("provinces" if column == "province_code" else "counties").set_index("code")[f"name_{lang}"]
+        return [None if pd.isna(code) else names[code] for code in frame[column]]
+    if column in ("main_items", "main_channels"):
+        return [", ".join(f"{label(part.split(' ')[0], lang)} {part.split(' ', 1)[1]}" for part in text.split(", "))
+                for text in frame[column]]
     return [None if pd.isna(code) else t(f"bin_{code}", lang) if column == "bin" else label(code, lang)
             for code in frame[column]]
 
@@ -470,7 +490,9 @@ def expected_labels(frame, column: str, lang: str) -> list:
 @pytest.mark.parametrize("fmt", (*OGR_FORMATS, "kml"))
 def test_each_code_column_has_a_label_column_beside_it_in_the_exports_language(layers, tmp_path, fmt, lang):
     for layer, codes in (("checkpoints", ("kind", "geo_precision", "counterpart_iso3", "agency")),
-                         ("hubs", ("kind", "item_groups")), ("hotspots", ("bin",)), ("emerging", ("category",))):
+                         ("hubs", ("kind", "item_groups")), ("hotspots", ("bin", "county_code")),
+                         ("emerging", ("category", "county_code")), ("zones", ("zone_code",)),
+                         ("clusters", ("main_items", "main_channels", "zone_code", "county_code"))):
         frame, provenance = layers[layer]
         path, _ = write_layer(frame, tmp_path / f"{layer}_{lang}{FORMATS[fmt].extension}", fmt, provenance, lang)
         if fmt == "kml":
@@ -484,6 +506,9 @@ def test_each_code_column_has_a_label_column_beside_it_in_the_exports_language(l
             assert same_cells(read[code + LABEL_SUFFIX], expected_labels(frame, code, lang)), (layer, code)
         if layer == "checkpoints":
             assert {"zh": "海关", "en": "Customs"}[lang] in set(read["agency_label"])
+        if layer == "clusters":  # words in the reader's language, not codes: "锑 60 %", not "antimony 60 %"
+            assert read["main_channels_label"].str.contains({"zh": "陆路口岸", "en": "Land port"}[lang]).any()
+            assert not read["main_items_label"].str.contains("ree_concentrate|antimony" if lang == "zh" else "_").any()
 
 
 def test_streamed_seizures_are_labelled_batch_by_batch(seeded_db, tmp_path):
@@ -492,10 +517,11 @@ def test_streamed_seizures_are_labelled_batch_by_batch(seeded_db, tmp_path):
         rows = run(con, "export_seizures", SOME_SEIZURES.params())
     read = gpd.read_file(tmp_path / "seizures.gpkg")
     for code in ("channel", "agency", "form", "item_group", "item", "case_status", "destination_iso3",
-                 "concealment", "detection", "geo_precision", "time_precision", "country_iso3"):
+                 "concealment", "detection", "geo_precision", "time_precision", "country_iso3", "province_code",
+                 "county_code", "zone_code"):
         assert same_cells(read[code], rows[code])
         assert same_cells(read[code + LABEL_SUFFIX], expected_labels(rows, code, "zh")), code
-    assert "陆路口岸" in set(read["channel_label"])
+    assert "陆路口岸" in set(read["channel_label"]) and "凭祥市" in set(read["zone_code_label"])
 
 
 def test_an_unknown_export_language_is_refused(layers, tmp_path):
