@@ -147,7 +147,8 @@ def _export(args: argparse.Namespace) -> int:
 def _brief(args: argparse.Namespace) -> int:
     from geodata.brief_command import brief_command
 
-    print(brief_command(args.db, args.out, _filters(args), args.lang, args.period, _given(args), args.top))
+    print(brief_command(args.db, args.out, _filters(args), args.lang, args.period, _given(args), args.top,
+                        args.format))
     return 0
 
 
@@ -220,7 +221,9 @@ def main(argv: list[str] | None = None) -> int:
     # --lang and --period are checked by geodata.brief, not imported here either.
     brief = commands.add_parser("brief", help="a one-page situation brief for commanders (PNG or PDF)")
     _add_filters(brief)
-    brief.add_argument("--out", type=Path, required=True, help="the page, A4 landscape: .png or .pdf")
+    brief.add_argument("--out", type=Path, help="the page, A4 landscape: a .png or .pdf file, or a folder where it "
+                       "is written under its plain name, cordon-brief-DAY-AREA.pdf (default: the current folder)")
+    brief.add_argument("--format", default="pdf", help="pdf (default) or png, for that plain name")
     brief.add_argument("--period", help="instead of --from/--to, the period ending now: 24h, 7d, 30d, 90d, 1y or all")
     brief.add_argument("--lang", default="en", help="en (default) or zh; zh needs a CJK font (Debian: fonts-noto-cjk)")
     brief.add_argument("--top", type=int, help="how many clusters the table lists (default 8)")

@@ -10,7 +10,9 @@ tests can check the figures without pixels.
 
 The area on the map follows the filters: the chosen border zones, else the chosen counties, else
 the chosen provinces, else the provinces and zones the reader may see (their ``Scope``), else the
-extent of the view's seizures. The analyses take the same default
+border region (Guangxi and Yunnan with their neighbours' side of the border): results close to the
+area widen the map, those far from it are listed beside it (``geodata.brief_frame``), so the border
+is never a strip at the bottom of a map of China. The analyses take the same default
 parameters as their command lines (``python -m geodata hotspots|clusters``), so the brief's hot
 spots and clusters are those an analyst gets for the same view. Its words are in the catalogue of
 ``queries.labels`` (``t``), with the dashboard's.
@@ -18,6 +20,8 @@ spots and clusters are those an analyst gets for the same view. Its words are in
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import TYPE_CHECKING
@@ -28,6 +32,7 @@ import h3
 import pandas as pd
 
 from geodata.analysis_data import read_analysis_points
+from geodata.brief_frame import border_region
 from geodata.clusters import DBSCANParams, find_clusters, labelled_shares
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.hotspots import HotSpotParams, hot_spots
@@ -46,6 +51,7 @@ LANGS = tuple(LANGUAGES)
 FORMATS = ("png", "pdf")
 TOP_CLUSTERS = 8
 KPI_FIELDS = ("seizures", "kg", "value_cny")  # columns of the view_summary query
+FILE_NAME_AREA = 40  # characters of the area's name in a file name
 
 
 @dataclass(frozen=True)
@@ -53,14 +59,16 @@ class BriefArea:
     """The area the brief maps.
 
     kind: "zones", "counties", "provinces", "granted" (no place filter, a reader who may see only some
-    provinces or zones: those) or "view" (no place filter, no such limit: the seizures' extent).
-    name: its name for the title, in the brief's language.
+    provinces or zones: those) or "view" (no place filter, no such limit: the border region).
+    name: its name for the title, in the brief's language; name_en: in English (for the file name).
     shapes: the chosen units (name_en, name_zh, geometry) in EPSG:4326; empty for "view".
-    bounds: (west, south, east, north) in METRIC_CRS metres, the part of the map that must show.
+    bounds: (west, south, east, north) in METRIC_CRS metres, the part of the map that must show
+    (``geodata.brief_frame.map_frame`` widens it for results close to it).
     """
 
     kind: str
     name: str
+    name_en: str
     shapes: gpd.GeoDataFrame
     bounds: tuple[float, float, float, float]
 
@@ -158,59 +166,78 @@ def _listed(names: list[str], lang: str) -> str:
     return ("、" if lang == "zh" else ", ").join(names)
 
 
-def brief_area(filters: Filters, points: pd.DataFrame, lang: str, scope: Scope | None = None) -> BriefArea:
+def brief_area(filters: Filters, lang: str, scope: Scope | None = None) -> BriefArea:
     """The area to map for ``filters``: the chosen zones, counties or provinces, else the provinces
-    and zones ``scope`` grants (when it does not grant everything), else the extent of the analysis
-    ``points`` (all of China's border zones when there are none)."""
+    and zones ``scope`` grants (when it does not grant everything), else the border region (the
+    provinces that hold border zones, ``geodata.brief_frame.border_region``)."""
+    kind, units, title = _area_units(filters, scope)
+    bounds = (tuple(float(v) for v in units.to_crs(METRIC_CRS).total_bounds) if not units.empty
+              else border_region())
+    return BriefArea(kind=kind, name=title(lang), name_en=title("en"),
+                     shapes=units[["name_en", "name_zh", "geometry"]].reset_index(drop=True), bounds=bounds)
+
+
+def _area_units(filters: Filters, scope: Scope | None):
+    """(kind, units, title): the kind of area, its units (EPSG:4326; empty for "view" and when
+    nothing is granted) and a function naming it in a language."""
     zones = [code for code in filters.zones if code != ANY_BORDER_ZONE]
     provinces = load_layer("provinces").set_index("code")
     limited = scope is not None and not scope.everything
 
-    def in_provinces(units: gpd.GeoDataFrame) -> str:
+    def in_provinces(units: gpd.GeoDataFrame, lang: str) -> str:
         return _names(provinces.loc[list(dict.fromkeys(units["province_code"]))], lang)
 
-    def zone_names(units: gpd.GeoDataFrame) -> str:
-        return (f"{_names(units, lang)} ({in_provinces(units)})" if len(units) <= 3
-                else t("zones_in", lang, count=len(units), provinces=in_provinces(units)))
+    def zone_names(units: gpd.GeoDataFrame, lang: str) -> str:
+        return (f"{_names(units, lang)} ({in_provinces(units, lang)})" if len(units) <= 3
+                else t("zones_in", lang, count=len(units), provinces=in_provinces(units, lang)))
+
+    def zones_in(units: gpd.GeoDataFrame, lang: str) -> str:
+        return t("zones_in", lang, count=len(units), provinces=in_provinces(units, lang))
 
     if zones:
-        kind, units = "zones", _units("zones", zones, "border-zone")
-        name = zone_names(units)
-    elif ANY_BORDER_ZONE in filters.zones:
-        kind, units = "zones", load_layer("zones")
+        units = _units("zones", zones, "border-zone")
+        return "zones", units, lambda lang: zone_names(units, lang)
+    if ANY_BORDER_ZONE in filters.zones:
+        units = load_layer("zones")
         if filters.provinces:
             units = units[units["province_code"].isin(filters.provinces)]
             if units.empty:
                 raise ValueError(f"no border zone lies in the chosen provinces {', '.join(filters.provinces)}")
-            name = t("zones_in", lang, count=len(units), provinces=in_provinces(units))
-        elif limited:
+            return "zones", units, lambda lang: zones_in(units, lang)
+        if limited:
             units = units[units["province_code"].isin(scope.provinces) | units["code"].isin(scope.zones)]
-            name = (t("zones_in", lang, count=len(units), provinces=in_provinces(units)) if not units.empty
-                    else t("none_granted", lang))
-        else:
-            name = t("all_zones", lang)
-    elif filters.counties:
-        kind, units = "counties", _units("counties", filters.counties, "county")
-        name = f"{_names(units, lang)} ({in_provinces(units)})"
-    elif filters.provinces:
-        kind, units = "provinces", _units("provinces", filters.provinces, "province")
-        name = _names(units, lang)
-    elif limited:
+            return "zones", units, lambda lang: zones_in(units, lang) if not units.empty else t("none_granted", lang)
+        return "zones", units, lambda lang: t("all_zones", lang)
+    if filters.counties:
+        units = _units("counties", filters.counties, "county")
+        return "counties", units, lambda lang: f"{_names(units, lang)} ({in_provinces(units, lang)})"
+    if filters.provinces:
+        units = _units("provinces", filters.provinces, "province")
+        return "provinces", units, lambda lang: _names(units, lang)
+    if limited:
         granted = [_units("provinces", scope.provinces, "province"), _units("zones", scope.zones, "border-zone")]
-        kind, units = "granted", pd.concat(granted, ignore_index=True)
-        names = [_names(granted[0], lang)] if scope.provinces else []
-        names += [zone_names(granted[1])] if scope.zones else []
-        name = _listed(names, lang) or t("none_granted", lang)
-    else:
-        kind, name = "view", t("all_areas", lang)
-        units = gpd.GeoDataFrame({"name_en": [], "name_zh": []}, geometry=[], crs=WGS84)
-    extent = units
-    if units.empty:  # no place filter and no area granted or no limit
-        extent = load_layer("zones") if points.empty else gpd.GeoDataFrame(
-            geometry=gpd.points_from_xy(points["lon"], points["lat"]), crs=WGS84)
-    bounds = tuple(float(v) for v in extent.to_crs(METRIC_CRS).total_bounds)
-    return BriefArea(kind=kind, name=name, shapes=units[["name_en", "name_zh", "geometry"]].reset_index(drop=True),
-                     bounds=bounds)
+
+        def granted_names(lang: str) -> str:
+            names = [_names(granted[0], lang)] if scope.provinces else []
+            names += [zone_names(granted[1], lang)] if scope.zones else []
+            return _listed(names, lang) or t("none_granted", lang)
+
+        return "granted", pd.concat(granted, ignore_index=True), granted_names
+    empty = gpd.GeoDataFrame({"name_en": [], "name_zh": []}, geometry=[], crs=WGS84)
+    return "view", empty, lambda lang: t("all_areas", lang)
+
+
+def brief_file_name(brief: Brief, fmt: str) -> str:
+    """The brief's file name, plain ASCII for every system and mail client: Cordon, the day it was
+    generated and its area in English, e.g. ``cordon-brief-2026-12-06-guangxi.pdf``. The one name of
+    a brief, for the command line's default and the dashboard's download."""
+    if fmt not in FORMATS:
+        raise ValueError(f"fmt must be one of {', '.join(FORMATS)}, got {fmt!r}")
+    ascii_name = unicodedata.normalize("NFKD", brief.area.name_en).encode("ascii", "ignore").decode()
+    area = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    if len(area) > FILE_NAME_AREA:
+        area = area[:FILE_NAME_AREA].rsplit("-", 1)[0]
+    return f"cordon-brief-{brief.generated_at:%Y-%m-%d}-{area or 'area'}.{fmt}"
 
 
 def filter_lines(filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
@@ -301,7 +328,7 @@ def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "e
         raise ValueError(f"top must be 1 or more, got {top}")
     current, previous = comparison(con, filters)
     data = read_analysis_points(con, filters)
-    area = brief_area(filters, data.points, lang, scope)
+    area = brief_area(filters, lang, scope)
     clusters = find_clusters(data.points, cluster_params).table
     return Brief(
         lang=lang,

@@ -7,7 +7,7 @@ from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
-from geodata.brief import LANGS, TOP_CLUSTERS, build_brief
+from geodata.brief import FORMATS, LANGS, TOP_CLUSTERS, brief_file_name, build_brief
 from geodata.brief_render import output_format, render_brief
 from geodata.clusters import DBSCANParams
 from geodata.hotspots import HotSpotParams
@@ -16,12 +16,18 @@ from queries.filters import Filters, period_bounds
 from queries.store import Store
 
 
-def brief_command(db: Path, out: Path, filters: Filters, lang: str = "en", period: str | None = None,
-                  parameters: Mapping[str, Any] | None = None, top: int | None = None) -> str:
-    """``python -m geodata brief``: render the brief of ``filters`` from the store ``db`` to ``out``
-    (.png or .pdf) and return the line to print. ``period`` (a preset such as "30d", ending now)
-    replaces the filters' dates; ``parameters`` are HotSpotParams and DBSCANParams fields by name."""
-    output_format(out)
+def brief_command(db: Path, out: Path | None, filters: Filters, lang: str = "en", period: str | None = None,
+                  parameters: Mapping[str, Any] | None = None, top: int | None = None, fmt: str = "pdf") -> str:
+    """``python -m geodata brief``: render the brief of ``filters`` from the store ``db`` and return
+    the line to print. ``out``: the file (.png or .pdf), or a folder (None: the current one) where
+    it is written as ``fmt`` under its plain name (``brief_file_name``). ``period`` (a preset such
+    as "30d", ending now) replaces the filters' dates; ``parameters`` are HotSpotParams and
+    DBSCANParams fields by name."""
+    folder = Path() if out is None else Path(out) if Path(out).is_dir() else None
+    if folder is None:
+        output_format(out)
+    elif fmt not in FORMATS:
+        raise ValueError(f"--format must be one of {', '.join(FORMATS)}, got {fmt!r}")
     if lang not in LANGS:
         raise ValueError(f"--lang must be one of {', '.join(LANGS)}, got {lang!r}")
     if period is not None:
@@ -38,7 +44,8 @@ def brief_command(db: Path, out: Path, filters: Filters, lang: str = "en", perio
     cluster_params = DBSCANParams(**{name: value for name, value in parameters.items() if name in cluster_fields})
     with Store(db).reading() as con:
         brief = build_brief(con, filters, lang, hot_spot_params, cluster_params, TOP_CLUSTERS if top is None else top)
-    Path(out).parent.mkdir(parents=True, exist_ok=True)
+    out = folder / brief_file_name(brief, fmt) if folder is not None else Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
     render_brief(brief, out)
     return (f"brief of {brief.area.name}, {brief.period_text}: {brief.seizures:,} seizures; clusters: "
             f"{len(brief.clusters)}; hot-spot hexagons: {int((brief.hot_spots['bin'] > 0).sum())}; written to {out}")

@@ -1,6 +1,8 @@
 """The brief's map: Cordon's reference layers (no tiles) in ``METRIC_CRS``, so that the scale bar is true, with
 the Gi* hexagons by confidence bin, the cluster outlines and numbers, checkpoints and hubs, place names, a legend,
-a scale bar and a north arrow."""
+a scale bar and a north arrow. It frames the brief's area and the results close to it
+(``geodata.brief_frame``); the layers are simplified to what the printed scale can show (``DETAIL_POINTS``), so
+that the PDF holds a few hundred kB of drawing rather than every vertex of the borders."""
 
 from __future__ import annotations
 
@@ -15,10 +17,12 @@ from matplotlib.colors import to_rgba
 from matplotlib.figure import Figure
 from matplotlib.legend import Legend
 from matplotlib.lines import Line2D
+from matplotlib.offsetbox import AnchoredOffsetbox, TextArea, VPacker
 from matplotlib.patches import Patch, Rectangle
 from pyproj import Transformer
 
 from geodata.brief import Brief
+from geodata.brief_frame import beyond_map, far_place_text, map_frame
 from geodata.brief_labels import LabelPlacer
 from geodata.brief_style import (
     AREA_FILL,
@@ -48,6 +52,14 @@ from queries.labels import t
 MIN_HEXAGON_PIXELS = 8  # below this a significant hexagon also gets a dot
 PROVINCE_NAMES_KM = 300  # narrower maps show a county or two: a province's name would sit on them
 COUNTY_LINES_KM = 900  # wider maps leave out the county lines
+NAME_GRID = 7  # an area's name is tried at up to NAME_GRID² points inside it
+DETAIL_POINTS = 0.5  # layers are simplified to this tolerance on paper (points: 1/72 inch)
+FAR_PLACES = 4  # places beyond the map named in its box; the others are counted
+BEYOND_INCHES = 2.3  # the width of that box's lines
+# Corners for the box of results beyond the map, with where it is anchored (axes fraction) when not in the
+# corner itself: left of the north arrow, above the scale bar.
+BEYOND_ANCHORS = {"upper right": (0.9, 1.0), "lower right": (1.0, 0.12), "upper left": None, "lower left": None}
+CHECKPOINT_SIZE, HUB_SIZE, CLUSTER_SIZE, HOT_DOT_SIZE = 26, 34, 9, 110  # markers' areas (scatter's s, points²)
 
 
 class Page(Protocol):
@@ -58,6 +70,8 @@ class Page(Protocol):
     lang: str
     renderer: object
     map_box: tuple[float, float, float, float]  # x, y, width, height in inches from the bottom left
+
+    def wrap(self, text: str, width: float, size: float, weight: str = "normal") -> list[str]: ...
 
 
 class MapPanel:
@@ -70,7 +84,9 @@ class MapPanel:
         x, y, width, height = page.map_box
         page_width, page_height = PAGE_INCHES
         self.ax = page.figure.add_axes((x / page_width, y / page_height, width / page_width, height / page_height))
-        self.extent = map_extent(self.brief.area.bounds, width / height)
+        self.extent = map_extent(map_frame(self.brief), width / height)
+        self.beyond = beyond_map(self.brief, self.extent)  # results the map does not show, listed in a box
+        self.metres_per_point = (self.extent[2] - self.extent[0]) / (width * 72)
         self.ax.set_xlim(self.extent[0], self.extent[2])
         self.ax.set_ylim(self.extent[1], self.extent[3])
         self.ax.set_axis_off()
@@ -81,11 +97,17 @@ class MapPanel:
         self.labels = LabelPlacer(self.ax, page.renderer)
 
     def layer(self, name: str) -> gpd.GeoDataFrame:
-        """Reference layer ``name`` clipped to the map (with a margin), in METRIC_CRS."""
+        """Reference layer ``name`` clipped to the map (with a margin), in METRIC_CRS, simplified to
+        ``DETAIL_POINTS`` on paper."""
         west, south, east, north = self.extent
         pad = 0.1 * max(east - west, north - south)
         window = gpd.GeoSeries([shapely.box(west - pad, south - pad, east + pad, north + pad)], crs=METRIC_CRS)
-        return gpd.clip(load_layer(name), window.to_crs(WGS84).total_bounds).to_crs(METRIC_CRS)
+        return self.on_paper(gpd.clip(load_layer(name), window.to_crs(WGS84).total_bounds))
+
+    def on_paper(self, frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+        """``frame`` in METRIC_CRS with no more detail than the printed map shows (``DETAIL_POINTS``)."""
+        frame = frame.to_crs(METRIC_CRS)
+        return frame.set_geometry(frame.geometry.simplify(self.metres_per_point * DETAIL_POINTS))
 
     def draw(self) -> None:
         ax, brief = self.ax, self.brief
@@ -93,7 +115,7 @@ class MapPanel:
         countries[countries["iso3"] != "CHN"].plot(ax=ax, color=NEIGHBOUR_FILL, edgecolor=PROVINCE_LINE, linewidth=0.4)
         provinces = self.layer("provinces")
         provinces.plot(ax=ax, color=CHINA_FILL, edgecolor=PROVINCE_LINE, linewidth=0.6)
-        area = brief.area.shapes.to_crs(METRIC_CRS)
+        area = self.on_paper(brief.area.shapes)
         if not area.empty:
             area.plot(ax=ax, color=AREA_FILL, edgecolor="none")
         if self.size_km < COUNTY_LINES_KM:
@@ -104,12 +126,16 @@ class MapPanel:
         if not area.empty:
             area.plot(ax=ax, facecolor="none", edgecolor=INK, linewidth=1.3)
         self.layer("boundary").plot(ax=ax, color=BOUNDARY, linewidth=1.4)
-        self.legend()
         self.scale_bar()
         self.north_arrow()
+        self.legend()
+        self.beyond_box()
         self.hexagons()
         self.clusters()
-        self.places()
+        checkpoints = self.places()
+        # Labels after every marker, so that none hides one: cluster numbers first (they must show).
+        self.cluster_numbers()
+        self.checkpoint_names(checkpoints)
         self.place_names(countries, provinces, zones)
 
     @property
@@ -123,38 +149,62 @@ class MapPanel:
         cells = self.brief.hot_spots
         if cells.empty:
             return
-        cells = cells.to_crs(METRIC_CRS).sort_values("bin", key=np.abs)  # significant cells drawn on top
-        colours = [(*HOT_SPOT_COLOURS[level], NOT_SIGNIFICANT_ALPHA if level == 0 else 0.9) for level in cells["bin"]]
-        cells.plot(ax=self.ax, color=colours, edgecolor=colours, linewidth=0.5)
+        cells = cells.to_crs(METRIC_CRS)
+        # One shape a bin (a hexagon's neighbours of the same bin share its edges), significant bins on top.
+        bins = self.on_paper(cells[["bin", "geometry"]].dissolve("bin").reset_index().sort_values("bin", key=np.abs))
+        colours = [(*HOT_SPOT_COLOURS[level], NOT_SIGNIFICANT_ALPHA if level == 0 else 0.9) for level in bins["bin"]]
+        bins.plot(ax=self.ax, color=colours, edgecolor=colours, linewidth=0.5)
         across = np.sqrt(cells.geometry.area.median())
         pixels = abs(self.ax.transData.transform((across, 0))[0] - self.ax.transData.transform((0, 0))[0])
         significant = cells[cells["bin"] != 0]
         if pixels < MIN_HEXAGON_PIXELS and not significant.empty:
             centres = significant.geometry.centroid
             colours = [HOT_SPOT_COLOURS[level] for level in significant["bin"]]
-            self.ax.scatter(centres.x, centres.y, s=110, color=colours, edgecolors=INK, linewidths=0.5, zorder=7)
+            self.ax.scatter(centres.x, centres.y, s=HOT_DOT_SIZE, color=colours, edgecolors=INK, linewidths=0.5,
+                            zorder=7)
+            self.labels.block_markers(centres.x, centres.y, HOT_DOT_SIZE)
+
+    def _cluster_centres(self) -> gpd.GeoSeries:
+        clusters = self.brief.clusters
+        return gpd.GeoSeries(gpd.points_from_xy(clusters["lon"], clusters["lat"]), crs=WGS84).to_crs(METRIC_CRS)
 
     def clusters(self) -> None:
         clusters = self.brief.clusters
         if clusters.empty:
             return
-        clusters.to_crs(METRIC_CRS).plot(ax=self.ax, facecolor="none", edgecolor=CLUSTER_LINE, linewidth=1.0)
+        self.on_paper(clusters).plot(ax=self.ax, facecolor="none", edgecolor=CLUSTER_LINE, linewidth=1.0)
+        centres = self._cluster_centres()
+        self.ax.scatter(centres.x, centres.y, s=CLUSTER_SIZE, color=CLUSTER_LINE, zorder=6, linewidths=0)
+        self.labels.block_markers(centres.x, centres.y, CLUSTER_SIZE)
+
+    def cluster_numbers(self) -> None:
+        """The numbers of the largest clusters (the table's ranks), in rank order."""
         ranked = set(self.brief.top_clusters["rank"])
-        centres = gpd.GeoSeries(gpd.points_from_xy(clusters["lon"], clusters["lat"]), crs=WGS84).to_crs(METRIC_CRS)
-        self.ax.scatter(centres.x, centres.y, s=9, color=CLUSTER_LINE, zorder=6, linewidths=0)
-        for x, y, rank in sorted(zip(centres.x, centres.y, clusters["cluster"] + 1), key=lambda centre: centre[2]):
+        centres = self._cluster_centres()
+        for x, y, rank in sorted(zip(centres.x, centres.y, self.brief.clusters["cluster"] + 1),
+                                 key=lambda centre: centre[2]):
             if rank in ranked:
                 self.labels.add(x, y, str(rank), size=8.5, weight="bold", color="white", box=CLUSTER_LINE,
                                 required=True)
 
-    def places(self) -> None:
+    def places(self) -> gpd.GeoDataFrame:
+        """The hubs and checkpoints as markers; returns the checkpoints, to be named."""
         checkpoints = self.layer("checkpoints")
         hubs = self.layer("hubs")
-        self.ax.scatter(hubs.geometry.x, hubs.geometry.y, marker="^", s=34, color=HUB, edgecolors=INK,
+        self.ax.scatter(hubs.geometry.x, hubs.geometry.y, marker="^", s=HUB_SIZE, color=HUB, edgecolors=INK,
                         linewidths=0.5, zorder=7)
-        self.ax.scatter(checkpoints.geometry.x, checkpoints.geometry.y, marker="D", s=26, color="white",
+        self.ax.scatter(checkpoints.geometry.x, checkpoints.geometry.y, marker="D", s=CHECKPOINT_SIZE, color="white",
                         edgecolors=CHECKPOINT_EDGE, linewidths=0.9, zorder=8)
-        for _, row in checkpoints.iterrows():
+        for frame, size in ((hubs, HUB_SIZE), (checkpoints, CHECKPOINT_SIZE)):
+            self.labels.block_markers(frame.geometry.x, frame.geometry.y, size)
+        return checkpoints
+
+    def checkpoint_names(self, checkpoints: gpd.GeoDataFrame) -> None:
+        """Checkpoint names, those of the table's clusters first (in rank order), where there is room."""
+        named = list(self.brief.top_clusters["checkpoint"])
+        order = [named.index(place_name(row, self.lang)) if place_name(row, self.lang) in named else len(named)
+                 for _, row in checkpoints.iterrows()]
+        for _, row in checkpoints.iloc[np.argsort(order, kind="stable")].iterrows():
             self.labels.add(row.geometry.x, row.geometry.y, place_name(row, self.lang), size=7, color=INK,
                             halo=True)
 
@@ -173,9 +223,10 @@ class MapPanel:
                 shown = row.geometry.intersection(view)
                 if shown.is_empty or shown.area < least * view_area:
                     continue
-                point = shown.representative_point()
-                self.labels.add(point.x, point.y, place_name(row, self.lang), size=size, color=colour, style=style,
-                                halo=True, centred=True)
+                for point in name_points(shown):
+                    if self.labels.add(point.x, point.y, place_name(row, self.lang), size=size, color=colour,
+                                       style=style, halo=True, centred=True):
+                        break
 
     def legend(self) -> None:
         """Every symbol of the map, in the left corner that hides the fewest hot spots, clusters and checkpoints."""
@@ -193,20 +244,55 @@ class MapPanel:
             Line2D([], [], marker="^", linestyle="none", markersize=6, markerfacecolor=HUB, markeredgecolor=INK,
                    markeredgewidth=0.5, label=t("legend_hub", lang)),
         ]
+        self._in_corner(lambda corner: Legend(
+            self.ax, handles, [handle.get_label() for handle in handles], loc=corner, fontsize=6.5,
+            title=t("legend", lang), title_fontsize=7, frameon=True, framealpha=0.92, edgecolor=PROVINCE_LINE,
+            ncols=2, handlelength=1.6, borderpad=0.5, labelspacing=0.3, columnspacing=1.0),
+            ("upper left", "lower left"))  # the scale bar and the north arrow hold the right
+
+    def beyond_box(self) -> None:
+        """The results beyond the map (``self.beyond``, far from the brief's area), place by place, in
+        the free corner that hides the fewest hot spots, clusters and checkpoints."""
+        if not self.beyond:
+            return
+        lang, size = self.lang, 6.5
+        lines = [far_place_text(place, lang) for place in self.beyond[:FAR_PLACES]]
+        if len(self.beyond) > FAR_PLACES:
+            lines.append(t("beyond_more", lang, count=len(self.beyond) - FAR_PLACES))
+        wrapped = ["\n".join(self.page.wrap(line, BEYOND_INCHES, size)) for line in lines]
+        title = TextArea(t("beyond_map", lang), textprops={"size": 7, "weight": "bold", "color": INK})
+        body = [TextArea(line, textprops={"size": size, "color": INK}) for line in wrapped]
+        panel = VPacker(children=[title, *body], pad=0, sep=2.5)
+
+        def boxed(corner: str) -> AnchoredOffsetbox:
+            anchor = BEYOND_ANCHORS[corner]
+            box = AnchoredOffsetbox(loc=corner, child=panel, pad=0.4, borderpad=0.5, frameon=True,
+                                    bbox_to_anchor=anchor and (*anchor, 0, 0), bbox_transform=self.ax.transAxes)
+            box.patch.set(facecolor="white", alpha=0.92, edgecolor=PROVINCE_LINE)
+            box.axes = self.ax
+            box.set_figure(self.ax.figure)
+            return box
+
+        self._in_corner(boxed, tuple(BEYOND_ANCHORS))
+
+    def _in_corner(self, make, corners) -> None:
+        """Add ``make(corner)`` (a legend or a box) in the one of ``corners`` that overlaps nothing
+        placed before it and hides the fewest hot spots, clusters and checkpoints; keep labels off it."""
         interest = self._interest_pixels()
-        crowding = {}
-        for corner in ("upper left", "lower left"):  # the scale bar and the north arrow hold the right
-            legend = Legend(self.ax, handles, [handle.get_label() for handle in handles], loc=corner, fontsize=6.5,
-                            title=t("legend", lang), title_fontsize=7, frameon=True, framealpha=0.92,
-                            edgecolor=PROVINCE_LINE, ncols=2, handlelength=1.6, borderpad=0.5, labelspacing=0.3,
-                            columnspacing=1.0)
-            box = legend.get_window_extent(self.page.renderer)
+        crowding = []
+        for corner in corners:
+            artist = make(corner)
+            box = artist.get_window_extent(self.page.renderer)
+            if self.labels.blocked(box):
+                continue
             hidden = ((interest[:, 0] >= box.x0) & (interest[:, 0] <= box.x1)
                       & (interest[:, 1] >= box.y0) & (interest[:, 1] <= box.y1))
-            crowding[corner] = (int(hidden.sum()), legend, box)
-        _, legend, box = min(crowding.values(), key=lambda entry: entry[0])
-        self.ax.add_artist(legend)
-        legend.set_zorder(20)
+            crowding.append((int(hidden.sum()), artist, box))
+        if not crowding:
+            return
+        _, artist, box = min(crowding, key=lambda entry: entry[0])
+        self.ax.add_artist(artist)
+        artist.set_zorder(20)
         self.labels.block(box)
 
     def _interest_pixels(self) -> np.ndarray:
@@ -256,6 +342,17 @@ class MapPanel:
         """A box in map metres as pixels (x0, y0, x1, y1)."""
         (px0, py0), (px1, py1) = self.ax.transData.transform([(x0, y0), (x1, y1)])
         return (min(px0, px1), min(py0, py1), max(px0, px1), max(py0, py1))
+
+
+def name_points(shape, across: int = NAME_GRID) -> list:
+    """Where an area's name may go: its representative point, then points of a grid inside it, the
+    nearest to that point first (when the middle is taken, the name moves within the area)."""
+    middle = shape.representative_point()
+    west, south, east, north = shape.bounds
+    grid = shapely.points([(west + (east - west) * (i + 0.5) / across, south + (north - south) * (j + 0.5) / across)
+                           for i in range(across) for j in range(across)])
+    inside = grid[shapely.contains(shape, grid)]
+    return [middle, *sorted(inside, key=middle.distance)]
 
 
 def map_extent(bounds, aspect: float) -> tuple[float, float, float, float]:

@@ -18,7 +18,7 @@ from dashboard.context import PageContext, minute_now
 from dashboard.data import Source, data_version
 from dashboard.i18n import t
 from dashboard.results import ShownLayer
-from geodata.brief import build_brief
+from geodata.brief import brief_file_name, build_brief
 from geodata.brief_render import brief_bytes
 from geodata.export import FORMATS, Download, export_to_bytes, geopackage_to_bytes, safe_filename
 from geodata.export_sources import filters_to_dict, provenance_for, reference_layer, seizure_source
@@ -80,8 +80,8 @@ def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Dow
     (which names its area when the filters do not)."""
     with source.reading() as con:
         brief = build_brief(con, filters, lang, scope=source.scope)
-    name = safe_filename(f"cordon brief {brief.area.name} {brief.period_text}")
-    return Download(f"{name}.{fmt}", brief_bytes(brief, fmt), "application/pdf" if fmt == "pdf" else "image/png")
+    return Download(brief_file_name(brief, fmt), brief_bytes(brief, fmt),
+                    "application/pdf" if fmt == "pdf" else "image/png")
 
 
 def _prepared(key: str, request: tuple) -> Download | None:

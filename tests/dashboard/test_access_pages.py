@@ -4,6 +4,7 @@ its test accounts: an admin, a planner who sees everything, a Guangxi analyst, a
 from __future__ import annotations
 
 import json
+import re
 from urllib.parse import parse_qs, urlsplit
 
 import pytest
@@ -323,6 +324,6 @@ def test_a_planner_prepares_the_brief_from_the_analysis_page_and_it_is_audited(v
     next(b for b in test.button if b.label == "Prepare the brief").click().run()
     assert not test.exception
     names = [button.proto.label for button in test.get("download_button")]
-    assert any(name.startswith("Download cordon_brief") and name.endswith(".png") for name in names)
+    assert any(re.fullmatch(r"Download cordon-brief-\d{4}-\d\d-\d\d-[a-z0-9-]+\.png", name) for name in names), names
     details = json.loads(read_audit(Store(seeded_db), kind="brief", username="planner")["details"].iloc[-1])
     assert details["file"].endswith(".png") and "start" in details["filters"]
