@@ -8,6 +8,8 @@ them (an unknown key or value shows as stored, so nothing recorded is hidden).
 from __future__ import annotations
 
 import json
+from collections.abc import Mapping
+from types import MappingProxyType
 
 import pandas as pd
 
@@ -19,29 +21,33 @@ DETAIL_KEY = "audit_detail_{}"
 VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}")
 
 
-def _word(text: str, lang: str) -> str:
-    """A stored word by its name in ``lang``: a code's label, an import rule's or a coordinate system's name."""
+def _word(text: str, lang: str, names: Mapping[str, str]) -> str:
+    """A stored word by its name in ``lang``: one of ``names`` (a grant's region), a code's label, an import rule's
+    or a coordinate system's name."""
+    if text in names:
+        return names[text]
     if text in CODE_LABELS:
         return label(text, lang)
     key = next((pattern.format(text) for pattern in VALUE_KEYS if pattern.format(text) in TEXT), None)
     return t(key, lang) if key else label(text, lang)
 
 
-def _value(value, lang: str) -> str:
+def _value(value, lang: str, names: Mapping[str, str]) -> str:
     """One detail's value: a code by its name, yes/no, a list or a table of values, a number with separators."""
     if isinstance(value, bool):
         return t("audit_yes" if value else "audit_no", lang)
     if isinstance(value, int | float):
         return f"{value:,}"
     if isinstance(value, list):
-        return ", ".join(_value(item, lang) for item in value) or "—"
+        return ", ".join(_value(item, lang, names) for item in value) or "—"
     if isinstance(value, dict):
-        return ", ".join(f"{_word(key, lang)} {_value(item, lang)}" for key, item in value.items()) or "—"
-    return _word(value, lang) if isinstance(value, str) else str(value)
+        return ", ".join(f"{_word(key, lang, names)} {_value(item, lang, names)}" for key, item in value.items()) or "—"
+    return _word(value, lang, names) if isinstance(value, str) else str(value)
 
 
-def details_text(details: str | None, lang: str) -> str:
-    """An event's details JSON as "key: value; …" in ``lang``; the text as stored if it is not JSON."""
+def details_text(details: str | None, lang: str, names: Mapping[str, str] = MappingProxyType({})) -> str:
+    """An event's details JSON as "key: value; …" in ``lang`` (stored words that are keys of ``names`` by their
+    name there: grants by their region's); the text as stored if it is not JSON."""
     try:
         found = json.loads(details) if details else {}
     except ValueError:
@@ -50,16 +56,17 @@ def details_text(details: str | None, lang: str) -> str:
         return str(details)
     separator, between = ("：", "；") if lang == "zh" else (": ", "; ")
     return between.join(f"{t(DETAIL_KEY.format(key), lang) if DETAIL_KEY.format(key) in TEXT else key}{separator}"
-                     f"{_value(value, lang)}" for key, value in found.items())
+                     f"{_value(value, lang, names)}" for key, value in found.items())
 
 
-def audit_frame(rows: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The rows of the trail (``read_audit``) with their columns named and their values said in ``lang``."""
+def audit_frame(rows: pd.DataFrame, lang: str, names: Mapping[str, str] = MappingProxyType({})) -> pd.DataFrame:
+    """The rows of the trail (``read_audit``) with their columns named and their values said in ``lang`` (``names``:
+    see :func:`details_text`)."""
     return pd.DataFrame({
         t("when", lang): rows["event_at"].to_numpy(),
         t("audit_kind", lang): [label(kind, lang) for kind in rows["kind"]],
         t("username", lang): rows["username"].to_numpy(),
         t("audit_source", lang): [t(f"audit_source_{source}", lang) if f"audit_source_{source}" in TEXT else source
                                   for source in rows["source"]],
-        t("audit_details", lang): [details_text(details, lang) for details in rows["details"]],
+        t("audit_details", lang): [details_text(details, lang, names) for details in rows["details"]],
     })

@@ -10,6 +10,31 @@ from dashboard.i18n import label, t
 from queries.constants import CHANNELS, ITEM_GROUPS
 
 CHANNEL_COLOURS = ("#4dabf7", "#ff6b6b", "#ffd43b", "#38d9a9", "#da77f2", "#ffa94d")
+LEGEND_COLUMNS = 3  # a half-page chart fits three columns of its longest names ("Superhard materials")
+# d3's names of months and days in Chinese (d3-time-format's zh-CN locale), for Vega's time formats
+CHINESE_TIME = alt.TimeLocale(
+    dateTime="%x %A %X", date="%Y/%-m/%-d", time="%H:%M:%S", periods=["上午", "下午"],
+    days=["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
+    shortDays=["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
+    months=["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
+    shortMonths=[f"{month}月" for month in range(1, 13)])
+NUMBERS = alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["¥", ""])
+
+
+def localised(chart: alt.TopLevelMixin, lang: str) -> alt.TopLevelMixin:
+    """``chart`` with Vega's names of months and days and its number format in ``lang``."""
+    if lang != "zh":
+        return chart
+    return chart.configure(locale=alt.Locale(number=NUMBERS, time=CHINESE_TIME))
+
+
+def _time_labels(lang: str) -> str:
+    """A Vega expression naming each tick of a time axis as precisely as it needs, in ``lang`` (the catalogue's
+    formats): the year on its first day, the month on its first day, else the day, the time of day when not midnight."""
+    year, month, day, hour = (t(f"chart_axis_{unit}", lang) for unit in ("year", "month", "day", "hour"))
+    return (f"hours(datum.value) || minutes(datum.value) ? timeFormat(datum.value, '{hour}') : "
+            f"date(datum.value) == 1 && month(datum.value) == 0 ? timeFormat(datum.value, '{year}') : "
+            f"date(datum.value) == 1 ? timeFormat(datum.value, '{month}') : timeFormat(datum.value, '{day}')")
 
 
 def _scale(dimension: str, lang: str) -> alt.Scale:
@@ -26,20 +51,21 @@ def series_chart(
     series: pd.DataFrame, dimension: str, lang: str, control_dates: pd.DataFrame, height: int = 260
 ) -> alt.LayerChart:
     """Stacked bars of seizures per time bucket for one dimension ('item_group' or 'channel'), with a
-    dashed rule at each export-control date inside the period."""
+    dashed rule at each export-control date inside the period; dates, names and axis titles in ``lang``."""
     rows = series[series["dimension"] == dimension].copy()
     rows["name"] = [label(key, lang) for key in rows["key"]]
     bars = (
         alt.Chart(rows)
         .mark_bar()
         .encode(
-            x=alt.X("bucket:T", title=None),
+            x=alt.X("bucket:T", title=None, axis=alt.Axis(labelExpr=_time_labels(lang))),
             y=alt.Y("seizures:Q", title=t("seizures", lang), stack=True),
             color=alt.Color(
-                "name:N", scale=_scale(dimension, lang), title=None, legend=alt.Legend(orient="bottom", columns=4)
+                "name:N", scale=_scale(dimension, lang), title=None,
+                legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS, labelLimit=0, symbolLimit=0),
             ),
             tooltip=[
-                alt.Tooltip("bucket:T", title=t("when", lang)),
+                alt.Tooltip("bucket:T", title=t("when", lang), format=t("chart_date", lang)),
                 alt.Tooltip("name:N", title=t("channel" if dimension == "channel" else "mineral_group", lang)),
                 alt.Tooltip("seizures:Q", title=t("seizures", lang)),
                 alt.Tooltip("kg:Q", title="kg", format=",.0f"),
@@ -47,27 +73,29 @@ def series_chart(
         )
     )
     if rows.empty:
-        return alt.layer(bars).properties(height=height)
+        return localised(alt.layer(bars).properties(height=height), lang)
     first, last = rows["bucket"].min(), rows["bucket"].max()
     dates = control_dates[
         (pd.to_datetime(control_dates["effective_on"]) >= first)
         & (pd.to_datetime(control_dates["effective_on"]) <= last)
     ]
     if dates.empty:
-        return alt.layer(bars).properties(height=height)
+        return localised(alt.layer(bars).properties(height=height), lang)
     rules = (
         alt.Chart(dates)
         .mark_rule(strokeDash=[4, 3], color="#e6edf6", opacity=0.7)
-        .encode(x="effective_on:T", tooltip=[alt.Tooltip("announcement:N"), alt.Tooltip("effective_on:T")])
+        .encode(x="effective_on:T", tooltip=[alt.Tooltip("announcement:N", title=t("chart_control", lang)),
+                                             alt.Tooltip("effective_on:T", title=t("chart_effective", lang),
+                                                         format=t("chart_date", lang))])
     )
-    return alt.layer(bars, rules).properties(height=height)
+    return localised(alt.layer(bars, rules).properties(height=height), lang)
 
 
 def mix_chart(mix: pd.DataFrame, lang: str, height: int = 220) -> alt.Chart:
     """Seizures by mineral group (horizontal bars, group colours)."""
     by_group = mix.groupby("item_group", as_index=False)[["seizures", "kg"]].sum()
     by_group["name"] = [label(code, lang) for code in by_group["item_group"]]
-    return (
+    return localised(
         alt.Chart(by_group)
         .mark_bar()
         .encode(
@@ -76,9 +104,10 @@ def mix_chart(mix: pd.DataFrame, lang: str, height: int = 220) -> alt.Chart:
             color=alt.Color("name:N", scale=_scale("item_group", lang), legend=None),
             tooltip=[
                 alt.Tooltip("name:N", title=t("mineral_group", lang)),
-                alt.Tooltip("seizures:Q"),
-                alt.Tooltip("kg:Q", format=",.1f"),
+                alt.Tooltip("seizures:Q", title=t("seizures", lang)),
+                alt.Tooltip("kg:Q", title="kg", format=",.1f"),
             ],
         )
-        .properties(height=height)
+        .properties(height=height),
+        lang,
     )

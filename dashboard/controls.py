@@ -14,7 +14,7 @@ import pandas as pd
 import streamlit as st
 
 from dashboard.data import area_codes
-from dashboard.i18n import LANGUAGES, label, t
+from dashboard.i18n import LANGUAGES, label, names, t
 from dashboard.state import (
     CUSTOM,
     DENSITIES,
@@ -158,8 +158,9 @@ def _filter_widgets(units: pd.DataFrame, lang: str) -> None:
     of codes is a multiselect (items narrowed to the chosen groups, counties to the chosen provinces),
     a number a number input, a text a text input."""
     areas = area_codes(units)
-    # a dict, not a pandas lookup per option: the sidebar's ~300 place names are formatted on every run
-    place = dict(zip(units["code"], units["name_zh"] if lang == "zh" else units["name_en"] + " " + units["name_zh"]))
+    # a dict, not a pandas lookup per option: the sidebar's ~300 place names are formatted on every run; each in
+    # the reader's language only (the other where it has none)
+    place = dict(zip(units["code"], names(units, lang)))
     place[ANY_BORDER_ZONE] = t("any_border_zone", lang)
     counties = units[units["level"] == "county"]
     # filter -> (the filter whose choice narrows its options, each option's code in that filter)
@@ -318,6 +319,6 @@ def show_url_problems(lang: str) -> None:
     )
     with st.container(key="url_problems"):
         st.warning(lines, icon="⚠️")
-        if st.button("OK", key="dismiss_url_problems"):
+        if st.button(t("ok", lang), key="dismiss_url_problems"):
             st.session_state[PROBLEMS_KEY] = []
             st.rerun()

@@ -46,7 +46,7 @@ path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
                                           else "en")
 try:
-    store = open_store(path)  # once per server process: the first start creates and seeds it
+    store = open_store(path, lang)  # once per server process: the first start creates and seeds it
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 now = minute_now()

@@ -118,9 +118,22 @@ def place_columns(frame: pd.DataFrame, lang: str) -> dict[str, list]:
     }
 
 
-def params_text(params: dict) -> str:
-    """``key = value, …`` of the parameters that are set, as every result's caption shows them."""
-    return ", ".join(f"{key} = {value}" for key, value in params.items() if value is not None)
+# How a parameter's value reads in a caption where it is a choice: the catalogue's key for its name
+PARAM_CHOICES = {"method": "method_{}", "resolution": "hex_res_{}", "weight": "weight_{}", "step": "step_{}"}
+
+
+def params_text(params: dict, lang: str) -> str:
+    """The parameters that are set, as every result's caption shows them, in ``lang``: each by its name
+    (``param_<key>`` in the catalogue), a choice by its label, a switch as on or off, a number as it is."""
+    def value_text(key: str, value) -> str:
+        if isinstance(value, bool):
+            return t("param_on" if value else "param_off", lang)
+        if key in PARAM_CHOICES:
+            return t(PARAM_CHOICES[key].format(value), lang)
+        return f"{value:g}" if isinstance(value, float) else str(value)
+
+    return t("list_separator", lang).join(t("param", lang, name=t(f"param_{key}", lang), value=value_text(key, value))
+                                          for key, value in params.items() if value is not None)
 
 
 def view_of(features: gpd.GeoDataFrame) -> pdk.ViewState:

@@ -19,6 +19,7 @@ from pathlib import Path
 import streamlit as st
 
 from dashboard.data import BASE_LINE_SETS, base_geography
+from dashboard.i18n import t
 from dashboard.pydeck_adapters import DataURL
 from geodata.demo_geography import demo_geography
 from queries.access import ensure_admin
@@ -39,14 +40,15 @@ This is the only time the password is shown. Sign in, then add accounts on the U
 
 
 @st.cache_resource(show_spinner=False)
-def open_store(path: str) -> Store:
-    """The store at ``path``; on first start, create it and seed the demo data; a file made by an older
+def open_store(path: str, _lang: str = "en") -> Store:
+    """The store at ``path``; on first start, create it and seed the demo data (saying so in ``_lang``, the
+    first reader's language; not part of the cache's key: one store a path); a file made by an older
     Cordon is upgraded (its migrations run once, under the store's write lock). When the store has no
     account yet, an ``admin`` with a random password is made and the password printed once, to the
     terminal that started the dashboard (never to the page or a log file)."""
     store = Store(path)
     if not store.exists():
-        with st.spinner(f"First start: creating the demo database at {path} (a few seconds)…"):
+        with st.spinner(t("first_start", _lang, path=path)):
             seed(store, demo_geography())
     else:
         store.migrate()

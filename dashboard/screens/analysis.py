@@ -53,6 +53,12 @@ def series_charts(series, dates, lang: str) -> None:
     st.caption(t("control_dates", lang))
 
 
+def previous_column(counts, lang: str) -> dict[str, list]:
+    """The counts of the period before (0 where nothing was seized then); no column when the period has none before it
+    (all of the record): an empty cell reads "None"."""
+    return {t("previous", lang): counts.fillna(0).astype(int).tolist()} if counts.notna().any() else {}
+
+
 def zone_table(zones, lang: str) -> dict[str, list]:
     """The border zones with seizures in the period or the one before, with both counts."""
     zones = zones[(zones["seizures"] > 0) | (zones["previous_seizures"].fillna(0) > 0)]
@@ -60,7 +66,7 @@ def zone_table(zones, lang: str) -> dict[str, list]:
         t("zone", lang): [name(row, lang) for row in zones.itertuples()],
         t("province", lang): [name(row, lang, "province_en", "province_zh") for row in zones.itertuples()],
         t("seizures", lang): zones["seizures"].tolist(),
-        t("previous", lang): zones["previous_seizures"].astype("Int64").tolist(),
+        **previous_column(zones["previous_seizures"], lang),
         t("kg", lang): zones["kg"].round(0).tolist(),
         t("value_cny", lang): zones["value_cny"].round(0).tolist(),
     }
@@ -73,7 +79,7 @@ def crossing_table(crossings, lang: str) -> dict[str, list]:
         t("checkpoint", lang): [name(row, lang) for row in crossings.itertuples()],
         t("kind", lang): [label(kind, lang) for kind in crossings["kind"]],
         t("seizures", lang): crossings["seizures"].tolist(),
-        t("previous", lang): crossings["previous_seizures"].astype("Int64").tolist(),
+        **previous_column(crossings["previous_seizures"], lang),
         t("change", lang): [metric_delta(now, before) or ""
                             for now, before in zip(crossings["seizures"], crossings["previous_seizures"])],
     }

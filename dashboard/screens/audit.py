@@ -15,7 +15,7 @@ from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
 from geodata.export import table_csv
-from queries.access import AUDIT_KINDS, read_audit
+from queries.access import AUDIT_KINDS, grant_labels, read_audit
 from queries.store import Store
 
 AUDIT_ROWS_SHOWN = 2_000
@@ -33,7 +33,7 @@ def render(ctx: PageContext) -> None:
     rows = read_audit(store, since=datetime.combine(since, time()) if since else None, kind=kind, username=username)
     st.caption(t("audit_count", lang, rows=len(rows), shown=min(len(rows), AUDIT_ROWS_SHOWN)))
     shown = rows.iloc[::-1].head(AUDIT_ROWS_SHOWN)
-    st.dataframe(audit_frame(shown, lang), hide_index=True, key="audit_table")
+    st.dataframe(audit_frame(shown, lang, grant_labels(ctx.units, lang)), hide_index=True, key="audit_table")
 
     def audited_csv() -> bytes:
         audit(store, "audit_export", ctx.user.username,

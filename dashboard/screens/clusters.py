@@ -56,7 +56,7 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
         return None
     table = found["result"].frame
     st.caption(t("clusters_summary", lang, clusters=len(table), analysed=found["analysed"],
-                 left_out=found["left_out"], params=params_text(found["result"].params_record)))
+                 left_out=found["left_out"], params=params_text(found["result"].params_record, lang)))
     if table.empty:
         st.info(t("no_clusters", lang))
         return None

@@ -95,7 +95,7 @@ def hot_spots_summary(found: dict, lang: str) -> str:
     cells = found["result"].frame
     return t("hotspots_summary", lang, hot=int((cells["bin"] > 0).sum()), cold=int((cells["bin"] < 0).sum()),
              cells=len(cells), analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(found["result"].params_record))
+             params=params_text(found["result"].params_record, lang))
 
 
 def hot_spot_table(hot: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -136,7 +136,7 @@ def emerging_summary(found: dict, patterns: int, lang: str) -> str:
     return t("emerging_summary", lang, patterns=patterns, cells=len(cells),
              steps=int(cells["steps"].iloc[0]) if len(cells) else 0, first=result.first_step[:10],
              last=result.last_step[:10], analysed=found["analysed"], left_out=found["left_out"],
-             params=params_text(result.params_record))
+             params=params_text(result.params_record, lang))
 
 
 def by_category(cells: pd.DataFrame) -> pd.DataFrame:

@@ -87,11 +87,11 @@ def _mapping(mapping_upload, settings: dict[str, str], accepted: tuple[Accepted,
 
 def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[str, str],
                     accepted: tuple[Accepted, ...], store: Store, lang: str):
-    """The upload read, mapped and validated (``Parsed``, ``Checked``, the unknown values), once per file
-    and choice of kind, coordinate system, mapping, values for the whole file and values accepted;
-    None after saying what was wrong with a file that cannot be read."""
+    """The upload read, mapped and validated (``Parsed``, ``Checked`` with its reasons in ``lang``, the unknown
+    values), once per file and choice of kind, coordinate system, mapping, values for the whole file, values
+    accepted and language; None after saying what was wrong with a file that cannot be read."""
     request = (upload.file_id, kind, crs, None if mapping_upload is None else mapping_upload.file_id,
-               tuple(sorted(settings.items())), accepted)
+               tuple(sorted(settings.items())), accepted, lang)
     done = st.session_state.get(CHECKED_KEY)
     if done is not None and done[0] == request:
         return done[1]
@@ -104,7 +104,7 @@ def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[
     try:
         with st.spinner(t("import_checking", lang, name=upload.name), show_time=True):
             parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs, should_stop=should_stop)
-            checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop)
+            checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop, lang=lang)
             unknown = unknown_values(parsed.fields(), checked.rules)
     except (IngestError, UnicodeDecodeError, ValueError) as error:
         st.error(t("import_unreadable", lang, reason=markdown_text(error)))

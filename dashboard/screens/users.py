@@ -64,7 +64,8 @@ def render(ctx: PageContext) -> None:
         username = left.text_input(t("username", lang), key="u_new_name", max_chars=32, help=t("username_help", lang))
         display = middle.text_input(t("display_name", lang), key="u_new_display", max_chars=100)
         role = right.selectbox(t("role", lang), ROLES, key="u_new_role", format_func=lambda r: t(f"role_{r}", lang))
-        granted = st.multiselect(t("regions", lang), list(regions), key="u_new_regions", format_func=regions.get)
+        granted = st.multiselect(t("regions", lang), list(regions), key="u_new_regions", format_func=regions.get,
+                                 placeholder=t("choose_regions", lang))
         password = st.text_input(t("password", lang), type="password", key="u_new_password",
                                  help=t("password_help", lang))
         if st.form_submit_button(t("add_user", lang)):
@@ -84,7 +85,7 @@ def render(ctx: PageContext) -> None:
         active = right.checkbox(t("active", lang), user.active, key="u_active")
         current = [str(g) for g in user.grants]
         granted = st.multiselect(t("regions", lang), list(regions), default=[g for g in current if g in regions],
-                                 key="u_regions", format_func=regions.get)
+                                 key="u_regions", format_func=regions.get, placeholder=t("choose_regions", lang))
         password = st.text_input(t("new_password", lang), type="password", key="u_password",
                                  help=t("password_help", lang))
         if st.form_submit_button(t("save", lang)):

@@ -10,8 +10,9 @@ coordinates are in range and, converted to WGS84, inside the area of interest, w
 latitude and longitude look swapped; a quantity has a unit; a seizure's form is known (from its
 column, its item's name or the mapping's default).
 
-Here are their names (:data:`RULES`), their words (:data:`MESSAGES`: one template, filled by
-``str.format`` for one row and by Arrow for a column, so that both validators say the same), a clean
+Here are their names (:data:`RULES`), their words (the catalogue's ``reason_*`` entries: one template, filled
+by :func:`say` for one row and by :func:`say_many` with Arrow for a column, so that both validators say the
+same, in the language of the rules), a clean
 record's columns, :class:`Reason`, and the small look-ups both validators make.
 """
 
@@ -21,9 +22,14 @@ import hashlib
 import re
 from dataclasses import dataclass
 
-from queries.ingest.fields import MAX_QUANTITY_KG, QUANTITY_FIELDS, Field
+import pyarrow as pa
+
+from queries.ingest.fields import MAX_QUANTITY_KG, QUANTITY_FIELDS, Area, Field
+from queries.ingest.refusals import fill
 from queries.ingest.rules import Rules
 from queries.ingest.values import normalise
+from queries.ingest.words import Words, said, words
+from queries.labels import t
 
 RULES = {
     "required": "a required field is empty",
@@ -41,26 +47,12 @@ RULES = {
     "duplicate": "the same record is earlier in the file",
     "not_located": "the place is in no known country",
 }
-# The words of the rules whose reasons are not a value's own (see Bad): {slots} only, filled by
-# str.format for one row and by refusals.fill for a column.
-MESSAGES = {
-    "required": "{label} is empty — every {record} record needs one",
-    "no_quantity": "quantity is empty — every seizure needs one",
-    "too_long": "{label} is {length} characters long, more than the {limit} allowed; shorten it",
-    "out_of_range": "{label} {value} is out of range ({range}){hint}",
-    "outside_area": ("the point (lon {lon}, lat {lat}) is outside the area of interest ({area}: China and its "
-                     "neighbours' border strip){hint}"),
-    "too_early": "{label} {value} is before 2000; Cordon keeps seizures from 2000 on",
-    "future": "{label} {value} is in the future (now: {now} Beijing time)",
-    "no_unit": ("{label} {value} has no unit; add a unit column (单位: t, kg, g), write it after the number (12 kg) "
-                "or name it in the header (重量(千克))"),
-    "no_form": ("the form of '{value}' is not given; add a form column (形态: ore, concentrate, oxide, metal…), name "
-                "it in the item (锑精矿, 氧化镝) or set [defaults] form in a mapping"),
-}
-SWAPPED_HINT = " — latitude and longitude look swapped"
-CRS_HINT = " — check the coordinates and their system (--crs)"
-LAT_RANGE, LON_RANGE = "-90 to 90", "-180 to 180"
-QUANTITY_RANGE = f"more than 0 and at most {MAX_QUANTITY_KG:,.0f} kg"
+# The words of the rules whose reasons are not a value's own (see Bad) are the catalogue's reason_<key>
+# entries ({slots} only): :func:`say` fills them for one row, :func:`say_many` for a column.
+SWAPPED_HINT = words("reason_hint_swapped")
+CRS_HINT = words("reason_hint_crs")
+LAT_RANGE, LON_RANGE = words("reason_range_lat"), words("reason_range_lon")
+QUANTITY_RANGE = words("reason_range_quantity", most=f"{MAX_QUANTITY_KG:,.0f}")
 WHITESPACE = " \t\n\r\f\v\u00a0\u3000"
 IDENT = re.compile(r"[a-z0-9_]+")
 # The columns of a clean record of each kind, in the order of its table.
@@ -93,10 +85,25 @@ def field_default(field: Field, rules: Rules) -> str | None:
     return None if field.name in NO_DEFAULT else rules.mapping.defaults.get(field.name)
 
 
-def range_words(field: Field) -> str:
+def say(key: str, rules: Rules, /, **values) -> str:
+    """The reason ``reason_<key>`` with ``values`` (texts, numbers, :class:`Words`) put in, in the rules' language."""
+    return words(f"reason_{key}", **values).say(rules.lang)
+
+
+def say_many(key: str, rules: Rules, /, **parts) -> pa.Array:
+    """:func:`say` for many rows at once: each part a text, :class:`Words` or an Arrow array of texts, one per row."""
+    return fill(t(f"reason_{key}", rules.lang), **{name: said(part, rules.lang) for name, part in parts.items()})
+
+
+def range_words(field: Field) -> Words:
     if field.high is None:
-        return f"{field.low:g} or more"
-    return f"{field.low:g} to {field.high:g}"
+        return words("reason_range_from", low=f"{field.low:g}")
+    return words("reason_range_between", low=f"{field.low:g}", high=f"{field.high:g}")
+
+
+def area_words(area: Area) -> Words:
+    return words("reason_area", west=f"{area.lon_min:.2f}", east=f"{area.lon_max:.2f}", south=f"{area.lat_min:.2f}",
+                 north=f"{area.lat_max:.2f}")
 
 
 def now_words(rules: Rules) -> str:
@@ -104,7 +111,7 @@ def now_words(rules: Rules) -> str:
 
 
 def required_words(name: str, rules: Rules) -> str:
-    return MESSAGES["required"].format(label=rules.label(name), record=rules.kind[:-1])
+    return say("required", rules, label=rules.label(name), record=words(f"reason_record_{rules.kind}"))
 
 
 def default_form(rules: Rules) -> str | None:

@@ -16,11 +16,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.constants import ITEM_BY_CODE
-from queries.ingest.checks import IDENT, MESSAGES, WHITESPACE, field_default, range_words
+from queries.ingest.checks import IDENT, WHITESPACE, field_default, range_words, say_many
 from queries.ingest.fields import Field
 from queries.ingest.files import as_text
 from queries.ingest.parse import derive_category, parse_item, parse_value
-from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, fill, texts, thousands
+from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, texts, thousands
 from queries.ingest.rules import Rules
 from queries.ingest.values import Bad, measures_many, numbers_many, parse_angle, parse_number, when_many
 
@@ -65,17 +65,17 @@ def _spread(results: list, codes: np.ndarray) -> pd.Series:
     return pd.Series(looked_up[codes], dtype=object)
 
 
-def _own_words(name: str, codes: np.ndarray, failures: dict[int, Bad]) -> list[Refusal]:
+def _own_words(name: str, codes: np.ndarray, failures: dict[int, Bad], lang: str) -> list[Refusal]:
     """The refusals of rows whose value its parser refused: ``codes`` gives each row's distinct value
     (-1: none), ``failures`` the :class:`Bad` of each value refused. One refusal per rule; a row's
-    words are its value's, written once per value (with the hint for the SUGGESTIONS commonest)."""
+    words are its value's, written once per value in ``lang`` (with the hint for the SUGGESTIONS commonest)."""
     if not failures:
         return []
     size = max(int(codes.max()), *failures) + 2  # the last stands for code -1
     failed = np.fromiter(failures, dtype=np.int64)
     counts = np.bincount(codes[codes >= 0], minlength=size)[failed]
     hinted = set(failed[np.argsort(-counts, kind="stable")[:SUGGESTIONS]].tolist())
-    words = pa.array([failures[code].words(hinted=code in hinted) if code in failures else None
+    words = pa.array([failures[code].words(lang, hinted=code in hinted) if code in failures else None
                       for code in range(size)], TEXT)
     rules = sorted({bad.rule for bad in failures.values()})
     rule_of = np.full(size, -1)
@@ -86,7 +86,7 @@ def _own_words(name: str, codes: np.ndarray, failures: dict[int, Bad]) -> list[R
             for i, rule in enumerate(rules)]
 
 
-def _refused_values(name: str, source: pd.Series, rows: np.ndarray, parse, known: dict) -> list[Refusal]:
+def _refused_values(name: str, source: pd.Series, rows: np.ndarray, parse, known: dict, lang: str) -> list[Refusal]:
     """The refusals of the ``rows`` (a mask) whose text a column reader could not read, in the words
     of ``parse``, the one-value parser: the :class:`Bad` the reader kept (``known``: text → Bad), else
     asked once per distinct text."""
@@ -108,10 +108,10 @@ def _refused_values(name: str, source: pd.Series, rows: np.ndarray, parse, known
                                  f"please report this")
     codes = np.full(len(source), -1, dtype=np.int64)
     codes[positions] = local
-    return _own_words(name, codes, failures)
+    return _own_words(name, codes, failures, lang)
 
 
-def _distinct(name: str, column: pd.Series, parse, parts: int = 0) -> Column:
+def _distinct(name: str, column: pd.Series, parse, lang: str, parts: int = 0) -> Column:
     """``parse`` applied once per distinct text of a column (blank texts are missing). With
     ``parts``, ``parse`` returns that many values and ``values`` is a tuple of as many columns."""
     source = column
@@ -132,7 +132,7 @@ def _distinct(name: str, column: pd.Series, parse, parts: int = 0) -> Column:
         values = tuple(_spread([None if r is None else r[k] for r in results], codes) for k in range(parts))
     else:
         values = _spread(results, codes)
-    refusals = _own_words(name, codes, failures)
+    refusals = _own_words(name, codes, failures, lang)
     bad = np.zeros(len(codes), dtype=bool)
     for refusal in refusals:
         bad |= refusal.rows
@@ -155,7 +155,7 @@ def read_column(name: str, column: pd.Series, field: Field, rules: Rules) -> Col
     known: dict = {}  # text → Bad, as the column readers found them
 
     def column_of(values, unreadable: np.ndarray, present: np.ndarray, *others: Refusal) -> Column:
-        refusals = [*_refused_values(name, column, unreadable, parse, known), *others]
+        refusals = [*_refused_values(name, column, unreadable, parse, known, rules.lang), *others]
         bad = unreadable.copy()
         for refusal in others:
             bad |= refusal.rows
@@ -174,8 +174,8 @@ def read_column(name: str, column: pd.Series, field: Field, rules: Rules) -> Col
         out = present & ~unreadable & _out_of_range(values, field)
 
         def out_of_range(positions: np.ndarray) -> pa.Array:
-            return fill(MESSAGES["out_of_range"], label=rules.label(name), value=_texts_at(column, positions),
-                        range=range_words(field), hint="")
+            return say_many("out_of_range", rules, label=rules.label(name), value=_texts_at(column, positions),
+                            range=range_words(field), hint="")
 
         return column_of(values, unreadable, present, Refusal("out_of_range", name, out, out_of_range))
     if kind == "measure" and numeric:
@@ -189,9 +189,9 @@ def read_column(name: str, column: pd.Series, field: Field, rules: Rules) -> Col
             item, hint = parse_item(text, rules)
             return item, hint, GROUP_OF_ITEM[item]
 
-        return _distinct(name, column, item_hint_group, parts=3)
+        return _distinct(name, column, item_hint_group, rules.lang, parts=3)
     if kind not in ("text", "description", "ident", "when", "measure"):
-        return _distinct(name, column, parse)
+        return _distinct(name, column, parse, rules.lang)
     text = stripped_texts(column)
     present = text.notna().to_numpy()
     if kind in ("text", "description"):
@@ -199,12 +199,12 @@ def read_column(name: str, column: pd.Series, field: Field, rules: Rules) -> Col
         label, limit = rules.label(name), f"{field.max_chars:,}"
 
         def too_long(positions: np.ndarray) -> pa.Array:
-            return fill(MESSAGES["too_long"], label=label, length=thousands(lengths[positions]), limit=limit)
+            return say_many("too_long", rules, label=label, length=thousands(lengths[positions]), limit=limit)
 
         values = text
         if kind == "description":
             spellings = rules.mapping.values[field.enum]
-            values = (text, _distinct(name, text, lambda t: derive_category(t, spellings)).values)
+            values = (text, _distinct(name, text, lambda t: derive_category(t, spellings), rules.lang).values)
         return column_of(values, np.zeros(len(text), dtype=bool), present,
                          Refusal("too_long", name, lengths > field.max_chars, too_long))
     if kind == "ident":

@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 
 from queries.ingest.refusals import fill, runs_text, texts
+from queries.labels import t
 from queries.settings import env_number
 
 MB = 2**20
@@ -219,12 +220,13 @@ class Table:
         return "; ".join((f"sheet '{sheet}' " if sheet else "") + f"{self.line_word}{'s' if len(mine) > 1 else ''} "
                          f"{runs_text(mine, theirs)}" for sheet, mine, theirs in self.by_sheet(lines, order))
 
-    def line_texts(self, lines: np.ndarray) -> pa.Array:
-        """Each of ``lines`` as a person finds it ("row 5", "sheet '2025年4月' row 5"), as Arrow texts."""
+    def line_texts(self, lines: np.ndarray, lang: str) -> pa.Array:
+        """Each of ``lines`` as a person finds it ("row 5", "sheet '2025年4月' row 5"; "第 5 行" in Chinese), as Arrow texts."""
         lines = np.asarray(lines, dtype=np.int64)
+        word = t(f"import_word_{self.line_word}", lang)
         if len(self.sheets) < 2:
-            return fill("{word} {line}", word=self.line_word, line=texts(lines))
-        return fill("sheet '{sheet}' {word} {line}", sheet=texts(self.sheet_of(lines)), word=self.line_word,
+            return fill(t("import_where", lang), word=word, line=texts(lines))
+        return fill(t("import_where_sheet", lang), sheet=texts(self.sheet_of(lines)), word=word,
                     line=texts(lines % SHEET_LINES))
 
     def sheet_of(self, lines: np.ndarray) -> np.ndarray:

@@ -19,14 +19,16 @@ from queries.ingest.checks import (
     CRS_HINT,
     LAT_RANGE,
     LON_RANGE,
-    MESSAGES,
     QUANTITY_RANGE,
     RECORD_COLUMNS,
     SWAPPED_HINT,
+    area_words,
     default_form,
     hashed_id,
     now_words,
     required_words,
+    say,
+    say_many,
 )
 from queries.ingest.columns import Column, fill_default, read_column, stripped_texts
 from queries.ingest.fields import (
@@ -40,7 +42,7 @@ from queries.ingest.fields import (
     QUANTITY_FIELDS,
 )
 from queries.ingest.files import Cancelled, never_stop
-from queries.ingest.refusals import ARROW_TEXT, Refusal, fill
+from queries.ingest.refusals import ARROW_TEXT, Refusal
 from queries.ingest.rules import Rules
 from queries.ingest.values import UNITS_KG, split_point
 
@@ -158,13 +160,13 @@ def _frame_place(out: pd.DataFrame, read: dict[str, Column], rules: Rules) -> li
     out["lon"], out["lat"] = wlon, wlat
     outside = in_range & ~rules.area.contains(wlon, wlat)
 
-    def range_words(name: str, bounds: str, hint: str):
-        return lambda positions: fill(MESSAGES["out_of_range"], label=rules.label(name),
-                                      value=read[name].texts(positions), range=bounds, hint=hint)
+    def range_words(name: str, bounds, hint):
+        return lambda positions: say_many("out_of_range", rules, label=rules.label(name),
+                                          value=read[name].texts(positions), range=bounds, hint=hint)
 
-    def outside_words(hint: str):
-        return lambda positions: fill(MESSAGES["outside_area"], lon=read["lon"].texts(positions),
-                                      lat=read["lat"].texts(positions), area=str(rules.area), hint=hint)
+    def outside_words(hint):
+        return lambda positions: say_many("outside_area", rules, lon=read["lon"].texts(positions),
+                                          lat=read["lat"].texts(positions), area=area_words(rules.area), hint=hint)
 
     return [Refusal("swapped", "lat", lat_out & swapped, range_words("lat", LAT_RANGE, SWAPPED_HINT)),
             Refusal("out_of_range", "lat", lat_out & ~swapped, range_words("lat", LAT_RANGE, "")),
@@ -213,8 +215,8 @@ def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, Colum
     future = dated & ~early & (out["occurred_at"] > rules.now).to_numpy()
 
     def date_words(rule: str):
-        return lambda positions: fill(MESSAGES[rule], label=rules.label("occurred_at"),
-                                      value=read["occurred_at"].texts(positions), now=now_words(rules))
+        return lambda positions: say_many(rule, rules, label=rules.label("occurred_at"),
+                                          value=read["occurred_at"].texts(positions), now=now_words(rules))
 
     refusals += [Refusal("too_early", "occurred_at", early, date_words("too_early")),
                  Refusal("future", "occurred_at", future, date_words("future"))]
@@ -227,8 +229,8 @@ def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, Colum
 
     def quantity_words(rule: str, name: str):
         extra = {"range": QUANTITY_RANGE, "hint": ""} if rule == "out_of_range" else {}
-        return lambda positions: fill(MESSAGES[rule], label=rules.label(name), value=read[name].texts(positions),
-                                      **extra)
+        return lambda positions: say_many(rule, rules, label=rules.label(name), value=read[name].texts(positions),
+                                          **extra)
 
     for name in QUANTITY_FIELDS:
         given = read[name].present & ~chosen
@@ -243,7 +245,7 @@ def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, Colum
             Refusal("no_unit", name, read_ok & np.isnan(factor) & ~unit_given, quantity_words("no_unit", name)),
             Refusal("out_of_range", name, read_ok & ~np.isnan(factor) & ~((kg > 0) & (kg <= MAX_QUANTITY_KG)),
                     quantity_words("out_of_range", name))]
-    refusals += [Refusal("required", "quantity", ~chosen, MESSAGES["no_quantity"]), *quantities]
+    refusals += [Refusal("required", "quantity", ~chosen, say("no_quantity", rules)), *quantities]
     out["quantity_kg"] = number * factor
 
     # item, its group and the form (its column, else the item's name, else the mapping's default)
@@ -252,8 +254,8 @@ def _frame_seizure(frame: pd.DataFrame, out: pd.DataFrame, read: dict[str, Colum
     named = hint.fillna(mapped_form) if mapped_form else hint
     out["form"] = out["form"].where(read["form"].present, named)
     no_form = read["item"].present & ~read["item"].bad & ~_given(frame, "form") & named.isna().to_numpy()
-    refusals.append(Refusal("no_form", "form", no_form, lambda positions: fill(
-        MESSAGES["no_form"], value=read["item"].texts(positions))))
+    refusals.append(Refusal("no_form", "form", no_form, lambda positions: say_many(
+        "no_form", rules, value=read["item"].texts(positions))))
 
     out["checkpoint_id"] = read["checkpoint"].values
     out["hub_id"] = read["hub"].values

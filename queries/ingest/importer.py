@@ -19,17 +19,18 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries.clock import beijing_now
-from queries.ingest.checks import RULES
+from queries.ingest.checks import RULES, say, say_many
 from queries.ingest.fields import CRS_NAMES, KEYS, KINDS
 from queries.ingest.files import SHEET_LINES, Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop
 from queries.ingest.frame_validator import validate_frame
 from queries.ingest.mapping import Mapping, load_mapping
 from queries.ingest.places import ImportGeography, KnownPlaces, known_places
 from queries.ingest.readers import read_table
-from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, fill, refused, row_reasons, texts
+from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, refused, row_reasons, texts
 from queries.ingest.results import Checked, ImportResult, Parsed
 from queries.ingest.rules import Rules
 from queries.ingest.writer import write_records
+from queries.labels import t
 from queries.store import Store, run, write_frame
 
 
@@ -99,28 +100,27 @@ def _raw_json(table: Table, positions: np.ndarray) -> pa.Array:
     return pa.array(found, TEXT)
 
 
-def _ragged(table: Table) -> Refusal:
+def _ragged(table: Table, rules: Rules) -> Refusal:
     """The rows with more or fewer values than the header, as positions past the frame's."""
     n, width = len(table.frame), len(table.frame.columns)
     lines = np.fromiter(table.ragged, dtype=np.int64, count=len(table.ragged))
     counts = np.array([count for count, _ in table.ragged.values()], dtype=np.int64)
 
     def words(positions: np.ndarray) -> pa.Array:
-        return fill("{where} has {count} values where the header has {width}; check the row for an unquoted "
-                    "comma or a missing value", where=table.line_texts(lines[positions - n]),
-                    count=texts(counts[positions - n]), width=str(width))
+        return say_many("ragged", rules, where=table.line_texts(lines[positions - n], rules.lang),
+                        count=texts(counts[positions - n]), width=str(width))
 
     return Refusal("ragged", "", np.r_[np.zeros(n, dtype=bool), np.ones(len(lines), dtype=bool)], words)
 
 
-def _unlocated_and_repeated(records: pd.DataFrame, kind: str, table: Table) -> list[Refusal]:
+def _unlocated_and_repeated(records: pd.DataFrame, table: Table, rules: Rules) -> list[Refusal]:
     """Hubs in no country, and records already earlier in the file (the first one lands), as masks
     over the frame's rows; ``records`` are located, indexed by their row in the frame."""
     n = len(table.frame)
     unlocated = np.zeros(n, dtype=bool)
-    if kind == "hubs":
+    if rules.kind == "hubs":
         unlocated[records.index[pd.isna(records["country_iso3"]).to_numpy()]] = True
-    keys = list(KEYS[kind])
+    keys = list(KEYS[rules.kind])
     candidates = records[~unlocated[records.index]]
     repeated = np.zeros(n, dtype=bool)
     repeated[candidates.index[candidates.duplicated(keys, keep="first").to_numpy()]] = True
@@ -130,11 +130,10 @@ def _unlocated_and_repeated(records: pd.DataFrame, kind: str, table: Table) -> l
     def duplicate_words(positions: np.ndarray) -> pa.Array:
         rows = records.loc[positions]
         key = pc.binary_join_element_wise(*(texts(rows[k].astype(str)) for k in keys), pa.scalar(", ", TEXT))
-        return fill("the same record ({key}) is at {first} above; each record once", key=key,
-                    first=table.line_texts(first.iloc[positions].to_numpy()))
+        return say_many("duplicate", rules, key=key, first=table.line_texts(first.iloc[positions].to_numpy(),
+                                                                              rules.lang))
 
-    return [Refusal("not_located", "lon", unlocated, "the point is in no country Cordon knows (China or a neighbour); "
-                                                      "give the hub's country (country_iso3) or check its coordinates"),
+    return [Refusal("not_located", "lon", unlocated, say("not_located", rules)),
             Refusal("duplicate", keys[-1], repeated, duplicate_words)]
 
 
@@ -164,35 +163,36 @@ def _locate(records: pd.DataFrame, kind: str, geography: ImportGeography) -> pd.
 
 
 def import_rules(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
-                 now: datetime | None = None) -> Rules:
+                 now: datetime | None = None, lang: str = "en") -> Rules:
     """The rules a parsed file's rows are checked by: its kind, mapping and coordinate system, the
-    store's places (:func:`known_places`), ``now`` (Beijing time; default the clock)."""
+    store's places (:func:`known_places`), ``now`` (Beijing time; default the clock), the language of the reasons."""
     places = places or KnownPlaces()
     return Rules(kind=parsed.kind, mapping=parsed.mapping, now=now or beijing_now(), source=parsed.source,
                  headers=parsed.headers, to_wgs84=geography.to_wgs84(parsed.crs),
                  checkpoints=places.checkpoints, hubs=places.hubs, checkpoint_points=places.checkpoint_points,
-                 counties=places.counties, county_anchors=places.county_anchors)
+                 counties=places.counties, county_anchors=places.county_anchors, lang=lang)
 
 
 def check(parsed: Parsed, geography: ImportGeography, places: KnownPlaces | None = None,
-          now: datetime | None = None, should_stop: ShouldStop = never_stop) -> Checked:
-    """Validate and locate a parsed file: which rows can land, and why the others cannot.
+          now: datetime | None = None, should_stop: ShouldStop = never_stop, lang: str = "en") -> Checked:
+    """Validate and locate a parsed file: which rows can land, and why the others cannot (in ``lang``: an
+    import stores them in English, the Import page shows them in its reader's language).
 
     ``places`` are the store's checkpoints, hubs and counties (:func:`known_places`); ``now`` (Beijing time)
     defaults to the clock. :class:`Cancelled` once ``should_stop`` says so.
     """
-    rules = import_rules(parsed, geography, places, now)
+    rules = import_rules(parsed, geography, places, now, lang)
     table = parsed.table
     records, _, refusals = validate_frame(parsed.fields(), rules, should_stop)
     if should_stop():
         raise Cancelled(f"{table.name}: checking stopped before locating its records")
     records = _locate(records, parsed.kind, geography)
     records.insert(0, "line", table.lines[records.index.to_numpy()])
-    refusals += [*_unlocated_and_repeated(records, parsed.kind, table), _ragged(table)]
+    refusals += [*_unlocated_and_repeated(records, table, rules), _ragged(table, rules)]
     lines = np.r_[table.lines, np.fromiter(table.ragged, dtype=np.int64, count=len(table.ragged))]
     landing = ~refused(refusals, len(lines))
     records = records[landing[records.index.to_numpy()]].reset_index(drop=True)
-    reasons = row_reasons(refusals, len(lines), tuple(RULES))
+    reasons = row_reasons(refusals, len(lines), tuple(RULES), t("reason_and_more", rules.lang))
     positions = reasons["position"].to_numpy()
     rejected = pd.DataFrame({"line": lines[positions], "raw": pd.Series(_raw_json(table, positions), dtype=str),
                              "rules": reasons["rules"], "reason": reasons["reason"]})

@@ -14,10 +14,11 @@ import unicodedata
 from collections.abc import Mapping
 
 from queries.constants import ITEM_BY_CODE
-from queries.ingest.checks import IDENT, MESSAGES, WHITESPACE, range_words
+from queries.ingest.checks import IDENT, WHITESPACE, range_words
 from queries.ingest.fields import PHRASED, Field
 from queries.ingest.rules import Rules
 from queries.ingest.values import Bad, normalise, parse_angle, parse_measure, parse_number, parse_when
+from queries.ingest.words import Words, code_words, codes_words, words
 
 ENGLISH_WORD = re.compile(r"[a-z0-9]+")
 PHRASE_WORDS = 4  # the most words an English spelling has ('random inspection' two, 'hidden in cargo' three)
@@ -31,9 +32,9 @@ def suggestion(text: str, spellings: Mapping[str, str]) -> str | None:
     return spellings[close[0]] if close else None
 
 
-def _closest(text: str, spellings: Mapping[str, str]) -> str:
+def _closest(text: str, spellings: Mapping[str, str]) -> Words | None:
     code = suggestion(text, spellings)
-    return f" — did you mean {code}?" if code else ""
+    return words("reason_did_you_mean", code=lambda lang: code_words(code, lang)) if code else None
 
 
 def _longest(held: list[tuple[int, str]]) -> str | None:
@@ -72,10 +73,11 @@ def derive_category(text: str, spellings: Mapping[str, str]) -> str | None:
     return _longest(chinese + [(len(run), spellings[run]) for run in runs if run in spellings])
 
 
-def _unknown(text: str, what: str, spellings: Mapping[str, str], codes) -> Bad:
-    known = ", ".join(sorted(set(codes)))
-    return Bad(f"{what} {text!r} is not one Cordon knows", "unknown",
-               hint=lambda: _closest(text, spellings), tail=f" (known: {known})")
+def _unknown(text: str, what: str | Words, spellings: Mapping[str, str], codes) -> Bad:
+    """``codes``: the codes known, or Words that say what is."""
+    known = codes if isinstance(codes, Words) else codes_words(codes)
+    return Bad(words("reason_unknown", what=what, text=text), "unknown",
+               hint=lambda: _closest(text, spellings), known=words("reason_known", known=known))
 
 
 def parse_item(text: str, rules: Rules) -> tuple[str, str | None]:
@@ -100,7 +102,7 @@ def _parse_groups(text: str, rules: Rules) -> list[str]:
             continue
         group = groups.get(key) or (ITEM_BY_CODE[items[key]].group if key in items else None)
         if group is None:
-            raise _unknown(part, "item group", groups, set(groups.values()))
+            raise _unknown(part, words("reason_word_item_group"), groups, set(groups.values()))
         if group not in found:
             found.append(group)
     return found
@@ -110,8 +112,8 @@ def _parse_reference(text: str, field: Field, rules: Rules) -> str:
     known = rules.checkpoints if field.type == "checkpoint" else rules.hubs
     code = _spelled(text, known, phrased=True)
     if code is None and not known:
-        raise Bad(f"{rules.label(field.name)} {text!r}: the store has no {field.label}s yet; import them first "
-                      f"(python -m queries ingest --kind {field.label}s) or leave the column empty", "unknown")
+        raise Bad(words("reason_no_places", label=rules.label(field.name), text=text, kind=f"{field.type}s"),
+                  "unknown")
     if code is None:
         raise _unknown(text, rules.label(field.name), known, known.values())
     return code
@@ -120,7 +122,7 @@ def _parse_reference(text: str, field: Field, rules: Rules) -> str:
 def _parse_county(text: str, field: Field, rules: Rules) -> str:
     code = _spelled(text, rules.counties, phrased=False)
     if code is None:
-        raise _unknown(text, rules.label(field.name), rules.counties, ["a county's six-digit code such as 451481"])
+        raise _unknown(text, rules.label(field.name), rules.counties, words("reason_known_county"))
     return code
 
 
@@ -132,13 +134,13 @@ def parse_value(text: str, field: Field, rules: Rules):
     if kind in ("text", "description"):
         text = text.strip(WHITESPACE)
         if len(text) > field.max_chars:
-            raise Bad(MESSAGES["too_long"].format(label=label, length=f"{len(text):,}", limit=f"{field.max_chars:,}"),
+            raise Bad(words("reason_too_long", label=label, length=f"{len(text):,}", limit=f"{field.max_chars:,}"),
                       "too_long")
         return (text, derive_category(text, rules.mapping.values[field.enum])) if kind == "description" else text
     if kind == "ident":
         ident = text.strip(WHITESPACE).lower()
         if not IDENT.fullmatch(ident):
-            raise Bad(f"{label} {text!r} must be lowercase letters, digits and _ only (e.g. youyiguan)")
+            raise Bad(words("reason_ident", label=label, text=text))
         return ident
     if kind in ("enum", "boolean", "unit"):
         spellings = rules.mapping.units if kind == "unit" else rules.mapping.values[field.enum or "boolean"]
@@ -152,7 +154,7 @@ def parse_value(text: str, field: Field, rules: Rules):
             return key.upper()
         code = _spelled(key, rules.mapping.values["country"], phrased=False)
         if code is None:
-            raise _unknown(text, label, rules.mapping.values["country"], ["an ISO 3166 alpha-3 code such as VNM"])
+            raise _unknown(text, label, rules.mapping.values["country"], words("reason_known_country"))
         return code
     if kind == "item":
         return parse_item(text, rules)
@@ -165,10 +167,10 @@ def parse_value(text: str, field: Field, rules: Rules):
     if kind in ("number", "integer"):
         value = parse_number(text, label)
         if kind == "integer" and not value.is_integer():
-            raise Bad(f"{label} {text!r} is not a whole number")
+            raise Bad(words("reason_not_whole", label=label, text=text))
         if (field.low is not None and value < field.low) or (field.high is not None and value > field.high):
-            raise Bad(MESSAGES["out_of_range"].format(label=label, value=text.strip(WHITESPACE), range=range_words(field),
-                                                      hint=""), "out_of_range")
+            raise Bad(words("reason_out_of_range", label=label, value=text.strip(WHITESPACE), range=range_words(field),
+                            hint=""), "out_of_range")
         return int(value) if kind == "integer" else value
     if kind == "angle":
         return parse_angle(text, field.name)

@@ -87,9 +87,9 @@ def refused(refusals: Sequence[Refusal], total: int) -> np.ndarray:
     return found
 
 
-def row_reasons(refusals: Sequence[Refusal], total: int, rule_order: Sequence[str]) -> pd.DataFrame:
+def row_reasons(refusals: Sequence[Refusal], total: int, rule_order: Sequence[str], more_words: str) -> pd.DataFrame:
     """Each refused row (of ``total``): ``position``, ``rules`` (in ``rule_order``) and ``reason``, the
-    words of its first MOST_REASONS refusals joined by '; ', then how many more it has."""
+    words of its first MOST_REASONS refusals joined by '; ', then how many more it has (``more_words``, with an {n} slot)."""
     positions = np.flatnonzero(refused(refusals, total))
     count = len(positions)
     seen = np.zeros(count, dtype=np.int64)
@@ -106,7 +106,7 @@ def row_reasons(refusals: Sequence[Refusal], total: int, rule_order: Sequence[st
                 slots[slot] = pc.replace_with_mask(slots[slot], pa.array(chosen), refusal.words(positions[chosen]))
         seen += hit
     more = seen > MOST_REASONS
-    extra = pc.if_else(pa.array(more), fill("and {n} more", n=texts(seen - MOST_REASONS)), pa.nulls(count, TEXT))
+    extra = pc.if_else(pa.array(more), fill(more_words, n=texts(seen - MOST_REASONS)), pa.nulls(count, TEXT))
     reason = pc.binary_join_element_wise(*slots, extra, pa.scalar("; ", TEXT), null_handling="skip")
     marks = [pc.if_else(pa.array(hit), pa.scalar(rule, TEXT), pa.nulls(count, TEXT))
              for rule, hit in broken.items() if hit is not None]

@@ -18,17 +18,18 @@ from queries.ingest.checks import (
     CRS_HINT,
     LAT_RANGE,
     LON_RANGE,
-    MESSAGES,
     QUANTITY_RANGE,
     RECORD_COLUMNS,
     SWAPPED_HINT,
     WHITESPACE,
     Reason,
+    area_words,
     content_hash,
     default_form,
     field_default,
     now_words,
     required_words,
+    say,
 )
 from queries.ingest.fields import (
     COORDINATES,
@@ -62,19 +63,20 @@ def _place(values: dict, texts: dict, reasons: list[Reason], rules: Rules) -> No
     hint = SWAPPED_HINT if rules.area.contains(lat, lon) else ""
     rule = "swapped" if hint else "out_of_range"
     if not -90 <= lat <= 90:
-        reasons.append(Reason(rule, "lat", MESSAGES["out_of_range"].format(
-            label=rules.label("lat"), value=texts["lat"], range=LAT_RANGE, hint=hint)))
+        reasons.append(Reason(rule, "lat", say("out_of_range", rules, label=rules.label("lat"), value=texts["lat"],
+                                               range=LAT_RANGE, hint=hint)))
     if not -180 <= lon <= 180:
-        reasons.append(Reason(rule, "lon", MESSAGES["out_of_range"].format(
-            label=rules.label("lon"), value=texts["lon"], range=LON_RANGE, hint=hint)))
+        reasons.append(Reason(rule, "lon", say("out_of_range", rules, label=rules.label("lon"), value=texts["lon"],
+                                               range=LON_RANGE, hint=hint)))
     if not (-90 <= lat <= 90 and -180 <= lon <= 180):
         return
     if rules.to_wgs84 is not None:
         converted = rules.to_wgs84(np.array([lon]), np.array([lat]))
         lon, lat = float(converted[0][0]), float(converted[1][0])
     if not rules.area.contains(lon, lat):
-        reasons.append(Reason("swapped" if hint else "outside_area", "lon", MESSAGES["outside_area"].format(
-            lon=texts["lon"], lat=texts["lat"], area=rules.area, hint=hint or CRS_HINT)))
+        reasons.append(Reason("swapped" if hint else "outside_area", "lon", say(
+            "outside_area", rules, lon=texts["lon"], lat=texts["lat"], area=area_words(rules.area),
+            hint=hint or CRS_HINT)))
     values["lon"], values["lat"] = lon, lat
 
 
@@ -104,16 +106,16 @@ def _when(values: dict, texts: dict, reasons: list[Reason], rules: Rules) -> Non
     values["time_precision"] = values.get("time_precision") or precision
     words = {"label": rules.label("occurred_at"), "value": texts["occurred_at"]}
     if moment < EARLIEST:
-        reasons.append(Reason("too_early", "occurred_at", MESSAGES["too_early"].format(**words)))
+        reasons.append(Reason("too_early", "occurred_at", say("too_early", rules, **words)))
     elif moment > rules.now:
-        reasons.append(Reason("future", "occurred_at", MESSAGES["future"].format(**words, now=now_words(rules))))
+        reasons.append(Reason("future", "occurred_at", say("future", rules, **words, now=now_words(rules))))
 
 
 def _quantity(raw: Mapping, values: dict, texts: dict, reasons: list[Reason], rules: Rules) -> None:
     """quantity_kg from the first quantity field the row gives, in its unit."""
     given = next((name for name in QUANTITY_FIELDS if _present(raw.get(name))), None)
     if given is None:
-        reasons.append(Reason("required", "quantity", MESSAGES["no_quantity"]))
+        reasons.append(Reason("required", "quantity", say("no_quantity", rules)))
         return
     if values.get(given) is None:
         return  # unreadable: already a reason
@@ -122,12 +124,12 @@ def _quantity(raw: Mapping, values: dict, texts: dict, reasons: list[Reason], ru
     words = {"label": rules.label(given), "value": texts[given]}
     if unit is None:
         if _present(raw.get("unit")) is None:
-            reasons.append(Reason("no_unit", given, MESSAGES["no_unit"].format(**words)))
+            reasons.append(Reason("no_unit", given, say("no_unit", rules, **words)))
         return
     kg = number * UNITS_KG[unit]
     if not 0 < kg <= MAX_QUANTITY_KG:
-        reasons.append(Reason("out_of_range", given, MESSAGES["out_of_range"].format(
-            **words, range=QUANTITY_RANGE, hint="")))
+        reasons.append(Reason("out_of_range", given, say("out_of_range", rules, **words, range=QUANTITY_RANGE,
+                                                         hint="")))
     values["quantity_kg"] = kg
 
 
@@ -139,7 +141,7 @@ def _item(raw: Mapping, values: dict, texts: dict, reasons: list[Reason], rules:
     if values.get("form") is None and _present(raw.get("form")) is None:
         values["form"] = hint or default_form(rules)
         if values["form"] is None:
-            reasons.append(Reason("no_form", "form", MESSAGES["no_form"].format(value=texts["item"])))
+            reasons.append(Reason("no_form", "form", say("no_form", rules, value=texts["item"])))
 
 
 def _split_row(raw: Mapping[str, object], rules: Rules) -> Mapping[str, object]:
@@ -175,7 +177,7 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
         try:
             values[name] = parse_value(text, field, rules)
         except Bad as bad:
-            reasons.append(Reason(bad.rule, name, str(bad)))
+            reasons.append(Reason(bad.rule, name, bad.words(rules.lang)))
     for name, column in DESCRIPTIONS.items():
         if name in rules.fields and name in values:
             values[column], values[name] = values[name]

@@ -10,6 +10,7 @@ import numpy as np
 
 from queries.ingest.fields import AREA_OF_INTEREST, KINDS, Area, Field
 from queries.ingest.mapping import Mapping
+from queries.labels import TEXT, t
 
 ToWgs84 = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
@@ -26,7 +27,8 @@ class Rules:
     checkpoint_points: checkpoint id → its (lon, lat). counties: normalised name or code → code,
     and county_anchors: code → (lon, lat) of its anchor point, of the store's counties
     (admin_units). A seizure whose row gives no coordinates but a checkpoint or a county sits on it
-    (see PLACE_NAMES).
+    (see PLACE_NAMES). lang: the language of the reasons (queries/locale/zh.po's reason_* entries):
+    English for the command line and what an import stores, the reader's on the Import page.
     """
 
     kind: str
@@ -41,6 +43,7 @@ class Rules:
     counties: dict[str, str] = field(default_factory=dict)
     county_anchors: dict[str, tuple[float, float]] = field(default_factory=dict)
     area: Area = AREA_OF_INTEREST
+    lang: str = "en"
 
     @property
     def fields(self) -> dict[str, Field]:
@@ -52,7 +55,9 @@ class Rules:
         return points.get(value)
 
     def label(self, name: str) -> str:
-        """A field's words in a message, with the file's header when it has one: 'date (查获时间)'."""
+        """A field's words in a message, in :attr:`lang`, with the file's header when it has one: 'date (查获时间)'."""
         label = self.fields[name].label if name in self.fields else name
+        if self.lang != "en" and f"import_field_{name}" in TEXT:
+            label = t(f"import_field_{name}", self.lang)
         header = self.headers.get(name)
         return f"{label} ({header})" if header and header != label else label

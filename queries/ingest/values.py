@@ -20,6 +20,8 @@ import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 
+from queries.ingest.words import Words, words
+
 # A plain decimal, as most files write numbers: the column readers' fast path.
 PLAIN_DECIMAL = r"[+-]?[0-9]+(?:\.[0-9]+)?"
 # Every number a file may hold: thousands separators and exponents too.
@@ -53,28 +55,29 @@ DATE_PATTERNS = (
 EXCEL_SERIAL = re.compile(r"(?P<days>[0-9]{5})(?:\.(?P<fraction>[0-9]+))?")
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
 YEARS = (1900, 2199)
-DATE_EXAMPLES = "2025-03-04, 2025-03-04 14:05, 2025/3/4, 2025年3月4日, 20250304 or an Excel date"
 
 UNITS_KG = {"t": 1000.0, "kg": 1.0, "g": 0.001, "jin": 0.5}  # 斤 (市斤): half a kilogram
+VALUE_WORD = words("reason_word_value")  # what an unnamed number is called
 MEASURE = re.compile(rf"(?P<number>{NUMBER.pattern})\s*(?P<unit>\D*)")
 
 
 class Bad(ValueError):
-    """A value that cannot be read or breaks a rule; the message says what was wrong, ``rule``
-    which rule (a key of ``queries.ingest.checks.RULES``). A ``hint`` (a function: 'did you mean',
-    slow to find among many spellings) goes between the message and its ``tail``."""
+    """A value that cannot be read or breaks a rule; its :class:`Words` say what was wrong, ``rule``
+    which rule (a key of ``queries.ingest.checks.RULES``). A ``hint`` (a function giving Words or None:
+    'did you mean', slow to find among many spellings) goes between the words and the ``known`` values."""
 
-    def __init__(self, message: str, rule: str = "unreadable", hint: Callable[[], str] | None = None,
-                 tail: str = ""):
-        super().__init__(message)
-        self.rule, self.hint, self.tail = rule, hint, tail
+    def __init__(self, said: Words, rule: str = "unreadable", hint: Callable[[], Words | None] | None = None,
+                 known: Words | None = None):
+        super().__init__(said)
+        self.rule, self.hint, self.known = rule, hint, known
 
     def __str__(self) -> str:
         return self.words()
 
-    def words(self, hinted: bool = True) -> str:
-        """What a person reads; without the hint when ``hinted`` is False."""
-        return f"{self.args[0]}{self.hint() if hinted and self.hint else ''}{self.tail}"
+    def words(self, lang: str = "en", hinted: bool = True) -> str:
+        """What a person reads, in ``lang``; without the hint when ``hinted`` is False."""
+        hint = self.hint() if hinted and self.hint else None
+        return "".join(part.say(lang) for part in (self.args[0], hint, self.known) if part is not None)
 
 
 def clean_text(text: str) -> str:
@@ -88,38 +91,38 @@ def normalise(text: str) -> str:
     return re.sub(r"[\s_\-]+", "", unicodedata.normalize("NFKC", text).casefold())
 
 
-def parse_number(text: str, label: str = "value") -> float:
+def parse_number(text: str, label: str | Words = VALUE_WORD) -> float:
     """A finite number: 1200, -3.5, 1,234.5, 1.2e3."""
     cleaned = clean_text(text)
     if not NUMBER.fullmatch(cleaned):
-        raise Bad(f"{label} {text!r} is not a number")
+        raise Bad(words("reason_not_a_number", label=label, text=text))
     return float(cleaned.replace(",", ""))
 
 
 def parse_angle(text: str, axis: str) -> float:
     """A longitude or latitude (``axis`` 'lon' or 'lat') in decimal degrees or as degrees, minutes
     and seconds with an optional hemisphere (108°19'12.5"E, 22°48′N, 北纬22°48′)."""
-    label = "longitude" if axis == "lon" else "latitude"
+    label = words(f"reason_word_{axis}")
     cleaned = clean_text(text)
     if NUMBER.fullmatch(cleaned) and "," not in cleaned:
         return float(cleaned)
     match = DMS.fullmatch(cleaned)
     if not match:
-        raise Bad(f"{label} {text!r} is neither decimal degrees (22.8) nor degrees-minutes-seconds (22°48′30″N)")
+        raise Bad(words("reason_angle_unreadable", label=label, text=text))
     hemispheres = [h for h in (match["pre"], match["post"]) if h]
     if len(hemispheres) > 1:
-        raise Bad(f"{label} {text!r} names its hemisphere twice")
+        raise Bad(words("reason_angle_two_hemispheres", label=label, text=text))
     minutes, seconds = float(match["min"] or 0), float(match["sec"] or 0)
     if minutes >= 60 or seconds >= 60:
-        raise Bad(f"{label} {text!r} has minutes or seconds of 60 or more")
+        raise Bad(words("reason_angle_sixty", label=label, text=text))
     value = float(match["deg"]) + minutes / 60 + seconds / 3600
     if hemispheres:
         hemisphere = hemispheres[0].casefold()
         if HEMISPHERES[hemisphere] != axis:
-            raise Bad(f"{label} {text!r} is marked {hemispheres[0]}, the mark of a "
-                      f"{'latitude' if axis == 'lon' else 'longitude'} — latitude and longitude look swapped", "swapped")
+            raise Bad(words("reason_angle_swapped", label=label, text=text, mark=hemispheres[0],
+                            other=words(f"reason_word_{HEMISPHERES[hemisphere]}")), "swapped")
         if match["sign"] == "-":
-            raise Bad(f"{label} {text!r} has both a minus sign and a hemisphere")
+            raise Bad(words("reason_angle_sign", label=label, text=text))
         if hemisphere in NEGATIVE_HEMISPHERES:
             value = -value
     elif match["sign"] == "-":
@@ -170,15 +173,15 @@ def parse_when(text: str) -> tuple[datetime, str]:
         parts = match.groupdict()
         timed = parts.get("hour") is not None
         if not YEARS[0] <= int(parts["year"]) <= YEARS[1]:
-            raise Bad(f"date {text!r} has the year {parts['year']}; Cordon reads years {YEARS[0]} to {YEARS[1]}")
+            raise Bad(words("reason_date_year", text=text, year=parts["year"], first=YEARS[0], last=YEARS[1]))
         try:
             moment = datetime(int(parts["year"]), int(parts["month"]), int(parts.get("day") or 1),
                               int(parts["hour"] or 0) if timed else 0, int(parts["minute"] or 0) if timed else 0,
                               int(parts.get("second") or 0) if timed else 0)
         except ValueError:
-            raise Bad(f"date {text!r} is not a real date or time of day") from None
+            raise Bad(words("reason_date_unreal", text=text)) from None
         return moment, "exact" if timed else precision
-    raise Bad(f"date {text!r} is not a date Cordon reads (e.g. {DATE_EXAMPLES})")
+    raise Bad(words("reason_date_unreadable", text=text))
 
 
 def parse_measure(text: str, units: dict[str, str]) -> tuple[float, str | None]:
@@ -187,13 +190,13 @@ def parse_measure(text: str, units: dict[str, str]) -> tuple[float, str | None]:
     cleaned = clean_text(text)
     match = MEASURE.fullmatch(cleaned)
     if not match:
-        raise Bad(f"quantity {text!r} is not a number with an optional unit (e.g. 1.2 t, 500 kg, 800 g)")
+        raise Bad(words("reason_quantity_unreadable", text=text))
     unit_text = match["unit"].strip()
     if not unit_text:
         return float(match["number"].replace(",", "")), None
     unit = units.get(normalise(unit_text))
     if unit is None:
-        raise Bad(f"quantity {text!r} has an unknown unit {unit_text!r}; use t/吨, kg/千克/公斤, g/克 or 斤")
+        raise Bad(words("reason_quantity_unit", text=text, unit=unit_text))
     return float(match["number"].replace(",", "")), unit
 
 

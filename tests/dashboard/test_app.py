@@ -413,7 +413,7 @@ def test_the_analysis_page_clusters_the_filtered_seizures_with_the_chosen_parame
 
     _open_analysis(app, "clusters")
     assert any(caption.value.startswith("Clusters are groups of seizures") for caption in app.caption)
-    assert "eps_km = 1.0, min_count = 10" in next(c.value for c in app.caption if "clusters in" in c.value)
+    assert "distance (km): 1, minimum seizures: 10" in next(c.value for c in app.caption if "clusters in" in c.value)
     app.number_input(key="c_eps").set_value(2.0)
     app.number_input(key="c_min").set_value(5)
     next(button for button in app.button if button.label == "Run").click().run()
@@ -422,7 +422,7 @@ def test_the_analysis_page_clusters_the_filtered_seizures_with_the_chosen_parame
     want = find_clusters(found.points, DBSCANParams(eps_km=2.0, min_count=5)).table
     summary = next(caption.value for caption in app.caption if "clusters in" in caption.value)
     assert summary.startswith(f"{len(want):,} clusters in {len(found.points):,} seizures; {found.left_out:,} known")
-    assert "eps_km = 2.0" in summary and "min_count = 5" in summary
+    assert "distance (km): 2, minimum seizures: 5" in summary
     table = table_with(app, "Nearest checkpoint, km")
     assert table["Seizures"].tolist() == want["seizures"].tolist() and len(table) > 0
     assert len(_analysis_layer(app, "clusters")["data"]) == len(want)
@@ -450,7 +450,7 @@ def test_the_analysis_page_shows_gi_star_hot_spots_with_the_chosen_parameters(ap
     hot, cold = int((want["bin"] > 0).sum()), int((want["bin"] < 0).sum())
     summary = next(c.value for c in app.caption if "hot and" in c.value)
     assert summary.startswith(f"{hot:,} hot and {cold:,} cold hexagons of {len(want):,}, from {len(found.points):,}")
-    assert "resolution = 6" in summary and "weight = kg" in summary and "fdr = True" in summary
+    assert "hexagon size: Medium (≈ 36 km²)" in summary and "weight: Kilograms" in summary and "FDR correction: on" in summary
     hexagons = _analysis_layer(app, "hot-spots")["data"]
     assert sorted(h["hex"] for h in hexagons) == sorted(want["cell"])
     assert len(_analysis_layer(app, "hot-spots-markers")["data"]) == hot + cold

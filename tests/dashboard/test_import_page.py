@@ -174,3 +174,30 @@ def test_an_uploaded_mapping_is_laid_over_the_default(import_page):
     bad = _upload(test, "bad.toml", b"[values.channel\n", "application/toml", key="i_mapping")
     assert bad.error[0].value.replace("\\", "").startswith(
         "The column mapping cannot be used: mapping bad.toml: is not valid TOML")
+
+
+def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_in_english(import_page, monkeypatch):
+    """On the Chinese page a refused row's reasons are Chinese words from the catalogue (the values as the file
+    wrote them); what the import stores for the audit and the CSV of refusals stays English."""
+    import os
+
+    import duckdb
+
+    from tests.dashboard.test_pages_name_codes import english_words
+    from tests.queries.ingest_fixtures import seizure_row
+
+    rows = [seizure_row(0, channel="走私通道甲"), seizure_row(1, lon="200"), seizure_row(2), seizure_row(3)]
+    test = _upload(import_page("zh"), "邮件处理中心.csv", pd.DataFrame(rows).to_csv(index=False).encode("utf-8"),
+                   "text/csv")
+    batches = _table_with(test, "其中第一行")
+    unknown, out_of_range = batches["其中第一行"].tolist()
+    assert unknown.startswith("渠道 '走私通道甲' 不是 Cordon 已知的值") and "（已知：航空货运、陆路口岸、" in unknown, unknown
+    assert out_of_range == "经度 200 超出范围（-180 至 180）"
+    reasons = _table_with(test, "原因")["原因"].tolist()
+    assert len(reasons) == 2 and all(not english_words(reason) for reason in reasons), reasons
+    test.button(key="i_run").click().run()
+    assert not test.exception
+    with duckdb.connect(os.environ["CORDON_DB"], read_only=True) as con:
+        stored = [reason for (reason,) in con.sql("SELECT reason FROM rejected_rows ORDER BY line").fetchall()]
+    assert stored[0].startswith("channel (渠道) '走私通道甲' is not one Cordon knows")
+    assert stored[1] == "longitude (经度) 200 is out of range (-180 to 180)"

@@ -1,23 +1,34 @@
-"""No stored code reaches a page where the catalogue has a label for it: every page, in English and in Chinese,
-as an admin on the seeded store, shows "Land port" / "陆路口岸", never "land_port", in its texts, widgets and tables.
+"""Every page speaks its reader's language: every page, in English and in Chinese, as an admin on the seeded store.
 
-The codes checked are those that cannot be ordinary words: with an underscore (land_port, public_security,
-under_investigation, REE_heavy, sign_in…) or a country's three capitals (VNM). Maps (deck.gl's data) are left
-out: their data carries codes for colours and filters, and their tooltips name them (tests/dashboard/
-test_tooltips_and_style.py).
+* No stored code reaches a page where the catalogue has a label for it: "Land port" / "陆路口岸", never
+  "land_port", in its texts, widgets and tables. The codes checked are those that cannot be ordinary words: with
+  an underscore (land_port, public_security, under_investigation, REE_heavy, sign_in…) or a country's three
+  capitals (VNM).
+* A Chinese page shows no English word: no run of Latin letters in what a person reads (labels, texts, options,
+  help, placeholders, tables) but those that are Latin in Chinese too (:data:`LATIN`: units, format and method
+  names, the product's name, the accounts' names) and what a record's source wrote in its own words.
+* An English page shows no Chinese name of a place that has an English one (counties, provinces, checkpoints,
+  hubs).
+
+Maps (deck.gl's data) and charts (Vega's spec) are left out: their data carries codes for colours and filters,
+and their tooltips name them (tests/dashboard/test_tooltips_and_style.py).
 """
 
 from __future__ import annotations
 
+import math
 import re
 
+import pandas as pd
 import pytest
 from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from queries.access import AUDIT_KINDS
-from queries.labels import CODE_LABELS, label
+from queries.labels import CODE_LABELS, label, t
+from queries.store import Store, run
+from tests.conftest import ACCOUNTS
 from tests.dashboard.test_app import APP, signed_in
 
 # each page as it opens; the Analysis page with each of its methods run on the default parameters
@@ -27,6 +38,24 @@ CODES = sorted((code for code in {*CODE_LABELS, *AUDIT_KINDS} if "_" in code or 
                key=len, reverse=True)
 CODE_WORD = re.compile(r"(?<![\w.\-/])(" + "|".join(map(re.escape, CODES)) + r")(?![\w\-/])")
 NOT_SHOWN = {"id", "formId", "key", "elementId", "json", "spec", "datasets", "arrowData", "data", "url", "src"}
+# The fields of elements' protos that a person reads (the others are settings: tags, types, formats, icons…).
+READ = {"label", "body", "options", "content", "help", "placeholder", "delta", "default", "value", "caption", "text"}
+# Latin words a Chinese page may show: units, the names of formats, systems, methods and tools, the product's.
+LATIN = {"Cordon", "kg", "km", "t", "g", "s", "m", "p", "q", "z", "ID", "H3", "Gi*", "Getis", "Ord", "Mann", "Kendall",
+         "DBSCAN", "HDBSCAN", "FDR", "ArcGIS", "GIS", "Google", "Earth", "GeoPackage", "GeoParquet", "GeoJSON", "JSON",
+         "CSV", "WKT", "KML", "KMZ", "Shapefile", "zip", "Parquet", "Excel", "TOML", "PDF", "PNG", "UTF", "GBK", "GPS",
+         "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English",
+         *(code for code in CODE_LABELS if re.fullmatch("[A-Z]{3}", code))}  # ISO codes, as such (VNM)
+LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*\*?")
+# What is not read as words: markup, icons, code spans (commands), paths, a command's options, a mapping's
+# [section] key, hexagons' ids (H3), links' targets, colours, user names.
+NOT_WORDS = re.compile("|".join((r"<style.*?</style>", r"<[^>]+>", r":material/\w+:", r"`[^`]*`", r"\]\([^)]*\)",
+                                 r"\b\w+(?:/[\w.*-]+)+/?", r"--[\w-]+", r"\[\w+\]\s*\w+", r"\b[0-9a-f]{15}\b",
+                                 r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b", r"\bos:[\w.-]+",
+                                 *(rf"(?<![\w-]){re.escape(user)}(?![\w-])" for user in ACCOUNTS))), re.DOTALL)
+EMPTY_WORDS = {"None", "nan", "NaN", "NaT", "<NA>"}  # what pandas and Python write for nothing
+# What a record's source wrote in its own words, shown as written (its category is a label beside it)
+AS_WRITTEN = ("declared_as", "concealment_text", "detection_text")
 
 
 def shown_texts(node):
@@ -39,9 +68,15 @@ def shown_texts(node):
     elif isinstance(node, Dataframe):
         frame = node.value
         yield from (("table header", str(column)) for column in frame.columns)
-        yield from (("table cell", str(value)) for column in frame.columns for value in frame[column].tolist())
+        for column in frame.columns:  # texts; a missing value as the grid writes it; numbers, flags and times are not words
+            yield from ((f"table cell|{column}", value if isinstance(value, str) else "None")
+                        for value in frame[column].tolist() if isinstance(value, str) or _missing(value))
     elif node.type != "deck_gl_json_chart":
         yield from _strings(MessageToDict(node.proto), node.type)
+
+
+def _missing(value) -> bool:
+    return value is None or value is pd.NA or value is pd.NaT or (isinstance(value, float) and math.isnan(value))
 
 
 def _strings(value, where: str):
@@ -56,6 +91,38 @@ def _strings(value, where: str):
         yield where, value
 
 
+def english_words(text: str) -> list[str]:
+    """The English words of ``text``: its runs of Latin letters that are not Latin in Chinese too (:data:`LATIN`)."""
+    return [word for word in LATIN_WORD.findall(NOT_WORDS.sub(" ", text)) if word not in LATIN]
+
+
+def read_texts(shown, lang: str):
+    """Of ``shown_texts``, what a person reads as words: tables, and the fields of :data:`READ`, without the
+    texts a record's source wrote in its own words."""
+    as_written = {t(column, lang) for column in AS_WRITTEN}
+    for where, text in shown:
+        field = where.rsplit(".", 1)[-1]
+        if where.startswith("table") and where.partition("|")[2] not in as_written or (
+                field in READ and not where.startswith(("html.", "exception.")) and "Visibility" not in where):
+            yield where, text
+
+
+def chinese_place_names(path) -> re.Pattern:
+    """The Chinese names of the store's places that have an English one: counties, provinces, checkpoints, hubs."""
+    with Store(path).reading() as con:
+        units, places = run(con, "admin_unit_names"), run(con, "ingest_known_places")
+    names = {zh for zh, en in [*zip(units["name_zh"], units["name_en"]), *zip(places["name_zh"], places["name_en"])]
+             if isinstance(zh, str) and isinstance(en, str) and en.strip() and en != zh}
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
+def test_english_words_are_latin_words_chinese_does_not_use():
+    assert english_words("渠道 'x' 不是 Cordon 已知的值（单位：kg；Gi* 热点；H3；`python -m queries`）") == ["x"]
+    assert english_words("参数：resolution = 7, fdr = True") == ["resolution", "fdr", "True"]
+    assert english_words('<div style="color:#ffffff">当前用户：admin</div> :material/map:') == []
+    assert english_words("请选择 Choose options") == ["Choose", "options"]
+
+
 def test_the_codes_checked_are_codes_with_a_label():
     assert {"land_port", "public_security", "under_investigation", "REE_heavy", "sign_in", "VNM"} <= set(CODES)
     assert all(label(code, "en") != code and label(code, "zh") != code for code in CODES)
@@ -63,7 +130,7 @@ def test_the_codes_checked_are_codes_with_a_label():
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page", PAGES)
-def test_no_page_shows_a_code_that_has_a_label(seeded_db, monkeypatch, page, lang):
+def test_no_page_shows_a_code_or_a_word_of_the_other_language(seeded_db, monkeypatch, page, lang):
     monkeypatch.setenv("CORDON_DB", str(seeded_db))
     test = signed_in(AppTest.from_file(APP, default_timeout=120), "admin")
     test.query_params.update({"period": "all", "refresh": "0", "lang": lang})
@@ -74,6 +141,15 @@ def test_no_page_shows_a_code_that_has_a_label(seeded_db, monkeypatch, page, lan
     if method:
         test.segmented_control(key="a_method").set_value(method).run()
     assert not test.exception
-    leaks = sorted({(where, code, text[:80]) for where, text in shown_texts(test._tree)
-                    for code in CODE_WORD.findall(text)})
-    assert not leaks, "\n".join(f"{where}: {code} in {text!r}" for where, code, text in leaks)
+    shown = list(shown_texts(test._tree))
+    leaks = sorted({(where, code, text[:80]) for where, text in shown for code in CODE_WORD.findall(text)})
+    leaks += sorted({(where, "an empty cell", text) for where, text in shown  # an empty cell is empty
+                     if where.startswith("table cell") and text in EMPTY_WORDS})
+    if lang == "zh":
+        leaks += sorted({(where, word, text[:80]) for where, text in read_texts(shown, lang)
+                         for word in english_words(text)})
+    else:
+        places = chinese_place_names(seeded_db)
+        leaks += sorted({(where, place, text[:80]) for where, text in read_texts(shown, lang)
+                         for place in places.findall(text)})
+    assert not leaks, "\n".join(f"{where}: {word} in {text!r}" for where, word, text in leaks)

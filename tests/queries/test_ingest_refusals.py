@@ -36,7 +36,7 @@ def test_a_row_keeps_all_its_rules_and_the_words_of_its_first_refusals():
     refusals.append(Refusal("unreadable", "quantity", np.array([True, False, False, True]),
                             lambda positions: fill("quantity '{value}'", value=pa.array(["a", "b", "c", "d"]).take(
                                 pa.array(positions)))))
-    reasons = row_reasons(refusals, n, RULE_ORDER)
+    reasons = row_reasons(refusals, n, RULE_ORDER, "and {n} more")
     assert reasons["position"].tolist() == [0, 1, 3]
     assert [list(rules) for rules in reasons["rules"]] == [["required", "unreadable"], ["required"], ["unreadable"]]
     first = "; ".join(f"field{i} is empty" for i in range(MOST_REASONS))

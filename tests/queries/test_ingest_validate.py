@@ -365,13 +365,14 @@ def frame_reasons(refusals, position: int) -> list[tuple[str, str, str]]:
 
 
 @settings(max_examples=40, deadline=None)
-@given(st.lists(st.tuples(valid_rows(), st.sampled_from([None, *sorted(BREAKS)])), min_size=1, max_size=12))
-def test_the_frame_validator_agrees_with_the_row_validator(cases):
+@given(st.lists(st.tuples(valid_rows(), st.sampled_from([None, *sorted(BREAKS)])), min_size=1, max_size=12),
+       st.sampled_from(["en", "zh"]))
+def test_the_frame_validator_agrees_with_the_row_validator(cases, lang):
     raws = [BREAKS[rule](raw) if rule else raw for (raw, _), rule in cases]
     frame = pd.DataFrame(raws, dtype="str")
-    records, refused, refusals = validate_frame(frame, rules())
+    records, refused, refusals = validate_frame(frame, rules(lang=lang))
     for position, raw in enumerate(raws):
-        verdict = validate_row(raw, rules())
+        verdict = validate_row(raw, rules(lang=lang))
         assert refused[position] == isinstance(verdict, list), (raw, verdict)
         if isinstance(verdict, list):  # the same reasons, in the same words and order
             assert frame_reasons(refusals, position) == [(r.rule, r.field, r.message) for r in verdict]
