@@ -90,7 +90,7 @@ ALERTS_LISTED = 5
 
 
 def alert_text(flagged, lang: str) -> str:
-    """The alert banner: how many hexagons just became hot spots, the first few with their nearest checkpoint."""
+    """The alert banner: how many hexagons just became hot spots, the first few by their place (geodata.places)."""
     lines = [t("alerts", lang, count=len(flagged), weeks=ALERT_WEEKS)]
     for row in flagged.sort_values("seizures", ascending=False).head(ALERTS_LISTED).itertuples():
         lines.append(
@@ -99,8 +99,7 @@ def alert_text(flagged, lang: str) -> str:
                 "alert_item",
                 lang,
                 category=label(row.category, lang),
-                checkpoint=markdown_text(name(row, lang, "checkpoint_en", "checkpoint_zh")),
-                km=row.checkpoint_km,
+                place=markdown_text(name(row, lang, "place_en", "place_zh")),
                 seizures=int(row.seizures),
             )
         )

@@ -51,3 +51,12 @@ def test_a_tooltip_says_where_a_feature_is():
     row = pd.Series({"place_en": "Pingxiang, 3 km from Youyiguan", "place_zh": "凭祥市，距友谊关 3 公里"})
     assert place_line(row, "en") == ("Place", "Pingxiang, 3 km from Youyiguan")
     assert place_line(row, "zh") == ("地点", "凭祥市，距友谊关 3 公里")
+
+
+def test_the_live_maps_alert_banner_names_each_new_hot_spot_by_its_place():
+    from dashboard.screens.live_map import alert_text
+
+    flagged = pd.DataFrame({"cell": ["874151d02ffffff"], "category": ["new hot spot"], "seizures": [12],
+                            "place_en": ["Pingxiang, 3 km from Youyiguan"], "place_zh": ["凭祥市，距友谊关 3 公里"]})
+    assert "New hot spot: Pingxiang, 3 km from Youyiguan, 12 seizures" in alert_text(flagged, "en")
+    assert "凭祥市，距友谊关 3 公里" in alert_text(flagged, "zh") and "874151d02ffffff" not in alert_text(flagged, "zh")
