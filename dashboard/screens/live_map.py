@@ -29,7 +29,7 @@ from dashboard.data import (
 )
 from dashboard.figures import show_figures
 from dashboard.i18n import label, name, t
-from dashboard.live_layers import weight_label
+from dashboard.live_layers import density_top, weight_label
 from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
 from dashboard.startup import base_map, open_store
@@ -145,7 +145,8 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
         headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
     spec = live_map_spec(source, version, filters, view.hex_res, after, view.layers, view.density, view.weight, lang,
                          base_map(lang), stamp, data, flagged)
-    event = show_map(spec, map_notes(data, view.density, lang), view, alerted=flagged is not None and len(flagged) > 0)
+    event = show_map(spec, map_notes(data, view.density, lang), view, alerted=flagged is not None and len(flagged) > 0,
+                     density_top=density_top(data.get("hexagons"), view.weight))
     follow_selection(event, view.hex_res)
     drill(ctx, source, filters, st.session_state.get("focus"), version, extent, data)
     busiest(data["checkpoints"], lang)
@@ -198,8 +199,9 @@ def map_notes(data: dict, density: str, lang: str) -> list[str]:
     return notes
 
 
-def show_map(spec: str, notes: list[str], view, alerted: bool):
-    """The map's row: the deck (``spec``) with its ``notes`` below, and the legend beside; the map's event."""
+def show_map(spec: str, notes: list[str], view, alerted: bool, density_top: float | None = None):
+    """The map's row: the deck (``spec``) with its ``notes`` below, and the legend beside (with what each
+    density colour stands for, given the hexagons' largest weight ``density_top``); the map's event."""
     map_column, legend_column = st.columns(LIVE_MAP_ROW)
     with map_column:
         event = st.pydeck_chart(
@@ -210,7 +212,7 @@ def show_map(spec: str, notes: list[str], view, alerted: bool):
             st.caption(note)
     with legend_column:
         legend = style.legend_html(view.lang, view.layers, view.density, weight_label(view.weight, view.lang),
-                                   alerts=alerted)
+                                   alerts=alerted, density_top=density_top, whole=view.weight == "count")
         st.markdown(legend, unsafe_allow_html=True)
     return event
 
