@@ -36,7 +36,7 @@ import pandas as pd
 import pydeck as pdk
 
 from dashboard import data as dashboard_data
-from dashboard import live_layers, pydeck_adapters, startup
+from dashboard import live_layers, map_layers, pydeck_adapters, startup
 from dashboard.config import MAP_LIMITS
 from dashboard.state import View
 from queries import views
@@ -89,7 +89,7 @@ def naive_json(store: Store, view: View, base: dict) -> tuple[str, int]:
                           radius_units=pydeck_adapters.PIXELS, pickable=True)
     base_as_usual = [pdk.Layer("LineLayer" if name in dashboard_data.BASE_LINE_SETS else "PolygonLayer",
                                data=json.loads(text), id=name) for name, text in base.items()]
-    deck = pdk.Deck(layers=[*base_as_usual, every_row], initial_view_state=pydeck_adapters.INITIAL_VIEW, map_provider=None,
+    deck = pdk.Deck(layers=[*base_as_usual, every_row], initial_view_state=map_layers.view_state(map_layers.live_view()), map_provider=None,
                     map_style=None)
     return deck.to_json(), len(rows)
 

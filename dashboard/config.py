@@ -16,6 +16,7 @@ PLAY_INTERVAL_S = 1.5  # one step of the time slider's playback
 # its map with all three, in the same place of the page and with a sidebar as wide, so that the browser
 # keeps that map, at its size, with its WebGL state (dashboard/screens/sign_in.py).
 LIVE_MAP_KEY, LIVE_MAP_HEIGHT, LIVE_MAP_ROW = "live_map", 620, (3, 1)
+LIVE_MAP_WIDTH = 680  # about the live map's width on a 1440-px-wide screen: its first view and labels are made for it
 
 
 def db_path() -> str:

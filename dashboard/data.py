@@ -21,7 +21,7 @@ from dashboard import style
 from dashboard.config import BASE_MAP_EXTENT, MAP_LIMITS
 from dashboard.i18n import label, t
 from dashboard.live_layers import live_map_deck
-from dashboard.map_layers import BOUNDARY_LINE, ZONE_LINE, text_rows
+from dashboard.map_layers import BOUNDARY_LINE, ZONE_LINE
 from dashboard.state import AreaCodes
 from dashboard.tooltips import tooltip_fields
 from geodata.analysis_data import AnalysisPoints, read_analysis_points
@@ -31,7 +31,6 @@ from geodata.emerging import EmergingParams, just_emerged
 from geodata.places import PLACE_COLUMNS
 from geodata.reference import load_layer
 from geodata.shapes import (
-    label_points,
     line_segments,
     outline_segments,
     polygon_records,
@@ -106,28 +105,10 @@ def base_geography(lang: str) -> dict[str, str]:
                 ],
             )
         )
-    areas_json = {"areas": areas, "areas_and_zones": areas + zone_records, "names": base_names(countries, lang)}
+    areas_json = {"areas": areas, "areas_and_zones": areas + zone_records}
     return {name: json.dumps(rows, separators=(",", ":"), ensure_ascii=False) for name, rows in areas_json.items()} | (
         base_lines()
     )
-
-
-def base_names(countries, lang: str) -> list[dict]:
-    """The base map's names as rows of :func:`dashboard.map_layers.text_rows`: China's neighbours (in capitals, in
-    English) and its provinces but the smallest, each inside its largest part (``countries`` clipped
-    to the map's extent)."""
-    neighbours = label_points(countries[countries["iso3"] != "CHN"], min_area=0.5)
-    provinces = label_points(load_layer("provinces"), min_area=2.0)
-
-    def places(points) -> pd.DataFrame:
-        return pd.DataFrame({"lon": points.geometry.x.round(3), "lat": points.geometry.y.round(3)})
-
-    rows = pd.concat([
-        text_rows(places(neighbours), [label(iso3, lang).upper() for iso3 in neighbours["iso3"]],
-                         style.COUNTRY_NAME, 15),
-        text_rows(places(provinces), provinces["name_zh" if lang == "zh" else "name_en"], style.PROVINCE_NAME, 13),
-    ])
-    return rows.to_dict("records")
 
 
 @st.cache_data(show_spinner=False)

@@ -19,11 +19,12 @@ from dashboard.map_layers import (
     base_layers,
     checkpoint_layers,
     hexagon_polygons,
+    labelled_deck,
     place_layer,
     text_rows,
     with_tips,
 )
-from dashboard.pydeck_adapters import PIXELS, deck, frame_layer
+from dashboard.pydeck_adapters import PIXELS, frame_layer
 from dashboard.records_table import when_text
 from dashboard.tooltips import tooltip_fields, tooltip_frame
 from geodata.hotspots import MEASURES
@@ -52,6 +53,13 @@ def hexagon_layer(hexagons: pd.DataFrame, weight: str, lang: str) -> pdk.Layer:
     ]
     data = with_tips(pd.DataFrame({"hex": cell_hex(hexagons["cell"]), "colour": style.density_colours(values)}), tips)
     return hexagon_polygons(data, "hexagons")
+
+
+def density_top(hexagons: pd.DataFrame | None, weight: str) -> float | None:
+    """The largest weight of the hexagons shown (what the density legend's numbers are scaled on); None without any."""
+    if hexagons is None or not len(hexagons):
+        return None
+    return float(hexagons[MEASURES[weight]].max())
 
 
 def heatmap_layer(hexagons: pd.DataFrame, weight: str) -> pdk.Layer:
@@ -239,7 +247,7 @@ def live_map_deck(
 ) -> pdk.Deck:
     """The live map for one view: base geography, density (heatmap or hexagons), flows, points, places,
     and the ``alerts`` outlined on top."""
-    deck_layers = base_layers(base, "zones" in shown)
+    deck_layers = base_layers(base, "zones" in shown, lang)
     hexagons, arcs, points = data.get("hexagons"), data.get("arcs"), data.get("points")
     if density == "heatmap" and hexagons is not None and len(hexagons):
         deck_layers.append(heatmap_layer(hexagons, weight))
@@ -253,4 +261,4 @@ def live_map_deck(
         deck_layers += [hub_layer(data["hubs"], lang), *checkpoint_layers(data["checkpoints"], lang)]
     if alerts is not None and len(alerts):
         deck_layers += alert_layers(alerts, lang)
-    return deck(deck_layers)
+    return labelled_deck(deck_layers)

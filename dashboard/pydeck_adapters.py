@@ -4,7 +4,7 @@ pydeck or Streamlit breaks one of them.
 
 * :func:`frame_layer` puts a layer's rows in ``Layer._data`` (pydeck's private attribute, which its
   ``default_serialize`` writes as ``data``) as :class:`FrameData` or :class:`JSONData`, so that pandas
-  writes them, not pydeck row by row;
+  writes them, not pydeck row by row; :func:`layer_rows` reads or replaces them (the labels' placement);
 * :class:`CompactDeck` serializes with pydeck's ``default_serialize`` but without indentation and
   with Chinese as UTF-8;
 * :class:`PrebuiltDeck` is a deck whose JSON was cached: st.pydeck_chart reads only ``to_json()`` and
@@ -25,7 +25,6 @@ from dashboard.tooltips import TOOLTIP
 
 # pydeck reads a plain string prop as an expression ("pixels" would be a variable): wrap constants.
 PIXELS = pdk.types.String("pixels")
-INITIAL_VIEW = pdk.ViewState(longitude=103.9, latitude=23.8, zoom=5.35, min_zoom=3, max_zoom=13)
 
 
 class FrameData:
@@ -64,6 +63,16 @@ def frame_layer(layer_type: str, frame: pd.DataFrame | str, **props) -> pdk.Laye
     return layer
 
 
+def layer_rows(layer: pdk.Layer, frame: pd.DataFrame | None = None) -> pd.DataFrame | None:
+    """The rows of a layer made by :func:`frame_layer` from a DataFrame (None for any other layer); with
+    ``frame``, the layer's rows become ``frame``."""
+    if not isinstance(getattr(layer, "_data", None), FrameData):
+        return None
+    if frame is not None:
+        layer._data = FrameData(frame.reset_index(drop=True))
+    return layer._data.frame
+
+
 class CompactDeck(pdk.Deck):
     """A deck whose JSON has no indentation: pydeck indents by two spaces, which more than doubles
     what st.pydeck_chart sends to the browser (9.0 MB against 3.4 MB for the live map), and keeps Chinese
@@ -90,16 +99,16 @@ class PrebuiltDeck(CompactDeck):
     so an unchanged view costs no layer building on a rerun."""
 
     def __init__(self, spec: str):
-        super().__init__(layers=[], initial_view_state=INITIAL_VIEW, map_provider=None, tooltip=TOOLTIP)
+        super().__init__(layers=[], map_provider=None, tooltip=TOOLTIP)
         self._spec = spec
 
     def to_json(self) -> str:
         return self._spec
 
 
-def deck(layers: list[pdk.Layer], view: pdk.ViewState = INITIAL_VIEW) -> pdk.Deck:
+def deck(layers: list[pdk.Layer], view: pdk.ViewState | None = None) -> pdk.Deck:
     """An offline deck: no map provider, so pydeck leaves the style at its "no base map" sentinel and
     Streamlit draws no MapLibre map and fetches no style or tile (with any other empty style it puts
     in Carto's, from the internet). The sea is the page's background (the theme's backgroundColor)
     through the deck's transparent canvas: one WebGL canvas to draw instead of two."""
-    return CompactDeck(layers=layers, initial_view_state=view, map_provider=None, tooltip=TOOLTIP)
+    return CompactDeck(layers=layers, initial_view_state=view or pdk.ViewState(), map_provider=None, tooltip=TOOLTIP)

@@ -5,21 +5,19 @@ framed on what it found, and the coverage-gap control that narrows it to what no
 from __future__ import annotations
 
 import json
-import math
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import geopandas as gpd
 import pandas as pd
-import pydeck as pdk
 import streamlit as st
 
 from dashboard.data import Source, data_version, map_data, run_analysis
 from dashboard.i18n import name, t
-from dashboard.map_layers import base_layers, checkpoint_layers
-from dashboard.pydeck_adapters import INITIAL_VIEW, deck
+from dashboard.map_layers import base_layers, border_bounds, checkpoint_layers, framed_view, labelled_deck
 from dashboard.startup import base_map
 from geodata.coverage import coverage_gaps
+from geodata.label_placement import Viewport
 from geodata.results import AnalysisResult
 from geodata.worker import AnalysisBusy, AnalysisStopped, Wait
 from queries.filters import Filters
@@ -47,7 +45,7 @@ def shown_layer(analysis: str, result: AnalysisResult, gap_km: float, gaps: gpd.
     if not gap_km:
         return ShownLayer(analysis, result)
     return ShownLayer("gaps", result.gaps(gaps, gap_km, analysis))
-MAP_WIDTH_PX = 900  # about the map's width beside its legend on a laptop screen
+MAP_WIDTH_PX = 720  # about the map's width beside its legend on a 1440-px-wide screen: its view and labels are made for it
 
 
 class _Status:
@@ -136,17 +134,10 @@ def params_text(params: dict, lang: str) -> str:
                                           for key, value in params.items() if value is not None)
 
 
-def view_of(features: gpd.GeoDataFrame) -> pdk.ViewState:
-    """A view that frames ``features`` (the whole border region when there are none)."""
-    if features.empty:
-        return INITIAL_VIEW
-    west, south, east, north = features.total_bounds
-    lon_span = max(east - west, 0.05) * 1.3
-    lat_span = max(north - south, 0.05) * 1.3 / math.cos(math.radians((north + south) / 2))
-    zoom = math.log2(min(MAP_WIDTH_PX * 360 / (512 * lon_span), MAP_HEIGHT * 360 / (512 * lat_span)))
-    return pdk.ViewState(
-        longitude=(west + east) / 2, latitude=(south + north) / 2, zoom=min(max(zoom, 4.5), 11), min_zoom=3, max_zoom=13
-    )
+def view_of(features: gpd.GeoDataFrame) -> Viewport:
+    """A view that frames ``features`` with the whole border region around them, never the features alone."""
+    bounds = features.total_bounds if not features.empty else border_bounds()
+    return framed_view(bounds, MAP_WIDTH_PX, MAP_HEIGHT)
 
 
 def gap_filter(features: gpd.GeoDataFrame, lang: str, key: str) -> tuple[float, gpd.GeoDataFrame]:
@@ -161,10 +152,12 @@ def gap_filter(features: gpd.GeoDataFrame, lang: str, key: str) -> tuple[float, 
 
 def result_map(source: Source, filters: Filters, lang: str, result_layers: list, framed: gpd.GeoDataFrame, legend: str,
                key: str) -> None:
-    """The base map, the view's checkpoints and ``result_layers`` over them, framed on ``framed``, with ``legend`` beside."""
+    """The base map, ``result_layers`` and the view's checkpoints over them, framed on ``framed`` with the border region
+    around it, with ``legend`` beside."""
     places = map_data(source, data_version(source.path), filters, 7, 0, ("hubs",))
-    shown = deck([*base_layers(base_map(lang), True), *checkpoint_layers(places["checkpoints"], lang), *result_layers],
-                 view_of(framed))
+    view = view_of(framed)
+    shown = labelled_deck([*base_layers(base_map(lang), True, lang, view), *result_layers,
+                           *checkpoint_layers(places["checkpoints"], lang)], view)
     left, right = st.columns([4, 1])
     with left:
         st.pydeck_chart(shown, height=MAP_HEIGHT, key=key)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import html
+import math
 
 import numpy as np
 
@@ -81,10 +82,33 @@ def density_colours(weights, alpha: int = 165) -> list[list[int]]:
     weights = np.asarray(weights, dtype=float)
     if weights.size == 0:
         return []
-    top = np.log1p(max(float(weights.max()), 1e-9))
-    position = np.clip(np.log1p(np.maximum(weights, 0)) / top, 0, 1) * (len(DENSITY_RAMP) - 1)
-    rgb = DENSITY_RAMP[np.round(position).astype(int)]
+    rgb = DENSITY_RAMP[density_class(weights, float(weights.max()))]
     return np.column_stack([rgb, np.full(len(rgb), alpha)]).tolist()
+
+
+def density_class(weights, top: float) -> np.ndarray:
+    """The colour (index in ``DENSITY_RAMP``) of each weight when the largest weight shown is ``top``."""
+    scale = np.log1p(max(top, 1e-9))
+    position = np.clip(np.log1p(np.maximum(np.asarray(weights, dtype=float), 0)) / scale, 0, 1) * (len(DENSITY_RAMP) - 1)
+    return np.round(position).astype(int)
+
+
+def density_ranges(top: float, whole: bool) -> list[tuple[int, float, float]]:
+    """What each colour of :func:`density_colours` stands for when the largest weight shown is ``top``:
+    (colour index, lowest, highest weight) for each colour that some weight from 0 to ``top`` takes
+    (whole numbers from 1 only when ``whole``: counts). The legend writes them beside the colours."""
+    steps = len(DENSITY_RAMP) - 1
+    edges = np.expm1(np.log1p(max(top, 1e-9)) * (np.arange(steps) + 0.5) / steps)  # where each colour starts but the first
+    lows, highs = np.concatenate([[1.0 if whole else 0.0], edges]), np.concatenate([edges, [top]])  # a count is 1 or more
+    ranges = []
+    for index, (low, high) in enumerate(zip(lows, highs)):
+        if whole:
+            low = math.ceil(low - 1e-9)
+            high = min(math.ceil(high - 1e-9) - (index < steps), top)  # the edge itself belongs to the next colour
+            if low > high:
+                continue
+        ranges.append((index, float(low), float(high)))
+    return ranges
 
 
 def _row(symbol: str, text: str) -> str:
@@ -112,6 +136,12 @@ def _outline(rgb: tuple[int, ...]) -> str:
     )
 
 
+def _range_text(low: float, high: float) -> str:
+    """"12" or "3–11" (thousands separated, whole units)."""
+    low_text, high_text = f"{low:,.0f}", f"{high:,.0f}"
+    return low_text if low_text == high_text else f"{low_text}–{high_text}"
+
+
 def _legend(parts: list[str]) -> str:
     return f'<div style="font-size:0.85rem;line-height:1.35">{"".join(parts)}</div>'
 
@@ -134,8 +164,11 @@ def analysis_legend_html(lang: str, kind: str, categories: tuple[str, ...] = ())
     return _legend(parts)
 
 
-def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str, alerts: bool = False) -> str:
-    """The map legend for the layers shown (and the alert outline when ``alerts``), as HTML; every label is escaped."""
+def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: str, alerts: bool = False,
+                density_top: float | None = None, whole: bool = True) -> str:
+    """The map legend for the layers shown (and the alert outline when ``alerts``), as HTML; every label is escaped.
+    With hexagons and ``density_top`` (their largest weight), each colour with the weights it stands for
+    (:func:`density_ranges`; ``whole``: counts)."""
     row = _row
     parts = []
     if alerts:
@@ -154,7 +187,11 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
                 t("legend_new", lang),
             )
         )
-    if density != "none":
+    if density == "hexagons" and density_top:
+        parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_density", lang, weight=weight_label))}</b></div>')
+        parts += [row(_square(tuple(DENSITY_RAMP[index])), _range_text(low, high)) for index, low, high in
+                  density_ranges(density_top, whole)]
+    elif density != "none":
         ramp = "".join(
             f'<span style="display:inline-block;width:14px;height:10px;background:{hex_colour(rgb)}"></span>'
             for rgb in DENSITY_RAMP

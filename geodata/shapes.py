@@ -10,7 +10,6 @@ from __future__ import annotations
 import geopandas as gpd
 import numpy as np
 import shapely
-import shapely.ops
 
 from geodata.crs import WGS84
 
@@ -53,27 +52,6 @@ def polygon_records(gdf: gpd.GeoDataFrame, columns: list[str], tolerance: float 
                 rings = [part.exterior, *part.interiors]
                 records.append({"polygon": [_ring(np.asarray(r.coords), decimals) for r in rings], **values})
     return records
-
-
-def label_points(gdf: gpd.GeoDataFrame, precision: float = 0.02, min_area: float = 0.0) -> gpd.GeoDataFrame:
-    """The rows of ``gdf`` whose largest part covers at least ``min_area`` (square degrees), each with a
-    point to write its name at: the pole of inaccessibility of that part (the inside point farthest
-    from its edge, found to ``precision`` degrees), which keeps a name clear of the outline where a
-    centroid can fall near an edge or outside the shape.
-
-    Examples
-    --------
-    >>> from shapely.geometry import box
-    >>> frame = gpd.GeoDataFrame({"name": ["a", "b"]}, geometry=[box(0, 0, 2, 2), box(5, 5, 5.1, 5.1)], crs=WGS84)
-    >>> labelled = label_points(frame, min_area=1.0)
-    >>> labelled["name"].tolist(), [round(c, 6) for c in labelled.geometry[0].coords[0]]
-    (['a'], [1.0, 1.0])
-    """
-    _check(gdf, [])
-    largest = [max(shapely.get_parts(shape), key=lambda part: part.area) for shape in gdf.geometry]
-    keep = np.array([part.area >= min_area for part in largest], dtype=bool)
-    points = [shapely.ops.polylabel(part, precision) for part, kept in zip(largest, keep) if kept]
-    return gpd.GeoDataFrame(gdf.loc[keep].drop(columns="geometry"), geometry=points, crs=gdf.crs)
 
 
 def line_segments(gdf: gpd.GeoDataFrame, tolerance: float = 0.0, decimals: int = 5) -> np.ndarray:

@@ -16,8 +16,7 @@ import streamlit as st
 from dashboard.auth import EXPIRED_NOTE_KEY, sign_in_form
 from dashboard.config import LIVE_MAP_HEIGHT, LIVE_MAP_KEY, LIVE_MAP_ROW
 from dashboard.i18n import LANGUAGES, t
-from dashboard.map_layers import base_layers
-from dashboard.pydeck_adapters import deck
+from dashboard.map_layers import base_layers, labelled_deck
 from dashboard.startup import base_map
 from queries.store import Store
 
@@ -47,7 +46,7 @@ def render(store: Store, lang: str) -> None:
         map_column, form_column = st.columns(LIVE_MAP_ROW)
         with map_column:
             st.pydeck_chart(
-                deck(base_layers(base_map(lang), True)),
+                labelled_deck(base_layers(base_map(lang), True, lang)),
                 height=LIVE_MAP_HEIGHT,
                 key=LIVE_MAP_KEY,
                 on_select="rerun",

@@ -20,7 +20,7 @@ from queries.constants import ITEM_GROUPS
 ROOT = Path(__file__).resolve().parents[2]
 
 HOSTILE = '<img src=x onerror="alert(1)"><script>alert(2)</script>'
-EMPTY_BASE = {"areas": "[]", "areas_and_zones": "[]", "lines": "[]", "lines_and_zones": "[]", "names": "[]"}
+EMPTY_BASE = {"areas": "[]", "areas_and_zones": "[]", "lines": "[]", "lines_and_zones": "[]"}
 
 
 def point(**overrides) -> dict:
@@ -100,7 +100,7 @@ def test_seizure_radius_grows_with_quantity():
 def test_size_units_reach_deck_gl_as_the_string_pixels_and_the_json_is_compact():
     points = pd.DataFrame({"item_group": ["Ga"], "lon": [106.7], "lat": [21.9], "quantity_kg": [1.0]})
     layer = pdk.Layer("ScatterplotLayer", data=points, radius_units=pydeck_adapters.PIXELS)
-    spec = pydeck_adapters.deck([layer, *map_layers.base_layers(EMPTY_BASE, show_zones=True)]).to_json()
+    spec = pydeck_adapters.deck([layer, *map_layers.base_layers(EMPTY_BASE, show_zones=True, lang="en")]).to_json()
     assert '"radiusUnits":"pixels"' in spec and '"widthUnits":"pixels"' in spec and "@@=pixels" not in spec
     assert "\n" not in spec and ": " not in spec
 
@@ -143,18 +143,27 @@ def test_the_base_map_is_three_layers_with_the_boundary_drawn_once_on_top():
     zone = next(row for row in base["areas_and_zones"] if row["title"].startswith("Border zone: Pingxiang"))
     assert "Borders: Viet Nam" in zone["detail"]
     assert [row["title"] for row in base["areas"] if row["fill"] == list(style.CHINA_FILL)][0] == "China"
-    ids = [layer.id for layer in map_layers.base_layers(base_geography("en"), show_zones=True)]
+    ids = [layer.id for layer in map_layers.base_layers(base_geography("en"), show_zones=True, lang="en")]
     assert ids == ["areas", "lines", "names"]
 
 
-def test_the_base_map_names_the_neighbours_and_provinces_in_the_chosen_language():
-    from dashboard.data import base_geography
+def test_the_base_map_names_the_neighbours_and_provinces_in_the_chosen_language_inside_the_first_view():
     from geodata.reference import load_layer
 
-    english, chinese = ({row["text"]: row for row in json.loads(base_geography(lang)["names"])} for lang in ("en", "zh"))
-    assert {"VIET NAM", "LAOS", "MYANMAR", "Yunnan", "Guangxi", "Guangdong"} <= set(english)
+    view = map_layers.live_view()
+    english, chinese = (
+        {row["text"]: row for row in json.loads(map_layers.labelled_deck(map_layers.base_layers(EMPTY_BASE, True, lang))
+                                                .to_json())["layers"][2]["data"]}
+        for lang in ("en", "zh")
+    )
+    assert {"VIET NAM", "LAOS", "MYANMAR", "Yunnan", "Guangxi"} <= set(english)
     assert {"越南", "老挝", "缅甸", "云南省", "广西壮族自治区"} <= set(chinese) and "CHINA" not in english
-    assert "Macau" not in english  # too small to name at the map's scale
+    assert "Macau" not in english and "Guangdong" not in english  # outside the first view
+    countries = load_layer("countries").set_index("iso3").geometry
+    for text, iso3 in (("VIET NAM", "VNM"), ("LAOS", "LAO"), ("MYANMAR", "MMR")):
+        row = english[text]
+        x, y = view.pixels(row["lon"], row["lat"])
+        assert countries[iso3].contains(shapely.Point(row["lon"], row["lat"])) and 0 < x < view.width and 0 < y < view.height
     yunnan = load_layer("provinces").set_index("name_en").geometry["Yunnan"]
     assert yunnan.contains(shapely.Point(english["Yunnan"]["lon"], english["Yunnan"]["lat"]))
     assert english["LAOS"]["colour"] == list(style.COUNTRY_NAME) and english["LAOS"]["size"] > english["Yunnan"]["size"]
@@ -182,7 +191,8 @@ def test_places_are_symbols_and_names_on_one_text_layer_type_with_their_tooltips
     hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
                          "kind": ["smelter"], "item_groups": [["Sb"]], "country_iso3": ["CHN"], "seizures": [3],
                          "note": [None]})
-    spec = json.loads(pydeck_adapters.deck([*map_layers.checkpoint_layers(checkpoints, "en"), live_layers.hub_layer(hubs, "en")]).to_json())
+    spec = json.loads(map_layers.labelled_deck([*map_layers.checkpoint_layers(checkpoints, "en"),
+                                                live_layers.hub_layer(hubs, "en")]).to_json())
     (places, hub_layer) = spec["layers"]
     assert {places["@@type"], hub_layer["@@type"]} == {"TextLayer"} and places["pickable"] and hub_layer["pickable"]
     assert {key for key in places if key.startswith("get")} == {key for key in hub_layer if key.startswith("get")}
@@ -191,10 +201,11 @@ def test_places_are_symbols_and_names_on_one_text_layer_type_with_their_tooltips
     assert [row["text"] for row in hub_layer["data"]] == [map_layers.HUB_MARK] and hub_layer["data"][0]["hub_id"] == "h1"
 
 
-def _details(layer) -> list[str]:
-    """The tooltip detail of each place of a place layer (its symbol's row; the name's repeats it)."""
+def _details(layer) -> dict[str, str]:
+    """The tooltip detail of each place of a place layer by its id (its symbol's row; the name's repeats it)."""
     spec = json.loads(pydeck_adapters.deck([layer]).to_json())["layers"][0]
-    return [row["detail"] for row in spec["data"] if row["text"] in (map_layers.CHECKPOINT_MARK, map_layers.HUB_MARK)]
+    return {row.get("checkpoint_id") or row["hub_id"]: row["detail"] for row in spec["data"]
+            if row["text"] in (map_layers.CHECKPOINT_MARK, map_layers.HUB_MARK)}
 
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
@@ -209,8 +220,9 @@ def test_a_place_tooltip_leaves_out_what_is_not_known_and_never_says_nan(lang):
     hubs = pd.DataFrame({"hub_id": ["h1"], "lon": [104.1], "lat": [25.3], "name_en": ["Hub"], "name_zh": ["枢纽"],
                          "kind": ["smelter_refinery"], "item_groups": [["Sb"]], "country_iso3": [None], "seizures": [3],
                          "note": [float("nan")]}).astype({"country_iso3": "str"})
-    beihai, houqiao, youyiguan = _details(map_layers.checkpoint_layers(checkpoints, lang)[0])
-    (hub,) = _details(live_layers.hub_layer(hubs, lang))
+    details = _details(map_layers.checkpoint_layers(checkpoints, lang)[0])
+    beihai, houqiao, youyiguan = (details[key] for key in ("beihai", "houqiao", "youyiguan"))
+    (hub,) = _details(live_layers.hub_layer(hubs, lang)).values()
     across = t("across_border", lang)
     assert across not in beihai  # no counterpart: no line
     assert f"{across}: Kanpiketi\n" in houqiao  # a counterpart without its country: the name alone

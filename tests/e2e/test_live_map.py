@@ -3,12 +3,12 @@ a hexagon opens its records, the language switches."""
 
 from __future__ import annotations
 
-import math
 import re
+from dataclasses import replace
 
 import pytest
 
-from dashboard.pydeck_adapters import INITIAL_VIEW
+from dashboard.map_layers import live_view
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
 
@@ -115,14 +115,8 @@ def test_the_date_range_and_mineral_filters_change_the_counts_and_the_map(page, 
 
 def _pixel(lon: float, lat: float, width: float, height: float) -> tuple[float, float]:
     """Where deck.gl's initial Web Mercator view puts (lon, lat) inside the chart."""
-    scale = 512 * 2 ** INITIAL_VIEW.zoom / (2 * math.pi)
-
-    def project(lo, la):
-        return scale * math.radians(lo), scale * math.log(math.tan(math.pi / 4 + math.radians(la) / 2))
-
-    x, y = project(lon, lat)
-    cx, cy = project(INITIAL_VIEW.longitude, INITIAL_VIEW.latitude)
-    return width / 2 + (x - cx), height / 2 - (y - cy)
+    x, y = replace(live_view(), width=width, height=height).pixels(lon, lat)
+    return float(x), float(y)
 
 
 def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):

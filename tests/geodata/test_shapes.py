@@ -6,11 +6,11 @@ import geopandas as gpd
 import numpy as np
 import pytest
 import shapely
-from shapely.geometry import LineString, Polygon, box
+from shapely.geometry import LineString, box
 
 from geodata.crs import WGS84
 from geodata.reference import load_layer
-from geodata.shapes import label_points, line_segments, outline_segments, segment_rows
+from geodata.shapes import line_segments, outline_segments, segment_rows
 
 
 def _frame(*geometries) -> gpd.GeoDataFrame:
@@ -51,22 +51,3 @@ def test_the_real_province_lines_are_shared_once_and_follow_the_provinces():
     # every end lies on a province outline, within the simplification's reach
     outlines = shapely.union_all(provinces.boundary.to_numpy())
     assert shapely.distance(shapely.points(ends), outlines).max() < 0.1
-
-
-def test_a_name_goes_inside_its_largest_part_away_from_the_edge_and_small_shapes_get_none():
-    ell = Polygon([(0, 0), (10, 0), (10, 1), (1, 1), (1, 10), (0, 10)])  # its centroid lies outside it
-    islands = shapely.MultiPolygon([box(20, 0, 24, 4), box(30, 0, 30.5, 0.5)])
-    frame = gpd.GeoDataFrame({"name": ["ell", "islands", "islet"]},
-                             geometry=[ell, islands, box(40, 0, 40.1, 0.1)], crs=WGS84)
-    labelled = label_points(frame, precision=0.01, min_area=1.0)
-    assert labelled["name"].tolist() == ["ell", "islands"] and labelled.crs == WGS84
-    assert not ell.contains(ell.centroid) and ell.contains(labelled.geometry.iloc[0])
-    assert labelled.geometry.iloc[1].distance(shapely.Point(22, 2)) < 0.01  # the larger island's middle
-
-
-def test_names_of_the_reference_layers_fall_inside_their_own_area():
-    provinces = load_layer("provinces")
-    labelled = label_points(provinces, min_area=2.0)
-    assert {"Yunnan", "Guangxi", "Guangdong"} <= set(labelled["name_en"]) and "Macau" not in set(labelled["name_en"])
-    areas = provinces.set_index("name_en").geometry.loc[labelled["name_en"]].to_numpy()
-    assert shapely.contains(areas, labelled.geometry.to_numpy()).all()
