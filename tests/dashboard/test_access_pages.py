@@ -54,8 +54,10 @@ def test_nothing_is_shown_before_a_sign_in(visit):
     (sign_in_map,) = test.get("deck_gl_json_chart")  # geography only: it loads the map's code early
     deck_layers = json.loads(sign_in_map.proto.json)["layers"]
     assert [layer["id"] for layer in deck_layers] == ["areas", "lines", "names"]
-    # the files that the live map fetches next, served as the repository's .streamlit/config.toml asks
-    assert all(layer["data"].startswith("/app/static/base/") for layer in deck_layers)
+    # the files that the live map fetches next, served as the repository's .streamlit/config.toml asks; the
+    # names placed for the map's first view, in the deck
+    assert all(layer["data"].startswith("/app/static/base/") for layer in deck_layers[:2])
+    assert {"MYANMAR", "LAOS", "VIET NAM"} <= {row["text"] for row in deck_layers[2]["data"]}
 
 
 def _path_of(block, element_type: str, path: tuple = ()) -> tuple | None:
