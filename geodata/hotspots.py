@@ -50,7 +50,7 @@ PERMUTATION_CHUNK = 4096  # cells whose permutation totals are held at once
 # the analyses); :func:`estimate_hot_spots` and geodata.emerging's estimate multiply their counts by these.
 SECONDS_PER_SEIZURE = 0.5e-6  # counting the seizures into hexagons
 BYTES_PER_SEIZURE = 100
-SECONDS_PER_CELL = 25e-6  # a hexagon's neighbourhood (one H3 grid_disk call), outline and id, in Python
+SECONDS_PER_CELL = 50e-6  # a hexagon's neighbourhood (one H3 grid_disk call), outline, id and place name (bench_places.py)
 SECONDS_PER_NEIGHBOUR = 0.3e-6  # ... and each hexagon of that neighbourhood
 BYTES_PER_NEIGHBOUR = 50  # a weight, while the sparse matrix is built
 SECONDS_PER_DRAW = 30e-9  # a permutation's total for a hexagon
