@@ -10,7 +10,9 @@ from dashboard.i18n import label, t
 from queries.constants import CHANNELS, ITEM_GROUPS
 
 CHANNEL_COLOURS = ("#4dabf7", "#ff6b6b", "#ffd43b", "#38d9a9", "#da77f2", "#ffa94d")
-LEGEND_COLUMNS = 3  # a half-page chart fits three columns of its longest names ("Superhard materials")
+# A legend under a half-page chart (about 400 px wide on a laptop) in as many columns as fit there, its entries
+# filling rows left to right, each column as wide as its longest name: sizes of Vega's 11 px labels, in px.
+LEGEND_PX, LATIN_PX, CJK_PX, SYMBOL_PX = 400, 6.2, 11, 28
 # d3's names of months and days in Chinese (d3-time-format's zh-CN locale), for Vega's time formats
 CHINESE_TIME = alt.TimeLocale(
     dateTime="%x %A %X", date="%Y/%-m/%-d", time="%H:%M:%S", periods=["上午", "下午"],
@@ -37,6 +39,19 @@ def _time_labels(lang: str) -> str:
             f"date(datum.value) == 1 ? timeFormat(datum.value, '{month}') : timeFormat(datum.value, '{day}')")
 
 
+def legend_columns(names: list[str]) -> int:
+    """The most columns (at most 4) in which a legend of ``names`` fits :data:`LEGEND_PX` without cutting a name."""
+    def width(text: str) -> float:
+        return SYMBOL_PX + sum(CJK_PX if "\u2e80" <= ch <= "\u9fff" or "\uff00" <= ch <= "\uffef" else LATIN_PX
+                               for ch in text)
+
+    def fits(columns: int) -> bool:
+        return sum(max((width(name) for name in names[column::columns]), default=0)
+                   for column in range(columns)) <= LEGEND_PX
+
+    return next((columns for columns in (4, 3, 2) if fits(columns)), 1)
+
+
 def _scale(dimension: str, lang: str) -> alt.Scale:
     if dimension == "item_group":
         domain = [label(code, lang) for code in ITEM_GROUPS]
@@ -54,6 +69,7 @@ def series_chart(
     dashed rule at each export-control date inside the period; dates, names and axis titles in ``lang``."""
     rows = series[series["dimension"] == dimension].copy()
     rows["name"] = [label(key, lang) for key in rows["key"]]
+    scale = _scale(dimension, lang)
     bars = (
         alt.Chart(rows)
         .mark_bar()
@@ -61,8 +77,9 @@ def series_chart(
             x=alt.X("bucket:T", title=None, axis=alt.Axis(labelExpr=_time_labels(lang))),
             y=alt.Y("seizures:Q", title=t("seizures", lang), stack=True),
             color=alt.Color(
-                "name:N", scale=_scale(dimension, lang), title=None,
-                legend=alt.Legend(orient="bottom", columns=LEGEND_COLUMNS, labelLimit=0, symbolLimit=0),
+                "name:N", scale=scale, title=None,
+                legend=alt.Legend(orient="bottom", columns=legend_columns(scale.domain), labelLimit=0, labelFontSize=11,
+                                  symbolLimit=0),
             ),
             tooltip=[
                 alt.Tooltip("bucket:T", title=t("when", lang), format=t("chart_date", lang)),

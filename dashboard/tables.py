@@ -12,6 +12,7 @@ import streamlit as st
 NUMBER_FORMAT = "localized"
 
 
+EMPTY_CELL = ""  # what a table shows for a missing value
 IDENTIFIERS = ("ID", "#")  # numbered names, not quantities: record 19999, not 19,999
 
 
@@ -25,8 +26,9 @@ def number_formats(frame: pd.DataFrame) -> dict[str, st.column_config.NumberColu
 
 
 def show_table(data: pd.DataFrame | dict, key: str, **options):
-    """``data`` (a frame or columns by name) as a full-width table without an index, numbers separated;
-    ``options`` go to st.dataframe (height, on_select, …). Returns st.dataframe's selection event."""
+    """``data`` (a frame or columns by name) as a full-width table without an index, numbers separated, a missing
+    value an empty cell (Streamlit would write "None"); ``options`` go to st.dataframe (height, on_select, …).
+    Returns st.dataframe's selection event."""
     frame = pd.DataFrame(data)
     return st.dataframe(frame, hide_index=True, key=key, width="stretch", column_config=number_formats(frame),
-                        **options)
+                        placeholder=EMPTY_CELL, **options)

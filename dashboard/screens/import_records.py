@@ -23,6 +23,7 @@ from dashboard.auth import audit
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
 from dashboard.screens.import_inbox import render_inbox_reports
+from dashboard.tables import EMPTY_CELL
 from dashboard.tooltips import markdown_text
 from geodata.demo_geography import import_geography
 from queries.ingest import (
@@ -150,8 +151,8 @@ def _unknown_values(unknown: pd.DataFrame, kind: str, lang: str) -> list[Accepte
                               t("import_rows", lang): [f"{n:,}" for n in rows["rows"]],
                               means_word: [label(code, lang) if code else None for code in rows["suggestion"]]})
         st.markdown(f"**{t(f'import_field_{name}', lang)}**")
-        edited = st.data_editor(shown, hide_index=True, key=f"i_unknown_{name}", disabled=[value_word,
-                                t("import_rows", lang)], column_config={
+        edited = st.data_editor(shown, hide_index=True, key=f"i_unknown_{name}", placeholder=EMPTY_CELL,
+                                disabled=[value_word, t("import_rows", lang)], column_config={
             accept_word: st.column_config.CheckboxColumn(accept_word),
             means_word: st.column_config.SelectboxColumn(means_word, options=list(meanings))})
         chosen += [Accepted(name, value, meanings[means]) for ticked, value, means in
@@ -275,7 +276,7 @@ def render(ctx: PageContext) -> None:
         titles = "; ".join(f"{_places(parsed.table, [line], lang)} “{text}”" for line, text in parsed.table.titles)
         st.caption(t("import_titles", lang, titles=markdown_text(titles)))
     st.subheader(t("import_preview", lang))
-    preview = parsed.preview(PREVIEW_ROWS).astype(str)
+    preview = parsed.preview(PREVIEW_ROWS).astype("string").fillna(EMPTY_CELL)  # an empty cell empty, not "None"
     added = len(preview.columns) - len(parsed.table.frame.columns)  # the sheet and line columns put first
     heads = {"sheet": t("import_sheet", lang), parsed.table.line_word: t("import_line", lang)}
     preview.columns = [heads.get(c, c) for c in preview.columns[:added]] + list(preview.columns[added:])

@@ -195,6 +195,8 @@ def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_i
     assert out_of_range == "经度 200 超出范围（-180 至 180）"
     reasons = _table_with(test, "原因")["原因"].tolist()
     assert len(reasons) == 2 and all(not english_words(reason) for reason in reasons), reasons
+    assert _editor(test, "i_unknown_channel")["含义"].isna().all()  # no suggestion: an empty cell, not "None"
+    assert all(table.proto.placeholder == "" for table in test.dataframe if table.value.isna().any(axis=None))
     test.button(key="i_run").click().run()
     assert not test.exception
     with duckdb.connect(os.environ["CORDON_DB"], read_only=True) as con:
