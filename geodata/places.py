@@ -18,6 +18,7 @@ from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.crs import WGS84
 from geodata.locate import locate
 from geodata.reference import load_layer
+from queries.cells import cell_outlines
 from queries.labels import LANGUAGES, t
 
 PLACE_COLUMNS = ("county_code", "place_en", "place_zh")
@@ -78,3 +79,9 @@ def with_places(features: gpd.GeoDataFrame, checkpoints: gpd.GeoDataFrame | None
         distinct = distinct.assign(name=[place_name(*row, lang) for row in distinct.itertuples(index=False)])
         names[f"place_{lang}"] = parts.merge(distinct, how="left", on=["area", "checkpoint", "km"])["name"].to_numpy(object)
     return features.assign(county_code=areas["county_code"].to_numpy(object), **names)
+
+
+def cell_place(cell, lang: str) -> str:
+    """The place of one H3 hexagon (hex string or uint64) in ``lang``, as :func:`with_places` names it."""
+    hexagon = gpd.GeoDataFrame(geometry=[shapely.Polygon(cell_outlines([cell])[0])], crs=WGS84)
+    return with_places(hexagon)[f"place_{lang}"].iloc[0]

@@ -35,6 +35,7 @@ from dashboard.records_table import records_frame
 from dashboard.startup import base_map, open_store
 from dashboard.tables import show_table
 from dashboard.tooltips import markdown_text
+from geodata.places import cell_place
 from queries.clock import beijing_now
 from queries.filters import Filters, Focus
 from queries.views import bucket_for
@@ -230,13 +231,15 @@ def follow_selection(event, hex_res: int) -> None:
 
 
 def focus_title(focus: Focus, checkpoints, hubs, lang: str) -> str:
-    """What the drill-down is about: the place's name, or the hexagon or record; ``hubs`` is None when the
-    places layer is hidden (then a hub is named by its id)."""
+    """What the drill-down is about: the place's name, the hexagon's place (its county and nearest checkpoint)
+    or the record; ``hubs`` is None when the places layer is hidden (then a hub is named by its id)."""
     if focus.kind == "checkpoint" and focus.key in set(checkpoints["checkpoint_id"]):
         return name(checkpoints.set_index("checkpoint_id").loc[focus.key], lang)
     if focus.kind == "hub" and hubs is not None and focus.key in set(hubs["hub_id"]):
         return name(hubs.set_index("hub_id").loc[focus.key], lang)
-    return t(focus.kind if focus.kind in ("cell", "seizure") else "record", lang, key=focus.key)
+    if focus.kind == "cell":
+        return t("cell", lang, place=cell_place(focus.key, lang))
+    return t("seizure" if focus.kind == "seizure" else "record", lang, key=focus.key)
 
 
 def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, version: int, extent, data: dict) -> None:

@@ -15,6 +15,7 @@ from streamlit.testing.v1 import AppTest
 
 from dashboard.config import MAP_LIMITS
 from dashboard.i18n import label
+from geodata.places import cell_place
 from queries import views
 from queries.filters import Filters, Focus
 from queries.store import Store
@@ -337,7 +338,8 @@ def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
     app.query_params.update({"focus": f"cell:{cell}@5", "density": "hexagons"})
     app.run()
     assert not app.exception
-    assert any(header.value == f"Records behind hexagon {cell}" for header in app.subheader)
+    place = cell_place(cell, "en")  # named by where it is, not by its id
+    assert any(header.value == f"Records behind hexagon at {place}" for header in app.subheader)
     assert len(table_with(app, "ID")) == min(int(busiest["seizures"]), 500)
     seizure = int(data["points"]["seizure_id"].iloc[0])
     app.query_params["focus"] = f"seizure:{seizure}"

@@ -9,6 +9,7 @@ from dataclasses import replace
 import pytest
 
 from dashboard.map_layers import live_view
+from geodata.places import cell_place
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
 
@@ -138,7 +139,7 @@ def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
     page.locator(".deck-tooltip").filter(has_text="Seizures").wait_for(timeout=TIMEOUT)  # picking is ready
     page.mouse.click(box["x"] + x, box["y"] + y)
     page.wait_for_url(re.compile(f"focus=cell(%3A|:){cell}(%40|@)4"), timeout=TIMEOUT)
-    header = page.get_by_text(re.compile(f"Records behind hexagon {cell}"))
+    header = page.get_by_text(f"Records behind hexagon at {cell_place(cell, 'en')}")
     header.wait_for(timeout=TIMEOUT)
     drill = page.locator(".st-key-drill_down")
     assert drill.get_by_test_id("stMetricValue").first.inner_text() == f"{int(busiest['seizures']):,}"
