@@ -14,12 +14,14 @@ from dashboard import style
 from dashboard.auth import current_user, require, sign_out
 from dashboard.config import db_path
 from dashboard.context import CONTEXT_KEY, PAGES_DIR, PageContext, minute_now
-from dashboard.controls import sidebar
-from dashboard.data import Source, admin_units, data_extent, data_version
+from dashboard.controls import PROBLEMS_KEY, sidebar
+from dashboard.data import Source, admin_units, area_codes, data_extent, data_version
 from dashboard.i18n import LANGUAGES, t
 from dashboard.screens.sign_in import render as sign_in_screen
 from dashboard.startup import open_store
+from dashboard.state import View, decode
 from queries.access import may, region_line
+from queries.constants import DISPLAY_ROLE
 from queries.store import StoreError
 
 # file in dashboard/screens, URL path, icon, the action of queries.access.PERMISSIONS it needs, and
@@ -32,6 +34,18 @@ PAGES = (
     ("users.py", "users", ":material/group:", "users", False),
     ("audit.py", "audit", ":material/policy:", "audit", False),
 )
+
+
+DISPLAY_VIEW_KEY = "display_view"
+
+
+def display_view(units) -> View:
+    """A display account's view: the one its URL gives (/?period=24h&refresh=15&zone=…, within its grants),
+    read once a session, as there is no sidebar to change it; wrong parameters are said on the page."""
+    if DISPLAY_VIEW_KEY not in st.session_state:
+        query = {key: st.query_params.get_all(key) for key in st.query_params}
+        st.session_state[DISPLAY_VIEW_KEY], st.session_state[PROBLEMS_KEY] = decode(query, area_codes(units))
+    return st.session_state[DISPLAY_VIEW_KEY]
 
 
 def store_error(path: str, error: Exception) -> None:
@@ -74,18 +88,21 @@ try:
     units, extent = admin_units(path, version), data_extent(source, version)
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
-with st.sidebar:
-    for page, action, _ in pages.values():
-        if may(user.role, action):
-            st.page_link(page)
-view = sidebar(units, extent, now, may(user.role, "filters"), chosen_shows_view)
-with st.sidebar:
-    st.divider()
-    st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
-    if user.role != "admin":  # admins see everything, whatever they were granted
-        st.caption(t("signed_in_region", view.lang, regions=region_line(user.grants, units, view.lang)))
-    if st.button(t("sign_out", view.lang), key="sign_out", icon=":material/logout:"):
-        sign_out(store, view.lang)
+if user.role == DISPLAY_ROLE:  # a wall screen: the live map alone, full-screen, no sidebar (screens/live_map.py)
+    view = display_view(units)
+else:
+    with st.sidebar:
+        for page, action, _ in pages.values():
+            if may(user.role, action):
+                st.page_link(page)
+    view = sidebar(units, extent, now, may(user.role, "filters"), chosen_shows_view)
+    with st.sidebar:
+        st.divider()
+        st.caption(t("signed_in_as", view.lang, name=user.display_name, role=t(f"role_{user.role}", view.lang)))
+        if user.role != "admin":  # admins see everything, whatever they were granted
+            st.caption(t("signed_in_region", view.lang, regions=region_line(user.grants, units, view.lang)))
+        if st.button(t("sign_out", view.lang), key="sign_out", icon=":material/logout:"):
+            sign_out(store, view.lang)
 st.session_state[CONTEXT_KEY] = PageContext(user=user, source=source, view=view, units=units, extent=extent)
 require(store, user, chosen_action, now, view.lang)
 chosen.run()

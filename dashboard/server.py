@@ -86,7 +86,9 @@ async def start_session(request: Request) -> RedirectResponse:
         LOG.warning("session route: the store could not be read (%s)", error)
         return response
     if token:
-        response.set_cookie(sessions.SESSION_COOKIE, token, max_age=int(AccessPolicy.from_env().session_max.total_seconds()),
+        # kept as long as the longest session may last (a display's); each ends on the server at its own end
+        response.set_cookie(sessions.SESSION_COOKIE, token,
+                            max_age=int(AccessPolicy.from_env().longest_session.total_seconds()),
                             path="/", httponly=True, samesite="strict", secure=_secure(request))
     return response
 

@@ -52,7 +52,9 @@ CHECKPOINT_KINDS = (
 HUB_KINDS = ("mine", "separation_plant", "smelter_refinery", "magnet_alloy_maker", "trading_hub")
 
 # Account roles, lowest first: each may do what the ones before it may (queries.access.PERMISSIONS).
-ROLES = ("commander", "analyst", "planner", "admin")
+# A display only watches: a wall screen's account, whose one page is the live map, full-screen.
+DISPLAY_ROLE = "display"
+ROLES = (DISPLAY_ROLE, "commander", "analyst", "planner", "admin")
 
 ITEM_GROUPS = (
     "REE_heavy",

@@ -10,7 +10,11 @@ that cookie (:func:`check`). So:
   without their cookie is signed out at its first run;
 * the session outlives a reload and a reconnect of the browser, until it is signed out, sits idle
   (``AccessPolicy.session_idle``: only what its person does counts, not the live map's own refresh),
-  reaches its absolute end (``AccessPolicy.session_max``), or its account is disabled;
+  reaches its absolute end (``AccessPolicy.session_lifetime``), or its account is disabled;
+* a *display* account (``queries.constants.DISPLAY_ROLE``: a wall screen that only watches) has no person
+  at the keyboard: the live map's refresh is its use, so it does not go idle while the page refreshes,
+  and its session lasts ``AccessPolicy.display_session_max``; disabling the account still ends it at
+  the next refresh;
 * only SHA-256 digests of tickets and tokens are stored, so the database file holds nothing that signs in.
 
 Times are Beijing time without a time zone, as the store keeps them; callers pass ``now``.
@@ -24,6 +28,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 from queries.access import AccessPolicy, User, read_user, record_event
+from queries.constants import DISPLAY_ROLE
 from queries.store import Store, run
 
 SESSION_COOKIE = "cordon_session"
@@ -53,10 +58,12 @@ def start(store: Store, username: str, now: datetime, *, client: str | None = No
     policy = policy or AccessPolicy.from_env()
     ticket = secrets.token_urlsafe(32)
     with store.writing() as con:
+        user = read_user(con, username)
+        lifetime = policy.session_lifetime(user.role if user else "")
         run(con, "sessions_insert", {
             "session_id": secrets.token_hex(16), "username": username, "ticket_hash": digest(ticket),
             "ticket_expires_at": now + TICKET_LIFETIME, "client": (client or None) and client[:CLIENT_CHARS],
-            "now": now, "expires_at": now + policy.session_max,
+            "now": now, "expires_at": now + lifetime,
         })
     return ticket
 
@@ -103,7 +110,7 @@ def check(store: Store, token: str | None, now: datetime, *, activity: bool,
     idle beyond the policy, not past its end, and its account active. A session found lapsed is ended
     here (an idle one with a ``session_expired`` row in the audit trail). ``activity``: this run was
     asked for by the session's person (a click, a page), not by the live map's refresh; it keeps the
-    session from going idle."""
+    session from going idle. Every run of a display account's session counts as its use."""
     if not token:
         return SessionCheck(None)
     policy = policy or AccessPolicy.from_env()
@@ -117,7 +124,7 @@ def check(store: Store, token: str | None, now: datetime, *, activity: bool,
         return SessionCheck(None, _end(store, session, now, lapse))
     if user is None or not user.active:
         return SessionCheck(None, _end(store, session, now, "account"))
-    if activity and now - session["last_active_at"] >= TOUCH_EVERY:
+    if (activity or user.role == DISPLAY_ROLE) and now - session["last_active_at"] >= TOUCH_EVERY:
         with store.writing() as con:
             run(con, "sessions_touch", {"session_id": session["session_id"], "now": now})
     return SessionCheck(user)

@@ -99,10 +99,10 @@ def seizure_row(**overrides) -> pd.DataFrame:
 
 
 # The accounts of the seeded database, all with this password: an admin, a planner who sees
-# everything, an analyst granted Guangxi and a commander granted Yunnan.
+# everything, an analyst granted Guangxi, a commander granted Yunnan and a wall display granted Guangxi.
 PASSWORD = "correct horse battery staple"
 ACCOUNTS = {"admin": ("admin", ()), "planner": ("planner", ("all",)), "gx-analyst": ("analyst", ("province:450000",)),
-            "yn-commander": ("commander", ("province:530000",))}
+            "yn-commander": ("commander", ("province:530000",)), "gx-display": ("display", ("province:450000",))}
 
 
 @pytest.fixture(scope="session")

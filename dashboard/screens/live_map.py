@@ -1,4 +1,6 @@
-"""Live map: the commander's picture of the zone, refreshing on its own, with drill-down on click."""
+"""Live map: the commander's picture of the zone, refreshing on its own, with drill-down on click. For a
+display account (a wall screen that only watches) the page is the figures and the map alone, full-screen:
+no sidebar (dashboard/main.py), no drill-down, no tables."""
 
 from __future__ import annotations
 
@@ -36,12 +38,18 @@ from dashboard.startup import base_map, open_store
 from dashboard.tables import show_table
 from dashboard.tooltips import markdown_text
 from geodata.places import cell_place
+from queries.access import region_line
 from queries.clock import beijing_now
+from queries.constants import DISPLAY_ROLE
 from queries.filters import Filters, Focus
 from queries.views import bucket_for
 
 PREVIOUS_KEY, SELECTION_KEY = "previous_refresh", "applied_selection"
 MAP_STATE_KEY = "live_map_state_seen"
+DISPLAY_MAP_HEIGHT = 700  # a display's map: the rest of a 1080-pixel screen below the title and figures
+# a display shows no Streamlit header or toolbar, and the page starts at the top of the screen
+DISPLAY_CSS = ("<style>[data-testid='stHeader'] { display: none; }"
+               " [data-testid='stMainBlockContainer'] { padding-top: 1rem; }</style>")
 
 
 def map_clicked() -> bool:
@@ -110,6 +118,8 @@ def alert_text(flagged, lang: str) -> str:
 def render(ctx: PageContext) -> None:
     """The page: its title, then the fragment that refreshes, whose second block is the map's row (where
     the sign-in screen has its map: dashboard/screens/sign_in.py)."""
+    if ctx.user.role == DISPLAY_ROLE:
+        st.html(DISPLAY_CSS)
     st.title(t("live_title", ctx.view.lang))
     today = minute_now().date()
     last_day = max(today, ctx.extent["last_occurred"].date()) if ctx.extent["seizures"] else today
@@ -146,8 +156,13 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
         headline.warning(alert_text(flagged, lang), icon=":material/crisis_alert:")
     spec = live_map_spec(source, version, filters, view.hex_res, after, view.layers, view.density, view.weight, lang,
                          base_map(lang), stamp, data, flagged)
+    display = ctx.user.role == DISPLAY_ROLE
     event = show_map(spec, map_notes(data, view.density, lang), view, alerted=flagged is not None and len(flagged) > 0,
-                     density_top=density_top(data.get("hexagons"), view.weight))
+                     density_top=density_top(data.get("hexagons"), view.weight), display=display)
+    if display:
+        st.caption(" · ".join((t("signed_in_as", lang, name=ctx.user.display_name, role=t("role_display", lang)),
+                               t("signed_in_region", lang, regions=region_line(ctx.user.grants, ctx.units, lang)))))
+        return
     follow_selection(event, view.hex_res)
     drill(ctx, source, filters, st.session_state.get("focus"), version, extent, data)
     busiest(data["checkpoints"], lang)
@@ -200,14 +215,16 @@ def map_notes(data: dict, density: str, lang: str) -> list[str]:
     return notes
 
 
-def show_map(spec: str, notes: list[str], view, alerted: bool, density_top: float | None = None):
+def show_map(spec: str, notes: list[str], view, alerted: bool, density_top: float | None = None,
+             display: bool = False):
     """The map's row: the deck (``spec``) with its ``notes`` below, and the legend beside (with what each
-    density colour stands for, given the hexagons' largest weight ``density_top``); the map's event."""
+    density colour stands for, given the hexagons' largest weight ``density_top``); the map's event. On a
+    ``display`` the map is taller and nothing on it can be picked."""
     map_column, legend_column = st.columns(LIVE_MAP_ROW)
     with map_column:
         event = st.pydeck_chart(
-            PrebuiltDeck(spec), height=LIVE_MAP_HEIGHT, key=LIVE_MAP_KEY, on_select="rerun",
-            selection_mode="single-object",
+            PrebuiltDeck(spec), height=DISPLAY_MAP_HEIGHT if display else LIVE_MAP_HEIGHT, key=LIVE_MAP_KEY,
+            on_select="ignore" if display else "rerun", selection_mode="single-object",
         )
         for note in notes:
             st.caption(note)

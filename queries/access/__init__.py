@@ -36,6 +36,7 @@ from queries.access.audit import AUDIT_KINDS, AUDIT_SOURCES, os_actor, read_audi
 from queries.access.passwords import MAX_PASSWORD_LENGTH, MIN_PASSWORD_LENGTH, check_password
 from queries.access.policy import (
     CLIENT_ATTEMPTS_ENV,
+    DISPLAY_SESSION_MAX_ENV,
     LOCK_MIN_ENV,
     MAX_FAILURES_ENV,
     SESSION_IDLE_ENV,
@@ -57,7 +58,8 @@ from queries.access.roles import PERMISSIONS, ROLE_RANKS, may
 from queries.access.signin import ATTEMPTED_NAME_CHARS, SIGN_IN_OUTCOMES, ClientThrottle, SignIn, authenticate
 
 __all__ = [
-    "ADMIN_USERNAME", "ATTEMPTED_NAME_CHARS", "AUDIT_KINDS", "AUDIT_SOURCES", "CLIENT_ATTEMPTS_ENV", "GRANT_KINDS",
+    "ADMIN_USERNAME", "ATTEMPTED_NAME_CHARS", "AUDIT_KINDS", "AUDIT_SOURCES", "CLIENT_ATTEMPTS_ENV", "DISPLAY_SESSION_MAX_ENV",
+    "GRANT_KINDS",
     "LOCK_MIN_ENV", "MAX_FAILURES_ENV", "MAX_PASSWORD_LENGTH", "MIN_PASSWORD_LENGTH", "PERMISSIONS", "ROLE_RANKS",
     "SESSION_IDLE_ENV", "SESSION_MAX_ENV", "SIGN_IN_OUTCOMES", "USERNAME_PATTERN",
     "AccessPolicy", "ClientThrottle", "Grant", "Scope", "SignIn", "User",

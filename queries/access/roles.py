@@ -8,8 +8,8 @@ ROLE_RANKS = {role: rank for rank, role in enumerate(ROLES)}
 
 # Each page or action, and the lowest role that may use it: a role may do all that the roles below it may.
 PERMISSIONS = {
-    "live_map": "commander",
-    "kpis": "commander",
+    "live_map": "display",
+    "kpis": "display",
     "filters": "analyst",
     "analysis": "analyst",
     "records": "analyst",

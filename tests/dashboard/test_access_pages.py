@@ -20,7 +20,7 @@ from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
 PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
          "records": "Seizure records", "import": "Import records", "users": "Users", "audit": "Audit trail"}
-ALLOWED = {"yn-commander": {"live"}, "gx-analyst": {"live", "analysis", "records"},
+ALLOWED = {"gx-display": {"live"}, "yn-commander": {"live"}, "gx-analyst": {"live", "analysis", "records"},
            "planner": {"live", "analysis", "records"}, "admin": set(PAGES)}
 
 
@@ -134,8 +134,24 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, u
         assert not test.title or test.title[0].value != PAGES[page]
         denied = read_audit(Store(seeded_db), kind="page_denied", username=username)
         assert json.loads(denied["details"].iloc[-1])["page"] == {"import": "imports"}.get(page, page)
-    # the sidebar offers only the pages the role may open
-    assert {link.proto.label for link in test.get("page_link")} == {t(f"page_{url}") for url in ALLOWED[username]}
+    # the sidebar offers only the pages the role may open; a display has no sidebar, nowhere else to go
+    offered = set() if username == "gx-display" else {t(f"page_{url}") for url in ALLOWED[username]}
+    assert {link.proto.label for link in test.get("page_link")} == offered
+
+
+def test_a_display_shows_the_figures_and_the_map_of_its_url_full_screen(visit, seeded_db):
+    test = visit("gx-display", zone="451481", lang="zh")
+    assert not test.sidebar.children and not test.get("page_link") and not test.button  # nothing to navigate
+    with Store(seeded_db).reading() as con:
+        pingxiang = int(views.summary(con, Filters(zones=("451481",)))["seizures"])
+    shown = next(m.value for m in test.metric if m.label == t("kpi_seizures", "zh"))
+    assert int(shown.replace(",", "")) == pingxiang > 0  # the zone of its URL, within its grant
+    (deck,) = test.get("deck_gl_json_chart")
+    assert not deck.proto.selection_mode  # nothing on it to pick
+    assert t("drill_hint", "zh") not in [c.value for c in test.caption]  # no drill-down, no tables
+    assert not test.dataframe and t("role_display", "zh") in test.caption[-1].value
+    outside = visit("gx-display", zone="533102")  # Ruili, Yunnan: outside its grant
+    assert seizures_metric(outside) == 0
 
 
 def test_a_commander_has_no_filters_even_from_the_url(visit, seeded_db):

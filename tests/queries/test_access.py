@@ -40,6 +40,7 @@ def accounts_store(folder) -> Store:
 
 def test_each_role_may_do_what_the_roles_below_it_may():
     pages = {
+        "display": {"live_map", "kpis"},
         "commander": {"live_map", "kpis"},
         "analyst": {"live_map", "kpis", "filters", "analysis", "records"},
         "planner": {"live_map", "kpis", "filters", "analysis", "records", "export", "brief"},
@@ -62,6 +63,16 @@ def test_the_policy_defaults_and_their_environment_overrides():
     policy = AccessPolicy.from_env({"CORDON_SIGNIN_MAX_FAILURES": "3", "CORDON_SIGNIN_LOCK_MIN": "60",
                                     "CORDON_SESSION_IDLE_MIN": "7.5"})
     assert policy == AccessPolicy(3, timedelta(hours=1), timedelta(minutes=7.5))
+
+
+def test_a_display_session_lasts_a_week_unless_the_environment_says_otherwise():
+    policy = AccessPolicy.from_env({})
+    assert policy.session_lifetime("display") == timedelta(days=7) == policy.longest_session
+    assert policy.session_lifetime("commander") == policy.session_lifetime("admin") == timedelta(hours=12)
+    shorter = AccessPolicy.from_env({"CORDON_DISPLAY_SESSION_MAX_HOURS": "24", "CORDON_SESSION_MAX_HOURS": "36"})
+    assert shorter.session_lifetime("display") == timedelta(hours=24) and shorter.longest_session == timedelta(hours=36)
+    with pytest.raises(ValueError, match="CORDON_DISPLAY_SESSION_MAX_HOURS must be more than 0"):
+        AccessPolicy.from_env({"CORDON_DISPLAY_SESSION_MAX_HOURS": "0"})
 
 
 @pytest.mark.parametrize(("name", "value", "message"), [

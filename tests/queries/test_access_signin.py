@@ -223,3 +223,38 @@ def test_the_last_active_admin_cannot_be_disabled_or_demoted(store):
             change()
     access.add_user(store, "deputy", "a second passphrase", "admin", **CLI)
     assert access.set_role(store, "boss", "planner", **CLI).role == "planner"
+
+
+def test_a_display_session_is_kept_alive_by_its_refresh_and_ends_at_its_own_lifetime(store):
+    from queries import sessions
+
+    access.add_user(store, "wall", PASSWORD, "display", grants=[Grant("province", "450000")], **CLI)
+    policy = AccessPolicy(session_idle=timedelta(minutes=30), session_max=timedelta(hours=12),
+                          display_session_max=timedelta(days=7))
+    wall = sessions.redeem(store, sessions.start(store, "wall", NOW, policy=policy), NOW)
+    ana = sessions.redeem(store, sessions.start(store, "ana", NOW, policy=policy), NOW)
+    assert sessions.check(store, ana, NOW + timedelta(minutes=25), activity=False, policy=policy).user is not None
+    assert sessions.check(store, ana, NOW + timedelta(minutes=50), activity=False, policy=policy).ended == "idle"
+    # a week of refreshes, nobody at the keyboard: the display's refresh is its use ...
+    end = NOW + timedelta(days=7)
+    now = NOW
+    while now < end:
+        assert sessions.check(store, wall, now, activity=False, policy=policy).user.role == "display"
+        now += timedelta(minutes=25)
+    # ... until the end of its lifetime
+    assert sessions.check(store, wall, end, activity=False, policy=policy) == sessions.SessionCheck(None, "expired")
+    # with the refresh stopped (the screen is off), a display goes idle like any session
+    wall = sessions.redeem(store, sessions.start(store, "wall", NOW, policy=policy), NOW)
+    quiet = NOW + timedelta(minutes=30)
+    assert sessions.check(store, wall, quiet, activity=False, policy=policy) == sessions.SessionCheck(None, "idle")
+
+
+def test_disabling_a_display_account_ends_its_session_at_the_next_refresh(store):
+    from queries import sessions
+
+    access.add_user(store, "wall", PASSWORD, "display", grants=[Grant("all")], **CLI)
+    wall = sessions.redeem(store, sessions.start(store, "wall", NOW), NOW)
+    assert sessions.check(store, wall, NOW, activity=False).user is not None
+    access.set_active(store, "wall", False, **CLI)
+    assert sessions.check(store, wall, NOW + timedelta(seconds=5), activity=False) == sessions.SessionCheck(None, "account")
+    assert not sessions.is_open(store, wall, NOW + timedelta(seconds=6))

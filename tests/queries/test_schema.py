@@ -256,7 +256,30 @@ def test_migration_9_names_the_sheet_of_a_refused_row(tmp_path):
     migrate(con, target=8)
     for line in (5, 20_000_006):  # the first sheet's row 5, the third sheet's row 6
         con.execute("INSERT INTO rejected_rows VALUES (1, 'posts.xlsx', $line, '{}', ['unknown'], 'why')", {"line": line})
-    assert migrate(con) == [9]
+    assert migrate(con, target=9) == [9]
     assert con.execute("SELECT sheet, line FROM rejected_rows ORDER BY sheet NULLS FIRST").fetchall() == [
         (None, 5), ("sheet 3", 6)]
+    con.close()
+
+
+def test_migration_10_keeps_the_accounts_and_admits_the_display_role(tmp_path):
+    con = duckdb.connect(str(tmp_path / "nine.duckdb"))
+    migrate(con, target=9)
+    at = datetime(2026, 1, 1)
+
+    def add(username: str, role: str) -> None:
+        con.execute("INSERT INTO users (username, display_name, password_hash, role, active, created_at, updated_at, "
+                    "password_changed_at) VALUES ($username, 'A', '$argon2id$v=19$x', $role, true, $at, $at, $at)",
+                    {"username": username, "role": role, "at": at})
+
+    add("ana", "analyst")
+    with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed on table users"):
+        con.execute("UPDATE users SET role = 'display'")
+    before = con.execute("SELECT * FROM users").fetchall()
+    assert migrate(con) == [10]
+    assert con.execute("SELECT * FROM users").fetchall() == before
+    add("wall", "display")
+    with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed on table users"):
+        con.execute("UPDATE users SET role = 'viewer'")
+    assert con.execute("SELECT user_id FROM users WHERE username = 'wall'").fetchone()[0] == before[0][0] + 1
     con.close()

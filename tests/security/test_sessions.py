@@ -6,6 +6,7 @@ cookie; an unauthenticated ``clear_cache``; session ids in the server's log."""
 from __future__ import annotations
 
 import http.client
+import json
 import shutil
 from datetime import datetime
 from urllib.parse import urlsplit
@@ -14,7 +15,7 @@ import pytest
 
 from dashboard.server import SIGN_OUT_ROUTE, session_url
 from queries import sessions, views
-from queries.access import Grant, add_user, change_grants, set_active
+from queries.access import Grant, add_user, change_grants, read_audit, set_active
 from queries.clock import beijing_now
 from queries.filters import Filters
 from queries.store import Store
@@ -27,6 +28,7 @@ SIGN_IN = "Cordon — sign in"
 LIVE_TITLE = "Border zones — seizures of controlled minerals"
 NOW = datetime(2026, 11, 30, 9, 0)
 ACCOUNTS = ("sec-disabled", "sec-regrant", "sec-idle", "sec-victim")
+DISPLAY = "sec-display"  # a wall screen's account, granted Guangxi
 
 
 @pytest.fixture(scope="module")
@@ -38,6 +40,8 @@ def server(seeded_db, tmp_path_factory):
     store = Store(path)
     for username in ACCOUNTS:
         add_user(store, username, PASSWORD, "analyst", grants=[Grant("all")], actor="admin", source="cli", now=NOW)
+    add_user(store, DISPLAY, PASSWORD, "display", grants=[Grant("province", "450000")], actor="admin", source="cli",
+             now=NOW)
     log = folder / "server.log"
     with start_app(path, log) as url:
         yield url, store, log
@@ -174,4 +178,45 @@ def test_the_sign_out_route_ends_the_session_and_drops_the_cookie(server):
     assert response.getheader("Set-Cookie").startswith(f"{sessions.SESSION_COOKIE}=\"\"")
     tab = live_tab(url, token)
     assert SIGN_IN in tab.seen.headings and not tab.seen.metric("Seizures")
+    tab.close()
+
+
+def test_a_display_only_watches_is_kept_signed_in_by_its_refresh_and_ends_when_an_admin_disables_it(server):
+    url, store, _ = server
+    # its cookie: HttpOnly, SameSite, Secure behind a proxy that says the browser came over TLS, for a week
+    ticket = sessions.start(store, DISPLAY, beijing_now())
+    address = urlsplit(url)
+    connection = http.client.HTTPConnection(address.hostname, address.port, timeout=30)
+    connection.request("GET", session_url(ticket, "/?" + LIVE), headers={"X-Forwarded-Proto": "https"})
+    cookie = connection.getresponse().getheader("Set-Cookie")
+    assert all(flag in cookie for flag in ("HttpOnly", "SameSite=strict", "Secure", f"Max-Age={7 * 24 * 3600}"))
+    token = cookie.split(";")[0].split("=", 1)[1]
+    # every page but the live map is refused, whatever the URL, and each refusal is in the audit trail
+    pages = {"analysis": "analysis", "records": "records", "import": "imports", "users": "users", "audit": "audit"}
+    for page in pages:
+        client = RawClient(url, token=token)
+        client.send("rerun_script", query_string="period=all", page_name=page)
+        client.read_until(lambda seen: seen.runs_finished >= 1)
+        assert not client.seen.metric("Seizures") and client.seen.headings == []
+        client.close()
+    denied = read_audit(store, kind="page_denied", username=DISPLAY)["details"]
+    assert {json.loads(details)["page"] for details in denied} == set(pages.values())
+    # the live map refreshes; nobody touches the screen, yet the refresh keeps the session from going idle
+    with store.reading() as con:
+        guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
+    tab = live_tab(url, token)
+    assert tab.seen.metric("Seizures") == [f"{guangxi:,}"]
+    for _ in range(2):  # twice 20 minutes since the last refresh: 40 minutes without a click
+        with store.writing() as con:
+            con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 20 MINUTE "
+                        "WHERE username = $username", {"username": DISPLAY})
+        refreshed(tab)
+        assert SIGN_IN not in tab.seen.headings and tab.seen.metric("Seizures")[-1] == f"{guangxi:,}"
+    # an admin disables the account: the next refresh shows the sign-in page and no figure
+    set_active(store, DISPLAY, False, actor="admin", source="cli", now=NOW)
+    refreshed(tab)
+    assert SIGN_IN in tab.seen.headings and not [e for e in tab.seen.after(SIGN_IN) if e[0] == "metric"]
+    with store.reading() as con:
+        assert con.execute("SELECT end_reason FROM web_sessions WHERE username = $username AND token_hash IS NOT NULL",
+                           {"username": DISPLAY}).fetchone()[0] == "account"
     tab.close()
