@@ -32,11 +32,10 @@ import h3
 import pandas as pd
 
 from geodata.analysis_data import read_analysis_points
-from geodata.brief_frame import border_region
 from geodata.clusters import DBSCANParams, find_clusters, labelled_shares
 from geodata.crs import METRIC_CRS, WGS84
 from geodata.hotspots import HotSpotParams, hot_spots
-from geodata.reference import load_layer
+from geodata.reference import border_region, load_layer
 from queries import __version__
 from queries.clock import beijing_now
 from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters
@@ -169,7 +168,7 @@ def _listed(names: list[str], lang: str) -> str:
 def brief_area(filters: Filters, lang: str, scope: Scope | None = None) -> BriefArea:
     """The area to map for ``filters``: the chosen zones, counties or provinces, else the provinces
     and zones ``scope`` grants (when it does not grant everything), else the border region (the
-    provinces that hold border zones, ``geodata.brief_frame.border_region``)."""
+    provinces that hold border zones, ``geodata.reference.border_region``)."""
     kind, units, title = _area_units(filters, scope)
     bounds = (tuple(float(v) for v in units.to_crs(METRIC_CRS).total_bounds) if not units.empty
               else border_region())

@@ -3,10 +3,10 @@
 A map of all China drawn to take in a cluster at Baotou leaves the border a strip at the bottom
 where no hot spot can be seen. So the map is framed on the brief's area (for a view of all areas,
 the border region: the provinces that hold border zones, with the neighbours' side of the border
-``NEIGHBOUR_KM`` deep), widened only for the hot spots and numbered clusters close to it (within
-``REACH`` of its larger side: the express hubs of Guangzhou and Shenzhen beside Guangxi). Results
-farther away are listed beside the map, by the hub or checkpoint nearest to them, with their
-direction and distance from the map's edge.
+``geodata.reference.NEIGHBOUR_KM`` deep), widened only for the hot spots and numbered clusters close
+to it (within ``REACH`` of its larger side: the express hubs of Guangzhou and Shenzhen beside
+Guangxi). Results farther away are listed beside the map, by the hub or checkpoint nearest to them,
+with their direction and distance from the map's edge.
 
 A list rather than an inset map of China: at A4 an inset is a few centimetres wide, its names would
 crowd as the big map's did, and what a commander needs of a far place is its name, how far it is
@@ -24,17 +24,15 @@ import pandas as pd
 import shapely
 
 from geodata.crs import METRIC_CRS, WGS84
-from geodata.reference import load_layer
+from geodata.reference import Bounds, load_layer
 from queries.labels import name as place_name
 from queries.labels import t
 
 if TYPE_CHECKING:
     from geodata.brief import Brief
 
-NEIGHBOUR_KM = 100  # how far into Myanmar, Laos and Viet Nam the map of the border region reaches
 REACH = 0.25  # results within this share of the area's larger side widen the map
 COMPASS = ("n", "ne", "e", "se", "s", "sw", "w", "nw")  # catalogue keys compass_n, ...
-Bounds = tuple[float, float, float, float]  # west, south, east, north in METRIC_CRS metres
 
 
 @dataclass(frozen=True)
@@ -55,18 +53,6 @@ class FarPlace:
     ranks: tuple[int, ...]
     hot: int
     cold: int
-
-
-def border_region() -> Bounds:
-    """The provinces that hold border zones (Guangxi and Yunnan) and the neighbours' side of the
-    border, ``NEIGHBOUR_KM`` beyond the zones: their bounds in METRIC_CRS."""
-    provinces, zones = load_layer("provinces"), load_layer("zones").to_crs(METRIC_CRS)
-    held = provinces[provinces["code"].isin(zones["province_code"])].to_crs(METRIC_CRS)
-    x0, y0, x1, y1 = zones.total_bounds
-    margin = NEIGHBOUR_KM * 1000
-    west, south, east, north = held.total_bounds
-    return (float(min(west, x0 - margin)), float(min(south, y0 - margin)), float(max(east, x1 + margin)),
-            float(max(north, y1 + margin)))
 
 
 def results(brief: Brief) -> gpd.GeoDataFrame:
