@@ -78,6 +78,11 @@ def session_ended() -> Callable[[], bool]:
     return should_stop
 
 
+def _said(error: Exception, lang: str) -> str:
+    """What went wrong, in ``lang`` where the error says it in words of the catalogue (an IngestError's)."""
+    return error.say(lang) if isinstance(error, IngestError) else str(error)
+
+
 def _mapping(mapping_upload, settings: dict[str, str], accepted: tuple[Accepted, ...], kind: str):
     """The mapping the upload is read with: the uploaded mapping file (else the default), the values
     given for the whole file, the spellings accepted; an IngestError says what is wrong in the file."""
@@ -99,7 +104,7 @@ def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[
     try:
         mapping = _mapping(mapping_upload, settings, accepted, kind)
     except (IngestError, UnicodeDecodeError) as error:
-        st.error(t("import_mapping_unusable", lang, reason=markdown_text(error)))
+        st.error(t("import_mapping_unusable", lang, reason=markdown_text(_said(error, lang))))
         return None
     should_stop = session_ended()
     try:
@@ -108,7 +113,7 @@ def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[
             checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop, lang=lang)
             unknown = unknown_values(parsed.fields(), checked.rules)
     except (IngestError, UnicodeDecodeError, ValueError) as error:
-        st.error(t("import_unreadable", lang, reason=markdown_text(error)))
+        st.error(t("import_unreadable", lang, reason=markdown_text(_said(error, lang))))
         return None
     except Cancelled:
         return None  # the uploader has gone: nobody to show it to
@@ -302,7 +307,7 @@ def render(ctx: PageContext) -> None:
             st.session_state[RESULT_KEY] = result
             audit(store, "import", ctx.user.username, {**result.audit_details(), "crs": crs}, minute_now())
         except (IngestError, StoreError) as error:
-            st.error(t("import_failed", lang, reason=markdown_text(error)))
+            st.error(t("import_failed", lang, reason=markdown_text(_said(error, lang))))
         except Cancelled:
             return  # the uploader has gone before anything was written
     result = st.session_state.get(RESULT_KEY)

@@ -24,6 +24,7 @@ import pyarrow as pa
 
 from queries.ingest.files import IngestError, RowCount, Table, read_bytes
 from queries.ingest.layout import LAYOUT_ROW, MAX_TITLE_ROWS, is_serial, rows_to_table
+from queries.ingest.words import words
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 _DELIMITERS = (",", "\t", ";", "|")
@@ -36,11 +37,10 @@ def _line_of(text: str | bytes, position: int) -> int:
 def decode(name: str, raw: bytes) -> tuple[str, str]:
     """(text, encoding) of a CSV's bytes: UTF-8 (with or without BOM), else GB18030; else refused."""
     if raw.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-        raise IngestError(f"{name} is UTF-16 text; save it as CSV UTF-8 (Excel: 'CSV UTF-8 (逗号分隔)')")
+        raise IngestError(words("file_utf16", name=name))
     nul = raw.find(b"\x00")
     if nul >= 0:
-        raise IngestError(f"{name} holds NUL bytes at line {_line_of(raw, nul)}: it is binary, not a CSV; "
-                          f"export the data as CSV or .xlsx")
+        raise IngestError(words("file_nul", name=name, line=_line_of(raw, nul)))
     failure = None
     for encoding in ("utf-8", "gb18030"):
         try:
@@ -50,11 +50,9 @@ def decode(name: str, raw: bytes) -> tuple[str, str]:
             continue
         control = _CONTROL.search(text)
         if control:
-            raise IngestError(f"{name} holds a control character at line {_line_of(text, control.start())}: it is "
-                              f"binary, not a CSV; export the data as CSV or .xlsx")
+            raise IngestError(words("file_control", name=name, line=_line_of(text, control.start())))
         return text, "utf-8-sig" if raw.startswith(codecs.BOM_UTF8) else encoding
-    raise IngestError(f"{name} is neither UTF-8 nor GB18030/GBK text (the first undecodable byte is at line "
-                      f"{_line_of(raw, failure.start)}); save it as CSV UTF-8")
+    raise IngestError(words("file_encoding", name=name, line=_line_of(raw, failure.start)))
 
 
 def read_csv(name: str, source, count: RowCount) -> Table:
@@ -116,6 +114,6 @@ def _read_any_csv(name: str, text: str, delimiter: str, encoding: str, count: Ro
                 yield end + 1, values
                 end = reader.line_num
         except csv.Error as error:
-            raise IngestError(f"{name} line {end + 1}: {error} — check the quotes on that line") from None
+            raise IngestError(words("file_quotes", name=name, line=end + 1, error=str(error))) from None
 
     return rows_to_table(name, "csv", records(), count, encoding)

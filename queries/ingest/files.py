@@ -38,6 +38,7 @@ import pandas as pd
 import pyarrow as pa
 
 from queries.ingest.refusals import fill, runs_text, texts
+from queries.ingest.words import Words, words
 from queries.labels import t
 from queries.settings import env_number
 
@@ -47,7 +48,16 @@ FORMATS = {".csv": "csv", ".txt": "csv", ".tsv": "csv", ".xlsx": "xlsx", ".xlsm"
 
 
 class IngestError(ValueError):
-    """An import that cannot go on; the message names the file (and line) and says what to do."""
+    """An import that cannot go on; the message names the file (and line) and says what to do: catalogue
+    :class:`Words` (``str()`` says them in English, :meth:`say` in the reader's language) or a text."""
+
+    def __init__(self, message: str | Words):
+        super().__init__(message.say() if isinstance(message, Words) else message)
+        self.words = message if isinstance(message, Words) else None
+
+    def say(self, lang: str = "en") -> str:
+        """The message in ``lang`` (a text as it is)."""
+        return self.words.say(lang) if self.words is not None else str(self)
 
 
 class NothingToRead(IngestError):
@@ -140,19 +150,17 @@ class RowCount:
     def limit(self) -> int:
         return self.limits.max_rows if self.sheet is None else min(self.limits.max_rows, self.limits.max_sheet_rows)
 
-    def _too_many(self) -> str:
+    def _too_many(self) -> Words:
         if self.sheet is None or self.limits.max_rows <= self.limits.max_sheet_rows:
-            return (f"{self.name} has more than {self.limit:,} rows under its header, the import limit for a file; "
-                    f"split it into files of at most {self.limit:,} rows (or raise the limit: {MAX_ROWS_ENV})")
-        return (f"{self.name}, sheet '{self.sheet}': more than {self.limit:,} rows under its header, the import limit "
-                f"for a worksheet; save it as CSV (up to {self.limits.max_rows:,} rows) or split it (or raise the "
-                f"limit: {MAX_SHEET_ROWS_ENV})")
+            return words("file_too_many_rows", name=self.name, limit=f"{self.limit:,}", setting=MAX_ROWS_ENV)
+        return words("file_too_many_sheet_rows", name=self.name, sheet=self.sheet, limit=f"{self.limit:,}",
+                     rows=f"{self.limits.max_rows:,}", setting=MAX_SHEET_ROWS_ENV)
 
     def header(self, width: int) -> None:
         """Refuse a header wider than the limit."""
         if width > self.limits.max_columns:
-            raise IngestError(f"{self.name}: its header has {width:,} columns, more than the "
-                              f"{self.limits.max_columns:,} an import reads; keep the columns of the records only")
+            raise IngestError(words("file_too_wide", name=self.name, width=f"{width:,}",
+                                    limit=f"{self.limits.max_columns:,}"))
 
 
 # A workbook's rows are numbered sheet by sheet: a sheet's row, plus this many times the sheet's place
@@ -243,9 +251,8 @@ def file_format(name: str) -> str:
     """The format a file's extension names; an :class:`IngestError` for any other."""
     suffix = Path(name).suffix.lower()
     if suffix not in FORMATS:
-        hint = " (save it as .xlsx or CSV)" if suffix == ".xls" else ""
-        raise IngestError(f"{name}: Cordon cannot read {suffix or 'files without an extension'}{hint}; "
-                          f"it reads {', '.join(sorted(FORMATS))}")
+        raise IngestError(words("file_format_xls" if suffix == ".xls" else "file_format", name=name,
+                                suffix=suffix or words("file_no_extension"), formats=", ".join(sorted(FORMATS))))
     return FORMATS[suffix]
 
 

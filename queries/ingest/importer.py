@@ -29,6 +29,7 @@ from queries.ingest.readers import read_table
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, refused, row_reasons, texts
 from queries.ingest.results import Checked, ImportResult, Parsed
 from queries.ingest.rules import Rules
+from queries.ingest.words import words
 from queries.ingest.writer import write_records
 from queries.labels import t
 from queries.store import Store, run, write_frame
@@ -46,9 +47,9 @@ def _parse(table: Table, kind: str, mapping: Mapping | str | Path | None, crs: s
     mapping = mapping if isinstance(mapping, Mapping) else load_mapping(mapping)
     columns, unmapped = mapping.match_headers(table.frame.columns, kind)
     if not columns:
-        raise IngestError(f"{table.name}: none of its headers ({', '.join(map(str, table.frame.columns[:12]))}) is "
-                          f"one the mapping {mapping.name!r} knows for {kind}; check the header row or give a "
-                          f"mapping (--mapping)")
+        raise IngestError(words("file_no_known_header", name=table.name, mapping=mapping.name,
+                                kind=lambda lang: kind if lang == "en" else t(f"import_kind_{kind}", lang),
+                                headers=", ".join(map(str, table.frame.columns[:12]))))
     return Parsed(table, kind, crs, mapping, columns, unmapped, size, digest)
 
 

@@ -17,6 +17,7 @@ import pandas as pd
 import pyarrow as pa
 
 from queries.ingest.files import IngestError, NothingToRead, RowCount, Table
+from queries.ingest.words import words
 
 # Rows above the header that fill one cell only (a sheet's title, its period) are titles, not the
 # header, when a row after them fills more than one: at most this many are passed over.
@@ -114,7 +115,7 @@ def rows_to_table(name: str, fmt: str, rows: Iterable[tuple[int, list[str]]], co
     rows = ((line, values) for line, values in rows if "".join(values).strip())
     head = list(itertools.islice(rows, MAX_TITLE_ROWS + MAX_HEADER_ROWS))
     if not head:
-        raise NothingToRead(f"{name} has no header and no rows: there is nothing to import")
+        raise NothingToRead(words("file_no_header", name=name))
     above = next((i for i, (_, values) in enumerate(head[:MAX_TITLE_ROWS + 1]) if _filled(values) > 1), 0)
     titles = [(line, next(v.strip() for v in values if v.strip())) for line, values in head[:above]]
     header_line, top = head[above]
@@ -147,8 +148,7 @@ def rows_to_table(name: str, fmt: str, rows: Iterable[tuple[int, list[str]]], co
         body.append(values)
     if len(set(header)) < width:
         duplicates = sorted({h for h in header if header.count(h) > 1})
-        raise IngestError(f"{name} line {header_line}: the header names {', '.join(duplicates)} more than once; "
-                          f"give each column its own name")
+        raise IngestError(words("file_duplicate_headers", name=name, line=header_line, headers=", ".join(duplicates)))
     serial = [h for h in header if is_serial(h)]
     text = pd.ArrowDtype(pa.large_string())
     frame = pd.DataFrame({h: pd.Series(pa.array(column, type=pa.large_string()), dtype=text)

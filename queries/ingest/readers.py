@@ -30,6 +30,7 @@ from queries.ingest.files import (
     read_bytes,
     size_text,
 )
+from queries.ingest.words import words
 from queries.ingest.workbook import read_xlsx
 
 
@@ -43,10 +44,9 @@ def read_table(name: str, data: bytes | None = None, path: str | os.PathLike | N
     size = len(data) if data is not None else os.stat(path).st_size
     limit = limits.max_geojson_bytes if kind == "geojson" else limits.max_bytes
     if size > limit:
-        raise IngestError(f"{name} is {size_text(size)}, more than the import limit of {size_text(limit)} for "
-                          f"{kind} files; split it into smaller files (or raise the limit: --max-mb)")
+        raise IngestError(words("file_too_big", name=name, size=size_text(size), limit=size_text(limit), kind=kind))
     if size == 0:
-        raise IngestError(f"{name} is empty (0 bytes): there is nothing to import")
+        raise IngestError(words("file_empty", name=name))
     source = io.BytesIO(data) if data is not None else path
     if sheets and kind != "xlsx":
         raise IngestError(f"{name} is a {kind} file, without sheets; name sheets (--sheet) of .xlsx workbooks only")
@@ -54,7 +54,7 @@ def read_table(name: str, data: bytes | None = None, path: str | os.PathLike | N
               "parquet": _read_parquet}[kind]
     table = reader(name, source, RowCount(name, limits, should_stop))
     if table.frame.empty:
-        raise IngestError(f"{name} has no rows under its header: there is nothing to import")
+        raise IngestError(words("file_no_rows", name=name))
     return table
 
 
@@ -63,10 +63,10 @@ def _read_geojson(name: str, source, count: RowCount) -> Table:
     try:
         document = json.loads(raw.decode("utf-8-sig"))
     except (UnicodeDecodeError, json.JSONDecodeError) as error:
-        raise IngestError(f"{name} is not GeoJSON (JSON in UTF-8): {error}") from None
+        raise IngestError(words("file_not_geojson", name=name, error=str(error))) from None
     features = document.get("features") if isinstance(document, dict) else None
     if not isinstance(features, list):
-        raise IngestError(f"{name} is not a GeoJSON FeatureCollection (no 'features' list)")
+        raise IngestError(words("file_no_features", name=name))
     records = []
     for feature in features:
         count.add()
@@ -92,20 +92,19 @@ def _read_parquet(name: str, source, count: RowCount) -> Table:
     try:
         parquet = pq.ParquetFile(pa.BufferReader(source.getvalue()) if isinstance(source, io.BytesIO) else source)
     except (pa.ArrowException, OSError) as error:
-        raise IngestError(f"{name} is not a Parquet file ({error}); export it again as Parquet") from None
+        raise IngestError(words("file_not_parquet", name=name, error=str(error))) from None
     metadata = parquet.metadata
     count.header(metadata.num_columns)
     count.declared(metadata.num_rows)
     unpacked = sum(metadata.row_group(i).total_byte_size for i in range(metadata.num_row_groups))
     if unpacked > limits.max_unpacked_bytes:
-        raise IngestError(f"{name} unpacks to {size_text(unpacked)}, more than the limit of "
-                          f"{size_text(limits.max_unpacked_bytes)}; split it into smaller files")
+        raise IngestError(words("file_unpacks", name=name, size=size_text(unpacked),
+                                limit=size_text(limits.max_unpacked_bytes)))
     batches, decoded = [], 0
     for batch in parquet.iter_batches(batch_size=STOP_CHECK_ROWS * 10):
         decoded += batch.nbytes
         if decoded > limits.max_unpacked_bytes:
-            raise IngestError(f"{name} decodes to more than the limit of {size_text(limits.max_unpacked_bytes)}; "
-                              f"split it into smaller files")
+            raise IngestError(words("file_decodes", name=name, limit=size_text(limits.max_unpacked_bytes)))
         count.add(batch.num_rows)
         batches.append(batch)
     geo = json.loads((parquet.schema_arrow.metadata or {}).get(b"geo", b"{}"))

@@ -25,6 +25,7 @@ from queries.ingest.files import (
     size_text,
 )
 from queries.ingest.layout import rows_to_table
+from queries.ingest.words import words
 
 # Excel's last row: a sheet's XML may number rows past it, which openpyxl would fill with empty ones.
 EXCEL_LAST_ROW = 1_048_576
@@ -39,21 +40,19 @@ def _check_zip(name: str, source, limits: Limits) -> None:
         with zipfile.ZipFile(source) as archive:
             entries = archive.infolist()
     except zipfile.BadZipFile:
-        raise IngestError(f"{name} is not an .xlsx workbook (not a zip archive); save it again from Excel") from None
+        raise IngestError(words("file_not_xlsx", name=name)) from None
     if len(entries) > limits.max_zip_entries:
-        raise IngestError(f"{name} holds {len(entries):,} parts, more than the {limits.max_zip_entries:,} a workbook "
-                          f"may have here; save it again as a plain workbook or CSV")
+        raise IngestError(words("file_parts", name=name, parts=f"{len(entries):,}", limit=f"{limits.max_zip_entries:,}"))
     unpacked = sum(entry.file_size for entry in entries)
     if unpacked > limits.max_workbook_bytes:
-        raise IngestError(f"{name} unpacks to {size_text(unpacked)}, more than the limit of "
-                          f"{size_text(limits.max_workbook_bytes)}; split it or save it as CSV")
+        raise IngestError(words("file_workbook_unpacks", name=name, size=size_text(unpacked),
+                                limit=size_text(limits.max_workbook_bytes)))
     for entry in entries:
         ratio = entry.file_size / max(entry.compress_size, 1)
         if entry.file_size > INFLATE_GRACE_BYTES and ratio > limits.max_inflate_ratio:
-            raise IngestError(f"{name}: its part {entry.filename} unpacks to {size_text(entry.file_size)} from "
-                              f"{size_text(entry.compress_size)}, {ratio:,.0f} times, more than the "
-                              f"{limits.max_inflate_ratio:,.0f} times a workbook's part may (as a zip bomb does); "
-                              f"save it again from Excel, or as CSV")
+            raise IngestError(words("file_inflates", name=name, part=entry.filename, size=size_text(entry.file_size),
+                                    packed=size_text(entry.compress_size), ratio=f"{ratio:,.0f}",
+                                    limit=f"{limits.max_inflate_ratio:,.0f}"))
 
 
 def _sheet_rows(sheet, limits: Limits, name: str) -> Iterator[tuple[int, list[str]]]:
@@ -64,8 +63,8 @@ def _sheet_rows(sheet, limits: Limits, name: str) -> Iterator[tuple[int, list[st
         if len(values) > width:
             extra = values[width:]
             if extra.count(None) != len(extra):
-                raise IngestError(f"{name}, sheet '{sheet.title}' row {line}: a value right of column {width:,}, "
-                                  f"more columns than an import reads; keep the columns of the records only")
+                raise IngestError(words("file_too_wide_row", name=name, sheet=sheet.title, line=line,
+                                        width=f"{width:,}"))
             values = values[:width]
         yield line, [as_text(v) or "" for v in values]
 
@@ -82,14 +81,13 @@ def read_xlsx(name: str, source, count: RowCount, sheets: Sequence[str] = ()) ->
     try:
         workbook = load_workbook(source, read_only=True, data_only=True)
     except Exception as error:  # noqa: BLE001 (openpyxl raises many kinds for a damaged workbook)
-        raise IngestError(f"{name} cannot be opened as a workbook ({type(error).__name__}: {error}); "
-                          f"save it again from Excel as .xlsx") from None
+        raise IngestError(words("file_unopenable", name=name, error=f"{type(error).__name__}: {error}")) from None
     try:
         titles = [sheet.title for sheet in workbook.worksheets]
         unknown = [sheet for sheet in sheets if sheet not in titles]
         if unknown:
-            raise IngestError(f"{name} has no sheet named {', '.join(map(repr, unknown))}; its sheets are "
-                              f"{', '.join(map(repr, titles))}")
+            raise IngestError(words("file_no_sheet", name=name, unknown=", ".join(map(repr, unknown)),
+                                    sheets=", ".join(map(repr, titles))))
         chosen = [sheet for sheet in workbook.worksheets if not sheets or sheet.title in sheets]
         parts, total = [], 0
         for place, sheet in enumerate(chosen):
@@ -105,8 +103,7 @@ def read_xlsx(name: str, source, count: RowCount, sheets: Sequence[str] = ()) ->
     except (IngestError, Cancelled):
         raise
     except Exception as error:  # noqa: BLE001 (a damaged sheet fails in openpyxl, its XML parser or zipfile)
-        raise IngestError(f"{name} cannot be read as a workbook ({type(error).__name__}: {error}); "
-                          f"save it again from Excel as .xlsx") from None
+        raise IngestError(words("file_unreadable", name=name, error=f"{type(error).__name__}: {error}")) from None
     finally:
         workbook.close()
     return _joined_sheets(name, parts)
@@ -117,7 +114,7 @@ def _joined_sheets(name: str, parts: list[tuple[int, str, Table | None]]) -> Tab
     empty there), with their rows' numbers moved to the sheet's place and each sheet reported."""
     read = [(place, part) for place, _, part in parts if part is not None]
     if not read:
-        raise IngestError(f"{name} has no header and no rows in any sheet: there is nothing to import")
+        raise IngestError(words("file_no_sheet_rows", name=name))
 
     def moved(place: int, items):
         return [(place * SHEET_LINES + line, *rest) for line, *rest in items]

@@ -203,3 +203,8 @@ def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_i
         stored = [reason for (reason,) in con.sql("SELECT reason FROM rejected_rows ORDER BY line").fetchall()]
     assert stored[0].startswith("channel (渠道) '走私通道甲' is not one Cordon knows")
     assert stored[1] == "longitude (经度) 200 is out of range (-180 to 180)"
+
+
+def test_a_file_that_cannot_be_read_is_said_in_the_readers_language(import_page):
+    test = _upload(import_page("zh"), "空白.csv", b"", "text/csv")
+    assert test.error[0].value.replace("\\", "") == "无法导入此文件：空白.csv 为空（0 字节）：没有可导入的内容"

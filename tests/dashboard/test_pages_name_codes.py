@@ -44,14 +44,14 @@ READ = {"label", "body", "options", "content", "help", "placeholder", "delta", "
 LATIN = {"Cordon", "kg", "km", "t", "g", "s", "m", "p", "q", "z", "ID", "H3", "Gi*", "Getis", "Ord", "Mann", "Kendall",
          "DBSCAN", "HDBSCAN", "FDR", "ArcGIS", "GIS", "Google", "Earth", "GeoPackage", "GeoParquet", "GeoJSON", "JSON",
          "CSV", "WKT", "KML", "KMZ", "Shapefile", "zip", "Parquet", "Excel", "TOML", "PDF", "PNG", "UTF", "GBK", "GPS",
-         "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English",
+         "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English", "NUL", "GB18030",
          *(code for code in CODE_LABELS if re.fullmatch("[A-Z]{3}", code))}  # ISO codes, as such (VNM)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*\*?")
-# What is not read as words: markup, icons, code spans (commands), paths, a command's options, a mapping's
-# [section] key, hexagons' ids (H3), links' targets, colours, user names.
+# What is not read as words: markup, icons, code spans (commands), paths, files' extensions, a command's options, a
+# mapping's [section] key, hexagons' ids (H3), links' targets, colours, user names.
 NOT_WORDS = re.compile("|".join((r"<style.*?</style>", r"<[^>]+>", r":material/\w+:", r"`[^`]*`", r"\]\([^)]*\)",
-                                 r"\b\w+(?:/[\w.*-]+)+/?", r"--[\w-]+", r"\[\w+\]\s*\w+", r"\b[0-9a-f]{15}\b",
-                                 r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b", r"\bos:[\w.-]+",
+                                 r"\b\w+(?:/[\w.*-]+)+/?", r"(?<!\w)\.\w+", r"--[\w-]+", r"\[\w+\]\s*\w+",
+                                 r"\b[0-9a-f]{15}\b", r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b", r"\bos:[\w.-]+",
                                  *(rf"(?<![\w-]){re.escape(user)}(?![\w-])" for user in ACCOUNTS))), re.DOTALL)
 EMPTY_WORDS = {"None", "nan", "NaN", "NaT", "<NA>"}  # what pandas and Python write for nothing
 # What a record's source wrote in its own words, shown as written (its category is a label beside it)
@@ -68,8 +68,9 @@ def shown_texts(node):
     elif isinstance(node, Dataframe):
         frame = node.value
         yield from (("table header", str(column)) for column in frame.columns)
-        for column in frame.columns:  # texts; a missing value as the grid writes it; numbers, flags and times are not words
-            yield from ((f"table cell|{column}", value if isinstance(value, str) else "None")
+        missing = node.proto.placeholder if node.proto.HasField("placeholder") else "None"  # as the grid writes it
+        for column in frame.columns:  # texts and missing values; numbers, flags and times are not words
+            yield from ((f"table cell|{column}", value if isinstance(value, str) else missing)
                         for value in frame[column].tolist() if isinstance(value, str) or _missing(value))
     elif node.type != "deck_gl_json_chart":
         yield from _strings(MessageToDict(node.proto), node.type)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import io
 import json
+import re
 import zipfile
 from datetime import datetime
 
@@ -14,6 +15,7 @@ import pytest
 import shapely
 
 from queries.ingest import IngestError, Limits, read_path, read_upload
+from tests.dashboard.test_pages_name_codes import LATIN_WORD, english_words
 from tests.queries.ingest_fixtures import seizure_row, write_csv
 
 
@@ -59,8 +61,11 @@ def test_tab_and_semicolon_separated_files_are_read():
     ("nothing.csv", b"foo,bar\n1,2\n", "none of its headers \\(foo, bar\\) is one the mapping"),
 ])
 def test_unreadable_files_get_a_clear_error_naming_them(name, data, message):
-    with pytest.raises(IngestError, match=message):
+    with pytest.raises(IngestError, match=message) as raised:
         read_upload(name, data)
+    chinese = raised.value.say("zh")  # the Import page's reader's words: Chinese but for the file's own
+    own = {*LATIN_WORD.findall(f"{name} {data.decode('utf-8', 'ignore')}"), "default"}  # ("default": the mapping's name)
+    assert re.search("[\u4e00-\u9fff]", chinese) and set(english_words(chinese)) <= own, chinese
 
 
 def test_a_huge_field_is_read_whole_or_named_by_its_line():
