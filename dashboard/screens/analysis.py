@@ -9,6 +9,7 @@ from dashboard.context import PageContext, current_context, minute_now
 from dashboard.controls import show_url_problems
 from dashboard.data import Source, analysis, control_dates, data_version
 from dashboard.figures import metric_delta, show_figures
+from dashboard.guidance import show_guidance
 from dashboard.i18n import label, name, t
 from dashboard.results import ShownLayer
 from dashboard.screens.clusters import render_clusters
@@ -28,7 +29,7 @@ def render(ctx: PageContext) -> None:
     found = analysis(ctx.source, version, filters, bucket)
     show_figures(st.columns(3), found["summary"], found["previous"], lang)
     if not found["summary"]["seizures"]:
-        st.info(t("no_records", lang))
+        show_guidance("seizures", filters, lang, found=0)
         return
 
     series_charts(found["series"], control_dates(ctx.path, version), lang)

@@ -12,6 +12,7 @@ import streamlit as st
 from dashboard import style
 from dashboard.analysis_layers import cluster_layers
 from dashboard.data import Source
+from dashboard.guidance import show_guidance
 from dashboard.i18n import label, t
 from dashboard.records_table import WHEN_FORMATS
 from dashboard.results import (
@@ -58,7 +59,7 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
     st.caption(t("clusters_summary", lang, clusters=len(table), analysed=found["analysed"],
                  left_out=found["left_out"], params=params_text(found["result"].params_record, lang)))
     if table.empty:
-        st.info(t("no_clusters", lang))
+        show_guidance("clusters", filters, lang, found=0)
         return None
     gap_km, gaps = gap_filter(table, lang, "c_gap_km")
     shown = labelled(gaps if gap_km else table, lang)

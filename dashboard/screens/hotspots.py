@@ -13,6 +13,7 @@ import streamlit as st
 from dashboard import style
 from dashboard.analysis_layers import emerging_layers, hot_spot_layers
 from dashboard.data import Source
+from dashboard.guidance import show_guidance
 from dashboard.i18n import label, t
 from dashboard.results import (
     ShownLayer,
@@ -79,8 +80,8 @@ def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLaye
         return None
     cells = found["result"].frame
     st.caption(hot_spots_summary(found, lang))
+    show_guidance("hotspots", filters, lang, found=int((cells["bin"] > 0).sum()), cells=int((cells["seizures"] > 0).sum()))
     if cells.empty:
-        st.info(t("no_records", lang))
         return None
     gap_km, hot = gap_filter(cells[cells["bin"] > 0], lang, "h_gap_km")
     result_map(source, filters, lang, hot_spot_layers(hot if gap_km else cells, lang), hot if len(hot) else cells,
@@ -121,6 +122,7 @@ def render_emerging(source: Source, filters, lang: str, user: str) -> ShownLayer
     cells = found["result"].frame
     patterned = cells[cells["category"] != NO_PATTERN]
     st.caption(emerging_summary(found, len(patterned), lang))
+    show_guidance("emerging", filters, lang, found=len(patterned), steps=int(cells["steps"].iloc[0]) if len(cells) else 0)
     gap_km, hot = gap_filter(patterned[patterned["category"].str.endswith("hot spot")], lang, "e_gap_km")
     result_map(source, filters, lang, emerging_layers(hot if gap_km else cells, lang),
                patterned if len(patterned) else cells,

@@ -30,6 +30,7 @@ from dashboard.data import (
     map_parts,
 )
 from dashboard.figures import show_figures
+from dashboard.guidance import show_guidance
 from dashboard.i18n import label, name, t
 from dashboard.live_layers import density_top, weight_label
 from dashboard.pydeck_adapters import PrebuiltDeck
@@ -150,6 +151,9 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
     data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
     st.session_state[PREVIOUS_KEY] = (data["newest_id"], beijing_now())
     show_headline(headline, data, filters, previous, lang)
+    if not data["summary"]["seizures"]:
+        with headline:
+            show_guidance("seizures", filters, lang, found=0)
     stamp = None if playing() else alert_stamp(minute_now())
     flagged = alerts(source, filters, stamp) if stamp else None
     if flagged is not None and len(flagged):

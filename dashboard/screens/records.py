@@ -8,6 +8,7 @@ from dashboard.config import RECORDS_PAGE_SIZE
 from dashboard.context import PageContext, current_context, minute_now
 from dashboard.controls import show_url_problems
 from dashboard.data import data_version, records
+from dashboard.guidance import show_guidance
 from dashboard.i18n import t
 from dashboard.records_table import record_detail, records_frame
 from dashboard.tables import show_table
@@ -26,7 +27,7 @@ def render(ctx: PageContext) -> None:
         st.session_state["records_page"] = 1
         st.rerun()
     if total == 0:
-        st.info(t("no_records", lang))
+        show_guidance("seizures", filters, lang, found=0)
         return
     pages = (total + RECORDS_PAGE_SIZE - 1) // RECORDS_PAGE_SIZE
     first = (page - 1) * RECORDS_PAGE_SIZE + 1
