@@ -29,7 +29,7 @@ from queries.ingest.readers import read_table
 from queries.ingest.refusals import ARROW_TEXT, TEXT, Refusal, batches, refused, row_reasons, texts
 from queries.ingest.results import Checked, ImportResult, Parsed
 from queries.ingest.rules import Rules
-from queries.ingest.words import words
+from queries.ingest.words import kind_words, words
 from queries.ingest.writer import write_records
 from queries.labels import t
 from queries.store import Store, run, write_frame
@@ -48,7 +48,7 @@ def _parse(table: Table, kind: str, mapping: Mapping | str | Path | None, crs: s
     columns, unmapped = mapping.match_headers(table.frame.columns, kind)
     if not columns:
         raise IngestError(words("file_no_known_header", name=table.name, mapping=mapping.name,
-                                kind=lambda lang: kind if lang == "en" else t(f"import_kind_{kind}", lang),
+                                kind=kind_words(kind),
                                 headers=", ".join(map(str, table.frame.columns[:12]))))
     return Parsed(table, kind, crs, mapping, columns, unmapped, size, digest)
 

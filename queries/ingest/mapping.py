@@ -24,6 +24,7 @@ from queries.constants import ITEMS
 from queries.ingest.fields import COORDINATES, ENUMERATIONS, FIELDS, KINDS
 from queries.ingest.files import IngestError
 from queries.ingest.values import UNITS_KG, normalise
+from queries.ingest.words import Words, kind_words, words
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
 DEFAULT_MAPPING = MAPPINGS_DIR / "default.toml"
@@ -88,8 +89,8 @@ class Mapping:
         return found, unmapped
 
 
-def _fail(path: Path, message: str) -> IngestError:
-    return IngestError(f"mapping {path}: {message}")
+def _fail(path: Path, message: Words) -> IngestError:
+    return IngestError(words("mapping_fail", path=str(path), message=message))
 
 
 def _codes(enum: str) -> tuple[str, ...] | None:
@@ -109,11 +110,12 @@ def _catalogue_spellings() -> dict[str, dict[str, str]]:
 def _add_spellings(path: Path, table: dict, into: dict[str, str], codes: Iterable[str] | None, what: str) -> None:
     for code, spellings in table.items():
         if codes is not None and code not in codes:
-            raise _fail(path, f"[{what}] has an unknown code {code!r}; known: {', '.join(codes)}")
+            raise _fail(path, words("mapping_unknown_code", table=what, code=code, known=", ".join(codes)))
         for spelling in _as_list(spellings):
             key = normalise(str(spelling))
             if into.get(key, code) != code:
-                raise _fail(path, f"[{what}] gives {spelling!r} to both {into[key]!r} and {code!r}")
+                raise _fail(path, words("mapping_spelling_twice", table=what, spelling=spelling, first=into[key],
+                                        second=code))
             into[key] = code
 
 
@@ -146,11 +148,11 @@ def _lay_over(base: Mapping, path: Path, document: dict) -> Mapping:
     """``base`` with the tables of the mapping ``document`` (read from ``path``) laid over it."""
     unknown = set(document) - {"columns", "values", "units", "defaults", "source", "name"}
     if unknown:
-        raise _fail(path, f"unknown tables or keys {sorted(unknown)}; a mapping has columns, values, units, defaults, source")
+        raise _fail(path, words("mapping_unknown_tables", unknown=str(sorted(unknown))))
     given = {}
     for name, spellings in document.get("columns", {}).items():
         if name not in FIELDS:
-            raise _fail(path, f"[columns] has an unknown field {name!r}; known fields: {', '.join(FIELDS)}")
+            raise _fail(path, words("mapping_unknown_field", table="columns", name=name, known=", ".join(FIELDS)))
         given[name] = tuple(normalise(str(s)) for s in _as_list(spellings))
     taken = {spelling for spellings in given.values() for spelling in spellings}
     columns = {name: tuple(s for s in spellings if s not in taken) for name, spellings in base.columns.items()}
@@ -160,19 +162,19 @@ def _lay_over(base: Mapping, path: Path, document: dict) -> Mapping:
         for name in (*fields, COORDINATES):
             for spelling in columns.get(name, ()):
                 if seen.setdefault(spelling, name) != name:
-                    raise _fail(path, f"[columns] gives the header {spelling!r} to both {seen[spelling]} and {name}, "
-                                      f"two fields of {kind}")
+                    raise _fail(path, words("mapping_header_twice", spelling=spelling, first=seen[spelling], second=name,
+                                            kind=kind_words(kind)))
     values = {enum: dict(spellings) for enum, spellings in base.values.items()}
     for enum, table in document.get("values", {}).items():
         if enum not in values:
-            raise _fail(path, f"[values.{enum}] is not a value table; known: {', '.join(values)}")
+            raise _fail(path, words("mapping_unknown_values", enum=enum, known=", ".join(values)))
         _add_spellings(path, table, values[enum], _codes(enum), f"values.{enum}")
     units = dict(base.units)
     _add_spellings(path, document.get("units", {}), units, UNITS_KG, "units")
     defaults = dict(base.defaults)
     for name, value in document.get("defaults", {}).items():
         if name not in FIELDS:
-            raise _fail(path, f"[defaults] has an unknown field {name!r}; known fields: {', '.join(FIELDS)}")
+            raise _fail(path, words("mapping_unknown_field", table="defaults", name=name, known=", ".join(FIELDS)))
         defaults[name] = str(value)
     return Mapping(name=document.get("name", path.stem), columns=columns, values=values, units=units,
                    defaults=defaults, source=document.get("source", base.source),
@@ -183,7 +185,7 @@ def _parsed(path: Path, text: str) -> dict:
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
-        raise _fail(path, f"is not valid TOML: {error}") from None
+        raise _fail(path, words("mapping_not_toml", error=str(error))) from None
 
 
 def _read(path: Path) -> dict:
@@ -192,7 +194,7 @@ def _read(path: Path) -> dict:
     except FileNotFoundError:
         raise IngestError(f"mapping {path} does not exist; give a TOML file like {DEFAULT_MAPPING}") from None
     except UnicodeDecodeError as error:
-        raise _fail(path, f"is not UTF-8 text: {error}") from None
+        raise _fail(path, words("mapping_not_utf8", error=str(error))) from None
 
 
 def _default_mapping() -> Mapping:

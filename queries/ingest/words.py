@@ -47,3 +47,9 @@ def codes_words(codes: Iterable[str]) -> Said:
     """The codes known, sorted, as a reason lists them (see :func:`code_words`)."""
     distinct = sorted(set(codes))
     return lambda lang: t("list_separator", lang).join(code_words(code, lang) for code in distinct)
+
+
+def kind_words(kind: str) -> Said:
+    """A kind of records (seizures, checkpoints, hubs) as a reason names it: the kind as the command line writes it
+    (--kind seizures) in English, its name in Chinese."""
+    return lambda lang: kind if lang == "en" else t(f"import_kind_{kind}", lang)

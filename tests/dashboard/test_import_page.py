@@ -10,6 +10,7 @@ import pandas as pd
 import pytest
 
 from dashboard.screens import import_records
+from queries.constants import CHANNELS
 from queries.ingest.files import never_stop
 from tests.queries.test_ingest_layout import APRIL, MARCH, _workbook
 
@@ -205,6 +206,9 @@ def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_i
     assert stored[1] == "longitude (经度) 200 is out of range (-180 to 180)"
 
 
-def test_a_file_that_cannot_be_read_is_said_in_the_readers_language(import_page):
+def test_a_file_or_a_mapping_that_cannot_be_read_is_said_in_the_readers_language(import_page):
     test = _upload(import_page("zh"), "空白.csv", b"", "text/csv")
     assert test.error[0].value.replace("\\", "") == "无法导入此文件：空白.csv 为空（0 字节）：没有可导入的内容"
+    test = _upload(test, "bad.toml", b'[values.channel]\nnot_a_channel = ["x"]\n', "application/toml", key="i_mapping")
+    assert test.error[0].value.replace("\\", "").startswith(
+        "列映射无法使用：映射文件 bad.toml：[values.channel] 中有未知代码 'not_a_channel'；已知：" + ", ".join(CHANNELS))
