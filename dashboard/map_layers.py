@@ -83,6 +83,7 @@ def live_view() -> Viewport:
 
 
 def view_state(view: Viewport) -> pdk.ViewState:
+    """``view`` as pydeck's initial view (zoom from 3 to 13)."""
     return pdk.ViewState(longitude=view.lon, latitude=view.lat, zoom=view.zoom, min_zoom=3, max_zoom=13)
 
 
@@ -91,7 +92,10 @@ def labelled_deck(layers: list[pdk.Layer], view: Viewport | None = None) -> pdk.
     layers placed there (:func:`geodata.label_placement.place`): no two overlap, none is cut at the map's
     edge, the less important give way. Done on the server, where it can be tested, rather than by
     deck.gl's CollisionFilterExtension, which decides on the GPU (an extra pass on every frame where WebGL
-    runs in software), cannot keep a label inside the map and leaves no trace to check."""
+    runs in software), cannot keep a label inside the map and leaves no trace to check. The placement is
+    the first view's: zooming in spreads the names kept but brings back none left out (their marks and
+    tooltips stay), since nothing in the deck's JSON can follow the zoom (no minZoom outside tile layers,
+    no layerFilter through st.pydeck_chart, no zoom in DataFilterExtension)."""
     view = view or live_view()
     texts = [(layer, rows) for layer in layers if (rows := layer_rows(layer)) is not None and "rank" in rows]
     if texts:
@@ -158,10 +162,11 @@ def base_names(lang: str, view: Viewport) -> pd.DataFrame:
     ]
     rows = []
     for areas, texts, colour, size, rank in sets:
-        for area, text in zip(areas.geometry, texts):
-            points = area_name_points([area], view, text_width(text, size) + 2 * HALO_PX, size + 2 * HALO_PX)[0]
-            places = pd.DataFrame(points, columns=["lon", "lat"])
-            rows.append(text_rows(places, text, colour, size, rank=rank, slot=text))
+        named = [(lon, lat, text) for area, text in zip(areas.geometry, texts)
+                 for lon, lat in area_name_points([area], view, text_width(text, size) + 2 * HALO_PX, size + 2 * HALO_PX)[0]]
+        places = pd.DataFrame(named, columns=["lon", "lat", "text"])
+        rows.append(text_rows(places[["lon", "lat"]], places["text"].tolist(), colour, size, rank=rank,
+                              slot=places["text"].tolist()))
     return pd.concat(rows, ignore_index=True)
 
 

@@ -3,7 +3,7 @@ pixels (deck.gl's: the world is 512 px wide at zoom 0), so that no two labels ov
 at the map's edge.
 
 A map's labels come as candidate boxes: each label (a ``slot``) may have several candidate places
-(right or left of its mark; points inside a country's visible part), and a ``rank`` (0 is a mark,
+(beside, above or below its mark; points inside a country's visible part), and a ``rank`` (0 is a mark,
 always drawn; then the lower the rank, the more important). :func:`place` takes the labels in order of
 rank and keeps, for each, the first candidate that lies inside the map and clear of every box kept
 before (marks included). Marks are never dropped: a place whose name does not fit keeps its mark and
@@ -144,7 +144,8 @@ def place(boxes: np.ndarray, slots, ranks, width: float, height: float) -> np.nd
     """
     boxes = np.asarray(boxes, dtype=float)
     ranks = np.asarray(ranks)
-    slots = list(slots)
+    numbers: dict = {}
+    slots = np.array([numbers.setdefault(slot, len(numbers)) for slot in slots])  # each label by a number
     kept = ranks == 0
     placed_slots = set()
     inside = (boxes[:, 0] >= 0) & (boxes[:, 1] >= 0) & (boxes[:, 2] <= width) & (boxes[:, 3] <= height)
@@ -152,8 +153,7 @@ def place(boxes: np.ndarray, slots, ranks, width: float, height: float) -> np.nd
         slot = slots[index]
         if ranks[index] == 0 or slot in placed_slots or not inside[index]:
             continue
-        others = kept & np.fromiter((other != slot for other in slots), bool, len(slots))  # a name may touch its mark
-        if _overlaps(boxes[index], boxes[others]):
+        if _overlaps(boxes[index], boxes[kept & (slots != slot)]):  # a name may touch its own mark
             continue
         kept[index] = True
         placed_slots.add(slot)
@@ -172,13 +172,16 @@ def area_name_points(areas, view: Viewport, box_width: float, box_height: float,
     (its pole of inaccessibility), then up to ``count`` - 1 others from the deepest inward. An area
     with no such room gets none."""
     inner = shapely.box(box_width / 2, box_height / 2, view.width - box_width / 2, view.height - box_height / 2)
+    (west, east), (north, south) = view.degrees([0, view.width], [0, view.height])
     found = []
     for area in areas:
-        room = view.to_pixels(area).intersection(inner) if not inner.is_empty else shapely.Polygon()
+        shown = shapely.clip_by_rect(area, west, south, east, north)  # in degrees first: far areas cost nothing
+        room = shapely.Polygon() if shown.is_empty or inner.is_empty else view.to_pixels(shown).intersection(inner)
         room = room.buffer(0)
         if room.is_empty or room.area < box_width * box_height / 4:
             found.append([])
             continue
+        shapely.prepare(room)
         best = max(shapely.get_parts(room), key=lambda part: part.area)
         points = [shapely.ops.polylabel(best, 1.0)]
         x0, y0, x1, y1 = room.bounds
