@@ -1,9 +1,11 @@
-"""The words of an import's reasons, in the reader's language: catalogue entries (keys ``reason_*`` in
-queries/locale/zh.po) and the values put in them, said once the language is known.
+"""The words of an import's reasons, in the reader's language: catalogue entries (queries/locale/zh.po: ``reason_*``
+why a row is refused, ``file_*`` why a file cannot be read, ``mapping_*`` why a column mapping cannot be used) and
+the values put in them, said once the language is known.
 
 The validators build :class:`Words` where a row is refused and say them in the language of
-:attr:`~queries.ingest.rules.Rules.lang`: English on the command line and in what an import stores
-(its refused rows, the audit trail), the reader's language on the Import page, from the same entries.
+:attr:`~queries.ingest.rules.Rules.lang`; an ``IngestError`` keeps its Words for :meth:`say`. English on the
+command line and in what an import stores (its refused rows, the inbox's reports), the reader's language on the
+Import page, from the same entries.
 """
 
 from __future__ import annotations
