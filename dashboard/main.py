@@ -18,7 +18,7 @@ from dashboard.controls import PROBLEMS_KEY, sidebar
 from dashboard.data import Source, admin_units, area_codes, data_extent, data_version
 from dashboard.i18n import LANGUAGES, t
 from dashboard.screens.sign_in import render as sign_in_screen
-from dashboard.startup import open_store
+from dashboard.startup import open_store, start_seed, wait_for_seed
 from dashboard.state import View, decode
 from queries.access import may, region_line
 from queries.constants import DISPLAY_ROLE
@@ -60,7 +60,7 @@ path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
                                           else "en")
 try:
-    store = open_store(path, lang)  # once per server process: the first start creates and seeds it
+    store = open_store(path)  # once per server process: the first start creates it, its seed runs behind
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 now = minute_now()
@@ -79,11 +79,13 @@ pages = {
 chosen = st.navigation([page for page, _, _ in pages.values()], position="hidden")
 if user is None:
     chosen.run()
+    start_seed(path)  # a first start's demo seizures, while the person reads the sign-in page
     st.stop()
 _, chosen_action, chosen_shows_view = next(entry for entry in pages.values() if entry[0] is chosen)
 
 source = Source(path, user.scope)
 try:
+    wait_for_seed(path, lang)  # a first start's demo seizures, seeded behind the sign-in page
     version = data_version(path)
     units, extent = admin_units(path, version), data_extent(source, version)
 except (StoreError, duckdb.Error, OSError) as error:

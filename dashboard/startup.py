@@ -3,10 +3,14 @@ on the first start, upgraded when an older Cordon made it), the first account, a
 files that the browser fetches (written when a page first needs them in a language, and again only
 when their content changes). The cached loaders (``dashboard.data``) only read.
 
-:func:`open_store` runs once per server process and database (``st.cache_resource``), from the page
-script (dashboard/main.py) before anything else: every run of every page passes there, also under
-``streamlit run dashboard/main.py`` and AppTest, and a store that cannot be opened is then said on the
-page in both languages rather than stopping the server.
+:func:`open_store` prepares the store once per server process and database, from the page script
+(dashboard/main.py) before anything else: every run of every page passes there, also under
+``streamlit run dashboard/main.py`` and AppTest, and a store that cannot be opened is said on the page
+in both languages rather than stopping the server. On a first start the schema and the first account
+are made at once (the sign-in form needs them), and the demo seizures are seeded behind the sign-in
+page, by a process of its own started once that page is drawn (:class:`FirstSeed`, a few seconds):
+a signed-in page waits for them (:func:`wait_for_seed`), the sign-in form does not
+(bench/results/first_start.md).
 """
 
 from __future__ import annotations
@@ -14,6 +18,9 @@ from __future__ import annotations
 import hashlib
 import logging
 import os
+import subprocess
+import sys
+import threading
 from pathlib import Path
 
 import streamlit as st
@@ -21,11 +28,10 @@ import streamlit as st
 from dashboard.data import BASE_LINE_SETS, base_geography
 from dashboard.i18n import t
 from dashboard.pydeck_adapters import DataURL
-from geodata.demo_geography import demo_geography
 from queries.access import ensure_admin
-from queries.seed import seed
-from queries.store import Store
+from queries.store import Store, StoreError
 
+PROJECT_DIR = Path(__file__).resolve().parents[1]  # where python -m queries runs
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
 LOG = logging.getLogger(__name__)
 UNWRITABLE: set[Path] = set()  # folders of static_file that could not be written
@@ -39,23 +45,78 @@ This is the only time the password is shown. Sign in, then add accounts on the U
 """
 
 
-@st.cache_resource(show_spinner=False)
-def open_store(path: str, _lang: str = "en") -> Store:
-    """The store at ``path``; on first start, create it and seed the demo data (saying so in ``_lang``, the
-    first reader's language; not part of the cache's key: one store a path); a file made by an older
-    Cordon is upgraded (its migrations run once, under the store's write lock). When the store has no
-    account yet, an ``admin`` with a random password is made and the password printed once, to the
-    terminal that started the dashboard (never to the page or a log file)."""
-    store = Store(path)
-    if not store.exists():
-        with st.spinner(t("first_start", _lang, path=path)):
-            seed(store, demo_geography())
-    else:
-        store.migrate()
-    password = ensure_admin(store)
-    if password is not None:
-        print(ADMIN_CREATED.format(path=path, password=password), flush=True)
-    return store
+def seed_demo(path: str) -> None:
+    """Seed the demo seizures into the store at ``path`` as ``python -m queries seed`` does, in a process of
+    its own: in a thread of the server's, generating them would hold Python's lock from the page script
+    that draws the sign-in form (bench/results/first_start.md). A StoreError with its output if it fails."""
+    done = subprocess.run([sys.executable, "-m", "queries", "seed", "--db", path], cwd=PROJECT_DIR,
+                          capture_output=True, text=True, check=False)
+    if done.returncode:
+        raise StoreError(f"the demo seizures could not be written to {path}: {(done.stderr or done.stdout)[-500:]}")
+
+
+class FirstSeed(threading.Thread):
+    """A first start's demo seizures (:func:`seed_demo`), written in the background while the sign-in page
+    shows; ``error`` is what stopped it, if anything did."""
+
+    def __init__(self, path: str):
+        super().__init__(name="cordon-first-seed", daemon=True)
+        self.path, self.error = path, None
+
+    def run(self) -> None:
+        try:
+            seed_demo(self.path)
+        except (StoreError, OSError) as error:
+            self.error = error
+            LOG.error("%s", error)
+
+
+_PREPARING = threading.Lock()
+_STORES: dict[str, Store] = {}  # each path's store, once prepared in this process
+_SEEDS: dict[str, FirstSeed] = {}  # the first start's seed of each path that had no database
+
+
+def open_store(path: str) -> Store:
+    """The store at ``path``, ready for a sign-in, prepared once per process: created or upgraded (its migrations run once, under the store's write
+    lock), with a first account, and on a first start the seed of its demo seizures ready to start
+    (:func:`start_seed`).
+    When the store has no account yet, an ``admin`` with a random password is made and the password
+    printed once, to the terminal that started the dashboard (never to the page or a log file)."""
+    with _PREPARING:
+        if path not in _STORES:
+            store = Store(path)
+            first = not store.exists()
+            store.migrate()
+            password = ensure_admin(store)
+            if password is not None:
+                print(ADMIN_CREATED.format(path=path, password=password), flush=True)
+            if first:
+                _SEEDS[path] = FirstSeed(path)  # started once the sign-in page is drawn (start_seed)
+            _STORES[path] = store
+    return _STORES[path]
+
+
+def start_seed(path: str) -> None:
+    """Start a first start's seed of ``path``, unless it has started: called once the sign-in page is on
+    screen, so that the seed's process does not take the processor from the page it waits behind."""
+    first = _SEEDS.get(path)
+    with _PREPARING:
+        if first is not None and first.ident is None:
+            first.start()
+
+
+def wait_for_seed(path: str, lang: str) -> None:
+    """Before a signed-in page reads records: wait, saying why, for a first start's seed (started now if it
+    was not yet); raise what stopped it, if anything did."""
+    first = _SEEDS.get(path)
+    if first is None:
+        return
+    start_seed(path)
+    if first.is_alive():
+        with st.spinner(t("first_start", lang, path=path)):
+            first.join()
+    if first.error is not None:
+        raise first.error
 
 
 def base_map(lang: str) -> dict[str, str]:

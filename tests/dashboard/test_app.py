@@ -489,9 +489,6 @@ def test_the_analysis_page_shows_emerging_hot_spots_or_says_why_it_cannot(app, s
 
 
 def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypatch):
-    from dashboard.startup import open_store
-
-    open_store.clear()
     path = tmp_path / "first" / "cordon.duckdb"
     monkeypatch.setenv("CORDON_DB", str(path))
     first = signed_in(AppTest.from_file(APP, default_timeout=180))
@@ -505,14 +502,12 @@ def test_a_new_database_is_created_and_seeded_on_first_start(tmp_path, monkeypat
 def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypatch):
     import duckdb
 
-    from dashboard.startup import open_store
     from queries.store import LATEST_VERSION, migrate, schema_version
 
     path = tmp_path / "old.duckdb"
     con = duckdb.connect(str(path))
     migrate(con, target=2)  # the schema of session 1: no H3 cells yet
     con.close()
-    open_store.clear()
     monkeypatch.setenv("CORDON_DB", str(path))
     app = signed_in(AppTest.from_file(APP, default_timeout=120))
     app.query_params["period"] = "all"
@@ -523,11 +518,8 @@ def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypa
 
 
 def test_a_file_that_is_not_a_cordon_database_gets_a_clear_message(tmp_path, monkeypatch):
-    from dashboard.startup import open_store
-
     path = tmp_path / "cordon.duckdb"
     path.write_bytes(b"this is not a database\x00" * 100)
-    open_store.clear()
     monkeypatch.setenv("CORDON_DB", str(path))
     app = AppTest.from_file(APP, default_timeout=120)
     app.run()

@@ -48,9 +48,9 @@ def chromium_path() -> str:
 
 
 @contextmanager
-def start_app(db: Path, log_path: Path | None = None) -> Iterator[str]:
-    """Run the app on ``db`` on a free local port; yield its URL once it answers, stop it after. The server's
-    output goes to ``log_path`` where given."""
+def start_app(db: Path, log_path: Path | None = None, root: Path = ROOT) -> Iterator[str]:
+    """Run the app of the checkout ``root`` on ``db`` on a free local port; yield its URL once it answers,
+    stop it after. The server's output goes to ``log_path`` where given."""
     port = _free_port()
     # the browser tests sign in many times a minute from one address: the per-address limit is tested on its own
     env = {**os.environ, "CORDON_DB": str(db), CLIENT_ATTEMPTS_ENV: "1000"}
@@ -58,7 +58,7 @@ def start_app(db: Path, log_path: Path | None = None) -> Iterator[str]:
     server = subprocess.Popen(
         [sys.executable, "-m", "streamlit", "run", "dashboard/app.py", "--server.port", str(port),
          "--server.address", "127.0.0.1", "--server.headless", "true", "--browser.gatherUsageStats", "false"],
-        cwd=ROOT, env=env, stdout=log, stderr=subprocess.STDOUT,
+        cwd=root, env=env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     direct = urllib.request.build_opener(urllib.request.ProxyHandler({}))  # loopback: never via a proxy
