@@ -28,7 +28,9 @@ import streamlit as st
 from dashboard.data import BASE_LINE_SETS, base_geography
 from dashboard.i18n import t
 from dashboard.pydeck_adapters import DataURL
+from geodata.demo_geography import demo_geography
 from queries.access import ensure_admin
+from queries.seed import upgrade
 from queries.store import Store, StoreError
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # where python -m queries runs
@@ -77,16 +79,20 @@ _SEEDS: dict[str, FirstSeed] = {}  # the first start's seed of each path that ha
 
 
 def open_store(path: str) -> Store:
-    """The store at ``path``, ready for a sign-in, prepared once per process: created or upgraded (its migrations run once, under the store's write
-    lock), with a first account, and on a first start the seed of its demo seizures ready to start
-    (:func:`start_seed`).
+    """The store at ``path``, ready for a sign-in, prepared once per process: created or upgraded (its
+    migrations run once, under the store's write lock; an upgraded store's reference tables refreshed,
+    :func:`queries.seed.upgrade`), with a first account, and on a first start the seed of its demo
+    seizures ready to start (:func:`start_seed`).
     When the store has no account yet, an ``admin`` with a random password is made and the password
     printed once, to the terminal that started the dashboard (never to the page or a log file)."""
     with _PREPARING:
         if path not in _STORES:
             store = Store(path)
             first = not store.exists()
-            store.migrate()
+            if first:
+                store.migrate()
+            else:  # made by an older Cordon: its schema and the release's reference tables
+                upgrade(store, demo_geography)
             password = ensure_admin(store)
             if password is not None:
                 print(ADMIN_CREATED.format(path=path, password=password), flush=True)

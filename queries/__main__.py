@@ -26,7 +26,7 @@ from queries.constants import ROLES
 from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
 from queries.labels import LANGUAGES
-from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed
+from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed, upgrade
 from queries.store import DEFAULT_DB, Store, StoreError, run
 
 
@@ -59,8 +59,10 @@ def _status(args: argparse.Namespace) -> int:
 
 
 def _migrate(args: argparse.Namespace) -> int:
-    applied = Store(args.db).migrate()
-    print(f"applied migrations {applied}" if applied else "schema already current")
+    from geodata.demo_geography import demo_geography
+
+    applied = upgrade(Store(args.db), demo_geography)
+    print(f"applied migrations {applied} and refreshed the reference tables" if applied else "schema already current")
     return 0
 
 
@@ -362,7 +364,7 @@ def main(argv: list[str] | None = None) -> int:
     for name, handler, help_text in (
         ("seed", _seed, "create the database if needed and (re)write the reference tables and demo seizures"),
         ("status", _status, "row counts per table, the period covered, synthetic or real"),
-        ("migrate", _migrate, "create or upgrade the schema"),
+        ("migrate", _migrate, "create or upgrade the schema (and then refresh the reference tables)"),
         ("feed", _feed, "append synthetic seizures as they happen, for the live map (until Ctrl-C or --duration)"),
         ("ingest", _ingest, "import records from CSV, Excel, GeoJSON or Parquet files (one transaction per file)"),
         ("watch", _watch, "import the files dropped into a folder, then move each to done/ or failed/ with a report"),

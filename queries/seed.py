@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 
 from queries.clock import beijing_now
@@ -16,12 +17,30 @@ DEFAULT_SEED = 2026
 
 def write_reference(con, geo: DemoGeography) -> None:
     """Write (or refresh) the reference tables: export controls, places and admin units."""
+    write_release_reference(con, geo)
+    write_frame(con, "upsert_checkpoints", geo.checkpoints)
+    write_frame(con, "upsert_processing_hubs", geo.hubs)
+
+
+def write_release_reference(con, geo: DemoGeography) -> None:
+    """Write the reference tables that only a release of Cordon changes (export controls, admin units and
+    their names), leaving checkpoints and hubs, which a site's imports may have corrected."""
     announcements = control_announcements()
     write_frame(con, "upsert_control_announcements", announcements)
     write_frame(con, "upsert_controlled_items", controlled_items(announcements))
     write_frame(con, "upsert_admin_units", geo.admin_units)
-    write_frame(con, "upsert_checkpoints", geo.checkpoints)
-    write_frame(con, "upsert_processing_hubs", geo.hubs)
+
+
+def upgrade(store: Store, geo_of: Callable[[], DemoGeography]) -> list[int]:
+    """Upgrade an existing store to this release: its schema (the migrations not yet applied, returned)
+    and, when any was applied, the release's reference tables (:func:`write_release_reference`), so
+    that, for example, county names added by a release reach a store made by an older one. ``geo_of``
+    is called only then (loading the geography takes about a second)."""
+    applied = store.migrate()
+    if applied:
+        with store.writing() as con:
+            write_release_reference(con, geo_of())
+    return applied
 
 
 def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,

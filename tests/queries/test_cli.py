@@ -6,6 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import duckdb
 import pytest
 
 from queries.__main__ import main
@@ -41,3 +42,28 @@ def test_the_database_path_defaults_to_cordon_db(tmp_path):
                             env={"CORDON_DB": str(db), "PATH": "/usr/bin:/bin"})
     assert result.returncode == 0, result.stderr
     assert db.is_file() and f"applied migrations {list(range(1, LATEST_VERSION + 1))}" in result.stdout
+
+
+def test_migrate_upgrades_an_older_store_and_refreshes_what_the_release_changed(tmp_path, capsys):
+    """A store made by an older Cordon (schema 9, counties without English names, as 0.10 wrote them) gets
+    the new schema and the release's county names; its checkpoints, which imports may have corrected,
+    are left as they were."""
+    path = tmp_path / "old.duckdb"
+    assert main(["seed", "--db", str(path), "--rows", "10"]) == 0
+    con = duckdb.connect(str(path))
+    con.execute("UPDATE admin_units SET name_en = '' WHERE level = 'county' AND NOT is_border_zone")
+    con.execute("UPDATE checkpoints SET name_en = 'Corrected by a post' WHERE checkpoint_id = 'dongxing'")
+    con.execute("DELETE FROM schema_version WHERE version = $v", {"v": LATEST_VERSION})
+    con.close()
+    capsys.readouterr()
+
+    assert main(["migrate", "--db", str(path)]) == 0
+    assert f"applied migrations [{LATEST_VERSION}] and refreshed the reference tables" in capsys.readouterr().out
+    con = duckdb.connect(str(path))
+    names = dict(con.execute("SELECT code, name_en FROM admin_units").fetchall())
+    corrected = con.execute("SELECT name_en FROM checkpoints WHERE checkpoint_id = 'dongxing'").fetchone()[0]
+    con.close()
+    assert names["450102"] == "Xingning District" and all(names.values())
+    assert corrected == "Corrected by a post"
+    assert main(["migrate", "--db", str(path)]) == 0
+    assert "schema already current" in capsys.readouterr().out
