@@ -39,11 +39,12 @@ def filters_set(filters: Filters, lang: str) -> list[str]:
     return [label(f.title, lang) for f in FILTERS if getattr(filters, f.name) not in (f.empty, "")]
 
 
-def period_text(filters: Filters, lang: str) -> str:
-    """The period of ``filters`` as days, both ends included ("—" for an open end)."""
-    start = f"{filters.start:%Y-%m-%d}" if filters.start else "—"
+def period_text(filters: Filters, lang: str) -> str | None:
+    """The period of ``filters`` as days, both ends included, to be made longer; None for all the records."""
+    if filters.start is None:
+        return None
     end = f"{filters.end - timedelta(seconds=1):%Y-%m-%d}" if filters.end else "—"
-    return t("guide_period", lang, start=start, end=end)
+    return t("guide_period", lang, start=f"{filters.start:%Y-%m-%d}", end=end)
 
 
 def guidance(kind: str, filters: Filters, region: str | None, lang: str, *, found: int, cells: int | None = None,
@@ -67,7 +68,9 @@ def guidance(kind: str, filters: Filters, region: str | None, lang: str, *, foun
     narrowing = filters_set(filters, lang)
     if narrowing:
         lines.append(t("guide_filters", lang, filters=t("list_separator", lang).join(narrowing), reset=t("reset", lang)))
-    lines.append(period_text(filters, lang))
+    period = period_text(filters, lang)
+    if period:
+        lines.append(period)
     if region is not None:
         lines.append(t("guide_scope", lang, region=region))
     return [t(EMPTY[kind], lang), *lines]

@@ -27,6 +27,8 @@ def test_an_empty_view_says_which_filters_are_set_the_period_and_the_region():
     assert guidance("seizures", NINETY_DAYS, None, "en", found=0) == [
         "No seizures in this view.", "Period: 2026-08-22 to 2026-11-19. A longer period may hold more."]
     assert guidance("seizures", NINETY_DAYS, None, "en", found=12) == []  # something found: nothing to say
+    # all the records, nothing narrowed: no period to lengthen either
+    assert guidance("seizures", Filters(), None, "en", found=0) == ["No seizures in this view."]
 
 
 def test_few_time_steps_are_warned_of_whatever_was_found():
