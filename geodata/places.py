@@ -18,6 +18,7 @@ from geodata.coverage import CHECKPOINT_COLUMNS, nearest_checkpoints
 from geodata.crs import WGS84
 from geodata.locate import locate
 from geodata.reference import load_layer
+from geodata.romanise import SUFFIXES, split_name
 from queries.cells import cell_outlines
 from queries.labels import LANGUAGES, t
 
@@ -26,7 +27,8 @@ PLACE_COLUMNS = ("county_code", "place_en", "place_zh")
 
 def place_name(area: str | None, checkpoint: str | None, km: float | None, lang: str) -> str:
     """A place in ``lang``: its ``area`` (county) and its nearest ``checkpoint`` ``km`` away, in whole km ("at" the
-    checkpoint when that is 0: it lies in or beside the place); either may be missing.
+    checkpoint when that is 0: it lies in or beside the place); either may be missing, and the area is
+    left out when the checkpoint bears its name.
 
     Examples
     --------
@@ -37,11 +39,23 @@ def place_name(area: str | None, checkpoint: str | None, km: float | None, lang:
     if not checkpoint or km is None or pd.isna(km):
         return area or ""
     whole = int(km + 0.5)
-    if not area:
-        return t("place_off", lang, checkpoint=checkpoint, km=f"{whole:,}")
+    if not area or named_after(checkpoint, area):  # "Dongxing, at Dongxing" would say the name twice
+        return t("place_beside" if whole == 0 else "place_off", lang, checkpoint=checkpoint, km=f"{whole:,}")
     if whole == 0:
         return t("place_at", lang, place=area, checkpoint=checkpoint)
     return t("place_near", lang, place=area, checkpoint=checkpoint, km=f"{whole:,}")
+
+
+def named_after(checkpoint: str, area: str) -> bool:
+    """Whether ``checkpoint`` bears the name of ``area`` (a county without its administrative suffix,
+    in either language: 东兴 of 东兴市, 河口 of 河口瑶族自治县, Hekou of Hekou Autonomous County).
+
+    >>> named_after("河口", "河口瑶族自治县"), named_after("Hekou", "Hekou Autonomous County"), named_after("友谊关", "凭祥市")
+    (True, True, False)
+    """
+    stem = next((area[:-len(suffix)] for _, english in SUFFIXES for suffix in [f" {english}"]
+                 if area.endswith(suffix)), None) or split_name(area)[0]
+    return checkpoint.startswith(stem)
 
 
 def area_names(lon, lat) -> pd.DataFrame:

@@ -41,6 +41,13 @@ def romanised(name_zh: str) -> str:
     >>> romanised("兴宁区"), romanised("江城哈尼族彝族自治县"), romanised("覃塘区")
     ('Xingning District', 'Jiangcheng Autonomous County', 'Qintang District')
     """
+    base, suffix_en = split_name(name_zh)
+    return f"{pinyin(base)} {suffix_en}".rstrip()
+
+
+def split_name(name_zh: str) -> tuple[str, str]:
+    """A county-level Chinese name as its proper name and the English of its suffix; an autonomous
+    county's peoples dropped: 江城哈尼族彝族自治县 is ("江城", "Autonomous County")."""
     suffix_zh, suffix_en = next(((zh, en) for zh, en in SUFFIXES if name_zh.endswith(zh) and len(name_zh) > len(zh)),
                                 ("", ""))
     base = name_zh[:len(name_zh) - len(suffix_zh)]
@@ -49,4 +56,4 @@ def romanised(name_zh: str) -> str:
             base = base[:-len(people)]
         if base.endswith("族"):
             raise ValueError(f"{name_zh}: the people before 自治 is not in geodata.romanise.PEOPLES; add it")
-    return f"{pinyin(base)} {suffix_en}".rstrip()
+    return base, suffix_en

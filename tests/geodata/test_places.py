@@ -42,14 +42,18 @@ def test_places_outside_the_border_zones_read_in_english_and_beyond_the_counties
 
 
 @pytest.mark.parametrize("lang, at, off, alone", [
-    ("en", "Dongxing, at Dongxing", "12 km from Dongxing", "Dongxing"),
-    ("zh", "东兴市，东兴旁", "距东兴 12 公里", "东兴市"),
+    ("en", "Pingxiang, at Youyiguan", "12 km from Dongxing", "Dongxing"),
+    ("zh", "凭祥市，友谊关旁", "距东兴 12 公里", "东兴市"),
 ])
 def test_place_name_says_at_when_the_checkpoint_is_within_half_a_km_and_leaves_out_what_is_missing(
         lang, at, off, alone):
     county, checkpoint = ("Dongxing", "Dongxing") if lang == "en" else ("东兴市", "东兴")
-    assert place_name(county, checkpoint, 0.49, lang) == at
+    pingxiang, youyiguan = ("Pingxiang", "Youyiguan") if lang == "en" else ("凭祥市", "友谊关")
+    assert place_name(pingxiang, youyiguan, 0.49, lang) == at
     assert place_name(None, checkpoint, 11.6, lang) == off
+    # a checkpoint named after its county: the name once
+    assert place_name(county, checkpoint, 11.6, lang) == off
+    assert place_name(county, checkpoint, 0.2, lang) == ("at Dongxing" if lang == "en" else "东兴旁")
     assert place_name(county, None, None, lang) == alone and place_name(None, None, None, lang) == ""
     assert place_name(county, checkpoint, 1234.4, lang).endswith(("1,234 km from Dongxing", "1,234 公里"))
 
@@ -80,4 +84,4 @@ def test_every_analysis_names_its_features_and_keeps_its_key(demo_points):
             assert (frame[f"place_{lang}"].str.len() > 0).all()
             assert not frame[f"place_{lang}"].str.match(H3_ID).any()
     assert cells["cell"].str.match(H3_ID).all()
-    assert clusters["place_zh"].str.contains("，").all()
+    assert clusters["place_zh"].str.contains("旁|公里").all()  # each with its nearest checkpoint
