@@ -19,6 +19,12 @@ from queries.labels import CODE_LABELS, TEXT
 DETAIL_KEY = "audit_detail_{}"
 # Where a stored value that is no code of the store has its name: an import's rules, coordinate systems, roles.
 VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}")
+# The name of each page or action a refusal records (queries.access.roles.PERMISSIONS), as the pages title it.
+ACTION_TITLES = MappingProxyType({
+    "live_map": "page_live", "kpis": "action_kpis", "filters": "filters", "analysis": "page_analysis",
+    "records": "page_records", "export": "export_title", "brief": "brief_title", "users": "page_users",
+    "imports": "page_import", "audit": "page_audit",
+})
 
 
 def _word(text: str, lang: str, names: Mapping[str, str]) -> str:
@@ -28,6 +34,10 @@ def _word(text: str, lang: str, names: Mapping[str, str]) -> str:
         return names[text]
     if text in CODE_LABELS:
         return label(text, lang)
+    if text in ACTION_TITLES:
+        return t(ACTION_TITLES[text], lang)
+    if f"filter_{text}" in CODE_LABELS:  # a key of an export's or a brief's filters
+        return label(f"filter_{text}", lang)
     key = next((pattern.format(text) for pattern in VALUE_KEYS if pattern.format(text) in TEXT), None)
     return t(key, lang) if key else label(text, lang)
 
@@ -40,9 +50,17 @@ def _value(value, lang: str, names: Mapping[str, str]) -> str:
         return f"{value:,}"
     if isinstance(value, list):
         return ", ".join(_value(item, lang, names) for item in value) or "—"
-    if isinstance(value, dict):
-        return ", ".join(f"{_word(key, lang, names)} {_value(item, lang, names)}" for key, item in value.items()) or "—"
+    if isinstance(value, dict):  # an entry that is empty (a filter not set) says nothing
+        return ", ".join(f"{_key(key, lang, names)} {_value(item, lang, names)}" for key, item in value.items()
+                         if item is not None and item != []) or "—"
+    if value is None:
+        return "—"
     return _word(value, lang, names) if isinstance(value, str) else str(value)
+
+
+def _key(key: str, lang: str, names: Mapping[str, str]) -> str:
+    """A detail's key by its name in ``lang`` (its ``audit_detail_`` entry, else as a stored word)."""
+    return t(DETAIL_KEY.format(key), lang) if DETAIL_KEY.format(key) in TEXT else _word(key, lang, names)
 
 
 def details_text(details: str | None, lang: str, names: Mapping[str, str] = MappingProxyType({})) -> str:
@@ -55,8 +73,7 @@ def details_text(details: str | None, lang: str, names: Mapping[str, str] = Mapp
     if not isinstance(found, dict):
         return str(details)
     separator, between = ("：", "；") if lang == "zh" else (": ", "; ")
-    return between.join(f"{t(DETAIL_KEY.format(key), lang) if DETAIL_KEY.format(key) in TEXT else key}{separator}"
-                     f"{_value(value, lang, names)}" for key, value in found.items())
+    return between.join(f"{_key(key, lang, names)}{separator}{_value(value, lang, names)}" for key, value in found.items())
 
 
 def audit_frame(rows: pd.DataFrame, lang: str, names: Mapping[str, str] = MappingProxyType({})) -> pd.DataFrame:

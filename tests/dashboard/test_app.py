@@ -248,7 +248,7 @@ def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded
     assert not live.exception
     burst = h3.latlng_to_cell(22.60, 99.50, 6)
     banner = next(w.value for w in live.warning if "just became a new or intensifying hot spot" in w.value)
-    assert "- New hot spot near" in banner and "40 seizures" in banner
+    assert "- New hot spot: " in banner and "40 seizures" in banner  # named by its place (county, checkpoint)
     flagged = next(layer for layer in deck(live)["layers"] if layer["id"] == "alerts")
     assert burst in {row["hex"] for row in flagged["data"]}
     assert any("Just became a new or intensifying hot spot" in m.value for m in live.markdown)
@@ -477,7 +477,7 @@ def test_the_analysis_page_shows_emerging_hot_spots_or_says_why_it_cannot(app, s
     summary = next(c.value for c in app.caption if "hexagons show a pattern" in c.value)
     assert summary.startswith(f"{len(patterned):,} of {len(want):,} hexagons show a pattern over "
                               f"{int(want['steps'].iloc[0]):,} steps")
-    assert "step = week" in summary
+    assert "time step: Week" in summary
     table = table_with(app, "Category")
     assert len(table) == len(patterned)
     assert len(_analysis_layer(app, "emerging")["data"]) == len(want)

@@ -38,3 +38,19 @@ def test_the_table_names_its_columns_and_values_in_either_language():
     chinese = audit_frame(rows, "zh")
     assert chinese.columns.tolist() == ["时间", "事件", "用户名", "途径", "详情"]
     assert chinese["事件"].tolist() == ["退出登录", "新增用户"] and "角色：分析员" in chinese["详情"].iloc[1]
+
+
+def test_an_exports_filters_name_only_what_was_set_and_a_refused_page_by_its_title():
+    from datetime import datetime
+
+    from dashboard.audit_table import ACTION_TITLES
+    from geodata.export_sources import filters_to_dict
+    from queries.access.roles import PERMISSIONS
+    from queries.filters import Filters
+
+    filters = filters_to_dict(Filters(start=datetime(2026, 1, 1), items=("Ga",)))
+    assert details_text(json.dumps({"filters": filters}), "en") == "filters: Items Gallium, from 2026-01-01T00:00:00"
+    assert details_text(json.dumps({"filters": filters}), "zh") == "筛选条件：品目 镓, 自 2026-01-01T00:00:00"
+    assert details_text(json.dumps({"filters": filters_to_dict(Filters())}), "en") == "filters: —"
+    assert details_text(json.dumps({"page": "live_map", "role": "display"}), "zh") == "页面：实时地图；角色：大屏展示"
+    assert set(ACTION_TITLES) == set(PERMISSIONS)  # every page or action a refusal may name
