@@ -229,23 +229,24 @@ def test_a_display_session_is_kept_alive_by_its_refresh_and_ends_at_its_own_life
     from queries import sessions
 
     access.add_user(store, "wall", PASSWORD, "display", grants=[Grant("province", "450000")], **CLI)
-    policy = AccessPolicy(session_idle=timedelta(minutes=30), session_max=timedelta(hours=12),
+    # an idle limit of 6 h keeps the week of refreshes below to a few dozen checks (each one a write)
+    policy = AccessPolicy(session_idle=timedelta(hours=6), session_max=timedelta(hours=12),
                           display_session_max=timedelta(days=7))
     wall = sessions.redeem(store, sessions.start(store, "wall", NOW, policy=policy), NOW)
     ana = sessions.redeem(store, sessions.start(store, "ana", NOW, policy=policy), NOW)
-    assert sessions.check(store, ana, NOW + timedelta(minutes=25), activity=False, policy=policy).user is not None
-    assert sessions.check(store, ana, NOW + timedelta(minutes=50), activity=False, policy=policy).ended == "idle"
+    assert sessions.check(store, ana, NOW + timedelta(hours=5), activity=False, policy=policy).user is not None
+    assert sessions.check(store, ana, NOW + timedelta(hours=10), activity=False, policy=policy).ended == "idle"
     # a week of refreshes, nobody at the keyboard: the display's refresh is its use ...
     end = NOW + timedelta(days=7)
     now = NOW
     while now < end:
         assert sessions.check(store, wall, now, activity=False, policy=policy).user.role == "display"
-        now += timedelta(minutes=25)
+        now += timedelta(hours=5)
     # ... until the end of its lifetime
     assert sessions.check(store, wall, end, activity=False, policy=policy) == sessions.SessionCheck(None, "expired")
     # with the refresh stopped (the screen is off), a display goes idle like any session
     wall = sessions.redeem(store, sessions.start(store, "wall", NOW, policy=policy), NOW)
-    quiet = NOW + timedelta(minutes=30)
+    quiet = NOW + timedelta(hours=6)
     assert sessions.check(store, wall, quiet, activity=False, policy=policy) == sessions.SessionCheck(None, "idle")
 
 
