@@ -8,7 +8,9 @@ them (an unknown key or value shows as stored, so nothing recorded is hidden).
 from __future__ import annotations
 
 import json
+import re
 from collections.abc import Mapping
+from datetime import datetime, time
 from types import MappingProxyType
 
 import pandas as pd
@@ -17,8 +19,10 @@ from dashboard.i18n import label, t
 from queries.labels import CODE_LABELS, TEXT
 
 DETAIL_KEY = "audit_detail_{}"
-# Where a stored value that is no code of the store has its name: an import's rules, coordinate systems, roles.
-VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}")
+ISO_TIME = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(:\d\d(\.\d+)?)?")
+# Where a stored value that is no code of the store has its name: an import's rules, coordinate systems, roles,
+# why a sign-in failed or a session ended, an export's format and layers.
+VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}", "audit_reason_{}", "format_{}", "export_layer_{}")
 # The name of each page or action a refusal records (queries.access.roles.PERMISSIONS), as the pages title it.
 ACTION_TITLES = MappingProxyType({
     "live_map": "page_live", "kpis": "action_kpis", "filters": "filters", "analysis": "page_analysis",
@@ -55,6 +59,9 @@ def _value(value, lang: str, names: Mapping[str, str]) -> str:
                          if item is not None and item != []) or "—"
     if value is None:
         return "—"
+    if isinstance(value, str) and ISO_TIME.fullmatch(value):  # a time stored as ISO text: as the pages write it
+        moment = datetime.fromisoformat(value)
+        return f"{moment:%Y-%m-%d}" if moment.time() == time() else f"{moment:%Y-%m-%d %H:%M}"
     return _word(value, lang, names) if isinstance(value, str) else str(value)
 
 

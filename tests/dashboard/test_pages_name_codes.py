@@ -47,9 +47,11 @@ LATIN = {"Cordon", "kg", "km", "t", "g", "s", "m", "p", "q", "z", "ID", "H3", "G
          "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English", "NUL", "GB18030",
          *(code for code in CODE_LABELS if re.fullmatch("[A-Z]{3}", code))}  # ISO codes, as such (VNM)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*\*?")
-# What is not read as words: markup, icons, code spans (commands), paths, files' extensions, a command's options, a
-# mapping's [section] key, hexagons' ids (H3), links' targets, colours, user names.
+# What is not read as words: markup, icons, code spans (commands), paths, file names (as people named them) and
+# files' extensions, a command's options, a mapping's [section] key, hexagons' ids (H3), links' targets, colours,
+# user names.
 NOT_WORDS = re.compile("|".join((r"<style.*?</style>", r"<[^>]+>", r":material/\w+:", r"`[^`]*`", r"\]\([^)]*\)",
+                                 r"[\w.-]+\.(?:csv|tsv|txt|xlsx?|geojson|json|gpkg|zip|kmz|kml|parquet|png|pdf|toml)\b",
                                  r"\b\w+(?:/[\w.*-]+)+/?", r"(?<!\w)\.\w+", r"--[\w-]+", r"\[\w+\]\s*\w+",
                                  r"\b[0-9a-f]{15}\b", r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b", r"\bos:[\w.-]+",
                                  *(rf"(?<![\w-]){re.escape(user)}(?![\w-])" for user in ACCOUNTS))), re.DOTALL)
@@ -129,9 +131,36 @@ def test_the_codes_checked_are_codes_with_a_label():
     assert all(label(code, "en") != code and label(code, "zh") != code for code in CODES)
 
 
+def with_every_kind_of_event(seeded_db, tmp_path):
+    """A copy of the store whose audit trail holds what the pages and the sessions write: exports and briefs
+    with their filters, layers and formats, failed sign-ins for each reason, ended sessions, a refused page."""
+    import shutil
+    from datetime import datetime
+
+    from geodata.export_sources import filters_to_dict
+    from queries.access.audit import record_event
+    from queries.filters import Filters
+
+    path = shutil.copy(seeded_db, tmp_path / "audited.duckdb")
+    at, filters = datetime(2026, 11, 20, 12), filters_to_dict(Filters(items=("Ga",), start=datetime(2026, 1, 1)))
+    events = [("export", {"file": "cordon_all.gpkg", "filters": filters, "format": "gpkg", "layer": "all",
+                          "rows": {"checkpoints": 21, "hotspots": 30}}),
+              ("brief", {"file": "cordon-brief-2026-11-20-all-areas.pdf", "filters": filters}),
+              ("page_denied", {"page": "audit", "role": "analyst"}),
+              *(("sign_in_failed", {"reason": reason, "failures": 1}) for reason in
+                ("throttled", "unknown_user", "disabled", "locked", "wrong_password")),
+              *(("session_expired", {"reason": reason}) for reason in ("idle", "expired"))]
+    with Store(path).writing() as con:
+        for kind, details in events:
+            record_event(con, kind, "gx-analyst", details, source="dashboard", at=at)
+    return path
+
+
 @pytest.mark.parametrize("lang", ["en", "zh"])
 @pytest.mark.parametrize("page", PAGES)
-def test_no_page_shows_a_code_or_a_word_of_the_other_language(seeded_db, monkeypatch, page, lang):
+def test_no_page_shows_a_code_or_a_word_of_the_other_language(seeded_db, tmp_path, monkeypatch, page, lang):
+    if page == "audit":  # the trail with the events of every page, whatever other tests wrote before
+        seeded_db = with_every_kind_of_event(seeded_db, tmp_path)
     monkeypatch.setenv("CORDON_DB", str(seeded_db))
     test = signed_in(AppTest.from_file(APP, default_timeout=120), "admin")
     test.query_params.update({"period": "all", "refresh": "0", "lang": lang})
