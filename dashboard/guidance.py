@@ -25,7 +25,7 @@ import streamlit as st
 from dashboard.context import current_context
 from dashboard.i18n import label, t
 from queries.access import region_line
-from queries.filters import FILTERS, Filters
+from queries.filters import Filters, narrowing
 
 MIN_STEPS = 10  # emerging hot spots: time steps for a Mann-Kendall trend that can say something (ArcGIS)
 MIN_CELLS = 30  # Gi*: hexagons holding seizures (ArcGIS: at least 30 features)
@@ -36,7 +36,7 @@ EMPTY = {"seizures": "guide_empty_seizures", "hotspots": "guide_empty_hotspots",
 
 def filters_set(filters: Filters, lang: str) -> list[str]:
     """The names of the declared filters that narrow ``filters`` (the period aside), in ``lang``."""
-    return [label(f.title, lang) for f in FILTERS if getattr(filters, f.name) not in (f.empty, "")]
+    return [label(f.title, lang) for f, _ in narrowing(filters)]
 
 
 def period_text(filters: Filters, lang: str) -> str | None:

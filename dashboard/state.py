@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from functools import partial
 
-from queries.filters import FILTERS, PERIODS, Filter, Filters, Focus, Selection, period_bounds, selection
+from queries.filters import FILTERS, PERIODS, Filter, Filters, Focus, Selection, narrowing, period_bounds, selection
 
 LANGS = ("en", "zh")
 LAYER_KEYS = ("points", "arcs", "places", "zones")
@@ -188,10 +188,8 @@ def encode(view: View) -> dict[str, str]:
     """The query parameters of ``view``: only what differs from the default view."""
     default = View()
     params: dict[str, str] = {}
-    for f in FILTERS:
-        value = getattr(view, f.name)
-        if value != f.empty:
-            params[f.url] = ",".join(value) if f.kind == "codes" else f"{value:g}" if f.kind == "number" else value
+    for f, value in narrowing(view):
+        params[f.url] = ",".join(value) if f.kind == "codes" else f"{value:g}" if f.kind == "number" else value
     if view.layers != default.layers:
         params["layers"] = ",".join(view.layers)
     if view.period == CUSTOM:

@@ -169,19 +169,18 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
     """The map legend for the layers shown (and the alert outline when ``alerts``), as HTML; every label is escaped.
     With hexagons and ``density_top`` (their largest weight), each colour with the weights it stands for
     (:func:`density_ranges`; ``whole``: counts)."""
-    row = _row
     parts = []
     if alerts:
-        parts.append(row(_ring(ALERT), t("legend_alert", lang)))
+        parts.append(_row(_ring(ALERT), t("legend_alert", lang)))
     if "points" in layers:
         swatch = (
             '<span style="display:inline-block;width:11px;height:11px;border-radius:50%;background:{};'
             'margin-right:5px"></span>'
         )
         parts.append(f"<b>{html.escape(t('legend_minerals', lang))}</b> ({html.escape(t('legend_size', lang))})")
-        parts += [row(swatch.format(hex_colour(rgb)), label(code, lang)) for code, rgb in GROUP_COLOURS.items()]
+        parts += [_row(swatch.format(hex_colour(rgb)), label(code, lang)) for code, rgb in GROUP_COLOURS.items()]
         parts.append(
-            row(
+            _row(
                 f'<span style="display:inline-block;width:9px;height:9px;border-radius:50%;border:2px solid '
                 f'{hex_colour(NEW_RING)};margin-right:5px"></span>',
                 t("legend_new", lang),
@@ -189,7 +188,7 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
         )
     if density == "hexagons" and density_top:
         parts.append(f'<div style="margin-top:6px"><b>{html.escape(t("legend_density", lang, weight=weight_label))}</b></div>')
-        parts += [row(_square(tuple(DENSITY_RAMP[index])), _range_text(low, high)) for index, low, high in
+        parts += [_row(_square(tuple(DENSITY_RAMP[index])), _range_text(low, high)) for index, low, high in
                   density_ranges(density_top, whole)]
     elif density != "none":
         ramp = "".join(
@@ -203,12 +202,12 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
     places = []
     if "zones" in layers:
         places += [
-            row(
+            _row(
                 f'<span style="display:inline-block;width:18px;border-top:3px solid {hex_colour(BOUNDARY)};'
                 'margin:0 5px 3px 0"></span>',
                 t("legend_boundary", lang),
             ),
-            row(
+            _row(
                 '<span style="display:inline-block;width:12px;height:12px;background:rgba(232,89,12,0.25);'
                 f'border:1px solid {hex_colour(ZONE_LINE)};margin-right:5px"></span>',
                 t("legend_zone", lang),
@@ -216,12 +215,12 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
         ]
     if "places" in layers:
         places += [
-            row(
+            _row(
                 f'<span style="display:inline-block;width:10px;height:10px;background:{hex_colour(CHECKPOINT)};'
                 'transform:rotate(45deg);margin:0 7px 0 2px"></span>',
                 t("legend_checkpoint", lang),
             ),
-            row(
+            _row(
                 '<span style="display:inline-block;width:0;height:0;border-left:6px solid transparent;border-right:6px '
                 f'solid transparent;border-bottom:11px solid {hex_colour(HUB)};margin-right:5px"></span>',
                 t("legend_hub", lang),
@@ -229,7 +228,7 @@ def legend_html(lang: str, layers: tuple[str, ...], density: str, weight_label: 
         ]
     if "arcs" in layers:
         places.append(
-            row(
+            _row(
                 f'<span style="display:inline-block;width:18px;height:3px;background:linear-gradient(90deg,'
                 f'{hex_colour(ARC_SOURCE)},{hex_colour(ARC_TARGET)});margin:0 5px 3px 0"></span>',
                 t("legend_arcs", lang),

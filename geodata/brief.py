@@ -38,7 +38,7 @@ from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import border_region, load_layer
 from queries import __version__
 from queries.clock import beijing_now
-from queries.filters import ANY_BORDER_ZONE, FILTERS, Filters
+from queries.filters import ANY_BORDER_ZONE, Filters, narrowing
 from queries.labels import LANGUAGES, label, t
 from queries.labels import name as place_name
 from queries.views import comparison
@@ -243,10 +243,7 @@ def filter_lines(filters: Filters, lang: str) -> tuple[tuple[str, str], ...]:
     """The filters of the view in words, one (label, text) per declared filter set (queries.filters.
     FILTERS, in their order); values typed by users (the text search) are quoted as they are."""
     lines = []
-    for f in FILTERS:
-        value = getattr(filters, f.name)
-        if value == f.empty:
-            continue
+    for f, value in narrowing(filters):
         if f.kind == "number":
             shown = f"≥ {value:,g} {f.unit}".rstrip()
         elif f.kind == "text":

@@ -158,6 +158,12 @@ Selection.__module__ = __name__
 Selection.__doc__ = "The value of every declared filter (FILTERS); empty tuples and None mean \"any\"."
 
 
+def narrowing(values: Selection) -> list[tuple[Filter, object]]:
+    """The declared filters that narrow ``values`` (a Selection, or a class built on it), each with its value, in
+    the order of FILTERS: those whose value, cleaned, is not "any" (an empty list, no number, blank text)."""
+    return [(f, getattr(values, f.name)) for f in FILTERS if f.clean(getattr(values, f.name)) != f.empty]
+
+
 def selection(values: Selection) -> dict:
     """The declared filters' values of ``values`` (a Selection, or a class built on it), by name."""
     return {f.name: getattr(values, f.name) for f in FILTERS}
