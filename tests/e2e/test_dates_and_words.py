@@ -8,6 +8,7 @@ import re
 from datetime import date
 
 import pytest
+from playwright.sync_api import expect
 
 from queries.store import Store
 from tests.dashboard.test_pages_name_codes import chinese_place_names, english_words
@@ -42,9 +43,10 @@ def matching(page) -> int:
 
 
 def slider_days(side) -> int:
-    """The days between the two ends of the date slider, as its tick bar writes them."""
-    low, high = (date.fromisoformat(text) for text in
-                 side.locator(".st-key-w_range").get_by_test_id("stSliderTickBar").inner_text().split())
+    """The days between the two ends of the date slider, as its tick bar writes them, once the page has one."""
+    bar = side.locator(".st-key-w_range").get_by_test_id("stSliderTickBar")
+    expect(bar).to_have_count(1, timeout=TIMEOUT)  # during a rerun the slider before it may still be on the page
+    low, high = (date.fromisoformat(text) for text in bar.inner_text().split())
     return (high - low).days
 
 
