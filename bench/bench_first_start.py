@@ -26,7 +26,6 @@ import argparse
 import io
 import os
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
@@ -40,6 +39,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.e2e.conftest import CHROMIUM, CHROMIUM_ARGS
+from tests.postgres_cluster import free_port
 
 LEFT_OUT = ("data/", "dashboard/static/base/", "bench/out/", ".git/")
 TIMEOUT_S = 120
@@ -62,12 +62,6 @@ def copy_code(code: str, folder: Path) -> str:
     rev = subprocess.run(["git", "-C", str(ROOT), "rev-parse", "--short", code], capture_output=True, text=True,
                          check=True).stdout.strip()
     return rev
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 def seized(db: Path) -> int:

@@ -120,3 +120,33 @@ def seeded_db(tmp_path_factory):
         add_user(store, username, PASSWORD, role, grants=[Grant.parse(g) for g in grants], actor="os:test",
                  source="cli", now=datetime(2026, 11, 20, 12, 0))
     return path
+
+
+@pytest.fixture(scope="session")
+def postgres_cluster():
+    """One throwaway PostgreSQL cluster for the whole run, started when a test first asks for it. Skipped, saying
+    how to install it, where PostgreSQL is missing; under CI (``CI=true``) that is an error, since .ci/run
+    installs it and the lake tests must run there."""
+    import os
+
+    from tests.postgres_cluster import PostgresNotInstalled, ThrowawayCluster
+
+    try:
+        cluster = ThrowawayCluster()
+    except PostgresNotInstalled as missing:
+        if os.environ.get("CI") == "true":
+            pytest.fail(f"CI must run the lake tests but {missing} (.ci/run installs it)")
+        pytest.skip(str(missing))
+    with cluster:
+        yield cluster
+
+
+@pytest.fixture
+def postgres_database(postgres_cluster):
+    """The dsn of a new, empty database of the run's cluster, dropped after the test."""
+    import uuid
+
+    name = f"test_{uuid.uuid4().hex}"
+    dsn = postgres_cluster.create_database(name)
+    yield dsn
+    postgres_cluster.drop_database(name)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import io
 import os
 import shutil
-import socket
 import subprocess
 import sys
 import tempfile
@@ -25,17 +24,12 @@ from PIL import Image
 
 from dashboard.style import BOUNDARY
 from queries.access import CLIENT_ATTEMPTS_ENV
+from tests.postgres_cluster import free_port
 
 ROOT = Path(__file__).resolve().parents[2]
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
                  "--disable-background-networking", "--disable-component-update", "--disable-sync"]
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
@@ -51,7 +45,7 @@ def chromium_path() -> str:
 def start_app(db: Path, log_path: Path | None = None, root: Path = ROOT) -> Iterator[str]:
     """Run the app of the checkout ``root`` on ``db`` on a free local port; yield its URL once it answers,
     stop it after. The server's output goes to ``log_path`` where given."""
-    port = _free_port()
+    port = free_port()
     # the browser tests sign in many times a minute from one address: the per-address limit is tested on its own
     env = {**os.environ, "CORDON_DB": str(db), CLIENT_ATTEMPTS_ENV: "1000"}
     log = open(log_path, "w+b") if log_path else tempfile.TemporaryFile()  # noqa: SIM115 - closed below
