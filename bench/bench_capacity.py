@@ -36,6 +36,7 @@ import argparse
 import asyncio
 import json
 import os
+import signal
 import statistics
 import sys
 import tempfile
@@ -160,7 +161,8 @@ class LiveMapClient:
         self.beat = 0.0  # when the timer was set: the first run's auto_rerun message, as in the browser
         self.pending: list[float] = []  # send times of refreshes not yet served by a run
         self.in_run: list[float] = []  # those the current run serves (sent before it started)
-        self.run_ok, self.run_deck = True, False
+        self.run_problem: str | None = None  # what the current run showed instead of the live map
+        self.run_deck = False
         self.timed: list[tuple[float, float]] = []  # (sent, latency) of refreshes that drew the map
         self.failed: list[tuple[float, str]] = []  # (sent, what went wrong)
         self.opened: float | None = None  # seconds, the first run of the page
@@ -187,7 +189,7 @@ class LiveMapClient:
             started = time.monotonic()
             self.in_run += [sent for sent in self.pending if sent <= started]
             self.pending = [sent for sent in self.pending if sent > started]
-            self.run_ok, self.run_deck = True, False
+            self.run_problem, self.run_deck = None, False
         elif kind == "auto_rerun" and message.auto_rerun.interval != self.interval_s:
             self.fragment_id, self.interval_s = message.auto_rerun.fragment_id, message.auto_rerun.interval
             self.beat = time.monotonic()
@@ -195,18 +197,22 @@ class LiveMapClient:
             self.run_deck = self.run_deck or message.ref_hash in self.decks
         elif kind == "delta" and message.delta.WhichOneof("type") == "new_element":
             element = message.delta.new_element
-            if element.WhichOneof("type") == "exception":
-                self.run_ok = False
-            elif element.WhichOneof("type") == "deck_gl_json_chart":
+            shown = element.WhichOneof("type")
+            if shown == "exception":
+                self.run_problem = f"an exception: {element.exception.type}: {element.exception.message[:200]}"
+            elif shown == "alert" and element.alert.format == element.alert.ERROR:
+                self.run_problem = f"an error on the page: {element.alert.body[:200]}"
+            elif shown == "deck_gl_json_chart":
                 self.decks.add(message.hash)
                 self.run_deck = True
                 if first and RECORDS_LAYER not in _deck_layers(element.deck_gl_json_chart.json):
-                    self.run_ok = False
+                    self.run_problem = f"a map without the {RECORDS_LAYER!r} layer (the sign-in page?)"
         elif kind == "script_finished":
             expected = PAGE_DONE if first else FRAGMENT_DONE
-            if message.script_finished != expected or not self.run_ok:
-                return f"the run ended {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}" + (
-                    "" if self.run_ok else f", with an exception or no {RECORDS_LAYER!r} layer on the map")
+            if message.script_finished != expected:
+                return f"the run ended {ForwardMsg.ScriptFinishedStatus.Name(message.script_finished)}"
+            if self.run_problem:
+                return f"the run showed {self.run_problem}"
             return None if self.run_deck else "the run sent no map"
         return None
 
@@ -363,6 +369,7 @@ def main() -> None:
     parser.add_argument("--window-s", type=float, default=30.0, help="the steady window each step measures")
     parser.add_argument("--view", default="", help="URL query of the live map's view (default: the default view)")
     args = parser.parse_args()
+    signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped by kill: the servers are stopped too
     counts = [int(value) for value in args.sessions.split(",")]
     with tempfile.TemporaryDirectory() as folder:
         db = args.db or seeded_store(Path(folder), args.rows)
