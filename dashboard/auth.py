@@ -24,7 +24,7 @@ from dashboard.server import SIGN_OUT_ROUTE, session_url
 from queries import sessions
 from queries.access import ClientThrottle, User, authenticate, may, record_event
 from queries.clock import beijing_now
-from queries.store import Store
+from queries.store import AUDIT_CLAIM, Store
 
 DENIED_KEY = "denied_logged"
 EXPIRED_NOTE_KEY = "session_expired_note"
@@ -32,7 +32,7 @@ EXPIRED_NOTE_KEY = "session_expired_note"
 
 def audit(store: Store, kind: str, username: str, details: dict, now: datetime) -> None:
     """One row of the audit trail, written by the dashboard."""
-    with store.writing() as con:
+    with store.writing(AUDIT_CLAIM) as con:
         record_event(con, kind, username, details, source="dashboard", at=now)
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+from queries.lake import is_lake_url
 from queries.store import DEFAULT_DB
 from queries.views import MapLimits
 
@@ -20,5 +21,7 @@ LIVE_MAP_WIDTH = 680  # about the live map's width on a 1440-px-wide screen: its
 
 
 def db_path() -> str:
-    """The DuckDB file, absolute (it keys the caches): ``$CORDON_DB`` if set, else data/cordon.duckdb."""
-    return str(Path(os.environ.get("CORDON_DB") or DEFAULT_DB).resolve())
+    """The store (it keys the caches): ``$CORDON_DB`` if set, else data/cordon.duckdb; a file's path made
+    absolute, a lake's URL as given (``ducklake:postgres:...``, its files under ``$CORDON_DATA_PATH``)."""
+    location = os.environ.get("CORDON_DB") or str(DEFAULT_DB)
+    return location if is_lake_url(location) else str(Path(location).resolve())

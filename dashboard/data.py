@@ -9,7 +9,6 @@ writer commits show on the next run while an unchanged view costs nothing.
 from __future__ import annotations
 
 import json
-import os
 from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
@@ -41,7 +40,7 @@ from geodata.worker import AnalysisRunner, OnWait, ResultCache
 from queries import views
 from queries.access import Scope
 from queries.filters import Filters, Focus
-from queries.store import Store, run
+from queries.store import open_store, run
 
 BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
 
@@ -57,20 +56,20 @@ class Source:
 
     def reading(self):
         """A reading connection that sees only this scope's seizures (``queries.access.Scope``)."""
-        return Store(self.path).reading(scope=self.scope)
+        return open_store(self.path).reading(scope=self.scope)
 
 
 def data_version(path: str) -> int:
-    """Changes whenever a writer has committed new or changed records or places to the file, and not
+    """Changes whenever a writer has committed new or changed records or places to the store, and not
     when it wrote only accounts or the audit trail (a sign-in or an export would otherwise empty every
-    session's caches). The file's modification time is the cheap check; only when it moves is the
-    store asked what changed."""
-    return _data_signature(path, os.stat(path).st_mtime_ns)
+    session's caches). The store's change marker (the file's modification time, the lake's snapshot id)
+    is the cheap check; only when it moves is the store asked what changed."""
+    return _data_signature(path, open_store(path).change_marker())
 
 
 @st.cache_data(show_spinner=False, max_entries=16)
 def _data_signature(path: str, modified_ns: int) -> int:
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         row = run(con, "data_signature", Filters().params()).iloc[0]
     return hash((int(row["seizures"]), int(row["newest_id"]), str(row["newest_ingested"]), int(row["newest_import"])))
 
@@ -132,7 +131,7 @@ def base_lines() -> dict[str, str]:
 @st.cache_data(show_spinner=False, max_entries=4)
 def admin_units(path: str, version: int) -> pd.DataFrame:
     """Provinces and counties with their names, for the area filters."""
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         return run(con, "admin_unit_names")
 
 
@@ -259,7 +258,7 @@ def analysis(source: Source, version: int, filters: Filters, bucket: str) -> dic
 @st.cache_data(show_spinner=False, max_entries=4)
 def control_dates(path: str, version: int) -> pd.DataFrame:
     """When each export-control announcement took effect, for the time axes."""
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         return run(con, "control_dates")
 
 

@@ -18,7 +18,7 @@ from dashboard.controls import PROBLEMS_KEY, sidebar
 from dashboard.data import Source, admin_units, area_codes, data_extent, data_version
 from dashboard.i18n import LANGUAGES, t
 from dashboard.screens.sign_in import render as sign_in_screen
-from dashboard.startup import open_store, start_seed, wait_for_seed
+from dashboard.startup import prepared_store, start_seed, wait_for_seed
 from dashboard.state import View, decode
 from queries.access import may, region_line
 from queries.constants import DISPLAY_ROLE
@@ -60,7 +60,7 @@ path = db_path()
 lang = st.session_state.get("w_lang") or (st.query_params.get("lang") if st.query_params.get("lang") in LANGUAGES
                                           else "en")
 try:
-    store = open_store(path)  # once per server process: the first start creates it, its seed runs behind
+    store = prepared_store(path)  # once per server process: the first start creates it, its seed runs behind
 except (StoreError, duckdb.Error, OSError) as error:
     store_error(path, error)
 now = minute_now()

@@ -31,7 +31,7 @@ from dashboard.config import db_path
 from queries import sessions
 from queries.access import AccessPolicy
 from queries.clock import beijing_now
-from queries.store import Store, StoreError
+from queries.store import Store, StoreError, open_store
 
 SESSION_ROUTE = "/cordon/session"
 SIGN_OUT_ROUTE = "/cordon/sign-out"
@@ -62,7 +62,7 @@ def safe_next(next_path: str | None) -> str:
 
 
 def _store() -> Store:
-    return Store(db_path())
+    return open_store(db_path())
 
 
 def _redirect(request: Request, to: str) -> RedirectResponse:

@@ -3,7 +3,7 @@ on the first start, upgraded when an older Cordon made it), the first account, a
 files that the browser fetches (written when a page first needs them in a language, and again only
 when their content changes). The cached loaders (``dashboard.data``) only read.
 
-:func:`open_store` prepares the store once per server process and database, from the page script
+:func:`prepared_store` prepares the store once per server process and database, from the page script
 (dashboard/main.py) before anything else: every run of every page passes there, also under
 ``streamlit run dashboard/main.py`` and AppTest, and a store that cannot be opened is said on the page
 in both languages rather than stopping the server. On a first start the schema and the first account
@@ -31,7 +31,7 @@ from dashboard.pydeck_adapters import DataURL
 from geodata.demo_geography import demo_geography
 from queries.access import ensure_admin
 from queries.seed import upgrade
-from queries.store import Store, StoreError
+from queries.store import Store, StoreError, open_store
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # where python -m queries runs
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)
@@ -78,7 +78,7 @@ _STORES: dict[str, Store] = {}  # each path's store, once prepared in this proce
 _SEEDS: dict[str, FirstSeed] = {}  # the first start's seed of each path that had no database
 
 
-def open_store(path: str) -> Store:
+def prepared_store(path: str) -> Store:
     """The store at ``path``, ready for a sign-in, prepared once per process: created or upgraded (its
     migrations run once, under the store's write lock; an upgraded store's reference tables refreshed,
     :func:`queries.seed.upgrade`), with a first account, and on a first start the seed of its demo
@@ -87,7 +87,7 @@ def open_store(path: str) -> Store:
     printed once, to the terminal that started the dashboard (never to the page or a log file)."""
     with _PREPARING:
         if path not in _STORES:
-            store = Store(path)
+            store = open_store(path)
             first = not store.exists()
             if first:
                 store.migrate()

@@ -28,7 +28,7 @@ from pathlib import Path
 
 from queries.filters import FILTERS
 from queries.labels import LANGUAGES, label
-from queries.store import DEFAULT_DB, StoreError
+from queries.store import DEFAULT_DB, StoreError, add_store_options, open_store, use_data_path
 
 
 def _build(args: argparse.Namespace) -> int:
@@ -53,12 +53,11 @@ def _filters(args: argparse.Namespace):
 def _analyse(args: argparse.Namespace) -> int:
     from geodata.analysis_data import read_analysis_points
     from geodata.export_sources import analysis_layer, coverage_gap_layer
-    from queries.store import Store
 
     if args.out.suffix.lower() not in (".geojson", ".json", ".parquet"):
         raise ValueError(f"--out must end in .geojson, .json or .parquet, got {args.out.name}")
     params = _params(args, args.command)
-    with Store(args.db).reading() as con:
+    with open_store(args.db).reading() as con:
         data = read_analysis_points(con, _filters(args))
     result = analysis_layer(data.points, args.command, params)
     if args.gaps_km is not None:
@@ -120,7 +119,6 @@ def _params(args: argparse.Namespace, analysis: str):
 def _export(args: argparse.Namespace) -> int:
     from geodata.export import check_output, export_seizures, provenance_path, write_layer
     from geodata.export_sources import ANALYSES, build_layer, check_layer
-    from queries.store import Store
 
     check_layer(args.layer)
     out = check_output(args.out, args.format)
@@ -131,7 +129,7 @@ def _export(args: argparse.Namespace) -> int:
         flags = ", ".join(_PARAMETERS[name][0] for name in _given(args))
         raise ValueError(f"the {args.layer} layer takes no analysis parameters, got {flags}")
     params = _params(args, analysis) if analysis in ANALYSES else None
-    with Store(args.db).reading() as con:
+    with open_store(args.db).reading() as con:
         if args.layer == "seizures":
             provenance = export_seizures(con, _filters(args), args.format, out, lang=args.lang)
         else:
@@ -154,8 +152,7 @@ def _brief(args: argparse.Namespace) -> int:
 
 def _add_filters(parser: argparse.ArgumentParser) -> None:
     """--db and the view's filters, as the analyses and export take them."""
-    parser.add_argument("--db", type=Path, default=os.environ.get("CORDON_DB") or DEFAULT_DB,
-                        help="the Cordon database file (default: $CORDON_DB or data/cordon.duckdb)")
+    add_store_options(parser, os.environ.get("CORDON_DB") or str(DEFAULT_DB))
     parser.add_argument("--from", dest="start", type=datetime.fromisoformat, help="first day (YYYY-MM-DD), included")
     parser.add_argument("--to", dest="end", type=datetime.fromisoformat, help="last day (YYYY-MM-DD), included")
     for f in FILTERS:
@@ -230,6 +227,7 @@ def main(argv: list[str] | None = None) -> int:
     _add_parameters(brief, (*_ANALYSIS_PARAMETERS["hotspots"], "eps_km", "min_count", "window_days", "outline_km"))
     brief.set_defaults(run=_brief)
     args = parser.parse_args(argv)
+    use_data_path(args)
     try:
         return args.run(args)
     except (ValueError, StoreError) as error:

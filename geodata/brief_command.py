@@ -13,7 +13,7 @@ from geodata.clusters import DBSCANParams
 from geodata.hotspots import HotSpotParams
 from queries.clock import beijing_now
 from queries.filters import Filters, period_bounds
-from queries.store import Store
+from queries.store import open_store
 
 
 def brief_command(db: Path, out: Path | None, filters: Filters, lang: str = "en", period: str | None = None,
@@ -42,7 +42,7 @@ def brief_command(db: Path, out: Path | None, filters: Filters, lang: str = "en"
         raise ValueError(f"the brief takes hot-spot and DBSCAN parameters, got {', '.join(foreign)}")
     hot_spot_params = HotSpotParams(**{name: value for name, value in parameters.items() if name in hot_fields})
     cluster_params = DBSCANParams(**{name: value for name, value in parameters.items() if name in cluster_fields})
-    with Store(db).reading() as con:
+    with open_store(db).reading() as con:
         brief = build_brief(con, filters, lang, hot_spot_params, cluster_params, TOP_CLUSTERS if top is None else top)
     out = folder / brief_file_name(brief, fmt) if folder is not None else Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)

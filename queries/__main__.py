@@ -27,7 +27,7 @@ from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
 from queries.labels import LANGUAGES
 from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed, upgrade
-from queries.store import DEFAULT_DB, Store, StoreError, run
+from queries.store import DEFAULT_DB, Store, StoreError, add_store_options, open_store, run, use_data_path
 
 
 def default_db() -> str:
@@ -39,13 +39,13 @@ def _seed(args: argparse.Namespace) -> int:
     from geodata.demo_geography import demo_geography
 
     started = time.perf_counter()
-    written = seed(Store(args.db), demo_geography(), rows=args.rows, seed=args.seed)
+    written = seed(open_store(args.db), demo_geography(), rows=args.rows, seed=args.seed)
     print(f"seeded {written:,} synthetic seizures into {args.db} in {time.perf_counter() - started:.1f} s")
     return 0
 
 
 def _status(args: argparse.Namespace) -> int:
-    with Store(args.db).reading() as con:
+    with open_store(args.db).reading() as con:
         tables = run(con, "status_tables")
         seizures = run(con, "status_seizures")
     print(f"database: {args.db}")
@@ -61,7 +61,7 @@ def _status(args: argparse.Namespace) -> int:
 def _migrate(args: argparse.Namespace) -> int:
     from geodata.demo_geography import demo_geography
 
-    applied = upgrade(Store(args.db), demo_geography)
+    applied = upgrade(open_store(args.db), demo_geography)
     print(f"applied migrations {applied} and refreshed the reference tables" if applied else "schema already current")
     return 0
 
@@ -69,7 +69,7 @@ def _migrate(args: argparse.Namespace) -> int:
 def _feed(args: argparse.Namespace) -> int:
     from queries.feed import FEED_SOURCE, Batch, check_store, feed, fresh_seed
 
-    store = Store(args.db)
+    store = open_store(args.db)
     check_store(store)  # no database, or an old schema: say so before loading the geography
     seed = fresh_seed() if args.seed is None else args.seed
     until = f"for {args.duration:g} s" if args.duration else "until Ctrl-C"
@@ -140,7 +140,7 @@ def _ingest(args: argparse.Namespace) -> int:
     from queries import access
     from queries.ingest import IngestError, Limits, ingest, read_path
 
-    store, geography, failed = Store(args.db), import_geography(), 0
+    store, geography, failed = open_store(args.db), import_geography(), 0
     hold = _hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None
     try:
         mapping = _mapping(args)
@@ -188,7 +188,7 @@ def _watch(args: argparse.Namespace) -> int:
     print(f"watching {args.inbox} for files to import into {args.db}"
           + (" (one pass)" if args.once else f", every {args.poll_s:g} s"), flush=True)
     try:
-        watch(Store(args.db), args.inbox, import_geography(), poll_s=args.poll_s, once=args.once,
+        watch(open_store(args.db), args.inbox, import_geography(), poll_s=args.poll_s, once=args.once,
               settle_s=args.settle_s, on_report=report, kind=args.kind, mapping=mapping,
               crs=args.crs, limits=Limits.from_env(max_bytes=int(args.max_mb * MB)),
               before_commit=_hold_before_commit if os.environ.get(HOLD_BEFORE_COMMIT) else None)
@@ -256,7 +256,7 @@ def _region_lines(units, lang: str) -> list[str]:
 def _users(args: argparse.Namespace) -> int:
     from queries import access
 
-    store, now = Store(args.db), beijing_now()
+    store, now = open_store(args.db), beijing_now()
     units = cache(partial(access.read_admin_units, store))  # read once, and only when a name or a line needs them
     if args.action == "list":
         for user in access.list_users(store):
@@ -329,7 +329,7 @@ def _audit(args: argparse.Namespace) -> int:
     from queries import access
 
     out = check_output(args.out, "csv") if args.out else None
-    store = Store(args.db)
+    store = open_store(args.db)
     rows = access.read_audit(store, since=args.since, kind=args.kind, username=args.user)
     if out:
         out.write_bytes(table_csv(rows))
@@ -372,7 +372,7 @@ def main(argv: list[str] | None = None) -> int:
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
     ):
         command = commands.add_parser(name, help=help_text)
-        command.add_argument("--db", default=default_db(), help="DuckDB file (default: $CORDON_DB or data/cordon.duckdb)")
+        add_store_options(command, default_db())
         command.set_defaults(handler=handler)
         if name == "seed":
             command.add_argument("--rows", type=_positive, default=DEFAULT_ROWS, help="demo seizures to generate")
@@ -420,6 +420,7 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--max-mb", type=_positive_number, default=DEFAULT_LIMITS.max_bytes / MB,
                                  help="refuse files larger than this many MB (default: %(default)g)")
     args = parser.parse_args(argv)
+    use_data_path(args)
     try:
         return args.handler(args)
     except (StoreError, ValueError) as error:

@@ -21,6 +21,7 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -28,7 +29,7 @@ import pandas as pd
 from queries.clock import beijing_now
 from queries.demo import DemoGeography, generate_seizures
 from queries.seizures import insert_seizures
-from queries.store import Store, StoreError
+from queries.store import Store, StoreError, seizures_claim, write_retrying
 
 FEED_SOURCE = "cordon-feed"
 FEED_SOURCE_REF = "SYNTHETIC live demo-feed record, not a real case"
@@ -164,8 +165,7 @@ def feed(store: Store, geo: DemoGeography, rate_per_minute: float = DEFAULT_RATE
             if count:
                 rows = _stamp(stock.take(count, tick), rng, last, tick, prefix, result.rows)
                 try:
-                    with store.writing() as con:
-                        insert_seizures(con, rows)
+                    write_retrying(store, partial(insert_seizures, frame=rows), seizures_claim(FEED_SOURCE))
                 except KeyboardInterrupt:  # held until the batch committed (Store.writing)
                     result.interrupted = True
                 result.source_ids.extend(rows["source_id"])

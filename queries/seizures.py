@@ -6,7 +6,7 @@ import duckdb
 import pandas as pd
 
 from queries.cells import with_cells
-from queries.store import StoreError, load_sql, write_frame
+from queries.store import StoreError, load_sql, new_ids, write_frame
 
 
 def insert_seizures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
@@ -27,7 +27,7 @@ def insert_seizures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:
         where = "is already stored" if stored else f"is given {given} times"
         raise StoreError(f"insert_seizures: a row was refused by the schema: the record (source, source_id) = "
                          f"({source!r}, {source_id!r}) {where}; each record is stored once per source")
-    return write_frame(con, "insert_seizures", with_cells(frame))
+    return write_frame(con, "insert_seizures", with_cells(frame).assign(seizure_id=new_ids(con, "seizures", len(frame))))
 
 
 def update_seizures(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame) -> int:

@@ -29,7 +29,7 @@ from datetime import datetime, timedelta
 
 from queries.access import AccessPolicy, User, read_user, record_event
 from queries.constants import DISPLAY_ROLE
-from queries.store import Store, run
+from queries.store import ACCOUNTS_CLAIM, Store, run
 
 SESSION_COOKIE = "cordon_session"
 TICKET_LIFETIME = timedelta(minutes=1)  # from the sign-in to the browser's visit of the session route
@@ -57,7 +57,7 @@ def start(store: Store, username: str, now: datetime, *, client: str | None = No
     :data:`TICKET_LIFETIME`: the browser trades it for the session's cookie (:func:`redeem`)."""
     policy = policy or AccessPolicy.from_env()
     ticket = secrets.token_urlsafe(32)
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         user = read_user(con, username)
         lifetime = policy.session_lifetime(user.role if user else "")
         run(con, "sessions_insert", {
@@ -73,7 +73,7 @@ def redeem(store: Store, ticket: str, now: datetime) -> str | None:
     if not ticket or len(ticket) > 200:
         return None
     token = secrets.token_urlsafe(32)
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         traded = run(con, "sessions_redeem", {"ticket_hash": digest(ticket), "token_hash": digest(token), "now": now})
     return token if len(traded) else None
 
@@ -125,7 +125,7 @@ def check(store: Store, token: str | None, now: datetime, *, activity: bool,
     if user is None or not user.active:
         return SessionCheck(None, _end(store, session, now, "account"))
     if (activity or user.role == DISPLAY_ROLE) and now - session["last_active_at"] >= TOUCH_EVERY:
-        with store.writing() as con:
+        with store.writing(ACCOUNTS_CLAIM) as con:
             run(con, "sessions_touch", {"session_id": session["session_id"], "now": now})
     return SessionCheck(user)
 
@@ -145,7 +145,7 @@ _END_EVENTS = {"sign_out": "sign_out", "idle": "session_expired", "expired": "se
 
 
 def _end(store: Store, session, now: datetime, reason: str) -> str:
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         ended = run(con, "sessions_end", {"session_id": session["session_id"], "now": now, "reason": reason})
         if len(ended) and _END_EVENTS[reason]:  # not already ended by another run of the same browser
             record_event(con, _END_EVENTS[reason], session["username"], {"reason": reason}, source="dashboard", at=now)

@@ -21,10 +21,10 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol
+from typing import Any, Protocol, TypeVar
 
 import duckdb
 import pandas as pd
@@ -58,6 +58,18 @@ def ctrl_c_held() -> Iterator[None]:
         signal.signal(signal.SIGINT, previous if previous is not None else signal.default_int_handler)
     if pressed:
         raise KeyboardInterrupt
+
+
+# What a write decides about (queries.lake.LakeStore.writing: writers of one claim take turns on the lake;
+# the file has one writer at a time whatever they claim). A write without a claim has the store to itself.
+ACCOUNTS_CLAIM = "accounts"  # accounts, their grants and sign-in state, web sessions
+AUDIT_CLAIM = "audit"  # appends to the audit trail, and nothing else
+PLACES_CLAIM = "places"  # checkpoints and processing hubs from an import
+
+
+def seizures_claim(source: str) -> str:
+    """The claim of a write that decides which records of ``source`` are new (stored once per source)."""
+    return f"seizures:{source}"
 
 
 class StoreError(RuntimeError):
@@ -242,13 +254,15 @@ class Store:
             os.close(fd)
 
     @contextmanager
-    def reading(self, scope: ReadScope | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
+    def reading(self, scope: ReadScope | None = None, as_of: int | None = None) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-only connection, held only for the ``with`` block.
 
         With a ``scope`` (queries.access.Scope: a user's granted provinces and zones), every query
         through ``filtered_seizures`` on it returns only their rows; None reads everything (the
         command line, the tests). The dashboard passes the signed-in user's scope on every read.
         """
+        if as_of is not None:
+            raise StoreError(f"{self.path} is a file, which keeps no snapshots; --as-of needs a lake store")
         if not self.exists():
             raise StoreError(f"no database at {self.path}; create it with: python -m queries seed --db {self.path}")
         with self._locked(self._gate_path, fcntl.LOCK_SH):
@@ -270,8 +284,9 @@ class Store:
                 con.close()
 
     @contextmanager
-    def writing(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def writing(self, *claims: str) -> Iterator[duckdb.DuckDBPyConnection]:
         """A read-write connection inside one transaction: committed if the block ends normally.
+        ``claims`` matter on the lake only (queries.lake.LakeStore.writing): the file has one writer at a time.
 
         A Ctrl-C during the transaction is held until it has committed (:func:`ctrl_c_held`), so a
         command stopped by the user ends between writes, never with DuckDB's error for an
@@ -300,3 +315,70 @@ class Store:
                 return migrate(con)
             finally:
                 con.close()
+
+    @staticmethod
+    def snapshot(con: duckdb.DuckDBPyConnection) -> None:
+        """The file keeps no snapshots: results name none (the lake's name theirs)."""
+
+    def change_marker(self) -> int:
+        """Moves whenever a writer committed (the file's modification time); the dashboard asks what changed only then."""
+        return os.stat(self.path).st_mtime_ns
+
+
+def add_store_options(parser: Any, db_default: Any) -> None:
+    """``--db`` and ``--data-path``, as every command line takes them (``argparse`` parser)."""
+    parser.add_argument("--db", default=db_default,
+                        help="the store: a DuckDB file, or ducklake:postgres:<libpq connection string> "
+                             "(default: $CORDON_DB or data/cordon.duckdb)")
+    parser.add_argument("--data-path", default=None,
+                        help="a lake's data files (a shared folder; default: $CORDON_DATA_PATH)")
+
+
+def use_data_path(args: Any) -> None:
+    """Make a command's ``--data-path`` the one every store it opens uses (and the processes it starts)."""
+    if getattr(args, "data_path", None):
+        os.environ["CORDON_DATA_PATH"] = str(args.data_path)
+
+
+AnyStore = Any  # Store or queries.lake.LakeStore: the same methods (reading, writing, migrate, exists, snapshot)
+
+
+def open_store(location: str | os.PathLike[str], data_path: str | os.PathLike[str] | None = None) -> AnyStore:
+    """The store at ``location`` (``--db`` / ``CORDON_DB``): a DuckDB file, or a DuckLake when it starts with
+    ``ducklake:postgres:`` (its Parquet files under ``data_path``, default ``$CORDON_DATA_PATH``)."""
+    from queries.lake import LakeStore, is_lake_url
+
+    if is_lake_url(location):
+        return LakeStore(str(location), data_path)
+    return Store(location)
+
+
+def new_ids(con: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:
+    """``count`` new ids for ``table``'s record id (queries.schema_rules.ALLOCATED_IDS) inside a write:
+    from the file's sequence, or from the lake catalog's blocks."""
+    from queries.schema_rules import ALLOCATED_IDS
+
+    if hasattr(con, "new_ids"):
+        return list(con.new_ids(table, count))
+    sequence = ALLOCATED_IDS[table] + "_seq"  # an identifier from the allow-list
+    return [row[0] for row in con.execute(f"SELECT nextval('{sequence}') FROM range($n)", {"n": count}).fetchall()]
+
+
+T = TypeVar("T")
+
+
+def write_retrying(store: AnyStore, work: Callable[[duckdb.DuckDBPyConnection], T], *claims: str) -> T:
+    """``work(con)`` inside ``store.writing(*claims)``, tried again with a growing wait when its commit lost
+    to a conflicting change on the lake (never on the file, which has one writer at a time); after
+    the last try the conflict is raised, saying how often it was tried."""
+    from queries.lake import CONFLICT_ATTEMPTS, WriteConflict, sleep_before
+
+    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
+        try:
+            with store.writing(*claims) as con:
+                return work(con)
+        except WriteConflict as conflict:
+            if attempt == CONFLICT_ATTEMPTS:
+                raise WriteConflict(f"{conflict} (tried {attempt} times; try again later)") from conflict
+            sleep_before(attempt)
+    raise AssertionError("unreachable")

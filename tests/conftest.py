@@ -74,12 +74,39 @@ def _browser_cookie(monkeypatch):
     monkeypatch.setattr("dashboard.auth.browser_token", BROWSER.cookie)
 
 
+@pytest.fixture(params=["file", "lake"])
+def store(request, tmp_path):
+    """An empty, migrated store: a DuckDB file in a temporary folder, and (a second run of the test) a DuckLake
+    in a fresh database of the run's PostgreSQL with its data files in a temporary folder."""
+    if request.param == "file":
+        new = Store(tmp_path / "cordon.duckdb")
+        new.migrate()
+        yield new
+        return
+    yield from _lake(request.getfixturevalue("postgres_database"), tmp_path)
+
+
 @pytest.fixture
-def store(tmp_path) -> Store:
-    """An empty, migrated store in a temporary folder."""
+def file_store(tmp_path) -> Store:
+    """An empty, migrated DuckDB file: for what only the file has (its lock, its bytes on disk)."""
     new = Store(tmp_path / "cordon.duckdb")
     new.migrate()
     return new
+
+
+@pytest.fixture
+def lake_store(postgres_database, tmp_path):
+    """An empty, migrated DuckLake (PostgreSQL catalog, data files in a temporary folder)."""
+    yield from _lake(postgres_database, tmp_path)
+
+
+def _lake(dsn: str, tmp_path):
+    from queries.lake import LAKE_PREFIX, LakeStore
+
+    new = LakeStore(LAKE_PREFIX + dsn, tmp_path / "lake-files")
+    new.migrate()
+    yield new
+    new.close()
 
 
 def seizure_row(**overrides) -> pd.DataFrame:

@@ -16,13 +16,13 @@ from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
 from geodata.export import table_csv
 from queries.access import AUDIT_KINDS, grant_labels, read_audit
-from queries.store import Store
+from queries.store import open_store
 
 AUDIT_ROWS_SHOWN = 2_000
 
 
 def render(ctx: PageContext) -> None:
-    lang, store = ctx.view.lang, Store(ctx.path)
+    lang, store = ctx.view.lang, open_store(ctx.path)
     st.title(t("audit_title", lang))
     st.caption(t("audit_hint", lang))
     left, middle, right = st.columns(3)

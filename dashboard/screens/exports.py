@@ -24,7 +24,7 @@ from geodata.export import FORMATS, Download, export_to_bytes, geopackage_to_byt
 from geodata.export_sources import filters_to_dict, provenance_for, reference_layer, seizure_source
 from queries.access import may
 from queries.filters import Filters
-from queries.store import Store
+from queries.store import open_store
 
 VIEW_LAYERS = ("seizures", "checkpoints", "hubs", "zones")
 ALL_LAYERS = "all"  # the analysis on the page and every view layer, in one GeoPackage
@@ -95,7 +95,7 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
     prepared is a row of the audit trail (who, which layer and filters, how many records)."""
     if not may(ctx.user.role, "export"):
         return
-    lang, source, store = ctx.view.lang, ctx.source, Store(ctx.path)
+    lang, source, store = ctx.view.lang, ctx.source, open_store(ctx.path)
     st.subheader(t("export_title", lang))
     st.caption(t("export_hint", lang))
     with st.form("export_form"):

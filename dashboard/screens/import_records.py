@@ -42,7 +42,7 @@ from queries.ingest.files import never_stop
 from queries.ingest.mapping import read_mapping
 from queries.ingest.refusals import runs_text
 from queries.ingest.suggest import Accepted, accept, unknown_values, value_table
-from queries.store import Store, StoreError
+from queries.store import Store, StoreError, open_store
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
 PREVIEW_ROWS = 20
@@ -261,7 +261,7 @@ def render(ctx: PageContext) -> None:
     if upload is None:
         return
     settings = _whole_file(kind, lang)
-    store = Store(ctx.path)
+    store = open_store(ctx.path)
     accepted = _accepted_for(upload)
     found = _read_and_check(upload, kind, crs, mapping_upload, settings, accepted, store, lang)
     if found is None:
@@ -325,4 +325,4 @@ def render(ctx: PageContext) -> None:
 if __name__ == "__main__":  # run as a page by st.navigation
     context = current_context()
     render(context)
-    render_inbox_reports(Store(context.path), context.view.lang)
+    render_inbox_reports(open_store(context.path), context.view.lang)

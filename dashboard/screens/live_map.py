@@ -35,7 +35,7 @@ from dashboard.i18n import label, name, t
 from dashboard.live_layers import density_top, weight_label
 from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
-from dashboard.startup import base_map, open_store
+from dashboard.startup import base_map, prepared_store
 from dashboard.tables import show_table
 from dashboard.tooltips import markdown_text
 from geodata.places import cell_place
@@ -139,7 +139,7 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
     the drill-down and the busiest checkpoints; the view's data read once."""
     view, lang = ctx.view, ctx.view.lang
     # The account is checked on the refresh's own runs too, and this run reads with the scope found now.
-    source = Source(ctx.path, still_signed_in(open_store(ctx.path), ctx.user, activity=map_clicked()).scope)
+    source = Source(ctx.path, still_signed_in(prepared_store(ctx.path), ctx.user, activity=map_clicked()).scope)
     headline = st.container()  # what is shown, warnings, figures and alerts, above the map's row
     with headline:
         show_url_problems(lang)

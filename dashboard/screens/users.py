@@ -22,7 +22,7 @@ from queries.access import (
     set_role,
 )
 from queries.constants import ROLES
-from queries.store import Store
+from queries.store import open_store
 
 
 def _done(action, lang: str) -> None:
@@ -36,7 +36,7 @@ def _done(action, lang: str) -> None:
 
 
 def render(ctx: PageContext) -> None:
-    lang, store, now = ctx.view.lang, Store(ctx.path), minute_now()
+    lang, store, now = ctx.view.lang, open_store(ctx.path), minute_now()
     actor = ctx.user.username
     st.title(t("users_title", lang))
     regions = grant_labels(ctx.units, lang)

@@ -20,7 +20,7 @@ from queries.access.policy import locked
 from queries.access.regions import Grant, Scope
 from queries.access.roles import check_role
 from queries.clock import beijing_now
-from queries.store import Store, bind, load_sql, run
+from queries.store import ACCOUNTS_CLAIM, Store, bind, load_sql, new_ids, run
 
 ADMIN_USERNAME = "admin"
 USERNAME_PATTERN = re.compile(r"[a-z][a-z0-9._-]{2,31}")
@@ -116,7 +116,8 @@ def _insert_user(con: duckdb.DuckDBPyConnection, username: str, password_hash: s
         raise ValueError(f"user {username!r} already exists")
     for grant in grants:
         _check_region_known(con, grant)
-    run(con, "users_insert", {"username": username, "display_name": display_name,
+    (user_id,) = new_ids(con, "users", 1)
+    run(con, "users_insert", {"user_id": user_id, "username": username, "display_name": display_name,
                               "password_hash": password_hash, "role": role, "now": now})
     for grant in grants:
         run(con, "users_grant", {"username": username, "kind": grant.kind, "code": grant.code, "now": now})
@@ -136,7 +137,7 @@ def add_user(store: Store, username: str, password: str, role: str, *, display_n
         raise ValueError(f"a display name has 1 to 100 characters, got {len(display_name)}")
     grants = tuple(sorted(set(grants)))
     password_hash = passwords.hash_password(password)  # before the write lock: hashing takes a while
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         return _insert_user(con, username, password_hash, role, display_name, grants,
                             actor=actor, source=source, now=now)
 
@@ -146,7 +147,7 @@ def ensure_admin(store: Store, *, source: str = "dashboard", now: datetime | Non
     password, for the caller to print once to the terminal (never to a log file or a page); None
     when accounts exist. Call it at start-up, after the database is created and seeded."""
     now = now or beijing_now()
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         if fetch_rows(con, "users_counts", {})[0]["accounts"]:
             return None
         password = secrets.token_urlsafe(18)  # 24 characters, 144 random bits
@@ -162,7 +163,7 @@ def _refuse_losing_the_last_admin(con: duckdb.DuckDBPyConnection, user: User) ->
 
 def set_active(store: Store, username: str, active: bool, *, actor: str, source: str, now: datetime) -> User:
     """Enable or disable an account; either lifts its lockout. The last active admin stays enabled."""
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         user = account(con, username)
         if not active:
             _refuse_losing_the_last_admin(con, user)
@@ -175,7 +176,7 @@ def set_active(store: Store, username: str, active: bool, *, actor: str, source:
 def set_role(store: Store, username: str, role: str, *, actor: str, source: str, now: datetime) -> User:
     """Give an account another role. The last active admin stays an admin."""
     check_role(role)
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         user = account(con, username)
         if role != "admin":
             _refuse_losing_the_last_admin(con, user)
@@ -191,7 +192,7 @@ def change_grants(store: Store, username: str, *, grant: Iterable[Grant] = (), r
     grant, revoke = tuple(sorted(set(grant))), tuple(sorted(set(revoke)))
     if not grant and not revoke:
         raise ValueError("give at least one region to grant or revoke")
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         account(con, username)
         for region in grant:
             _check_region_known(con, region)
@@ -209,7 +210,7 @@ def set_password(store: Store, username: str, password: str, *, actor: str, sour
     """Give an account a new password (kept to the policy); its lockout is lifted."""
     passwords.check_password(password, username)
     password_hash = passwords.hash_password(password)
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         account(con, username)
         run(con, "users_set_password", {"username": username, "password_hash": password_hash, "now": now})
         record_event(con, "password_changed", actor, {"user": username}, source=source, at=now)

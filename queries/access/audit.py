@@ -16,7 +16,7 @@ import duckdb
 import pandas as pd
 
 from queries.clock import beijing_now
-from queries.store import Store, run
+from queries.store import AUDIT_CLAIM, Store, new_ids, run
 
 AUDIT_KINDS = (
     "sign_in",
@@ -65,13 +65,15 @@ def record_event(con: duckdb.DuckDBPyConnection, kind: str, username: str, detai
     if source not in AUDIT_SOURCES:
         raise ValueError(f"unknown audit source {source!r}; known: {', '.join(AUDIT_SOURCES)}")
     text = json.dumps(dict(details), ensure_ascii=False, sort_keys=True, default=str)
-    run(con, "audit_insert", {"at": at, "username": username, "kind": kind, "details": text, "source": source})
+    (audit_id,) = new_ids(con, "audit_log", 1)
+    run(con, "audit_insert",
+        {"audit_id": audit_id, "at": at, "username": username, "kind": kind, "details": text, "source": source})
 
 
 def record_cli_event(store: Store, kind: str, details: Mapping[str, Any]) -> None:
     """Append an event done by the command line's operator (:func:`os_actor`, source ``cli``), at
     Beijing time now, in a write transaction of its own."""
-    with store.writing() as con:
+    with store.writing(AUDIT_CLAIM) as con:
         record_event(con, kind, os_actor(), details, source="cli", at=beijing_now())
 
 

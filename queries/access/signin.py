@@ -20,7 +20,7 @@ from queries.access import passwords
 from queries.access.accounts import User, account, fetch_rows
 from queries.access.audit import record_event
 from queries.access.policy import AccessPolicy, locked
-from queries.store import Store, run
+from queries.store import ACCOUNTS_CLAIM, AUDIT_CLAIM, Store, run
 
 SIGN_IN_OUTCOMES = ("ok", "wrong", "locked", "disabled", "throttled")
 ATTEMPTED_NAME_CHARS = 64  # how much of a name tried in a failed sign-in the audit trail keeps
@@ -95,7 +95,7 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
     client = client[:100] if client else None  # the command line has none
     if throttle is not None and not throttle.allow(client or "unknown", now, policy.client_attempts):
         if throttle.allow(f"audit:{client}", now, 1):  # one audit row a minute per client, not one per attempt
-            with store.writing() as con:
+            with store.writing(AUDIT_CLAIM) as con:
                 record_event(con, "sign_in_failed", name, {"reason": "throttled", "client": client or "unknown"},
                              source=source, at=now)
         return SignIn("throttled")
@@ -106,7 +106,7 @@ def authenticate(store: Store, username: str, password: str, now: datetime, *,
         verified_hash = found[0]["password_hash"] if found else dummy
         matches = passwords.verify(verified_hash, password) and bool(found)
         new_hash = passwords.hash_password(password) if matches and passwords.needs_rehash(verified_hash) else verified_hash
-    with store.writing() as con:
+    with store.writing(ACCOUNTS_CLAIM) as con:
         return _settle(con, name, matches, verified_hash, new_hash, now, policy, source, client)
 
 

@@ -32,7 +32,7 @@ from queries.ingest.rules import Rules
 from queries.ingest.words import kind_words, words
 from queries.ingest.writer import write_records
 from queries.labels import t
-from queries.store import Store, run, write_frame
+from queries.store import PLACES_CLAIM, Store, new_ids, seizures_claim, write_frame, write_retrying
 
 
 def _check_kind(kind: str) -> None:
@@ -231,15 +231,18 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
     rejected = checked.rejected
     if should_stop():
         raise Cancelled(f"{parsed.name}: the import stopped before writing")
-    with store.writing() as con:
-        import_id = int(run(con, "ingest_next_import_id").iat[0, 0])
+    rows_read = len(parsed.table.frame) + len(parsed.table.ragged)
+    claims = ([seizures_claim(source) for source in checked.records["source"].dropna().unique()]
+              if parsed.kind == "seizures" else [PLACES_CLAIM])
+
+    def write(con) -> tuple[int, int, int, int, datetime]:
+        (import_id,) = new_ids(con, "imports", 1)
         new, updated, unchanged = write_records(con, parsed.kind, checked.records, import_id, started)
         if len(rejected):  # each as a person finds it: its sheet (in a workbook) and its line there
             lines = rejected["line"].to_numpy()
             write_frame(con, "ingest_rejected_rows", rejected.assign(
                 import_id=import_id, file_name=parsed.name, sheet=parsed.table.sheet_of(lines), line=lines % SHEET_LINES))
         finished = max(beijing_now(), started)
-        rows_read = len(parsed.table.frame) + len(parsed.table.ragged)
         write_frame(con, "ingest_record_import", pd.DataFrame([{
             "import_id": import_id, "file_name": parsed.name, "file_sha256": parsed.sha256,
             "file_bytes": parsed.file_bytes, "format": parsed.table.format, "encoding": parsed.encoding,
@@ -248,6 +251,9 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
             "updated": updated, "unchanged": unchanged, "rejected": len(rejected)}]))
         if before_commit is not None:
             before_commit()
+        return import_id, new, updated, unchanged, finished
+
+    import_id, new, updated, unchanged, finished = write_retrying(store, write, *claims)
     return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
                         unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished,
                         parsed.keyed, checked.sheets)

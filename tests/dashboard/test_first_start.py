@@ -37,8 +37,8 @@ def test_the_sign_in_needs_only_the_schema_and_the_account_and_the_seed_follows_
     monkeypatch.setattr(startup.st, "spinner", spinner)
     monkeypatch.setattr(startup, "seed_demo", slow_seed)
     path = str(tmp_path / "new.duckdb")
-    store = startup.open_store(path)
-    assert startup.open_store(path) is store  # once per process
+    store = startup.prepared_store(path)
+    assert startup.prepared_store(path) is store  # once per process
     startup.start_seed(path)  # the sign-in page is drawn
     with store.reading() as con:  # ready for a sign-in while the seed still waits
         assert con.execute("SELECT username, role FROM users").fetchall() == [("admin", "admin")]
@@ -59,7 +59,7 @@ def test_a_seed_that_fails_is_raised_to_the_page_that_waits_for_it(tmp_path, mon
 
     monkeypatch.setattr(startup, "seed_demo", broken)
     path = str(tmp_path / "new.duckdb")
-    startup.open_store(path)
+    startup.prepared_store(path)
     with pytest.raises(OSError, match="disk full"):
         startup.wait_for_seed(path, "en")
 

@@ -65,7 +65,7 @@ def test_an_event_of_an_unknown_kind_or_source_is_refused(store):
 def test_the_schema_refuses_details_that_are_not_a_json_object(store):
     refused = pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed on table audit_log")
     with refused, store.writing() as con:
-        run(con, "audit_insert", {"at": NOW, "username": "ana", "kind": "export", "details": "[1]", "source": "cli"})
+        run(con, "audit_insert", {"audit_id": 1, "at": NOW, "username": "ana", "kind": "export", "details": "[1]", "source": "cli"})
 
 
 def test_the_audit_trail_is_read_by_time_kind_and_user(store):

@@ -55,7 +55,7 @@ class CountingStore(Store):
 
     writes = 0
 
-    def writing(self):
+    def writing(self, *claims):
         self.writes += 1
         return super().writing()
 

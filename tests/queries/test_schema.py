@@ -115,8 +115,8 @@ def _check_lists(con) -> dict[tuple[str, str], tuple[str, ...]]:
     return found
 
 
-def test_check_enumerations_match_the_constants(store):
-    with store.reading() as con:
+def test_check_enumerations_match_the_constants(file_store):
+    with file_store.reading() as con:
         checks = _check_lists(con)
     expected = {
         ("seizures", "time_precision"): constants.TIME_PRECISIONS,
