@@ -79,7 +79,7 @@ def _ident(text: str) -> str:
 
 _DATABASES: dict[tuple[str, str | None, int | None], duckdb.DuckDBPyConnection] = {}
 _DATABASES_LOCK = threading.Lock()
-_WRITTEN = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(?:INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|MERGE\s+INTO)\s+\"?(\w+)\"?",
+_WRITTEN = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|MERGE\s+INTO)\s+\"?(\w+)\"?",
                       re.IGNORECASE)
 
 
@@ -327,7 +327,7 @@ class LakeWriter:
     def __init__(self, con: duckdb.DuckDBPyConnection, catalog: psycopg.Connection):
         self._con, self._catalog = con, catalog
         self._registered: set[str] = set()
-        self._written: set[str] = set()
+        self._written: dict[str, bool] = {}  # table -> only inserted into (by statements with values)
         self._allocated: dict[str, list[range]] = {}
 
     def __getattr__(self, name: str) -> Any:
@@ -349,30 +349,34 @@ class LakeWriter:
         written = _WRITTEN.match(sql)
         if not written:
             return self._con.execute(sql, parameters)
-        table = written.group(1)
+        statement, table = written.group(1).split()[0].upper(), written.group(2)
         if not ("incoming" in self._registered and re.search(r"\bincoming\b", sql)):
-            self._written.add(table)
+            self._written[table] = self._written.get(table, True) and statement == "INSERT"
             return self._con.execute(sql, parameters)
         result = self._con.execute(sql, parameters).to_arrow_table()
-        self._check(table, "incoming")
+        if self._check(table, "incoming", inserted=statement == "INSERT"):
+            self._written[table] = False  # a rule the frame could not judge: the table is checked at the commit
         self._con.register("written_result", result)  # replaced by the next write's
         return self._con.execute("SELECT * FROM written_result")
 
-    def _check(self, table: str, rows: str) -> None:
-        broken = broken_rule(self._con, table, rows)
-        if broken is not None:  # as the file says it, so that callers handle both alike
-            raise duckdb.ConstraintException(f"Constraint Error: {broken}")
+    def _check(self, table: str, rows: str, *, inserted: bool) -> bool:
+        """Raise the file's error for a rule ``rows`` break; return whether some rule was left unjudged."""
+        verdict = broken_rule(self._con, table, rows, inserted=inserted)
+        if verdict.broken is not None:  # as the file says it, so that callers handle both alike
+            raise duckdb.ConstraintException(f"Constraint Error: {verdict.broken}")
+        return verdict.unjudged
 
     def check_written(self) -> None:
         """Check the rules on the tables written by statements with values (an account, a session, an
-        audit event): the whole table, or the rows given ids in this write where the ids are allocated."""
-        for table in sorted(self._written):
+        audit event), and those a frame could not judge: the whole table, or where rows were only inserted
+        with allocated ids, those rows."""
+        for table, only_inserted in sorted(self._written.items()):
             id_column, ranges = ALLOCATED_IDS.get(table), self._allocated.get(table)
-            if id_column and ranges:
+            if only_inserted and id_column and ranges:
                 ids = ", ".join(str(i) for block in ranges for i in block)
-                self._check(table, f'(SELECT * FROM "{table}" WHERE "{id_column}" IN ({ids}))')
+                self._check(table, f'(SELECT * FROM "{table}" WHERE "{id_column}" IN ({ids}))', inserted=False)
             else:
-                self._check(table, f'"{table}"')
+                self._check(table, f'"{table}"', inserted=False)
 
     def new_ids(self, table: str, count: int) -> range:
         """``count`` new ids for ``table``'s allocated id column, unique across every site."""

@@ -106,17 +106,34 @@ def add_column_sql(table: str, column: Column) -> str:
         f" DEFAULT {column.default}" if column.default else "")
 
 
-def broken_rule(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> str | None:
-    """The first rule of ``table`` that the written rows ``rows`` break, described; None when they keep them all.
+@dataclass(frozen=True)
+class Verdict:
+    """What :func:`broken_rule` found: the first rule broken (described), if any, and whether some rule could
+    not be judged from the rows given (a column it names was not among them)."""
+
+    broken: str | None
+    unjudged: bool
+
+
+def broken_rule(con: duckdb.DuckDBPyConnection, table: str, rows: str, *, inserted: bool) -> Verdict:
+    """Which rule of ``table`` the written rows ``rows`` break, if any.
 
     Called inside the writing transaction after the write: ``rows`` is SQL text naming a relation with
-    (some of) the table's columns (the registered frame that was written, or the rows a statement
-    changed); columns it lacks are not checked. CHECK rules pass on NULL, as in SQL. A key rule is broken
-    when the table, as the transaction sees it, holds a key of ``rows`` more than once.
+    (some of) the table's columns: the registered frame that was written, or the table itself. Rows
+    ``inserted`` get their missing columns' defaults (or NULL), as an INSERT BY NAME gives them; the rows
+    of an update keep their other columns, so a rule naming one of those is left unjudged. CHECK rules
+    pass on NULL, as in SQL. A key rule is broken when the table, as the transaction sees it, holds a
+    key of ``rows`` more than once.
     """
     present = {name for (name,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {rows})").fetchall()}
+    missing = [c for c in table_columns()[table] if c.name not in present]
+    if inserted and missing:
+        filled = ", ".join(f'{c.default or "NULL"}::{c.data_type} AS "{c.name}"' for c in missing)
+        rows, present = f"(SELECT *, {filled} FROM {rows})", present | {c.name for c in missing}
+    unjudged = False
     for rule in table_rules().get(table, ()):
         if not set(rule.columns) <= present:
+            unjudged = True
             continue
         if rule.kind == "CHECK":
             sql = f"SELECT 1 FROM {rows} WHERE NOT coalesce({rule.expression}, TRUE) LIMIT 1"
@@ -125,5 +142,5 @@ def broken_rule(con: duckdb.DuckDBPyConnection, table: str, rows: str) -> str | 
             sql = (f'SELECT 1 FROM "{table}" SEMI JOIN (SELECT DISTINCT {key} FROM {rows}) USING ({key}) '
                    f"GROUP BY {key} HAVING count(*) > 1 LIMIT 1")
         if con.execute(sql).fetchone() is not None:
-            return rule.describe()
-    return None
+            return Verdict(rule.describe(), unjudged)
+    return Verdict(None, unjudged)
