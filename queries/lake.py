@@ -35,6 +35,7 @@ from typing import Any
 
 import duckdb
 import psycopg
+from psycopg import sql
 from psycopg.conninfo import conninfo_to_dict
 
 from queries.schema_rules import ALLOCATED_IDS, add_column_sql, broken_rule, create_table_sql, table_columns
@@ -233,8 +234,11 @@ class LakeStore:
         """A connection reading one snapshot of the lake (the latest, or ``as_of``), for the ``with`` block.
 
         Readers take no lock: a writer's commit makes a new snapshot that the next read sees."""
-        if as_of is not None and as_of not in self.snapshot_ids():
-            raise StoreError(f"the lake has no snapshot {as_of}; list them with: python -m queries status --db ...")
+        kept = self.snapshot_ids() if as_of is not None else None
+        if kept is not None and as_of not in kept:
+            listed = ", ".join(map(str, kept)) if len(kept) <= 12 else f"{kept[0]} to {kept[-1]} ({len(kept)} in all)"
+            raise StoreError(f"the lake has no snapshot {as_of} (never made, or expired by maintenance); it keeps "
+                             f"{listed}: give one of those to --as-of")
         con = self._cursor(as_of)
         try:
             con.execute("BEGIN TRANSACTION")
@@ -395,6 +399,20 @@ class LakeWriter:
             f"INSERT INTO {ID_SCHEMA}.id_blocks AS b (kind, next) VALUES (%(kind)s, %(next)s) "
             "ON CONFLICT (kind) DO UPDATE SET next = greatest(b.next, %(next)s)",
             {"kind": ALLOCATED_IDS[table], "next": largest + 1})
+
+
+def catalog_setup(role: str, database: str) -> list[sql.Composed]:
+    """What a PostgreSQL superuser runs, once, to give Cordon its catalog: a login role that is no superuser and
+    may create neither databases nor roles, owning one database that no other role may connect to. The role
+    owns the tables DuckLake and Cordon create there, and nothing else; its password is set apart from this
+    (psql's ``\\password``), so that it is in no file or shell history."""
+    role_id, database_id = sql.Identifier(role), sql.Identifier(database)
+    return [
+        sql.SQL("CREATE ROLE {} LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE NOREPLICATION NOBYPASSRLS").format(role_id),
+        sql.SQL("CREATE DATABASE {} OWNER {}").format(database_id, role_id),
+        sql.SQL("REVOKE ALL ON DATABASE {} FROM PUBLIC").format(database_id),
+        sql.SQL("GRANT CONNECT, TEMPORARY ON DATABASE {} TO {}").format(database_id, role_id),
+    ]
 
 
 def retry_wait(attempt: int) -> float:
