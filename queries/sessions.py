@@ -75,7 +75,7 @@ def redeem(store: Store, ticket: str, now: datetime) -> str | None:
     token = secrets.token_urlsafe(32)
     with store.writing(ACCOUNTS_CLAIM) as con:
         traded = run(con, "sessions_redeem", {"ticket_hash": digest(ticket), "token_hash": digest(token), "now": now})
-    return token if len(traded) else None
+    return token if traded.iat[0, 0] else None
 
 
 def _open_session(con, token: str):
@@ -147,6 +147,6 @@ _END_EVENTS = {"sign_out": "sign_out", "idle": "session_expired", "expired": "se
 def _end(store: Store, session, now: datetime, reason: str) -> str:
     with store.writing(ACCOUNTS_CLAIM) as con:
         ended = run(con, "sessions_end", {"session_id": session["session_id"], "now": now, "reason": reason})
-        if len(ended) and _END_EVENTS[reason]:  # not already ended by another run of the same browser
+        if ended.iat[0, 0] and _END_EVENTS[reason]:  # not already ended by another run of the same browser
             record_event(con, _END_EVENTS[reason], session["username"], {"reason": reason}, source="dashboard", at=now)
     return reason
