@@ -1,4 +1,5 @@
-"""Command line of the store: ``python -m queries seed|status|migrate|feed|ingest|watch|users|audit --db PATH``.
+"""Command line of the store: ``python -m queries COMMAND --db PATH``, COMMAND one of seed, status, migrate, feed,
+ingest, watch, users, audit, maintain, backup, restore and migrate-store.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -341,6 +342,44 @@ def _audit(args: argparse.Namespace) -> int:
     return 0
 
 
+def _maintain(args: argparse.Namespace) -> int:
+    from queries.operations import maintain
+
+    print("\n".join(maintain(open_store(args.db)).lines()))
+    return 0
+
+
+def _table_lines(tables: dict) -> list[str]:
+    return [f"  {table:<22} {found['rows']:>10,} rows  {found['hash']}" for table, found in tables.items()]
+
+
+def _backup(args: argparse.Namespace) -> int:
+    from queries.operations import backup
+
+    manifest = backup(open_store(args.db), args.to)
+    snapshot = f" (lake snapshot {manifest['snapshot']})" if manifest["snapshot"] is not None else ""
+    print("\n".join([(f"backed up {args.db}{snapshot} into {args.to}: {len(manifest['files']):,} files, "
+                     f"rows and content hash per table:"), *_table_lines(manifest["tables"])]))
+    return 0
+
+
+def _restore(args: argparse.Namespace) -> int:
+    from queries.operations import restore
+
+    manifest = restore(args.source, open_store(args.db))
+    print("\n".join([(f"restored the backup of {manifest['store']} made at {manifest['made_at']} into {args.db}; "
+                     f"every table checked against the manifest:"), *_table_lines(manifest["tables"])]))
+    return 0
+
+
+def _migrate_store(args: argparse.Namespace) -> int:
+    from queries.operations import move_file_into_lake
+
+    moved = move_file_into_lake(open_store(args.source), open_store(args.to))
+    print("\n".join(moved.lines(args.source, args.to)))
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -370,10 +409,26 @@ def main(argv: list[str] | None = None) -> int:
         ("watch", _watch, "import the files dropped into a folder, then move each to done/ or failed/ with a report"),
         ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
+        ("maintain", _maintain, ("a lake: merge small files, expire old snapshots, remove unused files; a file: "
+                                "checkpoint (safe while sites write)")),
+        ("backup", _backup, "back the store up into a new folder: the file, or the lake's catalog and data files"),
+        ("restore", _restore, "restore a backup into a new file, or an empty catalog database and data path"),
+        ("migrate-store", _migrate_store, "move a site's DuckDB file into an empty lake, every table, counts checked"),
     ):
         command = commands.add_parser(name, help=help_text)
-        add_store_options(command, default_db())
+        if name == "migrate-store":
+            command.add_argument("--from", dest="source", default=default_db(), metavar="FILE",
+                                 help="the site's DuckDB file (default: $CORDON_DB or data/cordon.duckdb)")
+            command.add_argument("--to", required=True, metavar="URL", help="the lake: ducklake:postgres:<libpq>")
+            command.add_argument("--data-path", default=None,
+                                 help="the lake's data files (a shared folder; default: $CORDON_DATA_PATH)")
+        else:
+            add_store_options(command, default_db())
         command.set_defaults(handler=handler)
+        if name == "backup":
+            command.add_argument("--to", required=True, metavar="DIR", help="a new or empty folder")
+        if name == "restore":
+            command.add_argument("--from", dest="source", required=True, metavar="DIR", help="the backup's folder")
         if name == "seed":
             command.add_argument("--rows", type=_positive, default=DEFAULT_ROWS, help="demo seizures to generate")
             command.add_argument("--seed", type=int, default=DEFAULT_SEED, help="random seed (same seed, same data)")
