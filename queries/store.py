@@ -229,6 +229,10 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str]):
+        from queries.lake import is_lake_url
+
+        if is_lake_url(path):
+            raise ValueError(f"{path} is a lake, not a file: open it with queries.store.open_store")
         self.path = Path(path)
         if self.path.is_dir():
             raise ValueError(f"database path {self.path} is a folder; give a file such as {self.path / 'cordon.duckdb'}")
