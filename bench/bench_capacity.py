@@ -1,7 +1,7 @@
 """Capacity: how many live-map sessions one dashboard process holds at a 5 s refresh, and what two replicas hold.
 
-Run: ``python bench/bench_capacity.py [--db PATH_OR_URL] [--rows 200000] [--sessions 1,2,4,8,16,32,48,64,96,128]
-[--replicas 1,2] [--window-s 30]``. Without ``--db`` it seeds ``--rows`` demo seizures into a store in a
+Run: ``python bench/bench_capacity.py [--db PATH_OR_URL [--data-path DIR]] [--rows 200000]
+[--sessions 1,2,4,8,16,32,48,64,96,128] [--replicas 1,2] [--window-s 30]``. Without ``--db`` it seeds ``--rows`` demo seizures into a store in a
 temporary folder; with it, the servers are given ``--db`` as ``CORDON_DB`` as it is (a file or a lake URL).
 For each replica count it starts that many Streamlit processes on the one store (tests/e2e/conftest.py
 ``start_app``), then ramps the number of sessions until the refresh's p95 goes over
@@ -25,7 +25,10 @@ at different moments are.
   map and not the sign-in screen.
 * **Server CPU**: the servers' user + system time from ``/proc/<pid>/stat`` over the steady window (after
   every client has opened the map and refreshed once), per second of window (cores) and per session.
-* The clients' own CPU (this process) and the load average are reported too: they share the 2 cores.
+* The clients' own CPU (this process) and the other processes' (the machine's busy time from ``/proc/stat`` less
+  the servers' and the clients'), over the same window: on a shared machine the others' share is what the
+  servers did not get, and says how far a step's figures are the server's own. Before each step the bench waits
+  (``--quiet-cores``, ``--quiet-wait-s``) for the others to quiet down.
 
 Writes the table to bench/results/capacity.md.
 """
@@ -58,7 +61,7 @@ from dashboard.state import View
 from queries import sessions
 from queries.access import Grant, add_user, read_user
 from queries.clock import beijing_now
-from queries.store import Store
+from queries.store import Store, open_store, use_data_path
 
 USER, PASSWORD = "capacity", "a long passphrase for load testing"
 P95_TARGET_S = 1.0  # a refresh must come back within this, at the 95th percentile
@@ -67,6 +70,7 @@ STREAM_PATH = "/_stcore/stream"
 FRAGMENT_DONE = ForwardMsg.ScriptFinishedStatus.FINISHED_FRAGMENT_RUN_SUCCESSFULLY
 PAGE_DONE = ForwardMsg.ScriptFinishedStatus.FINISHED_SUCCESSFULLY
 GRACE_S = 10.0  # after the window, how long a refresh sent in it may still take before it counts as lost
+QUIET_SAMPLE_S = 5.0  # how long the machine's busy time is sampled before a step
 OPEN_TIMEOUT_S = 120.0  # the live map's first run, for every client of a step
 SEED_END = datetime(2026, 11, 29, 12)
 RESULTS = ROOT / "bench" / "results" / "capacity.md"
@@ -82,6 +86,18 @@ def cpu_seconds(stat: str) -> float:
     the command name before them is in parentheses and may hold spaces)."""
     fields = stat.rpartition(")")[2].split()
     return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def busy_seconds(stat: str) -> float:
+    """The CPU time all processes have used (every core's time but idle and I/O wait), in seconds, from the text
+    of ``/proc/stat`` (its first line: user nice system idle iowait irq softirq steal …, in clock ticks)."""
+    ticks = [int(value) for value in stat.splitlines()[0].split()[1:9]]
+    return (sum(ticks) - ticks[3] - ticks[4]) / os.sysconf("SC_CLK_TCK")
+
+
+def machine_cpu() -> float:
+    """The CPU seconds every process on this machine has used so far."""
+    return busy_seconds(Path("/proc/stat").read_text())
 
 
 def process_cpu(pids: list[int]) -> float:
@@ -109,7 +125,7 @@ class Step:
     interval_s: float = 0.0  # the refresh interval the server asked for
     server_cpu_s: float = 0.0
     client_cpu_s: float = 0.0
-    load: float = 0.0
+    machine_cpu_s: float = 0.0  # every process's, the servers' and clients' included
 
     def holds(self) -> bool:
         """Whether the servers held this many sessions: every refresh of the window drew the map, with a p95
@@ -124,12 +140,18 @@ class Step:
                 f"{max(lat, default=float('nan')):,.0f} | {statistics.median(self.opens) if self.opens else 0:.2f} | "
                 f"{cores:.2f} | {100 * cores / self.sessions:.1f} | "
                 f"{1000 * self.server_cpu_s / max(len(self.latencies), 1):,.0f} | "
-                f"{self.client_cpu_s / self.window_s:.2f} | {self.load:.1f} | {'yes' if self.holds() else '**no**'} |")
+                f"{self.client_cpu_s / self.window_s:.2f} | {self.others_cpu_s / self.window_s:.2f} | "
+                f"{'yes' if self.holds() else '**no**'} |")
+
+    @property
+    def others_cpu_s(self) -> float:
+        """The CPU time of every other process on the machine in the window."""
+        return max(0.0, self.machine_cpu_s - self.server_cpu_s - self.client_cpu_s)
 
 
 HEADER = ("| replicas | sessions | refresh s | refreshes | failed | p50 ms | p95 ms | max ms | open s (median) "
           "| server CPU (cores) | server CPU per session (% of a core) | server CPU per refresh ms "
-          "| clients' CPU (cores) | load average | holds |\n"
+          "| clients' CPU (cores) | other processes' CPU (cores) | holds |\n"
           "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|")
 
 
@@ -281,11 +303,11 @@ async def run_step(step: Step, urls: list[str], tokens: list[str], query: str, s
     await asyncio.wait_for(asyncio.gather(*(client.opened_event.wait() for client in clients)),
                            OPEN_TIMEOUT_S + spread_s)
     await asyncio.sleep(max((client.interval_s for client in clients), default=0) + 1)
-    step.load = os.getloadavg()[0]
-    cpu, mine, start = process_cpu(servers), time.process_time(), time.monotonic()
+    cpu, mine, everyone, start = process_cpu(servers), time.process_time(), machine_cpu(), time.monotonic()
     await asyncio.sleep(step.window_s)
     end = time.monotonic()
     step.server_cpu_s, step.client_cpu_s = process_cpu(servers) - cpu, time.process_time() - mine
+    step.machine_cpu_s = machine_cpu() - everyone
     await asyncio.sleep(GRACE_S)
     stop.set()
     await asyncio.gather(*tasks)
@@ -313,7 +335,7 @@ def seeded_store(folder: Path, rows: int) -> str:
 
 def session_tokens(db: str, count: int) -> list[str]:
     """``count`` session cookies of the bench's planner account (made if missing), one per client."""
-    store = Store(db)
+    store = open_store(db)
     with store.reading() as con:
         made = read_user(con, USER) is not None  # by an earlier run on this store
     if not made:
@@ -323,7 +345,20 @@ def session_tokens(db: str, count: int) -> list[str]:
     return [sessions.redeem(store, sessions.start(store, USER, now), now) for _ in range(count)]
 
 
-def ramp(db: str, replicas: int, counts: list[int], window_s: float, query: str) -> list[Step]:
+def wait_for_quiet(most_cores: float, limit_s: float) -> None:
+    """Before a step, while the servers sit idle: wait (at most ``limit_s``) until the other processes of this
+    shared machine use at most ``most_cores`` over :data:`QUIET_SAMPLE_S`, so that they take less from the step."""
+    waited = time.monotonic()
+    while True:
+        before = machine_cpu()
+        time.sleep(QUIET_SAMPLE_S)
+        busy = (machine_cpu() - before) / QUIET_SAMPLE_S
+        if busy <= most_cores or time.monotonic() - waited >= limit_s:
+            return
+        print(f"    others use {busy:.1f} cores: waiting for at most {most_cores:g}", file=sys.stderr)
+
+
+def ramp(db: str, replicas: int, counts: list[int], args) -> list[Step]:
     """Start ``replicas`` servers on ``db``, ramp the sessions through ``counts`` until a step does not hold."""
     from tests.e2e.conftest import start_app
 
@@ -336,9 +371,10 @@ def ramp(db: str, replicas: int, counts: list[int], window_s: float, query: str)
             urls.append(stack.enter_context(start_app(db)))
             pids += sorted(children() - before)
         for count in counts:
-            step = Step(replicas, count, window_s)
+            wait_for_quiet(args.quiet_cores, args.quiet_wait_s)
+            step = Step(replicas, count, args.window_s)
             # the clients start spread over the default view's refresh interval
-            asyncio.run(run_step(step, urls, tokens, query, spread_s=View.refresh, servers=pids))
+            asyncio.run(run_step(step, urls, tokens, args.view, spread_s=View.refresh, servers=pids))
             steps.append(step)
             print(step.row(), flush=True)
             for problem in sorted(set(step.failures))[:5]:
@@ -362,13 +398,19 @@ def report(steps: list[Step], args, db_label: str) -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--db", help="the store the servers use (CORDON_DB); default: a new seeded file store")
+    parser.add_argument("--db", help="the store the servers use (CORDON_DB), a file or ducklake:postgres:<libpq>; "
+                                     "default: a new seeded file store")
+    parser.add_argument("--data-path", help="a lake's data files (default: $CORDON_DATA_PATH)")
     parser.add_argument("--rows", type=int, default=200_000, help="demo seizures to seed when --db is not given")
     parser.add_argument("--sessions", default="1,2,4,8,16,32,48,64,96,128", help="the ramp of concurrent sessions")
     parser.add_argument("--replicas", default="1,2", help="server processes on the one store, one ramp each")
     parser.add_argument("--window-s", type=float, default=30.0, help="the steady window each step measures")
+    parser.add_argument("--quiet-cores", type=float, default=0.5,
+                        help="before each step, wait until other processes use at most this many cores")
+    parser.add_argument("--quiet-wait-s", type=float, default=300.0, help="... but no longer than this")
     parser.add_argument("--view", default="", help="URL query of the live map's view (default: the default view)")
     args = parser.parse_args()
+    use_data_path(args)  # for the servers too: they inherit the environment
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped by kill: the servers are stopped too
     counts = [int(value) for value in args.sessions.split(",")]
     with tempfile.TemporaryDirectory() as folder:
@@ -376,7 +418,7 @@ def main() -> None:
         label = "the store given" if args.db else f"a file store of {args.rows:,} demo seizures"
         print(HEADER)
         steps = [step for replicas in args.replicas.split(",")
-                 for step in ramp(db, int(replicas), counts, args.window_s, args.view)]
+                 for step in ramp(db, int(replicas), counts, args)]
     text = report(steps, args, label)
     print(text)
     RESULTS.write_text(text, encoding="utf-8")

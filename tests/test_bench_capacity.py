@@ -7,7 +7,7 @@ import os
 
 import pytest
 
-from bench.bench_capacity import P95_TARGET_S, Step, capacity, cpu_seconds, percentile
+from bench.bench_capacity import P95_TARGET_S, Step, busy_seconds, capacity, cpu_seconds, percentile
 
 
 def _step(sessions: int, latencies: list[float], failures: list[str] = ()) -> Step:
@@ -27,6 +27,15 @@ def test_cpu_seconds_are_user_plus_system_time_even_when_the_command_name_has_sp
     stat = f"4242 (python (x) y) S 1 4242 4242 0 -1 4194560 9 0 0 0 {3 * ticks} {ticks // 2} 0 0 20 0 9 0 1 2 3"
     assert cpu_seconds(stat) == pytest.approx(3.5)
     assert cpu_seconds(open("/proc/self/stat").read()) > 0  # noqa: SIM115 - the format as the kernel writes it
+
+
+def test_the_machines_busy_time_leaves_out_idle_and_io_wait_and_what_the_servers_and_clients_used():
+    ticks = os.sysconf("SC_CLK_TCK")
+    # user nice system idle iowait irq softirq steal guest guest_nice
+    stat = f"cpu  {4 * ticks} 0 {ticks} {50 * ticks} {7 * ticks} 0 {ticks} 0 {9 * ticks} 0\ncpu0 1 2 3 4 5 6 7 8 9 10\n"
+    assert busy_seconds(stat) == pytest.approx(6.0)  # guest time is already inside user time
+    step = Step(replicas=1, sessions=2, window_s=10, server_cpu_s=2.0, client_cpu_s=0.5, machine_cpu_s=6.0)
+    assert step.others_cpu_s == pytest.approx(3.5)
 
 
 def test_a_step_holds_with_a_p95_within_the_target_and_no_failed_refresh():
