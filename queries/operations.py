@@ -148,8 +148,8 @@ def _maintain_lake(store: AnyStore, keep_days: float, grace: timedelta) -> Maint
         call("CALL ducklake_cleanup_old_files('lake', older_than => $before)", {"before": remove_before}))
     counts["files removed that no commit named"] = len(
         call("CALL ducklake_delete_orphaned_files('lake', older_than => $before)", {"before": remove_before}))
-    return Maintenance(store.path, counts, [(f"files are removed once unused for {grace.total_seconds() / 3600:g} "
-                                            f"hours (a read or a write in progress keeps its files)")])
+    return Maintenance(store.path, counts, [(f"files are removed {grace.total_seconds() / 60:g} minutes after the "
+                                             f"lake stopped needing them (a read or a write in progress keeps its files)")])
 
 
 # -- backup and restore ------------------------------------------------------------------------------------------
