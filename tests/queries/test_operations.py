@@ -84,9 +84,9 @@ def test_restore_refuses_a_damaged_backup_and_a_target_that_holds_data(store, ot
         operations.restore(tmp_path / "backup", other_store)
 
 
-def test_maintain_merges_and_expires_while_a_site_writes_and_loses_nothing(lake_store):
-    """A writer keeps committing small batches while maintenance runs twice: first keeping every snapshot (files
-    merged and unused ones removed at once; an early snapshot still reads as it did), then keeping none."""
+def test_maintain_and_backup_while_a_site_writes_lose_nothing(lake_store, tmp_path):
+    """A writer keeps committing small batches while maintenance runs twice (first keeping every snapshot, then
+    none) and a backup is taken: nothing is lost, and the backup holds exactly the snapshot it names."""
     _write(lake_store, 0, 30)
     first = lake_store.change_marker()
     for batch in range(1, 4):
@@ -107,6 +107,7 @@ def test_maintain_merges_and_expires_while_a_site_writes_and_loses_nothing(lake_
     try:
         kept = operations.maintain(lake_store, keep_days=1, grace=timedelta(0))
         expired = operations.maintain(lake_store, keep_days=0, grace=timedelta(0))
+        manifest = operations.backup(lake_store, tmp_path / "backup")
     finally:
         stop.set()
         writer.join(timeout=120)
@@ -118,6 +119,8 @@ def test_maintain_merges_and_expires_while_a_site_writes_and_loses_nothing(lake_
     with lake_store.reading() as con:
         assert con.execute("SELECT count(*), count(DISTINCT source_id) FROM seizures").fetchone() == (written[0],) * 2
     assert first not in lake_store.snapshot_ids()  # expired by the second run, whose policy keeps none
+    with lake_store.reading(as_of=manifest["snapshot"]) as con:
+        assert operations.fingerprints(con) == manifest["tables"]
 
 
 def test_maintain_keeps_the_snapshots_within_the_policy_readable(lake_store):
@@ -132,6 +135,14 @@ def test_maintain_keeps_the_snapshots_within_the_policy_readable(lake_store):
     assert done.counts["small files merged"] > 0 and done.counts["files removed that no snapshot needs"] >= 0
     with lake_store.reading(as_of=snapshot) as con:  # an export of that snapshot is reproduced after the merge
         assert operations.fingerprints(con) == kept
+
+
+def test_a_file_is_backed_up_while_the_dashboard_reads(file_store, tmp_path):
+    _write(file_store, 0, 3)
+    with file_store.reading() as con:  # a dashboard session's read, still open: the backup shares its lock
+        operations.backup(file_store, tmp_path / "backup")
+        assert con.execute("SELECT count(*) FROM seizures").fetchone() == (3,)
+    assert sorted(operations.read_manifest(tmp_path / "backup")["files"]) == ["cordon.duckdb"]
 
 
 def test_maintain_checkpoints_a_file_and_changes_no_row(file_store, capsys):
