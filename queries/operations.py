@@ -236,6 +236,16 @@ def _run_program(command: list[str], what: str) -> None:
         raise StoreError(f"{what} failed (exit {done.returncode}): {(done.stderr or done.stdout).strip()[-2000:]}")
 
 
+def _catalog(lake: AnyStore, autocommit: bool = False):
+    """A connection to ``lake``'s catalog database (psycopg), or a StoreError saying it cannot be reached."""
+    import psycopg
+
+    try:
+        return psycopg.connect(lake.conninfo, autocommit=autocommit)
+    except psycopg.Error as error:
+        raise StoreError(f"cannot reach the lake's catalog database {lake.path}: {error}") from error
+
+
 def _data_path(catalog) -> Path:
     row = catalog.execute("SELECT value FROM ducklake_metadata WHERE key = 'data_path' AND scope IS NULL").fetchone()
     if row is None:
@@ -249,8 +259,8 @@ def _backup_lake(store: AnyStore, folder: Path) -> dict:
     before it and stays, since cleanups wait for the maintenance claim held here."""
     import psycopg
 
-    with store.writing(MAINTENANCE_CLAIM), psycopg.connect(store.conninfo) as catalog:
-        catalog.execute("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+    with store.writing(MAINTENANCE_CLAIM), _catalog(store) as catalog:
+        catalog.isolation_level, catalog.read_only = psycopg.IsolationLevel.REPEATABLE_READ, True
         exported = catalog.execute("SELECT pg_export_snapshot()").fetchone()[0]
         snapshot = catalog.execute("SELECT max(snapshot_id) FROM ducklake_snapshot").fetchone()[0]
         data_path = _data_path(catalog)
@@ -304,15 +314,9 @@ def _restore_file(folder: Path, target: Store, manifest_files: list[str]) -> Non
 def _restore_lake(folder: Path, target: AnyStore) -> None:
     """The catalog restored into the empty database, owned by the role restoring it; the data files copied to
     the target's data path, which the catalog is then told."""
-    import psycopg
-
     if target.data_path is None:
         raise StoreError("give the restored lake's data path: --data-path DIR (or $CORDON_DATA_PATH)")
-    try:
-        catalog = psycopg.connect(target.conninfo, autocommit=True)
-    except psycopg.Error as error:
-        raise StoreError(f"cannot reach the restored lake's catalog database {target.path}: {error}") from error
-    with catalog:
+    with _catalog(target, autocommit=True) as catalog:
         tables = catalog.execute("SELECT count(*) FROM information_schema.tables "
                                  "WHERE table_schema NOT IN ('pg_catalog', 'information_schema')").fetchone()[0]
         if tables:
