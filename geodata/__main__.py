@@ -6,7 +6,8 @@ Commands:
   hotspots   Gi* hot and cold spots on a hexagon grid
   emerging   emerging hot spots: Gi* per week or month and a trend per hexagon
   export     any layer (analyses, coverage gaps, seizures, checkpoints, hubs, zones) in a GIS format,
-             with its provenance inside and beside it (geodata/export.py)
+             with its provenance inside and beside it (geodata/export.py); on a lake it names the
+             snapshot read, and --as-of SNAPSHOT makes the same file again
   brief      a one-page situation brief for commanders, PNG or PDF: map, hot spots, clusters, figures
              (geodata/brief.py)
 
@@ -27,7 +28,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from queries.filters import FILTERS
-from queries.labels import LANGUAGES, label
+from queries.labels import LANGUAGES, label, t
 from queries.store import DEFAULT_DB, StoreError, add_store_options, open_store, use_data_path
 
 
@@ -129,7 +130,7 @@ def _export(args: argparse.Namespace) -> int:
         flags = ", ".join(_PARAMETERS[name][0] for name in _given(args))
         raise ValueError(f"the {args.layer} layer takes no analysis parameters, got {flags}")
     params = _params(args, analysis) if analysis in ANALYSES else None
-    with open_store(args.db).reading() as con:
+    with open_store(args.db).reading(as_of=args.as_of) as con:
         if args.layer == "seizures":
             provenance = export_seizures(con, _filters(args), args.format, out, lang=args.lang)
         else:
@@ -138,7 +139,8 @@ def _export(args: argparse.Namespace) -> int:
             write_layer(frame, out, args.format, provenance, args.lang)
     features = provenance.records if args.layer == "seizures" else len(frame)
     print(f"{args.layer}: {features} features written to {out}, provenance in {provenance_path(out, args.format)}; "
-          f"{provenance.records} seizures used, {provenance.left_out} left out (known only to the county or province)")
+          f"{provenance.records} seizures used, {provenance.left_out} left out (known only to the county or province)"
+          + ("" if provenance.snapshot is None else f"; read from {t('snapshot_of', 'en', snapshot=provenance.snapshot)}"))
     return 0
 
 
@@ -146,7 +148,7 @@ def _brief(args: argparse.Namespace) -> int:
     from geodata.brief_command import brief_command
 
     print(brief_command(args.db, args.out, _filters(args), args.lang, args.period, _given(args), args.top,
-                        args.format))
+                        args.format, args.as_of))
     return 0
 
 
@@ -167,6 +169,13 @@ def _add_filters(parser: argparse.ArgumentParser) -> None:
             parser.add_argument(f.option, dest=f.name, type=float if f.kind == "number" else str,
                                 help=f"{title}: at least this many {f.unit}" if f.kind == "number"
                                 else f"{title}: records whose words contain this text")
+
+
+def _add_as_of(parser: argparse.ArgumentParser) -> None:
+    """--as-of: read an earlier snapshot of a lake store, the one an export or brief names, to make it again."""
+    parser.add_argument("--as-of", dest="as_of", type=int, metavar="SNAPSHOT",
+                        help="read the lake as it was at this snapshot (named in an export's provenance and a brief's "
+                             "footer) to make the same file again; python -m queries status lists the latest")
 
 
 def _add_analysis(commands, name: str, help_text: str) -> argparse.ArgumentParser:
@@ -212,6 +221,7 @@ def main(argv: list[str] | None = None) -> int:
     export.add_argument("--lang", default="en", choices=tuple(LANGUAGES),
                         help="language of the label column beside each code column (channel_label…): en (default) "
                              "or zh")
+    _add_as_of(export)
     _add_parameters(export, _PARAMETERS)
     export.set_defaults(run=_export)
 
@@ -224,6 +234,7 @@ def main(argv: list[str] | None = None) -> int:
     brief.add_argument("--period", help="instead of --from/--to, the period ending now: 24h, 7d, 30d, 90d, 1y or all")
     brief.add_argument("--lang", default="en", help="en (default) or zh; zh needs a CJK font (Debian: fonts-noto-cjk)")
     brief.add_argument("--top", type=int, help="how many clusters the table lists (default 8)")
+    _add_as_of(brief)
     _add_parameters(brief, (*_ANALYSIS_PARAMETERS["hotspots"], "eps_km", "min_count", "window_days", "outline_km"))
     brief.set_defaults(run=_brief)
     args = parser.parse_args(argv)

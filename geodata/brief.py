@@ -4,7 +4,8 @@ Data and drawing are kept apart. :func:`build_brief` reads one snapshot of the s
 analyses into a :class:`Brief`: the headline figures against the equal period before (as the
 dashboard computes them, ``queries.views.comparison``), Gi* hot and cold spots
 (``geodata.hotspots``), DBSCAN clusters (``geodata.clusters``) and the largest of them as a table,
-the filters and parameters in words, the data cut-off and whether the records are synthetic.
+the filters and parameters in words, the data cut-off, whether the records are synthetic and, on a
+lake, the snapshot read (``--as-of`` reads it again).
 ``geodata.brief_render.render_brief`` draws it (PNG or PDF, offline, from Cordon's own layers), so
 tests can check the figures without pixels.
 
@@ -34,6 +35,7 @@ import pandas as pd
 from geodata.analysis_data import read_analysis_points
 from geodata.clusters import DBSCANParams, find_clusters, labelled_shares
 from geodata.crs import METRIC_CRS, WGS84
+from geodata.export_sources import snapshot_read
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import border_region, load_layer
 from queries import __version__
@@ -102,7 +104,8 @@ class Brief:
     left_out: seizures used by the analyses and those left out as known only to the county or
     province. seizures / synthetic: records in the view and how many of them are synthetic.
     cut_off: when the newest record of the view was ingested (Beijing time). generated_at: Beijing
-    time. version: Cordon's version.
+    time. version: Cordon's version. snapshot: the lake snapshot it was computed from (``python -m geodata
+    brief --as-of`` computes it again); None on a file store, which keeps none.
     """
 
     lang: str
@@ -122,6 +125,7 @@ class Brief:
     cut_off: datetime | None
     generated_at: datetime
     version: str
+    snapshot: int | None
 
     @property
     def period_text(self) -> str:
@@ -345,4 +349,5 @@ def build_brief(con: duckdb.DuckDBPyConnection, filters: Filters, lang: str = "e
         cut_off=None if pd.isna(current["last_ingested"]) else pd.Timestamp(current["last_ingested"]).to_pydatetime(),
         generated_at=generated_at or beijing_now(),
         version=__version__,
+        snapshot=snapshot_read(con),
     )

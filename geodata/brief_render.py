@@ -3,7 +3,7 @@
 The page: a title with the area and the period (and a SYNTHETIC DEMO DATA stamp when the view holds
 synthetic records); the map (``geodata.brief_map``, its labels placed by ``geodata.brief_labels``);
 the headline figures against the previous period; the filters and the analysis parameters; the
-largest clusters as a table; a footer with Cordon's version and the generation time. Sizes and
+largest clusters as a table; a footer with Cordon's version, the lake snapshot (none on a file store) and the generation time. Sizes and
 colours are ``geodata.brief_style``'s.
 
 Text from records and from users (names, items, the text search) is drawn literally: math text is
@@ -108,10 +108,13 @@ def brief_bytes(brief: Brief, fmt: str = "png", dpi: int = DPI) -> bytes:
 
 
 def _metadata(brief: Brief, fmt: str) -> dict:
+    """The file's title and maker and, on a lake, the snapshot it was computed from (PDF Subject, PNG Description)."""
     title = f"{t('brief_title', brief.lang)}: {brief.area.name}, {brief.period_text}"
-    if fmt == "pdf":
-        return {"Title": title, "Creator": f"Cordon {brief.version}"}
-    return {"Title": title, "Software": f"Cordon {brief.version}"}
+    pdf = fmt == "pdf"
+    metadata = {"Title": title, "Creator" if pdf else "Software": f"Cordon {brief.version}"}
+    if brief.snapshot is not None:
+        metadata["Subject" if pdf else "Description"] = t("snapshot_of", brief.lang, snapshot=brief.snapshot)
+    return metadata
 
 
 def _page_style(lang: str):
@@ -326,7 +329,9 @@ class Page:
 
     def footer(self) -> None:
         brief = self.brief
-        text = t("footer", self.lang, version=brief.version, generated=f"{brief.generated_at:%Y-%m-%d %H:%M}")
+        snapshot = "" if brief.snapshot is None else " · " + t("snapshot_of", self.lang, snapshot=brief.snapshot)
+        text = t("footer", self.lang, version=brief.version, snapshot=snapshot,
+                 generated=f"{brief.generated_at:%Y-%m-%d %H:%M}")
         self.text(MARGIN, 0.22, self.fit(text, PAGE_INCHES[0] - 2 * MARGIN, 7), size=7, color=MUTED)
 
 

@@ -70,12 +70,14 @@ _WINDOWS_DEVICES = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10
 @dataclass(frozen=True)
 class Download:
     """A file for a download button: its name, bytes and media type; for a layer, its provenance JSON
-    (the same as inside the file) as a second download."""
+    (the same as inside the file) as a second download; the lake snapshot it was computed from (None: a
+    file store), for the page to name."""
 
     file_name: str
     data: bytes
     mime: str
     provenance: Download | None = None
+    snapshot: int | None = None
 
 
 def safe_filename(text: str, default: str = "cordon-export", max_bytes: int = FILENAME_BYTES) -> str:
@@ -220,21 +222,24 @@ def export_to_bytes(layer: gpd.GeoDataFrame | LayerSource, fmt: str, provenance:
     call it with ``seizure_source(con, filters, provenance.records)`` inside the store's
     ``reading()`` block, which the stream reads from.
     """
-    return _download(base_name, fmt, lambda path: write_layer(layer, path, fmt, provenance, lang))
+    return _download(base_name, fmt, lambda path: write_layer(layer, path, fmt, provenance, lang), provenance.snapshot)
 
 
-def _download(base_name: str, fmt: str, write: Callable[[Path], list[Path]]) -> Download:
+def _download(base_name: str, fmt: str, write: Callable[[Path], list[Path]], snapshot: int | None) -> Download:
     """What ``write`` puts at a scratch path named from ``base_name`` (the file, then its provenance
-    JSON), read back as a :class:`Download`."""
+    JSON), read back as a :class:`Download` computed from the lake ``snapshot``."""
     file_name = safe_filename(base_name) + check_format(fmt).extension
     with tempfile.TemporaryDirectory(prefix="cordon-export-") as scratch:
         written, side = write(Path(scratch) / file_name)
         provenance_file = Download(side.name, side.read_bytes(), "application/json")
-        return Download(file_name, written.read_bytes(), FORMATS[fmt].mime, provenance_file)
+        return Download(file_name, written.read_bytes(), FORMATS[fmt].mime, provenance_file, snapshot)
 
 
 def geopackage_to_bytes(layers: Sequence[tuple[gpd.GeoDataFrame | LayerSource, Provenance]],
                         base_name: str, lang: str = "en") -> Download:
     """Several layers as one GeoPackage for a download button (:func:`write_geopackage`, labels in ``lang``),
     named from ``base_name`` (made safe), with the provenance of every layer as ``download.provenance``."""
-    return _download(base_name, "gpkg", lambda path: write_geopackage(layers, path, lang))
+    snapshots = {provenance.snapshot for _, provenance in layers}
+    if len(snapshots) > 1:
+        raise ValueError(f"the layers of one GeoPackage must be read from one snapshot, got {sorted(snapshots, key=str)}")
+    return _download(base_name, "gpkg", lambda path: write_geopackage(layers, path, lang), next(iter(snapshots), None))

@@ -9,8 +9,9 @@ one-shot stream of record batches whose ``geometry`` column is WKB in EPSG:4326.
 
 :func:`build_layer` computes a layer as the analyses and the map do (the command line uses it);
 :func:`provenance_for` reads from the store what the provenance says about a layer's input: the
-record count and the data cut-off (queries/sql/export_input_summary.sql) and a SHA-256 of the input
-rows (:func:`input_sha256`).
+record count and the data cut-off (queries/sql/export_input_summary.sql), a SHA-256 of the input
+rows (:func:`input_sha256`) and, on a lake, the snapshot they were read from (:func:`snapshot_read`), which
+``python -m geodata export --as-of`` reads again to make the same file.
 """
 
 from __future__ import annotations
@@ -40,7 +41,7 @@ from geodata.reference import load_layer
 from geodata.results import AnalysisResult
 from queries import __version__
 from queries.filters import Filters
-from queries.store import bind, load_sql, run
+from queries.store import Store, bind, load_sql, run
 
 ANALYSES = ("hotspots", "clusters", "emerging")
 ANALYSIS_LAYERS = (*ANALYSES, "gaps")
@@ -93,7 +94,9 @@ class Provenance:
     left_out: the view's seizures the analyses leave out (known only to the county or province).
     input_sha256: hash of those records (``input_sha256_of`` says how; :func:`input_sha256`).
     data_cutoff: the newest ingested_at of the view's seizures, Beijing time. schema_version: the store's,
-    which fixes the hashed columns. features: rows written (set by the writer). exported_at: UTC.
+    which fixes the hashed columns. snapshot: the lake snapshot the rows were read from (``--as-of`` reads it
+    again); None on a file store, which keeps no snapshots. features: rows written (set by the writer).
+    exported_at: UTC.
     """
 
     layer: str
@@ -105,6 +108,7 @@ class Provenance:
     input_sha256: str
     data_cutoff: str | None
     schema_version: int
+    snapshot: int | None = None
     features: int | None = None
     input_sha256_of: str = INPUT_HASH_DEFINITION
     cordon_version: str = __version__
@@ -119,6 +123,16 @@ class Provenance:
     def to_dict(self) -> dict[str, Any]:
         """The provenance as plain JSON values, as every export carries it."""
         return dataclasses.asdict(self)
+
+
+def snapshot_read(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The lake snapshot an open reading connection sees (``LakeStore.snapshot``), read in its transaction, so
+    that it names the very rows read on it; None on a file store's connection, which keeps no snapshots."""
+    from queries.lake import LAKE_ALIAS, LakeStore
+
+    on_lake = con.execute("SELECT count(*) FROM duckdb_databases() WHERE database_name = $alias AND type = 'ducklake'",
+                          {"alias": LAKE_ALIAS}).fetchone()[0]
+    return LakeStore.snapshot(con) if on_lake else Store.snapshot(con)
 
 
 def input_sha256(con: duckdb.DuckDBPyConnection, filters: Filters, precise_only: bool) -> str:
@@ -155,7 +169,7 @@ def provenance_for(con: duckdb.DuckDBPyConnection, layer: str, filters: Filters,
         records=int(summary["records"]), left_out=int(summary["left_out"]),
         input_sha256=input_sha256(con, filters, precise_only),
         data_cutoff=None if pd.isna(cutoff) else pd.Timestamp(cutoff).isoformat() + BEIJING_OFFSET,
-        schema_version=int(summary["schema_version"]))
+        schema_version=int(summary["schema_version"]), snapshot=snapshot_read(con))
 
 
 def _plain(value: Any) -> Any:

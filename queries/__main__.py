@@ -46,10 +46,14 @@ def _seed(args: argparse.Namespace) -> int:
 
 
 def _status(args: argparse.Namespace) -> int:
-    with open_store(args.db).reading() as con:
+    store = open_store(args.db)
+    with store.reading() as con:
         tables = run(con, "status_tables")
         seizures = run(con, "status_seizures")
+        snapshot = store.snapshot(con)
     print(f"database: {args.db}")
+    if snapshot is not None:  # a lake: the snapshot these counts are of, and how many --as-of can still read
+        print(f"  snapshot {snapshot}, the latest; {len(store.snapshot_ids())} kept")
     for row in tables.itertuples():
         print(f"  {row.table_name:<22} {row.rows:>10,}")
     for row in seizures.itertuples():

@@ -81,7 +81,7 @@ def brief_download(source: Source, filters: Filters, lang: str, fmt: str) -> Dow
     with source.reading() as con:
         brief = build_brief(con, filters, lang, scope=source.scope)
     return Download(brief_file_name(brief, fmt), brief_bytes(brief, fmt),
-                    "application/pdf" if fmt == "pdf" else "image/png")
+                    "application/pdf" if fmt == "pdf" else "image/png", snapshot=brief.snapshot)
 
 
 def _prepared(key: str, request: tuple) -> Download | None:
@@ -145,7 +145,10 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
 
 
 def _download_buttons(download: Download, lang: str, key: str) -> None:
-    """The prepared file's download button, and its provenance's beside it when it has one."""
+    """The prepared file's download button, and its provenance's beside it when it has one; on a lake, the
+    snapshot it was computed from (which the command line's --as-of reads again)."""
+    if download.snapshot is not None:
+        st.caption(t("computed_from_snapshot", lang, snapshot=download.snapshot))
     left, right = st.columns(2)
     left.download_button(t("download", lang, name=download.file_name), download.data, download.file_name,
                          download.mime, key=f"{key}_download", on_click="ignore", icon=":material/download:")
