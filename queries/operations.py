@@ -29,6 +29,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from queries import __version__
+from queries.lake import is_lake_url
 from queries.schema_rules import ALLOCATED_IDS, table_columns
 from queries.settings import env_number
 from queries.store import AnyStore, Store, StoreError, write_retrying
@@ -49,10 +50,6 @@ def keep_snapshots_days(environ: Mapping[str, str] = os.environ) -> float:
     """How many days of a lake's snapshots maintenance keeps (``$CORDON_KEEP_SNAPSHOTS_DAYS``): exports name the
     snapshot they were computed from, and ``--as-of`` reproduces them within this time."""
     return env_number(environ, KEEP_SNAPSHOTS_ENV, KEEP_SNAPSHOTS_DAYS, float)
-
-
-def is_lake(store: AnyStore) -> bool:
-    return not isinstance(store, Store)
 
 
 # -- what a store holds ----------------------------------------------------------------------------------------
@@ -103,7 +100,7 @@ def maintain(store: AnyStore, keep_days: float | None = None, grace: timedelta =
     :func:`keep_snapshots_days`) expired, files unused for ``grace`` removed; the file checkpointed."""
     if not store.exists():
         raise StoreError(f"no store at {store.path}; nothing to maintain")
-    if is_lake(store):
+    if is_lake_url(store.path):
         return _maintain_lake(store, keep_snapshots_days() if keep_days is None else keep_days, grace)
     return _maintain_file(store)
 
@@ -194,7 +191,7 @@ def backup(store: AnyStore, folder: str | os.PathLike[str]) -> dict:
     if not store.exists():
         raise StoreError(f"no store at {store.path}; nothing to back up")
     folder = _empty_folder(Path(folder), "the backup folder")
-    manifest = _backup_lake(store, folder) if is_lake(store) else _backup_file(store, folder)
+    manifest = _backup_lake(store, folder) if is_lake_url(store.path) else _backup_file(store, folder)
     (folder / MANIFEST).write_text(json.dumps(manifest, indent=1, ensure_ascii=False), encoding="utf-8")
     return manifest
 
@@ -284,14 +281,14 @@ def restore(folder: str | os.PathLike[str], target: AnyStore) -> dict:
     database is empty, with a new or empty data path) and check its tables against the manifest; returns it."""
     folder = Path(folder)
     manifest = read_manifest(folder)
-    if manifest["kind"] != ("lake" if is_lake(target) else "file"):
+    if manifest["kind"] != ("lake" if is_lake_url(target.path) else "file"):
         raise StoreError(f"{folder} holds a backup of a {manifest['kind']}; restore it into a "
                          + ("lake (--db ducklake:postgres:...)" if manifest["kind"] == "lake" else "file (--db PATH)"))
     for name, digest in manifest["files"].items():
         if not (folder / name).is_file() or _sha256(folder / name) != digest:
             raise StoreError(f"{folder / name} is missing or not the file the backup wrote (its SHA-256 differs): "
                              f"the backup is damaged; restore another")
-    if is_lake(target):
+    if is_lake_url(target.path):
         _restore_lake(folder, target)
     else:
         _restore_file(folder, target, list(manifest["files"]))
@@ -358,7 +355,7 @@ def move_file_into_lake(source: Store, lake: AnyStore) -> Move:
     One transaction for all tables: a move that fails leaves the lake empty, to be run again. The lake must be
     empty (each record table without rows), or hold exactly the file's rows (then nothing is written): so a second
     run stores nothing twice, and records of other sites are never mixed with a copy of this file."""
-    if not is_lake(lake) or is_lake(source):
+    if not is_lake_url(lake.path) or is_lake_url(source.path):
         raise StoreError("migrate-store moves a DuckDB file (--from PATH) into a lake (--to ducklake:postgres:...)")
     with source.reading() as file_con:
         expected = fingerprints(file_con)

@@ -13,7 +13,7 @@ import pytest
 
 from queries import operations
 from queries.__main__ import main
-from queries.lake import LAKE_PREFIX, LakeStore
+from queries.lake import LAKE_PREFIX, LakeStore, is_lake_url
 from queries.seizures import insert_seizures
 from queries.store import Store, StoreError, seizures_claim, write_retrying
 from tests.conftest import seizure_row
@@ -34,7 +34,7 @@ def _held(store) -> dict:
 def other_store(store, tmp_path, request):
     """A second, not yet created store of the same kind as ``store``: a new file path, or an empty database of
     the run's PostgreSQL with a new data path."""
-    if not operations.is_lake(store):
+    if not is_lake_url(store.path):
         yield Store(tmp_path / "restored" / "cordon.duckdb")
         return
     cluster, name = request.getfixturevalue("postgres_cluster"), f"restored_{uuid.uuid4().hex}"
@@ -52,7 +52,7 @@ def test_restore_drill_gives_back_exactly_the_backed_up_rows_and_a_working_store
 
     assert manifest["tables"] == backed_up and manifest["tables"]["seizures"]["rows"] == 40
     assert operations.read_manifest(tmp_path / "backup") == manifest
-    if operations.is_lake(store):
+    if is_lake_url(store.path):
         assert manifest["snapshot"] is not None and "catalog.dump" in manifest["files"]
         with store.reading(as_of=manifest["snapshot"]) as con:
             assert operations.fingerprints(con) == backed_up
@@ -73,7 +73,7 @@ def test_restore_refuses_a_damaged_backup_and_a_target_that_holds_data(store, ot
     with pytest.raises(StoreError, match="not an empty folder"):
         operations.backup(store, tmp_path / "backup")
     with pytest.raises(StoreError, match="restore it into a"):
-        operations.restore(tmp_path / "backup", Store(tmp_path / "x.duckdb") if operations.is_lake(store) else
+        operations.restore(tmp_path / "backup", Store(tmp_path / "x.duckdb") if is_lake_url(store.path) else
                            LakeStore(LAKE_PREFIX + "dbname=none", tmp_path / "none"))
     with pytest.raises(StoreError, match="exists|holds"):
         operations.restore(tmp_path / "backup", store)
