@@ -28,7 +28,8 @@ at different moments are.
 * The clients' own CPU (this process) and the other processes' (the machine's busy time from ``/proc/stat`` less
   the servers' and the clients'), over the same window: on a shared machine the others' share is what the
   servers did not get, and says how far a step's figures are the server's own. Before each step the bench waits
-  (``--quiet-cores``, ``--quiet-wait-s``) for the others to quiet down.
+  (``--quiet-cores``, ``--quiet-wait-s``) for the others to quiet down; ``--niceness -10`` (as root) lets the
+  servers and clients take the cores before other work does.
 
 Writes the table to bench/results/capacity.md.
 """
@@ -408,9 +409,13 @@ def main() -> None:
     parser.add_argument("--quiet-cores", type=float, default=0.5,
                         help="before each step, wait until other processes use at most this many cores")
     parser.add_argument("--quiet-wait-s", type=float, default=300.0, help="... but no longer than this")
+    parser.add_argument("--niceness", type=int, default=0,
+                        help="the bench's and its servers' scheduling niceness; below 0 (root only) they take the "
+                             "cores first on a machine other work shares")
     parser.add_argument("--view", default="", help="URL query of the live map's view (default: the default view)")
     args = parser.parse_args()
     use_data_path(args)  # for the servers too: they inherit the environment
+    os.setpriority(os.PRIO_PROCESS, 0, args.niceness)  # before any thread or server starts: they inherit it
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped by kill: the servers are stopped too
     counts = [int(value) for value in args.sessions.split(",")]
     with tempfile.TemporaryDirectory() as folder:
