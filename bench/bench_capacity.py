@@ -62,7 +62,8 @@ from dashboard.state import View
 from queries import sessions
 from queries.access import Grant, add_user, read_user
 from queries.clock import beijing_now
-from queries.store import Store, open_store, use_data_path
+from queries.store import Store, use_data_path
+from queries.stores import open_store
 
 USER, PASSWORD = "capacity", "a long passphrase for load testing"
 P95_TARGET_S = 1.0  # a refresh must come back within this, at the 95th percentile

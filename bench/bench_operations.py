@@ -31,7 +31,8 @@ from queries import operations
 from queries.lake import LAKE_PREFIX, LakeStore
 from queries.seed import seed
 from queries.seizures import insert_seizures
-from queries.store import Store, seizures_claim, write_retrying
+from queries.store import Store, seizures_claim
+from queries.stores import write_retrying
 from tests.conftest import seizure_row
 from tests.postgres_cluster import ThrowawayCluster
 

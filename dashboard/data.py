@@ -40,7 +40,8 @@ from geodata.worker import AnalysisRunner, OnWait, ResultCache
 from queries import views
 from queries.access import Scope
 from queries.filters import Filters, Focus
-from queries.store import open_store, run
+from queries.store import run
+from queries.stores import open_store
 
 BASE_LINE_SETS = ("lines", "lines_and_zones")  # the base map's records in no language
 

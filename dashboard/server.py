@@ -31,7 +31,8 @@ from dashboard.config import db_path
 from queries import sessions
 from queries.access import AccessPolicy
 from queries.clock import beijing_now
-from queries.store import Store, StoreError, open_store
+from queries.store import Store, StoreError
+from queries.stores import open_store
 
 SESSION_ROUTE = "/cordon/session"
 SIGN_OUT_ROUTE = "/cordon/sign-out"

@@ -31,7 +31,8 @@ from dashboard.pydeck_adapters import DataURL
 from geodata.demo_geography import demo_geography
 from queries.access import ensure_admin
 from queries.seed import upgrade
-from queries.store import Store, StoreError, open_store
+from queries.store import Store, StoreError
+from queries.stores import open_store
 
 PROJECT_DIR = Path(__file__).resolve().parents[1]  # where python -m queries runs
 STATIC_DIR = Path(__file__).resolve().parent / "static"  # served at <base URL>/app/static/ (server.enableStaticServing)

@@ -29,7 +29,8 @@ from pathlib import Path
 
 from queries.filters import FILTERS
 from queries.labels import LANGUAGES, label, t
-from queries.store import DEFAULT_DB, StoreError, add_store_options, open_store, use_data_path
+from queries.store import DEFAULT_DB, StoreError, add_store_options, use_data_path
+from queries.stores import open_store
 
 
 def _build(args: argparse.Namespace) -> int:

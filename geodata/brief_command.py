@@ -14,7 +14,7 @@ from geodata.hotspots import HotSpotParams
 from queries.clock import beijing_now
 from queries.filters import Filters, period_bounds
 from queries.labels import t
-from queries.store import open_store
+from queries.stores import open_store
 
 
 def brief_command(db: Path, out: Path | None, filters: Filters, lang: str = "en", period: str | None = None,

@@ -28,7 +28,8 @@ from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
 from queries.labels import LANGUAGES
 from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed, upgrade
-from queries.store import DEFAULT_DB, Store, StoreError, add_store_options, open_store, run, use_data_path
+from queries.store import DEFAULT_DB, Store, StoreError, add_store_options, run, use_data_path
+from queries.stores import open_store
 
 
 def default_db() -> str:

@@ -29,7 +29,8 @@ import pandas as pd
 from queries.clock import beijing_now
 from queries.demo import DemoGeography, generate_seizures
 from queries.seizures import insert_seizures
-from queries.store import Store, StoreError, seizures_claim, write_retrying
+from queries.store import Store, StoreError, seizures_claim
+from queries.stores import write_retrying
 
 FEED_SOURCE = "cordon-feed"
 FEED_SOURCE_REF = "SYNTHETIC live demo-feed record, not a real case"

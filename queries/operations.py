@@ -32,7 +32,8 @@ from queries import __version__
 from queries.lake import is_lake_url
 from queries.schema_rules import ALLOCATED_IDS, table_columns
 from queries.settings import env_number
-from queries.store import AnyStore, Store, StoreError, write_retrying
+from queries.store import Store, StoreError
+from queries.stores import AnyStore, write_retrying
 
 KEEP_SNAPSHOTS_ENV, KEEP_SNAPSHOTS_DAYS = "CORDON_KEEP_SNAPSHOTS_DAYS", 30
 # Files no snapshot needs are removed once unused this long: a read that began before still finds its files

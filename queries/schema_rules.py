@@ -15,9 +15,7 @@ from functools import cache
 
 import duckdb
 
-# The tables' columns that take their values from a sequence in the file; in the lake they come from
-# blocks the catalog hands out (queries.lake), unique by construction, so no key check is made on them.
-ALLOCATED_IDS = {"seizures": "seizure_id", "users": "user_id", "audit_log": "audit_id", "imports": "import_id"}
+from queries.store import ALLOCATED_IDS, migrate
 
 
 @dataclass(frozen=True)
@@ -48,8 +46,6 @@ class Column:
 @cache
 def reference_schema() -> duckdb.DuckDBPyConnection:
     """An in-memory database migrated to the latest schema: where the rules are read from."""
-    from queries.store import migrate
-
     con = duckdb.connect()
     migrate(con)
     return con
@@ -86,7 +82,7 @@ def table_rules() -> dict[str, tuple[Rule, ...]]:
         "WHERE constraint_type IN ('CHECK', 'PRIMARY KEY', 'UNIQUE') ORDER BY table_name, constraint_index"
     ).fetchall():
         if kind != "CHECK" and tuple(columns) == (ALLOCATED_IDS.get(table),):
-            continue
+            continue  # unique by construction: a sequence, or the lake catalog's blocks
         rules.setdefault(table, []).append(Rule(table, kind, tuple(dict.fromkeys(columns)), expression))
     return {table: tuple(found) for table, found in rules.items()}
 

@@ -21,10 +21,10 @@ import os
 import re
 import signal
 import threading
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any, Protocol, TypeVar
+from typing import Any, Protocol
 
 import duckdb
 import pandas as pd
@@ -70,6 +70,14 @@ PLACES_CLAIM = "places"  # checkpoints and processing hubs from an import
 def seizures_claim(source: str) -> str:
     """The claim of a write that decides which records of ``source`` are new (stored once per source)."""
     return f"seizures:{source}"
+
+
+LAKE_PREFIX = "ducklake:postgres:"  # a store location naming a lake (queries.lake), not a file
+
+
+def is_lake_url(location: str | os.PathLike[str]) -> bool:
+    """Whether a store location names a lake rather than a file."""
+    return str(location).startswith(LAKE_PREFIX)
 
 
 class StoreError(RuntimeError):
@@ -229,8 +237,6 @@ class Store:
     """
 
     def __init__(self, path: str | os.PathLike[str]):
-        from queries.lake import is_lake_url
-
         if is_lake_url(path):
             raise ValueError(f"{path} is a lake, not a file: open it with queries.store.open_store")
         self.path = Path(path)
@@ -344,45 +350,14 @@ def use_data_path(args: Any) -> None:
         os.environ["CORDON_DATA_PATH"] = str(args.data_path)
 
 
-AnyStore = Any  # Store or queries.lake.LakeStore: the same methods (reading, writing, migrate, exists, snapshot)
-
-
-def open_store(location: str | os.PathLike[str], data_path: str | os.PathLike[str] | None = None) -> AnyStore:
-    """The store at ``location`` (``--db`` / ``CORDON_DB``): a DuckDB file, or a DuckLake when it starts with
-    ``ducklake:postgres:`` (its Parquet files under ``data_path``, default ``$CORDON_DATA_PATH``)."""
-    from queries.lake import LakeStore, is_lake_url
-
-    if is_lake_url(location):
-        return LakeStore(str(location), data_path)
-    return Store(location)
+# The record ids a file's sequences give (``<column>_seq``); a lake's come in blocks from its catalog.
+ALLOCATED_IDS = {"seizures": "seizure_id", "users": "user_id", "audit_log": "audit_id", "imports": "import_id"}
 
 
 def new_ids(con: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:
-    """``count`` new ids for ``table``'s record id (queries.schema_rules.ALLOCATED_IDS) inside a write:
+    """``count`` new ids for ``table``'s record id (:data:`ALLOCATED_IDS`) inside a write:
     from the file's sequence, or from the lake catalog's blocks."""
-    from queries.schema_rules import ALLOCATED_IDS
-
     if hasattr(con, "new_ids"):
         return list(con.new_ids(table, count))
     sequence = ALLOCATED_IDS[table] + "_seq"  # an identifier from the allow-list
     return [row[0] for row in con.execute(f"SELECT nextval('{sequence}') FROM range($n)", {"n": count}).fetchall()]
-
-
-T = TypeVar("T")
-
-
-def write_retrying(store: AnyStore, work: Callable[[duckdb.DuckDBPyConnection], T], *claims: str) -> T:
-    """``work(con)`` inside ``store.writing(*claims)``, tried again with a growing wait when its commit lost
-    to a conflicting change on the lake (never on the file, which has one writer at a time); after
-    the last try the conflict is raised, saying how often it was tried."""
-    from queries.lake import CONFLICT_ATTEMPTS, WriteConflict, sleep_before
-
-    for attempt in range(1, CONFLICT_ATTEMPTS + 1):
-        try:
-            with store.writing(*claims) as con:
-                return work(con)
-        except WriteConflict as conflict:
-            if attempt == CONFLICT_ATTEMPTS:
-                raise WriteConflict(f"{conflict} (tried {attempt} times; try again later)") from conflict
-            sleep_before(attempt)
-    raise AssertionError("unreachable")

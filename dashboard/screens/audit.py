@@ -16,7 +16,7 @@ from dashboard.context import PageContext, current_context, minute_now
 from dashboard.i18n import label, t
 from geodata.export import table_csv
 from queries.access import AUDIT_KINDS, grant_labels, read_audit
-from queries.store import open_store
+from queries.stores import open_store
 
 AUDIT_ROWS_SHOWN = 2_000
 

@@ -24,7 +24,7 @@ from geodata.export import FORMATS, Download, export_to_bytes, geopackage_to_byt
 from geodata.export_sources import filters_to_dict, provenance_for, reference_layer, seizure_source
 from queries.access import may
 from queries.filters import Filters
-from queries.store import open_store
+from queries.stores import open_store
 
 VIEW_LAYERS = ("seizures", "checkpoints", "hubs", "zones")
 ALL_LAYERS = "all"  # the analysis on the page and every view layer, in one GeoPackage

@@ -42,7 +42,8 @@ from queries.ingest.files import never_stop
 from queries.ingest.mapping import read_mapping
 from queries.ingest.refusals import runs_text
 from queries.ingest.suggest import Accepted, accept, unknown_values, value_table
-from queries.store import Store, StoreError, open_store
+from queries.store import Store, StoreError
+from queries.stores import open_store
 
 UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
 PREVIEW_ROWS = 20

@@ -22,7 +22,7 @@ from queries.access import (
     set_role,
 )
 from queries.constants import ROLES
-from queries.store import open_store
+from queries.stores import open_store
 
 
 def _done(action, lang: str) -> None:

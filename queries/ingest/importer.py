@@ -32,7 +32,8 @@ from queries.ingest.rules import Rules
 from queries.ingest.words import kind_words, words
 from queries.ingest.writer import write_records
 from queries.labels import t
-from queries.store import PLACES_CLAIM, Store, new_ids, seizures_claim, write_frame, write_retrying
+from queries.store import PLACES_CLAIM, Store, new_ids, seizures_claim, write_frame
+from queries.stores import write_retrying
 
 
 def _check_kind(kind: str) -> None:

@@ -16,7 +16,7 @@ from tests.queries.ingest_fixtures import geography, places_store, seizure_row, 
 
 def _section(db: str, lang: str) -> None:
     from dashboard.screens.import_inbox import render_inbox_reports
-    from queries.store import open_store
+    from queries.stores import open_store
 
     render_inbox_reports(open_store(db), lang)
 

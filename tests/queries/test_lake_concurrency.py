@@ -28,7 +28,7 @@ def _import_at_barrier(url: str, data_path: str, path: str, barrier, results) ->
     """Read and check ``path`` like any import, wait at ``barrier`` for the other process, then import it."""
     from geodata.demo_geography import import_geography
     from queries.ingest import ingest, read_path
-    from queries.store import open_store
+    from queries.stores import open_store
 
     try:
         store, geography, parsed = open_store(url, data_path), import_geography(), read_path(path)
@@ -122,7 +122,7 @@ def _importer(url: str, data_path: str, paths: list[str], barrier, results) -> N
     """Import ``paths`` in turn, again and again, for :data:`RUN_S` seconds (and each at least once)."""
     from geodata.demo_geography import import_geography
     from queries.ingest import ingest_file
-    from queries.store import open_store
+    from queries.stores import open_store
 
     retries, outcomes, errors = _counting_retries(), [], []
     store, geography = open_store(url, data_path), import_geography()
@@ -143,7 +143,7 @@ def _feeder(url: str, data_path: str, barrier, results) -> None:
     """The demo feed (fixed seed), a batch every half second for :data:`RUN_S` seconds."""
     from geodata.demo_geography import demo_geography
     from queries.feed import feed
-    from queries.store import open_store
+    from queries.stores import open_store
 
     retries, errors, fed = _counting_retries(), [], []
     store, geography = open_store(url, data_path), demo_geography()
@@ -159,7 +159,7 @@ def _watcher(url: str, data_path: str, inbox: str, dropped_all, barrier, results
     """The inbox watcher, a pass every half second until the last file dropped has been taken."""
     from geodata.demo_geography import import_geography
     from queries.inbox import watch
-    from queries.store import open_store
+    from queries.stores import open_store
 
     retries, errors = _counting_retries(), []
     store, geography = open_store(url, data_path), import_geography()
@@ -181,7 +181,7 @@ def _reader(url: str, data_path: str, barrier, results) -> None:
     seizures never goes back."""
     from queries import views
     from queries.filters import Filters
-    from queries.store import open_store
+    from queries.stores import open_store
 
     store, errors, counts, after = open_store(url, data_path), [], [], None
     barrier.wait(timeout=WAIT_S)

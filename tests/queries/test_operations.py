@@ -15,7 +15,8 @@ from queries import operations
 from queries.__main__ import main
 from queries.lake import LAKE_PREFIX, LakeStore, is_lake_url
 from queries.seizures import insert_seizures
-from queries.store import Store, StoreError, seizures_claim, write_retrying
+from queries.store import Store, StoreError, seizures_claim
+from queries.stores import write_retrying
 from tests.conftest import seizure_row
 
 
