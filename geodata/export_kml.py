@@ -113,15 +113,16 @@ def _class_of(layer: str, schema: pa.Schema, lang: str) -> tuple[str, dict] | No
 
 
 def _document_head(source: LayerSource, provenance: dict, classes) -> list[ET.Element]:
-    """name, description (with the legend, in the export's language), styles, the provenance and the schema
-    of the rows."""
+    """name, description (with the lake snapshot and the legend, in the export's language), styles, the provenance
+    and the schema of the rows."""
     name = ET.Element("name")
     name.text = f"Cordon {source.layer}"
     description = ET.Element("description")
     legend = [f"{label}: RGB {rgb}" for rgb, label in classes[1].values()] if classes else []
     filters = json.dumps(provenance["filters"], ensure_ascii=False)
+    snapshot = [] if provenance["snapshot"] is None else [t("snapshot_of", source.lang, snapshot=provenance["snapshot"])]
     description.text = "\n".join([provenance["method"], f"{t('filters', source.lang)}: {filters}",
-                                  f"{t('cut_off', source.lang)}: {provenance['data_cutoff']}", *legend])
+                                  f"{t('cut_off', source.lang)}: {provenance['data_cutoff']}", *snapshot, *legend])
     styles = [_style(f"{source.layer}-{i}", rgb) for i, (rgb, _) in enumerate(classes[1].values())] if classes else []
     styles.append(_style(source.layer, LAYER_COLOURS[source.layer]))
     extended = ET.Element("ExtendedData")

@@ -7,8 +7,9 @@ from __future__ import annotations
 import json
 import uuid
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 from pathlib import Path
+from xml.etree import ElementTree
 
 import pandas as pd
 import pytest
@@ -30,6 +31,7 @@ from queries.clock import beijing_now
 from queries.filters import Filters
 from queries.labels import t
 from queries.lake import LAKE_PREFIX, LakeStore
+from queries.operations import maintain
 from queries.seed import seed
 from queries.seizures import insert_seizures
 from queries.store import Store, seizures_claim
@@ -37,6 +39,7 @@ from tests.conftest import BROWSER, PASSWORD, seizure_row
 from tests.dashboard.test_app import APP
 
 GENERATED = datetime(2026, 11, 20, 12, 0)
+KML = {"kml": "http://www.opengis.net/kml/2.2"}
 EXPORTS = {"seizures": ("csv", ".csv"), "hotspots": ("geojson", ".geojson")}
 
 
@@ -80,7 +83,7 @@ def lake(postgres_cluster, tmp_path_factory) -> LakeWithAPast:
     with store.reading() as con:
         brief = build_brief(con, Filters(), generated_at=GENERATED)
     everyone = Source(store.path, Scope(everything=True))
-    downloads = (export_download(everyone, Filters(), "seizures", "geojson", None),
+    downloads = (export_download(everyone, Filters(), "seizures", "kml", None),
                  brief_download(everyone, Filters(), "en", "pdf"))
     later = pd.concat([seizure_row(source_id=f"LATER-{n}", ingested_at=datetime(2026, 11, 21, 9, n))
                        for n in range(25)], ignore_index=True)
@@ -138,6 +141,8 @@ def test_the_pages_files_name_their_snapshot(lake):
     export_file, brief_file = lake.downloads
     assert export_file.snapshot == brief_file.snapshot == lake.then
     assert json.loads(export_file.provenance.data)["snapshot"] == lake.then
+    description = ElementTree.fromstring(export_file.data).find("kml:Document/kml:description", KML)
+    assert f"lake snapshot {lake.then}" in description.text.splitlines()  # what a person reads in Google Earth
     assert f"/Subject (lake snapshot {lake.then})".encode() in brief_file.data
 
 
@@ -147,6 +152,37 @@ def test_as_of_a_snapshot_the_lake_does_not_keep_says_which_it_keeps(lake, tmp_p
     said = capsys.readouterr().err
     assert stopped.value.code == 2 and "no snapshot 999999" in said
     assert str(lake.then) in said.split("999999", 1)[1]  # the snapshots it keeps, so that one can be chosen
+
+
+def test_after_maintenance_as_of_gives_the_same_rows_and_hash_until_the_snapshot_expires(lake_store, tmp_path,
+                                                                                          capsys):
+    def commit(name: str) -> None:  # a small commit, which maintenance merges with the others
+        with lake_store.writing(seizures_claim("test")) as con:
+            insert_seizures(con, pd.concat([seizure_row(source_id=f"{name}-{n}") for n in range(5)]))
+
+    seed(lake_store, demo_geography(), rows=300, seed=7, end=GENERATED)
+    for name in ("C0", "C1", "C2"):
+        commit(name)
+    with lake_store.writing(seizures_claim("test")) as con:
+        con.execute("DELETE FROM seizures WHERE source_id IN ('C0-1', 'C1-3')")
+    then = lake_store.change_marker()
+    commit("C3")
+    before = export(lake_store, "seizures", tmp_path / "then", "--as-of", str(then))
+    maintain(lake_store, keep_days=30, grace=timedelta(0))
+    again = export(lake_store, "seizures", tmp_path / "again", "--as-of", str(then))
+    # The rows come in the order of the lake's files, which merging them and dropping the deleted rows changes (the
+    # export does not sort a million rows): the same rows, the same hash and provenance, not the same bytes
+    rows = [pd.read_csv(folder / "seizures.csv", encoding="utf-8-sig").sort_values("seizure_id", ignore_index=True)
+            for folder in (before, again)]
+    pd.testing.assert_frame_equal(rows[0], rows[1])
+    assert {**provenance(again, "seizures"), "exported_at": None} == {**provenance(before, "seizures"),
+                                                                     "exported_at": None}
+    maintain(lake_store, keep_days=0, grace=timedelta(0))
+    capsys.readouterr()
+    with pytest.raises(SystemExit) as stopped:
+        export(lake_store, "seizures", tmp_path / "expired", "--as-of", str(then))
+    assert stopped.value.code == 2 and (f"no snapshot {then} (never made, or expired by maintenance); it keeps "
+                                        f"{lake_store.change_marker()}:") in capsys.readouterr().err
 
 
 def test_status_names_the_latest_snapshot_and_how_many_are_kept(lake, capsys):
