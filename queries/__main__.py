@@ -1,5 +1,5 @@
 """Command line of the store: ``python -m queries COMMAND --db PATH``, COMMAND one of seed, status, migrate, feed,
-ingest, watch, users, audit, maintain, backup, restore and migrate-store.
+ingest, watch, users, audit, maintain, backup, restore, migrate-store and network-setup.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -385,6 +385,14 @@ def _migrate_store(args: argparse.Namespace) -> int:
     return 0
 
 
+def _network_setup(args: argparse.Namespace) -> int:
+    from queries.lake import catalog_setup
+
+    for statement in catalog_setup(args.role, args.database):
+        print(statement.as_string() + ";")
+    return 0
+
+
 def _positive(text: str) -> int:
     value = int(text)
     if value < 0:
@@ -419,6 +427,8 @@ def main(argv: list[str] | None = None) -> int:
         ("backup", _backup, "back the store up into a new folder: the file, or the lake's catalog and data files"),
         ("restore", _restore, "restore a backup into a new file, or an empty catalog database and data path"),
         ("migrate-store", _migrate_store, "move a site's DuckDB file into an empty lake, every table, counts checked"),
+        ("network-setup", _network_setup, ("print what a PostgreSQL superuser runs once for a lake's catalog: Cordon's "
+                                           "role, no superuser, owning one database closed to others")),
     ):
         command = commands.add_parser(name, help=help_text)
         if name == "migrate-store":
@@ -427,6 +437,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--to", required=True, metavar="URL", help="the lake: ducklake:postgres:<libpq>")
             command.add_argument("--data-path", default=None,
                                  help="the lake's data files (a shared folder; default: $CORDON_DATA_PATH)")
+        elif name == "network-setup":
+            command.add_argument("--role", default="cordon", help="the role Cordon signs in as (default: cordon)")
+            command.add_argument("--database", default="cordon", help="the catalog database (default: cordon)")
         else:
             add_store_options(command, default_db())
         command.set_defaults(handler=handler)

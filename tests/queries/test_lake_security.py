@@ -84,3 +84,12 @@ def test_region_scoping_holds_on_the_lake(lake_store):
                                          zone_code="532527"))
     with lake_store.reading(scope=Scope.of((Grant.parse("province:530000"),), "analyst")) as con:
         assert con.execute("SELECT source_id FROM filtered_seizures($filters)", Filters().params()).fetchall() == [("YN",)]
+
+
+def test_the_command_line_prints_the_setup_for_psql_with_names_quoted(capsys):
+    from queries.__main__ import main
+
+    assert main(["network-setup", "--role", "cordon", "--database", 'gx"lake']) == 0
+    printed = capsys.readouterr().out.splitlines()
+    assert printed == [statement.as_string() + ";" for statement in catalog_setup("cordon", 'gx"lake')]
+    assert printed[1] == 'CREATE DATABASE "gx""lake" OWNER "cordon";'
