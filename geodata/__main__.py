@@ -7,9 +7,9 @@ Commands:
   emerging   emerging hot spots: Gi* per week or month and a trend per hexagon
   export     any layer (analyses, coverage gaps, seizures, checkpoints, hubs, zones) in a GIS format,
              with its provenance inside and beside it (geodata/export.py); on a lake it names the
-             snapshot read, and --as-of SNAPSHOT makes the same file again
+             snapshot read, and --as-of SNAPSHOT computes it again from the same rows (same hash)
   brief      a one-page situation brief for commanders, PNG or PDF: map, hot spots, clusters, figures
-             (geodata/brief.py)
+             (geodata/brief.py); its footer names the lake snapshot, which --as-of reads again
 
 The analyses read --db, filter as the dashboard does, leave out records known only to the county or
 province (and say how many), and write --out as GeoJSON (.geojson/.json) or GeoParquet (.parquet).
@@ -176,7 +176,8 @@ def _add_as_of(parser: argparse.ArgumentParser) -> None:
     """--as-of: read an earlier snapshot of a lake store, the one an export or brief names, to make it again."""
     parser.add_argument("--as-of", dest="as_of", type=int, metavar="SNAPSHOT",
                         help="read the lake as it was at this snapshot (named in an export's provenance and a brief's "
-                             "footer) to make the same file again; python -m queries status lists the latest")
+                             "footer): the same rows, so the same hash and figures; python -m queries status names "
+                             "the latest")
 
 
 def _add_analysis(commands, name: str, help_text: str) -> argparse.ArgumentParser:
