@@ -80,14 +80,20 @@ def boundary_drawn(png: bytes) -> bool:
     return int((np.abs(pixels - np.array(BOUNDARY)).sum(axis=2) < 40).sum()) >= 200
 
 
-def sign_in(page, url: str, username: str = "admin", password: str | None = None) -> None:
-    """Open ``url`` (a new session) and sign in there; the page asked for then renders."""
+def send_sign_in(page, url: str, username: str = "admin", password: str | None = None) -> None:
+    """Open ``url`` (a new session) and send the sign-in form, not waiting for the page asked for (so that
+    several pages' servers draw them at once)."""
     from tests.conftest import PASSWORD
 
     page.goto(url)
     page.get_by_label("User name", exact=True).fill(username)
     page.get_by_label("Password", exact=True).fill(password or PASSWORD)
     page.get_by_role("button", name="Sign in").click()
+
+
+def sign_in(page, url: str, username: str = "admin", password: str | None = None) -> None:
+    """Open ``url`` (a new session) and sign in there; the page asked for then renders."""
+    send_sign_in(page, url, username, password)
     page.get_by_role("button", name="Sign out").wait_for(timeout=90_000)
 
 
