@@ -32,11 +32,13 @@ def open_store(location: str | os.PathLike[str], data_path: str | os.PathLike[st
 
 def write_retrying(store: AnyStore, work: Callable[[duckdb.DuckDBPyConnection], T], *claims: str) -> T:
     """``work(con)`` inside ``store.writing(*claims)``, tried again with a growing wait when its commit lost
-    to a conflicting change on the lake (never on the file, which has one writer at a time); after
-    the last try the conflict is raised, saying how often it was tried."""
+    to a conflicting change on the lake (never on the file, which has one writer at a time). The last try
+    has the store to itself (no claims: other writers wait for it): a write that updates records conflicts
+    with any insert into their table, and a steady feed would otherwise win every time. Should that try
+    lose too (a writer outside Cordon), the conflict is raised, saying how often it was tried."""
     for attempt in range(1, CONFLICT_ATTEMPTS + 1):
         try:
-            with store.writing(*claims) as con:
+            with store.writing(*(claims if attempt < CONFLICT_ATTEMPTS else ())) as con:
                 return work(con)
         except WriteConflict as conflict:
             if attempt == CONFLICT_ATTEMPTS:

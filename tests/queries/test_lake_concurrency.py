@@ -5,11 +5,13 @@ together meet no error, store every record once, hand out ids once and leave the
 from __future__ import annotations
 
 import multiprocessing
+import threading
 import time
 from pathlib import Path
 
 import pytest
 
+from queries.store import seizures_claim
 from tests.queries.ingest_fixtures import seizure_row, write_csv
 
 SPAWN = multiprocessing.get_context("spawn")
@@ -94,6 +96,57 @@ def test_two_sites_importing_at_the_same_moment_store_each_record_once(lake_stor
     with lake_store.reading() as con:
         imports = con.execute("SELECT import_id, accepted, unchanged FROM imports ORDER BY import_id").fetchall()
     assert sorted(imports) == sorted((import_id, new, unchanged) for _, import_id, new, _, unchanged, _ in reports)
+
+
+# -- a write that updates, against a stream of inserts ----------------------------------------------------------
+
+def _insert_elsewhere(store, n: int) -> None:
+    """Another site's write: one new record of its own source, under its own claim."""
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row as seizure_frame
+
+    with store.writing(seizures_claim("other-site")) as con:
+        insert_seizures(con, seizure_frame(source="other-site", source_id=f"O-{n}"))
+
+
+def _writers_waiting(store) -> int:
+    """How many sessions of the lake's catalog wait for one of Cordon's claims (an advisory lock)."""
+    import psycopg
+
+    with psycopg.connect(store.conninfo, autocommit=True) as catalog:
+        return catalog.execute("SELECT count(*) FROM pg_locks WHERE locktype = 'advisory' AND NOT granted").fetchone()[0]
+
+
+def test_an_update_that_loses_every_conflict_to_inserts_has_the_store_to_itself_on_its_last_try(lake_store):
+    """On the lake an update conflicts with any insert into its table committed meanwhile: a correction retried
+    against a steady feed would lose every time. Its last try holds the store (other writers wait) and commits."""
+    from queries.lake import CONFLICT_ATTEMPTS
+    from queries.seizures import insert_seizures
+    from queries.stores import write_retrying
+    from tests.conftest import seizure_row as seizure_frame
+
+    with lake_store.writing(seizures_claim("test")) as con:
+        insert_seizures(con, seizure_frame(quantity_kg=1200.0))
+    tries, others = [], []
+
+    def correct(con) -> None:
+        tries.append(len(tries) + 1)
+        con.execute("UPDATE seizures SET quantity_kg = quantity_kg + 1 WHERE source = 'test'")
+        others.append(threading.Thread(target=_insert_elsewhere, args=(lake_store, len(tries))))
+        others[-1].start()
+        if len(tries) < CONFLICT_ATTEMPTS:
+            others[-1].join()  # its insert commits first: this update's commit conflicts
+            return
+        while others[-1].is_alive() and not _writers_waiting(lake_store):
+            time.sleep(0.05)  # until the other site either waits for this write or has committed before it
+
+    write_retrying(lake_store, correct, seizures_claim("test"))
+    for other in others:
+        other.join()
+    assert len(tries) == CONFLICT_ATTEMPTS
+    with lake_store.reading() as con:
+        assert con.execute("SELECT quantity_kg FROM seizures WHERE source = 'test'").fetchall() == [(1201.0,)]
+        assert con.execute("SELECT count(*) FROM seizures WHERE source = 'other-site'").fetchone()[0] == len(others)
 
 
 # -- many writers at once --------------------------------------------------------------------------------------
