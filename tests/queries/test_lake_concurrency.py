@@ -1,5 +1,6 @@
 """Concurrent writers on one lake (issue 20, item 3): processes importing the same file at the same moment store
-it once; the feed, two importers, the inbox watcher, readers of the live map's queries and an export running
+it once; an update that keeps losing conflicts to other sites' inserts commits on its last try; the feed, two
+importers (one correcting records), the inbox watcher, readers of the live map's queries and an export running
 together meet no error, store every record once, hand out ids once and leave the audit trail append-only."""
 
 from __future__ import annotations
@@ -289,6 +290,9 @@ def _export(store, path: Path, as_of: int | None = None) -> tuple[int, int, str]
 
 
 def test_writers_readers_and_an_export_together_meet_no_error_and_store_every_record_once(lake_store, tmp_path):
+    """Four writer processes (two importers of one post's overlapping files, one of them correcting records;
+    the feed; the inbox watcher, fed a file every few seconds), two processes reading the live map's queries and
+    an export, for :data:`RUN_S` seconds. Conflicts retried are fine (printed); one given up is an error."""
     from queries.feed import FEED_SOURCE
     from queries.lake import LAKE_ALIAS
 
