@@ -158,7 +158,7 @@ class LakeStore:
 
     def _cursor(self, as_of: int | None = None, macros: bool = True) -> duckdb.DuckDBPyConnection:
         con = self._database(as_of).cursor()
-        con.execute(f"USE {LAKE_ALIAS}")
+        con.execute(f"USE {LAKE_ALIAS}; SET enable_progress_bar = false")  # no bars in a command's output
         if macros:
             define_macros(con)
         return con
