@@ -153,7 +153,7 @@ class LakeStore:
     def close(self) -> None:
         """Detach this process from the lake (its cached connections); the next use attaches again."""
         with _DATABASES_LOCK:
-            for key in [key for key in _DATABASES if key[:2] == (self.conninfo, self.data_path)]:
+            for key in [key for key in _DATABASES if key[0] == self.conninfo]:  # with any data path or snapshot
                 _DATABASES.pop(key).close()
 
     def _cursor(self, as_of: int | None = None, macros: bool = True) -> duckdb.DuckDBPyConnection:
