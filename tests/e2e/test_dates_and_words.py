@@ -20,13 +20,15 @@ MATCHING = re.compile(r"^([\d,]+) records match")
 
 
 # The text a person sees: visible text nodes, not icons' ligature names (":material/map:" is drawn from the text
-# "map"), the screen reader's skip link nor text hidden for screen readers ("date range icon"), all Streamlit's own.
+# "map"; an alert's icon, ":material/crisis_alert:", sits in no stIconMaterial element: any text drawn in the icon
+# font), the screen reader's skip link nor text hidden for screen readers ("date range icon"), all Streamlit's own.
 READ_TEXT = """() => {
     const walker = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
     const shown = [];
     while (walker.nextNode()) {
         const parent = walker.currentNode.parentElement;
         if (!parent || parent.closest('[data-testid=stIconMaterial], a[href^="#"], script, style')) continue;
+        if (getComputedStyle(parent).fontFamily.includes('Material Symbols')) continue;
         const box = parent.getBoundingClientRect();
         if (parent.checkVisibility() && box.width > 1 && box.height > 1) shown.push(walker.currentNode.textContent);
     }
