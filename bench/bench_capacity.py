@@ -62,7 +62,7 @@ from dashboard.state import View
 from queries import sessions
 from queries.access import Grant, add_user, read_user
 from queries.clock import beijing_now
-from queries.store import Store, use_data_path
+from queries.store import Store, using_data_path
 from queries.stores import open_store
 
 USER, PASSWORD = "capacity", "a long passphrase for load testing"
@@ -415,11 +415,10 @@ def main() -> None:
                              "cores first on a machine other work shares")
     parser.add_argument("--view", default="", help="URL query of the live map's view (default: the default view)")
     args = parser.parse_args()
-    use_data_path(args)  # for the servers too: they inherit the environment
     os.setpriority(os.PRIO_PROCESS, 0, args.niceness)  # before any thread or server starts: they inherit it
     signal.signal(signal.SIGTERM, signal.default_int_handler)  # stopped by kill: the servers are stopped too
     counts = [int(value) for value in args.sessions.split(",")]
-    with tempfile.TemporaryDirectory() as folder:
+    with tempfile.TemporaryDirectory() as folder, using_data_path(args):  # the servers inherit the environment
         db = args.db or seeded_store(Path(folder), args.rows)
         label = "the store given" if args.db else f"a file store of {args.rows:,} demo seizures"
         print(HEADER)

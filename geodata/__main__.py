@@ -29,7 +29,7 @@ from pathlib import Path
 
 from queries.filters import FILTERS
 from queries.labels import LANGUAGES, label, t
-from queries.store import DEFAULT_DB, StoreError, add_store_options, use_data_path
+from queries.store import DEFAULT_DB, StoreError, add_store_options, using_data_path
 from queries.stores import open_store
 
 
@@ -240,9 +240,9 @@ def main(argv: list[str] | None = None) -> int:
     _add_parameters(brief, (*_ANALYSIS_PARAMETERS["hotspots"], "eps_km", "min_count", "window_days", "outline_km"))
     brief.set_defaults(run=_brief)
     args = parser.parse_args(argv)
-    use_data_path(args)
     try:
-        return args.run(args)
+        with using_data_path(args):
+            return args.run(args)
     except (ValueError, StoreError) as error:
         parser.exit(2, f"error: {error}\n")
 

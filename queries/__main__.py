@@ -28,7 +28,7 @@ from queries.inbox import POLL_S, SETTLE_S
 from queries.ingest.files import DEFAULT_LIMITS, MB
 from queries.labels import LANGUAGES
 from queries.seed import DEFAULT_ROWS, DEFAULT_SEED, seed, upgrade
-from queries.store import DEFAULT_DB, Store, StoreError, add_store_options, run, use_data_path
+from queries.store import DEFAULT_DB, Store, StoreError, add_store_options, run, using_data_path
 from queries.stores import open_store
 
 
@@ -493,9 +493,9 @@ def main(argv: list[str] | None = None) -> int:
             command.add_argument("--max-mb", type=_positive_number, default=DEFAULT_LIMITS.max_bytes / MB,
                                  help="refuse files larger than this many MB (default: %(default)g)")
     args = parser.parse_args(argv)
-    use_data_path(args)
     try:
-        return args.handler(args)
+        with using_data_path(args):
+            return args.handler(args)
     except (StoreError, ValueError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

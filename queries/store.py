@@ -344,10 +344,20 @@ def add_store_options(parser: Any, db_default: Any) -> None:
                         help="a lake's data files (a shared folder; default: $CORDON_DATA_PATH)")
 
 
-def use_data_path(args: Any) -> None:
-    """Make a command's ``--data-path`` the one every store it opens uses (and the processes it starts)."""
-    if getattr(args, "data_path", None):
-        os.environ["CORDON_DATA_PATH"] = str(args.data_path)
+@contextmanager
+def using_data_path(args: Any) -> Iterator[None]:
+    """While a command runs, make its ``--data-path`` the one every store it opens uses (and the processes it
+    starts); afterwards the environment is as it was (a caller in the same process, a test, keeps its own)."""
+    given, before = getattr(args, "data_path", None), os.environ.get("CORDON_DATA_PATH")
+    if given:
+        os.environ["CORDON_DATA_PATH"] = str(given)
+    try:
+        yield
+    finally:
+        if given and before is None:
+            os.environ.pop("CORDON_DATA_PATH", None)
+        elif given:
+            os.environ["CORDON_DATA_PATH"] = before
 
 
 # The record ids a file's sequences give (``<column>_seq``); a lake's come in blocks from its catalog.

@@ -67,3 +67,16 @@ def test_migrate_upgrades_an_older_store_and_refreshes_what_the_release_changed(
     assert corrected == "Corrected by a post"
     assert main(["migrate", "--db", str(path)]) == 0
     assert "schema already current" in capsys.readouterr().out
+
+
+def test_a_commands_data_path_lasts_only_while_it_runs(file_store, tmp_path, monkeypatch):
+    """--data-path reaches the stores a command opens through the environment, and leaves it as it was: a later
+    caller in the same process (the dashboard's test, another command) must not inherit another lake's folder."""
+    import os
+
+    monkeypatch.delenv("CORDON_DATA_PATH", raising=False)
+    assert main(["status", "--db", str(file_store.path), "--data-path", str(tmp_path / "elsewhere")]) == 0
+    assert "CORDON_DATA_PATH" not in os.environ
+    monkeypatch.setenv("CORDON_DATA_PATH", "/srv/lake")
+    assert main(["status", "--db", str(file_store.path), "--data-path", str(tmp_path / "elsewhere")]) == 0
+    assert os.environ["CORDON_DATA_PATH"] == "/srv/lake"
