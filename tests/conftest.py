@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 from datetime import datetime
 
@@ -9,6 +10,11 @@ import pandas as pd
 import pytest
 
 from queries.store import Store
+from queries.stores import open_store
+
+# The store the seeded tests read: "file" (the default), or "lake" for a whole run on a DuckLake in the run's
+# PostgreSQL (CORDON_TEST_STORE=lake python -m pytest ...): ``seeded_db`` is then the lake's URL.
+TEST_STORE = os.environ.get("CORDON_TEST_STORE", "file")
 
 
 @pytest.fixture(autouse=True)
@@ -38,7 +44,7 @@ class TestBrowser:
             from queries import sessions
             from queries.clock import beijing_now
 
-            store, now = Store(db_path()), beijing_now()
+            store, now = open_store(db_path()), beijing_now()
             self.token = sessions.redeem(store, sessions.start(store, self.username, now), now)
         return self.token
 
@@ -57,7 +63,7 @@ class TestBrowser:
         self.username = None
         if route == SESSION_ROUTE:
             ticket = parse_qs(urlsplit(url).query)["ticket"][0]
-            self.token = sessions.redeem(Store(db_path()), ticket, beijing_now())
+            self.token = sessions.redeem(open_store(db_path()), ticket, beijing_now())
         else:
             assert route == SIGN_OUT_ROUTE
             self.token = None
@@ -133,15 +139,21 @@ ACCOUNTS = {"admin": ("admin", ()), "planner": ("planner", ("all",)), "gx-analys
 
 
 @pytest.fixture(scope="session")
-def seeded_db(tmp_path_factory):
+def seeded_db(tmp_path_factory, request):
     """A database seeded once per test session with 3,000 demo seizures (fixed seed and end) and the
-    test ``ACCOUNTS``."""
+    test ``ACCOUNTS``: a file's path, or with ``CORDON_TEST_STORE=lake`` a lake's URL."""
     from geodata.demo_geography import demo_geography
     from queries.access import Grant, add_user
     from queries.seed import seed
 
     path = tmp_path_factory.mktemp("seeded") / "cordon.duckdb"
-    store = Store(path)
+    if TEST_STORE == "lake":
+        from queries.lake import LAKE_PREFIX, LakeStore
+
+        path = LAKE_PREFIX + request.getfixturevalue("postgres_cluster").create_database("seeded")
+        store = LakeStore(path, tmp_path_factory.mktemp("seeded-lake"))
+    else:
+        store = Store(path)
     seed(store, demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
     for username, (role, grants) in ACCOUNTS.items():
         add_user(store, username, PASSWORD, role, grants=[Grant.parse(g) for g in grants], actor="os:test",

@@ -15,6 +15,7 @@ from queries import views
 from queries.access import read_audit
 from queries.filters import Filters
 from queries.store import Store
+from queries.stores import open_store
 from tests.conftest import BROWSER, PASSWORD
 from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
@@ -119,7 +120,7 @@ def test_a_wrong_password_is_refused_and_a_right_one_signs_in(visit, seeded_db):
     BROWSER.follow(test)
     test.run()
     assert not test.exception and test.title[0].value == PAGES["live"]
-    kinds = read_audit(Store(seeded_db), username="planner")["kind"].tolist()
+    kinds = read_audit(open_store(seeded_db), username="planner")["kind"].tolist()
     assert kinds[-2:] == ["sign_in_failed", "sign_in"]
 
 
@@ -132,7 +133,7 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, u
     else:
         assert test.error[0].value.startswith("Your role") and "may not open this page" in test.error[0].value
         assert not test.title or test.title[0].value != PAGES[page]
-        denied = read_audit(Store(seeded_db), kind="page_denied", username=username)
+        denied = read_audit(open_store(seeded_db), kind="page_denied", username=username)
         assert json.loads(denied["details"].iloc[-1])["page"] == {"import": "imports"}.get(page, page)
     # the sidebar offers only the pages the role may open; a display has no sidebar, nowhere else to go
     offered = set() if username == "gx-display" else {t(f"page_{url}") for url in ALLOWED[username]}
@@ -142,7 +143,7 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, u
 def test_a_display_shows_the_figures_and_the_map_of_its_url_full_screen(visit, seeded_db):
     test = visit("gx-display", zone="451481", lang="zh")
     assert not test.sidebar.children and not test.get("page_link") and not test.button  # nothing to navigate
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         pingxiang = int(views.summary(con, Filters(zones=("451481",)))["seizures"])
     shown = next(m.value for m in test.metric if m.label == t("kpi_seizures", "zh"))
     assert int(shown.replace(",", "")) == pingxiang > 0  # the zone of its URL, within its grant
@@ -157,7 +158,7 @@ def test_a_display_shows_the_figures_and_the_map_of_its_url_full_screen(visit, s
 def test_a_commander_has_no_filters_even_from_the_url(visit, seeded_db):
     test = visit("yn-commander", group="Sb", channel="postal_express")
     assert not [m for m in test.multiselect if m.key == "w_item_groups"]
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         everything_in_yunnan = int(views.summary(con, Filters(provinces=("530000",)))["seizures"])
     assert seizures_metric(test) == everything_in_yunnan
 
@@ -181,7 +182,7 @@ def test_the_export_panel_is_for_planners_and_admins_only(visit):
 
 
 def test_a_scoped_user_sees_only_the_granted_region_on_every_page(visit, seeded_db):
-    store = Store(seeded_db)
+    store = open_store(seeded_db)
     with store.reading() as con:
         guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
     assert 0 < guangxi < 3_000
@@ -226,7 +227,7 @@ def test_an_export_is_written_to_the_audit_trail(visit, seeded_db):
     test.selectbox(key="x_layer").set_value("checkpoints")
     next(b for b in test.button if b.label == "Prepare the file").click().run()
     assert not test.exception
-    row = read_audit(Store(seeded_db), kind="export", username="planner").iloc[-1]
+    row = read_audit(open_store(seeded_db), kind="export", username="planner").iloc[-1]
     details = json.loads(row["details"])
     assert details["layer"] == "checkpoints" and details["format"] == "geojson" and details["records"] == 3_000
 
@@ -256,7 +257,7 @@ def test_all_layers_come_in_one_geopackage_and_the_export_is_audited_layer_by_la
     layers = [name for name, _ in pyogrio.list_layers(tmp_path / download.file_name)]
     assert layers == ["hotspots", "seizures", "checkpoints", "hubs", "zones"]  # the provenances are metadata
     assert list(json.loads(download.provenance.data)["layers"]) == layers
-    details = json.loads(read_audit(Store(seeded_db), kind="export", username="planner").iloc[-1]["details"])
+    details = json.loads(read_audit(open_store(seeded_db), kind="export", username="planner").iloc[-1]["details"])
     assert details["layer"] == "all" and details["format"] == "gpkg" and details["records"]["seizures"] == 3_000
 
 
@@ -343,5 +344,5 @@ def test_a_planner_prepares_the_brief_from_the_analysis_page_and_it_is_audited(v
     assert not test.exception
     names = [button.proto.label for button in test.get("download_button")]
     assert any(re.fullmatch(r"Download cordon-brief-\d{4}-\d\d-\d\d-[a-z0-9-]+\.png", name) for name in names), names
-    details = json.loads(read_audit(Store(seeded_db), kind="brief", username="planner")["details"].iloc[-1])
+    details = json.loads(read_audit(open_store(seeded_db), kind="brief", username="planner")["details"].iloc[-1])
     assert details["file"].endswith(".png") and "start" in details["filters"]

@@ -19,6 +19,7 @@ from geodata.places import cell_place
 from queries import views
 from queries.filters import Filters, Focus
 from queries.store import Store
+from queries.stores import open_store
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "main.py")
 
@@ -42,7 +43,7 @@ def app(seeded_db, monkeypatch):
 
 @pytest.fixture(scope="module")
 def store(seeded_db) -> Store:
-    return Store(seeded_db)
+    return open_store(seeded_db)
 
 
 def expected(store: Store, **filters) -> int:

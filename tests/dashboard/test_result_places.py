@@ -12,14 +12,14 @@ from geodata.emerging import NO_PATTERN, EmergingParams, emerging_hot_spots
 from geodata.hotspots import HotSpotParams, hot_spots
 from queries.filters import Filters
 from queries.labels import t
-from queries.store import Store
+from queries.stores import open_store
 
 H3_ID = r"^[0-9a-f]{15}$"
 
 
 @pytest.fixture(scope="module")
 def results(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         points = read_analysis_points(con, Filters()).points
     cells = hot_spots(points, HotSpotParams()).frame
     emerging = emerging_hot_spots(points, EmergingParams(step="week")).frame

@@ -16,7 +16,7 @@ from dashboard.records_table import when_text
 from dashboard.tables import NUMBER_FORMAT, number_formats
 from queries import views
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 from tests.dashboard.test_app import APP, signed_in
 
 MICROSECONDS_A_DAY = 86_400 * 1_000_000
@@ -68,7 +68,7 @@ def test_the_records_table_separates_thousands_and_shows_times_at_their_precisio
     table = next(frame for frame in app.dataframe if "ID" in frame.value.columns)
     formats = _column_formats(table)
     assert formats["kg"] == formats["Value (CNY)"] == NUMBER_FORMAT and formats["ID"] == "plain"
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         precision = con.execute("SELECT seizure_id, time_precision FROM seizures").df().set_index("seizure_id")
     shown = table.value.assign(precision=precision.loc[table.value["ID"], "time_precision"].to_numpy())
     assert set(shown["precision"]) >= {"exact", "day"}
@@ -95,7 +95,7 @@ def test_a_custom_period_is_chosen_in_a_calendar_and_the_slider_follows(app, see
     assert not app.exception
     assert app.slider(key="w_range").value == (date(2026, 3, 1), date(2026, 3, 31))
     assert app.query_params["from"] == "2026-03-01" and app.query_params["to"] == "2026-03-31"
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         want = int(views.summary(con, Filters(start=datetime(2026, 3, 1), end=datetime(2026, 4, 1)))["seizures"])
     assert int(next(m.value for m in app.metric if m.label == "Seizures").replace(",", "")) == want
 

@@ -7,7 +7,7 @@ import pytest
 
 from queries import views
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 from tests.conftest import PASSWORD
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_live_map import TIMEOUT, seizures_shown
@@ -31,7 +31,7 @@ def test_a_scoped_analyst_sees_only_the_granted_region_and_is_refused_a_page_abo
     assert seizures_shown(page) == 0
     page.goto(f"{app_url}/?period=all")  # the session outlives a new page load: no sign-in again
     page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         guangxi = int(views.summary(con, Filters(provinces=("450000",)))["seizures"])
     assert seizures_shown(page) == guangxi < 3_000
     assert page.get_by_test_id("stSidebar").get_by_text("Import").count() == 0  # not offered
@@ -61,7 +61,7 @@ def test_a_wall_display_stays_signed_in_through_a_reload_and_a_restart_and_shows
     page.get_by_label("Password", exact=True).fill(PASSWORD)
     page.get_by_role("button", name="Sign in").click()
     page.get_by_test_id("stMetric").first.wait_for(timeout=TIMEOUT)
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         pingxiang = int(views.summary(con, Filters(zones=("451481",)))["seizures"])
     assert seizures_shown(page) == pingxiang > 0
     page.reload()  # the screen reloads: still signed in, the same view

@@ -10,7 +10,7 @@ from datetime import date
 import pytest
 from playwright.sync_api import expect
 
-from queries.store import Store
+from queries.stores import open_store
 from tests.dashboard.test_pages_name_codes import chinese_place_names, english_words
 from tests.e2e.conftest import sign_in
 from tests.e2e.test_live_map import TIMEOUT
@@ -70,7 +70,7 @@ def test_custom_dates_are_picked_in_a_calendar_and_the_slider_spans_the_periods_
     page.keyboard.press("Escape")
     page.get_by_role("heading").first.click()  # leaving the field sets the range
     page.wait_for_url(re.compile(r"from=2025-01-01&to=2025-01-31"), timeout=TIMEOUT)
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         january = con.execute("SELECT count(*) FROM seizures WHERE occurred_at >= '2025-01-01' "
                               "AND occurred_at < '2025-02-01'").fetchone()[0]
     page.get_by_text(re.compile(rf"^{january:,} records match")).wait_for(timeout=TIMEOUT)

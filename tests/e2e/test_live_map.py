@@ -125,9 +125,9 @@ def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
 
     from queries import views
     from queries.filters import Filters
-    from queries.store import Store
+    from queries.stores import open_store
 
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         hexagons = views.map_data(con, Filters(), hex_res=4, after_id=0)["hexagons"]
     chart = open_map(page, f"{app_url}/?period=all&layers=&density=hexagons&hex=4&refresh=0")
     page.wait_for_timeout(2000)

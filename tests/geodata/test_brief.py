@@ -35,6 +35,7 @@ from queries.access import Scope
 from queries.filters import Filters
 from queries.seizures import insert_seizures
 from queries.store import Store
+from queries.stores import open_store
 from queries.views import summary
 from tests.conftest import seizure_row
 
@@ -45,7 +46,7 @@ GENERATED = datetime(2026, 11, 20, 12, 0)
 
 @pytest.fixture(scope="module")
 def guangxi(seeded_db) -> Brief:
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         return build_brief(con, GUANGXI, generated_at=GENERATED)
 
 
@@ -66,7 +67,7 @@ def write_seizures(store: Store, count: int, **fields) -> None:
 
 
 def test_the_figures_are_the_dashboards_summary_against_the_previous_period(seeded_db, guangxi):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         now, before = summary(con, GUANGXI), summary(con, GUANGXI.previous())
     assert [(kpi.field, kpi.value, kpi.previous) for kpi in guangxi.kpis] == [
         (field, pytest.approx(float(now[field])), pytest.approx(float(before[field])))
@@ -80,7 +81,7 @@ def test_the_figures_are_the_dashboards_summary_against_the_previous_period(seed
 
 
 def test_the_analyses_are_those_of_the_view_and_the_top_clusters_the_largest_in_order(seeded_db, guangxi):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         points = read_analysis_points(con, GUANGXI)
     expected = find_clusters(points.points).table
     assert (guangxi.analysed, guangxi.left_out) == (len(points.points), points.left_out)
@@ -97,7 +98,7 @@ def test_the_analyses_are_those_of_the_view_and_the_top_clusters_the_largest_in_
 
 
 def test_the_map_shows_the_chosen_area_and_an_unknown_code_is_a_clear_error(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         zone = build_brief(con, Filters(zones=("451481",)), lang="en")
         assert (zone.area.kind, zone.area.name) == ("zones", "Pingxiang (Guangxi)")
         assert build_brief(con, GUANGXI).area.name == "Guangxi"
@@ -118,7 +119,7 @@ def test_the_map_shows_the_chosen_area_and_an_unknown_code_is_a_clear_error(seed
 def test_an_unnarrowed_brief_is_titled_with_the_granted_scope(seeded_db, scope, en, zh):
     """A user who may read only some areas gets a brief named after them, not "All areas"; filters
     that narrow the view further name their own area."""
-    with Store(seeded_db).reading(scope=scope) as con:
+    with open_store(seeded_db).reading(scope=scope) as con:
         briefs = {lang: build_brief(con, Filters(), lang=lang, scope=scope) for lang in ("en", "zh")}
         narrowed = build_brief(con, Filters(counties=("530102",)), lang="en", scope=scope)
     assert (briefs["en"].area.name, briefs["zh"].area.name) == (en, zh)
@@ -128,7 +129,7 @@ def test_an_unnarrowed_brief_is_titled_with_the_granted_scope(seeded_db, scope, 
 
 
 def test_the_any_border_zone_filter_names_the_zones_of_the_granted_scope(seeded_db):
-    with Store(seeded_db).reading(scope=Scope(provinces=["530000"])) as con:
+    with open_store(seeded_db).reading(scope=Scope(provinces=["530000"])) as con:
         brief = build_brief(con, Filters(zones=("any",)), lang="en", scope=Scope(provinces=["530000"]))
     assert re.fullmatch(r"\d+ border zones in Yunnan", brief.area.name)
 
@@ -207,7 +208,7 @@ def test_text_from_records_and_users_is_drawn_literally_never_as_math_or_markup(
 
 @pytest.mark.skipif(cjk_font() is None, reason="no CJK font installed (Debian: apt-get install fonts-noto-cjk)")
 def test_a_chinese_brief_names_places_in_chinese_with_every_glyph(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         brief = build_brief(con, GUANGXI, lang="zh")
     texts = page_texts(brief)
     assert any(text.startswith("态势简报 · 广西") for text in texts) and "合成演示数据" in texts

@@ -21,6 +21,7 @@ from geodata.crs import METRIC_CRS, WGS84
 from queries.filters import Filters
 from queries.seizures import insert_seizures
 from queries.store import Store
+from queries.stores import open_store
 from tests.conftest import seizure_row
 
 GENERATED = datetime(2026, 11, 20, 12, 0)
@@ -90,7 +91,7 @@ def test_a_brief_of_all_areas_frames_the_border_and_lists_a_far_cluster_beside_i
 
 
 def test_the_map_of_an_area_is_that_area_and_results_close_to_it_widen_it(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         guangxi = build_brief(con, Filters(provinces=("450000",)))
     assert map_frame(guangxi) == guangxi.area.bounds  # every result lies in Guangxi
     west, south, east, north = (*to_wgs84(*guangxi.area.bounds[:2]), *to_wgs84(*guangxi.area.bounds[2:]))
@@ -121,7 +122,7 @@ def _boxes_and_leaders(figure):
 @pytest.mark.parametrize("lang", LANGS)
 @pytest.mark.parametrize("view", list(VIEWS))
 def test_labels_and_leader_lines_never_collide_nor_leave_the_map(seeded_db, view, lang):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         brief = build_brief(con, VIEWS[view], lang, generated_at=GENERATED)
     frame, boxes, leaders, panels = _boxes_and_leaders(brief_figure(brief))
     inside = shapely.box(*frame.extents)
@@ -142,13 +143,13 @@ def test_labels_and_leader_lines_never_collide_nor_leave_the_map(seeded_db, view
 def test_the_pdf_is_a_few_hundred_kb(seeded_db, lang):
     """Borders simplified to what the printed scale shows, hexagons merged by bin, fonts subset: the
     size of the page, not of the layers' every vertex."""
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         pdf = brief_bytes(build_brief(con, Filters(), lang), "pdf")
     assert pdf.startswith(b"%PDF-") and len(pdf) < PDF_MOST_BYTES, len(pdf)  # 2.4 MB before, on this data
 
 
 def test_the_file_name_is_plain_ascii_in_both_languages(seeded_db, tmp_path):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         briefs = [build_brief(con, filters, lang, generated_at=GENERATED)
                   for filters in (Filters(provinces=("450000",)), Filters(zones=("451481",)), Filters())
                   for lang in ("en", "zh")]

@@ -16,12 +16,12 @@ from geodata.cluster_labels import dbscan_labels, hdbscan_labels, st_dbscan_labe
 from geodata.clusters import CLUSTER_COLUMNS, DBSCANParams, HDBSCANParams, find_clusters, project
 from geodata.crs import METRIC_CRS
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 
 
 @pytest.fixture(scope="module")
 def demo_points(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         return read_analysis_points(con, Filters()).points
 
 

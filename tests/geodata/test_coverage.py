@@ -16,7 +16,7 @@ from geodata.export_sources import coverage_gap_layer
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.reference import load_layer
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 
 WGS84 = "EPSG:4326"
 
@@ -49,7 +49,7 @@ def test_a_chosen_set_of_checkpoints_is_used_and_bad_input_is_refused():
 
 @pytest.fixture(scope="module")
 def demo_points(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         return read_analysis_points(con, Filters()).points
 
 

@@ -50,7 +50,8 @@ from geodata.reference import load_layer
 from queries import __version__
 from queries.filters import Filters
 from queries.labels import label, t
-from queries.store import Store, run
+from queries.store import run
+from queries.stores import open_store
 
 FILTERS = Filters(start=datetime(2024, 1, 1), end=datetime(2026, 7, 1))
 LAYER_NAMES = ("hotspots", "clusters", "emerging", "gaps", "checkpoints", "hubs", "zones")
@@ -63,7 +64,7 @@ KML = f"{{{KML_NAMESPACE}}}"
 def layers(seeded_db):
     """Each layer but the seizures, computed once for the view, with its provenance."""
     built = {}
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         for name in LAYER_NAMES:
             params = DBSCANParams(eps_km=2, min_count=5) if name == "clusters" else None
             built[name] = build_layer(con, name, FILTERS, params)
@@ -263,7 +264,7 @@ def test_gdal_reads_the_kml_geometries_too(layers, tmp_path):
 # -- provenance -------------------------------------------------------------------------------------
 
 def test_the_input_hash_is_the_documented_sha256_of_the_rows_json(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         provenance = provenance_for(con, "seizures", FILTERS)
         cursor = con.execute("SELECT * FROM seizures WHERE occurred_at >= $a AND occurred_at < $b ORDER BY seizure_id",
                              {"a": FILTERS.start, "b": FILTERS.end})
@@ -281,7 +282,7 @@ def test_the_input_hash_is_the_documented_sha256_of_the_rows_json(seeded_db):
 
 def test_analysis_provenance_counts_the_points_used_and_the_cutoff(seeded_db, layers):
     _, provenance = layers["clusters"]
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         data = read_analysis_points(con, FILTERS)
         newest = run(con, "export_seizures", FILTERS.params())["ingested_at"].max()
         everything = provenance_for(con, "seizures", FILTERS)
@@ -352,7 +353,7 @@ def test_a_download_is_one_safely_named_file_with_its_provenance(layers):
 @pytest.mark.parametrize("fmt", ("gpkg", "parquet", "csv", "geojson", "kmz"))
 def test_streamed_seizures_are_the_rows_a_whole_frame_gives(seeded_db, tmp_path, fmt):
     extension = FORMATS[fmt].extension
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         streamed = export_seizures(con, SOME_SEIZURES, fmt, tmp_path / f"streamed{extension}", batch_rows=100)
         rows = run(con, "export_seizures", SOME_SEIZURES.params())
         provenance = provenance_for(con, "seizures", SOME_SEIZURES)
@@ -372,7 +373,7 @@ def test_streamed_seizures_are_the_rows_a_whole_frame_gives(seeded_db, tmp_path,
 
 
 def test_the_seizure_source_streams_record_batches(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         source = seizure_source(con, FILTERS, provenance_for(con, "seizures", FILTERS).records, batch_rows=256)
         sizes = [batch.num_rows for batch in source.batches]
     assert isinstance(source, LayerSource) and source.geometry_type == "Point"
@@ -512,7 +513,7 @@ def test_each_code_column_has_a_label_column_beside_it_in_the_exports_language(l
 
 
 def test_streamed_seizures_are_labelled_batch_by_batch(seeded_db, tmp_path):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         export_seizures(con, SOME_SEIZURES, "gpkg", tmp_path / "seizures.gpkg", batch_rows=100, lang="zh")
         rows = run(con, "export_seizures", SOME_SEIZURES.params())
     read = gpd.read_file(tmp_path / "seizures.gpkg")

@@ -27,13 +27,13 @@ from geodata.hotspots import (
 )
 from queries.filters import Filters
 from queries.seizures import insert_seizures
-from queries.store import Store
+from queries.stores import open_store
 from tests.conftest import seizure_row
 
 
 @pytest.fixture(scope="module")
 def demo_points(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         return read_analysis_points(con, Filters()).points
 
 

@@ -12,7 +12,7 @@ from geodata.emerging import EmergingParams, emerging_hot_spots
 from geodata.hotspots import HotSpotParams, hot_spots
 from geodata.places import PLACE_COLUMNS, area_names, place_name, with_places
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 
 H3_ID = r"^[0-9a-f]{15}$"
 
@@ -70,7 +70,7 @@ def test_each_distinct_name_worded_once_gives_what_place_name_gives_for_each_row
 
 @pytest.fixture(scope="module")
 def demo_points(seeded_db):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         return read_analysis_points(con, Filters()).points
 
 

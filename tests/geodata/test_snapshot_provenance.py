@@ -34,7 +34,8 @@ from queries.lake import LAKE_PREFIX, LakeStore
 from queries.operations import maintain
 from queries.seed import seed
 from queries.seizures import insert_seizures
-from queries.store import Store, seizures_claim
+from queries.store import seizures_claim
+from queries.stores import open_store
 from tests.conftest import BROWSER, PASSWORD, seizure_row
 from tests.dashboard.test_app import APP
 
@@ -192,7 +193,7 @@ def test_status_names_the_latest_snapshot_and_how_many_are_kept(lake, capsys):
 
 
 def test_a_file_store_names_no_snapshot_and_refuses_as_of(seeded_db, tmp_path, capsys):
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         assert provenance_for(con, "zones", Filters()).snapshot is None
         brief = build_brief(con, Filters(), generated_at=GENERATED)
     assert brief.snapshot is None

@@ -16,6 +16,7 @@ from queries import views
 from queries.access import Scope
 from queries.filters import Filters, Focus
 from queries.store import MACROS_DIR, QUERY_FILES, Store, run
+from queries.stores import open_store
 
 ROOT = QUERY_FILES["view_summary"].parents[2]
 GUANGXI, YUNNAN = "450000", "530000"
@@ -40,7 +41,7 @@ EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after_id": 0, "point_limit": 100_0
 
 @pytest.fixture(scope="module")
 def store(seeded_db) -> Store:
-    return Store(seeded_db)
+    return open_store(seeded_db)
 
 
 @pytest.fixture(scope="module")

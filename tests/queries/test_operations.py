@@ -16,7 +16,7 @@ from queries.__main__ import main
 from queries.lake import LAKE_PREFIX, LakeStore, is_lake_url
 from queries.seizures import insert_seizures
 from queries.store import Store, StoreError, seizures_claim
-from queries.stores import write_retrying
+from queries.stores import open_store, write_retrying
 from tests.conftest import seizure_row
 
 
@@ -175,7 +175,7 @@ def test_backup_and_restore_from_the_command_line(file_store, tmp_path, capsys):
 
 
 def test_migrate_store_moves_every_table_into_an_empty_lake_once(seeded_db, lake_store, capsys):
-    source = Store(seeded_db)
+    source = open_store(seeded_db)
     expected = _held(source)
     with source.reading() as con:
         largest = con.execute("SELECT max(seizure_id) FROM seizures").fetchone()[0]

@@ -12,12 +12,13 @@ import pytest
 
 from queries import views
 from queries.filters import FILTERS, Filters, Focus, period_bounds
-from queries.store import MACROS_DIR, QUERY_FILES, Store
+from queries.store import MACROS_DIR, QUERY_FILES
+from queries.stores import open_store
 
 
 @pytest.fixture(scope="module")
 def con(seeded_db):
-    with Store(seeded_db).reading() as connection:
+    with open_store(seeded_db).reading() as connection:
         yield connection
 
 

@@ -18,7 +18,7 @@ from geodata.export import export_seizures, write_geopackage, write_layer
 from geodata.export_sources import LAYERS, LayerSource, build_layer, provenance_for, seizure_source
 from queries.access import Scope
 from queries.filters import Filters
-from queries.store import Store
+from queries.stores import open_store
 from tests.dashboard.test_app import APP, signed_in
 
 FILTERS = Filters()
@@ -50,7 +50,7 @@ def everyone(seeded_db) -> Source:
 @pytest.mark.parametrize("layer", LAYERS)
 def test_a_single_layer_holds_the_rows_its_provenance_states(seeded_db, tmp_path, layer):
     out = tmp_path / f"{layer}.gpkg"
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         if layer == "seizures":
             export_seizures(con, FILTERS, "gpkg", out)
         else:
@@ -70,7 +70,7 @@ def test_the_export_panel_download_holds_the_rows_its_provenance_states(seeded_d
 def test_all_layers_in_one_geopackage_hold_the_rows_their_provenances_state(seeded_db, tmp_path):
     """The library path: every layer built on one connection before any is written, the seizure stream first."""
     out = tmp_path / "all.gpkg"
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         seizures = provenance_for(con, "seizures", FILTERS)
         layers = [(seizure_source(con, FILTERS, seizures.records), seizures),
                   *(build_layer(con, name, FILTERS) for name in LAYERS if name != "seizures")]
@@ -112,7 +112,7 @@ def test_the_analysis_page_export_holds_the_rows_its_provenance_states(seeded_db
 def test_a_seizure_stream_is_whole_after_other_queries_ran_on_its_connection(seeded_db):
     """The stream is opened when it is read, not when it is made: queries run on the connection in
     between (another layer, its provenance) no longer end it early."""
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         provenance = provenance_for(con, "seizures", FILTERS)
         source = seizure_source(con, FILTERS, provenance.records, batch_rows=256)
         build_layer(con, "checkpoints", FILTERS)
@@ -123,7 +123,7 @@ def test_a_seizure_stream_is_whole_after_other_queries_ran_on_its_connection(see
 def test_a_stream_that_disagrees_with_its_row_count_fails_and_writes_nothing(seeded_db, tmp_path, rows, claimed):
     """A stream that ends early (a DuckDB result is ended, without an error, when another query runs on
     its connection while it is read) or runs long is an error, never a file whose rows disagree."""
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         provenance = provenance_for(con, "seizures", FILTERS)
     schema = pa.schema([pa.field("n", pa.int64()), pa.field("geometry", pa.binary())])
     point = bytes.fromhex("0101000000000000000000f03f000000000000f03f")

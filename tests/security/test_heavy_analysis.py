@@ -275,9 +275,9 @@ def test_the_dbscan_neighbour_bound_is_never_below_the_real_count_of_the_unsure_
 def test_the_estimates_count_what_the_analyses_make(seeded_db):
     from geodata.analysis_data import read_analysis_points
     from queries.filters import Filters
-    from queries.store import Store
+    from queries.stores import open_store
 
-    with Store(seeded_db).reading() as con:
+    with open_store(seeded_db).reading() as con:
         points = read_analysis_points(con, Filters()).points
     hot = HotSpotParams(resolution=6, rings=3, permutations=99)
     cells = len(cell_measures(points, 6))
