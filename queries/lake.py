@@ -31,10 +31,10 @@ import os
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import duckdb
 import psycopg
@@ -87,6 +87,7 @@ def _ident(text: str) -> str:
 
 _DATABASES: dict[tuple[str, str | None, int | None], duckdb.DuckDBPyConnection] = {}
 _DATABASES_LOCK = threading.Lock()
+T = TypeVar("T")
 # Lakes this process found at the latest schema: a schema only moves forward, so it is asked once.
 _CURRENT: set[str] = set()
 _WRITTEN = re.compile(r"^\s*(?:--[^\n]*\n\s*)*(INSERT\s+(?:OR\s+\w+\s+)?INTO|UPDATE|MERGE\s+INTO)\s+\"?(\w+)\"?",
@@ -171,13 +172,17 @@ class LakeStore:
 
     # -- schema ----------------------------------------------------------------------------------------------
 
-    def exists(self) -> bool:
-        """Whether the lake holds Cordon's tables."""
+    def _asked(self, question: Callable[[duckdb.DuckDBPyConnection], T]) -> T:
+        """``question(con)`` on a connection of its own, without the macros (the schema may not exist yet)."""
         con = self._cursor(macros=False)
         try:
-            return self._has_schema(con)
+            return question(con)
         finally:
             con.close()
+
+    def exists(self) -> bool:
+        """Whether the lake holds Cordon's tables."""
+        return self._asked(self._has_schema)
 
     @staticmethod
     def _has_schema(con: duckdb.DuckDBPyConnection) -> bool:
@@ -231,11 +236,7 @@ class LakeStore:
                 con.close()
 
     def _current_version(self) -> int:
-        con = self._cursor(macros=False)
-        try:
-            return self._version(con)
-        finally:
-            con.close()
+        return self._asked(self._version)
 
     @staticmethod
     def _version(con: duckdb.DuckDBPyConnection) -> int:
@@ -273,12 +274,8 @@ class LakeStore:
 
     def snapshot_ids(self) -> list[int]:
         """The lake's snapshots still kept, oldest first."""
-        con = self._cursor(macros=False)
-        try:
-            return [row[0] for row in con.execute(
-                f"SELECT snapshot_id FROM {LAKE_ALIAS}.snapshots() ORDER BY snapshot_id").fetchall()]
-        finally:
-            con.close()
+        return self._asked(lambda con: [row[0] for row in con.execute(
+            f"SELECT snapshot_id FROM {LAKE_ALIAS}.snapshots() ORDER BY snapshot_id").fetchall()])
 
     @staticmethod
     def snapshot(con: duckdb.DuckDBPyConnection) -> int:
@@ -287,11 +284,7 @@ class LakeStore:
 
     def change_marker(self) -> int:
         """Moves whenever anything was committed (a new snapshot); the dashboard asks what changed only then."""
-        con = self._cursor(macros=False)
-        try:
-            return self.snapshot(con)
-        finally:
-            con.close()
+        return self._asked(self.snapshot)
 
     # -- writing ---------------------------------------------------------------------------------------------
 

@@ -368,7 +368,7 @@ def move_file_into_lake(source: Store, lake: AnyStore) -> Move:
             if holding:
                 raise StoreError(f"the lake {lake.path} already holds records that are not (only) those of "
                                  f"{source.path}: {', '.join(holding)}; move a file into a new, empty lake")
-            for table in record_tables():
+            for table in record_tables():  # identifiers from the schema's own lists, never from the file's rows
                 columns = ", ".join(f'"{column.name}"' for column in table_columns()[table])
                 for batch in file_con.execute(f'SELECT {columns} FROM "{table}"').to_arrow_reader(MOVE_BATCH_ROWS):
                     con.register("incoming", pa.Table.from_batches([batch]))
