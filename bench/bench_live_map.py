@@ -148,7 +148,7 @@ def server_table(path: Path, repeat: int) -> list[str]:
     texts = {lang: dashboard_data.base_geography(lang) for lang in ("en", "zh")}  # the records themselves
     version = dashboard_data.data_version(str(path))
     with store.reading() as con:  # records newer than this would be ringed as new: none, as at a first look
-        newest = int(run(con, "data_extent", Filters().params()).iloc[0]["newest_id"])
+        newest = int(run(con, "data_extent", Filters().params()).iloc[0]["newest_arrival"])
     lines = [("| filter change | seizures | queries ms | queries + layers + JSON ms | page's loaders, emptied ms "
               "| unchanged rerun ms | JSON MB | naive ms | naive JSON MB |"), "|---|---:|---:|---:|---:|---:|---:|---:|---:|"]
     change_ms, cold_ms, rerun_ms, sizes = [], [], [], []

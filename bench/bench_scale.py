@@ -219,10 +219,10 @@ def imports(location: str, files: list[Path], together: bool) -> dict:
     return {"seconds": seconds, "stored": stored, "rows_s": stored / seconds}
 
 
-def newest_id(store) -> int:
-    """The newest record id: records newer than this would be ringed as new (none, as at a first look)."""
+def newest_arrival(store) -> int:
+    """The newest arrival mark: records arriving after it would be ringed as new (none, as at a first look)."""
     with store.reading() as con:
-        return int(run(con, "data_extent", Filters().params()).iloc[0]["newest_id"])
+        return int(run(con, "data_extent", Filters().params()).iloc[0]["newest_arrival"])
 
 
 def live_map(stores: dict, repeat: int) -> tuple[list[str], dict]:
@@ -230,7 +230,7 @@ def live_map(stores: dict, repeat: int) -> tuple[list[str], dict]:
     from dashboard import startup
 
     base = {lang: startup.base_map(lang) for lang in ("en", "zh")}
-    newest = {name: newest_id(store) for name, store in stores.items()}
+    newest = {name: newest_arrival(store) for name, store in stores.items()}
     header = " | ".join(f"{name}: queries ms | {name}: filter→map ms" for name in stores)
     lines = [f"| filter change | seizures | {header} |", "|---|---:|" + "---:|---:|" * len(stores)]
     medians = {name: {"queries": [], "full": []} for name in stores}

@@ -147,20 +147,20 @@ def area_codes(units: pd.DataFrame) -> AreaCodes:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def data_extent(source: Source, version: int) -> pd.Series:
-    """First and last record, newest id and count, for the time slider and the "new" marks."""
+    """First and last record, newest arrival and count, for the time slider and the "new" marks."""
     with source.reading() as con:
         return run(con, "data_extent", Filters().params()).iloc[0]
 
 
 @st.cache_data(show_spinner=False, max_entries=32)
-def map_data(source: Source, version: int, filters: Filters, hex_res: int, after_id: int | None,
+def map_data(source: Source, version: int, filters: Filters, hex_res: int, after: int | None,
              parts: tuple[str, ...]) -> dict:
-    """The view's :func:`queries.views.map_data` (records with an id above ``after_id`` marked new; None:
-    none), and ``newest_id``, the newest record the user may see, read in the same hold of the store
-    (no writer commits in between): the mark after which the next refresh counts records as new."""
+    """The view's :func:`queries.views.map_data` (records that arrived after the mark ``after`` marked new;
+    None: none), and ``newest_arrival``, the arrival mark of the newest record the user may see, read in the
+    same snapshot of the store: the mark after which the next refresh counts records as new."""
     with source.reading() as con:
-        data = views.map_data(con, filters, hex_res, after_id, MAP_LIMITS, parts)
-        return data | {"newest_id": int(run(con, "data_extent", Filters().params()).iloc[0]["newest_id"])}
+        data = views.map_data(con, filters, hex_res, after, MAP_LIMITS, parts)
+        return data | {"newest_arrival": int(run(con, "data_extent", Filters().params()).iloc[0]["newest_arrival"])}
 
 
 def map_parts(shown: tuple[str, ...], density: str) -> tuple[str, ...]:
@@ -183,7 +183,7 @@ def live_map_spec(
     version: int,
     filters: Filters,
     hex_res: int,
-    after_id: int | None,
+    after: int | None,
     shown: tuple[str, ...],
     density: str,
     weight: str,

@@ -162,6 +162,8 @@ class LakeStore:
         con.execute(f"USE {LAKE_ALIAS}; SET enable_progress_bar = false")  # no bars in a command's output
         if macros:
             define_macros(con)
+            # records arrive in the order of DuckLake's row ids, assigned at commit (macros/arrival.sql)
+            con.execute("CREATE OR REPLACE TEMP MACRO arrival(seizure_id, row_id) AS row_id")
         return con
 
     def _catalog(self) -> psycopg.Connection:

@@ -37,19 +37,19 @@ def sample_rate(total: int, limit: int) -> int:
 
 
 def summary(
-    con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus | None = None, after_id: int | None = None
+    con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus | None = None, after: int | None = None
 ) -> pd.Series:
-    """Headline figures of a view (one row): seizures, kg, value, synthetic, coarse, newest id, and how
-    many have an id above ``after_id``…"""
-    return run(con, "view_summary", {**filters.params(focus), "after_id": after_id}).iloc[0]
+    """Headline figures of a view (one row): seizures, kg, value, synthetic, coarse, newest arrival, and
+    how many arrived after the mark ``after`` (macros/arrival.sql)…"""
+    return run(con, "view_summary", {**filters.params(focus), "after": after}).iloc[0]
 
 
 def comparison(
-    con: duckdb.DuckDBPyConnection, filters: Filters, after_id: int | None = None
+    con: duckdb.DuckDBPyConnection, filters: Filters, after: int | None = None
 ) -> tuple[pd.Series, pd.Series | None]:
     """The view's figures and those of the equal period before it (None for an open period)."""
     previous = filters.previous()
-    return summary(con, filters, after_id=after_id), (summary(con, previous) if previous else None)
+    return summary(con, filters, after=after), (summary(con, previous) if previous else None)
 
 
 MAP_PARTS = ("hexagons", "points", "arcs", "hubs")
@@ -59,7 +59,7 @@ def map_data(
     con: duckdb.DuckDBPyConnection,
     filters: Filters,
     hex_res: int,
-    after_id: int | None,
+    after: int | None,
     limits: MapLimits = MapLimits(),
     parts: tuple[str, ...] = MAP_PARTS,
 ) -> dict[str, pd.DataFrame | pd.Series | None]:
@@ -67,13 +67,13 @@ def map_data(
     with their counts always; of hexagons, a sample of points (new ones first), cross-border flows
     and hubs, the ``parts`` drawn (each is a scan of the view's rows: a hidden layer costs nothing)."""
     params = filters.params()
-    current, previous = comparison(con, filters, after_id)
+    current, previous = comparison(con, filters, after)
     queries = {
         "hexagons": ("view_hexagons", {"hex_res": hex_res, "hex_limit": limits.hexagons}),
         "points": (
             "view_points",
             {
-                "after_id": after_id,
+                "after": after,
                 "point_limit": limits.points,
                 "sample_per_million": sample_rate(int(current["seizures"]), limits.points),
             },

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import sys
 from datetime import datetime
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -150,8 +151,10 @@ def seeded_db(tmp_path_factory, request):
     if TEST_STORE == "lake":
         from queries.lake import LAKE_PREFIX, LakeStore
 
-        path = LAKE_PREFIX + request.getfixturevalue("postgres_cluster").create_database("seeded")
+        cluster = request.getfixturevalue("postgres_cluster")
+        path = LAKE_PREFIX + cluster.create_database("seeded")
         store = LakeStore(path, tmp_path_factory.mktemp("seeded-lake"))
+        _SEEDED_LAKE.update(cluster=cluster, backups=tmp_path_factory.mktemp("seeded-backup"))
     else:
         store = Store(path)
     seed(store, demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
@@ -159,6 +162,32 @@ def seeded_db(tmp_path_factory, request):
         add_user(store, username, PASSWORD, role, grants=[Grant.parse(g) for g in grants], actor="os:test",
                  source="cli", now=datetime(2026, 11, 20, 12, 0))
     return path
+
+
+_SEEDED_LAKE: dict = {}  # the run's cluster and the folder of the seeded lake's backup, where seeded_db is a lake
+
+
+def seeded_copy(seeded_db: str | os.PathLike[str], destination: Path) -> str | Path:
+    """A store of its own holding what ``seeded_db`` holds, for a test that writes to it; returns where it is.
+    A file is copied to ``destination``; a lake is restored from one backup of the seeded lake (taken at the first
+    copy) into a new database of the run's cluster, its data files in a folder beside ``destination``."""
+    import shutil
+    import uuid
+
+    from queries.lake import LAKE_PREFIX, LakeStore, is_lake_url
+    from queries.operations import backup, restore
+
+    if not is_lake_url(str(seeded_db)):
+        shutil.copy(seeded_db, destination)
+        return destination
+    backups = _SEEDED_LAKE["backups"]
+    if not any(backups.iterdir()):
+        backup(open_store(seeded_db), backups)
+    copy = LakeStore(LAKE_PREFIX + _SEEDED_LAKE["cluster"].create_database(f"copy_{uuid.uuid4().hex}"),
+                     destination.with_name(destination.name + "-files"))
+    restore(backups, copy)
+    copy.close()
+    return copy.path
 
 
 @pytest.fixture(scope="session")

@@ -63,9 +63,9 @@ def map_clicked() -> bool:
 
 
 def previous_refresh() -> tuple[int, datetime] | None:
-    """What the session's previous refresh read: the newest record the user could see, and when (None
-    on the first run, when nothing counts as new). Records with a higher id are exactly those committed
-    since: ids come from one sequence and writers commit one at a time (queries.store)."""
+    """What the session's previous refresh read: the arrival mark of the newest record the user could see,
+    and when (None on the first run, when nothing counts as new). Records arriving after that mark are
+    exactly those committed since, on a file and on a lake alike (queries/sql/macros/arrival.sql)."""
     return st.session_state.get(PREVIOUS_KEY)
 
 
@@ -149,7 +149,7 @@ def live_view(ctx: PageContext, last_day: date, advance: bool) -> None:
     previous = previous_refresh()
     after = previous[0] if previous else None
     data = map_data(source, version, filters, view.hex_res, after, map_parts(view.layers, view.density))
-    st.session_state[PREVIOUS_KEY] = (data["newest_id"], beijing_now())
+    st.session_state[PREVIOUS_KEY] = (data["newest_arrival"], beijing_now())
     show_headline(headline, data, filters, previous, lang)
     if not data["summary"]["seizures"]:
         with headline:

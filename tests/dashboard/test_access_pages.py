@@ -16,7 +16,7 @@ from queries.access import read_audit
 from queries.filters import Filters
 from queries.store import Store
 from queries.stores import open_store
-from tests.conftest import BROWSER, PASSWORD
+from tests.conftest import BROWSER, PASSWORD, seeded_copy
 from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
 PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
@@ -270,49 +270,46 @@ def test_the_audit_page_lists_events_and_has_no_way_to_change_them(visit):
 
 
 def test_an_idle_session_ends_and_is_written_to_the_audit_trail(seeded_db, tmp_path, monkeypatch):
-    import shutil
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     monkeypatch.setenv("CORDON_DB", str(path))
     monkeypatch.setenv("CORDON_SESSION_IDLE_MIN", "30")
     test = signed_in(AppTest.from_file(APP, default_timeout=120), "planner")
     test.run()
     assert test.title[0].value == PAGES["live"]
-    with Store(path).writing() as con:  # its person last did something 31 minutes ago
+    with open_store(path).writing() as con:  # its person last did something 31 minutes ago
         con.execute("UPDATE web_sessions SET last_active_at = last_active_at - INTERVAL 31 MINUTE")
     test.run()
     assert not test.exception and test.title[0].value == "Cordon — sign in"
     assert test.info[0].value.startswith("The session ended")
-    assert read_audit(Store(path), kind="session_expired", username="planner")["kind"].size == 1
+    assert read_audit(open_store(path), kind="session_expired", username="planner")["kind"].size == 1
 
 
 def test_a_disabled_account_is_signed_out_at_its_next_run(seeded_db, tmp_path, monkeypatch):
-    import shutil
     from datetime import datetime
 
     from queries.access import set_active
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     monkeypatch.setenv("CORDON_DB", str(path))
     test = signed_in(AppTest.from_file(APP, default_timeout=120), "gx-analyst")
     test.query_params["period"] = "all"
     test.run()
     assert test.title[0].value == PAGES["live"]
-    set_active(Store(path), "gx-analyst", False, actor="admin", source="dashboard", now=datetime(2026, 11, 30))
+    set_active(open_store(path), "gx-analyst", False, actor="admin", source="dashboard", now=datetime(2026, 11, 30))
     test.run()
     assert not test.exception and test.title[0].value == "Cordon — sign in" and not test.metric
 
 
 def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_with_its_reason(seeded_db, tmp_path,
                                                                                                 monkeypatch):
-    import shutil
 
     from queries.access import get_user
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     monkeypatch.setenv("CORDON_DB", str(path))
     test = signed_in(AppTest.from_file(APP, default_timeout=120))
     test.run()
@@ -325,15 +322,15 @@ def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_wi
     test.text_input(key="u_new_password").set_value("short")
     next(b for b in test.button if b.label == "Add a user").click().run()
     assert not test.exception and test.error[0].value.startswith("Not changed:") and "12" in test.error[0].value
-    assert get_user(Store(path), "hk-postal") is None
+    assert get_user(open_store(path), "hk-postal") is None
     test.text_input(key="u_new_name").set_value("hk-postal")
     test.selectbox(key="u_new_role").set_value("analyst")
     test.multiselect(key="u_new_regions").set_value(["zone:451481"])
     test.text_input(key="u_new_password").set_value("a long enough passphrase")
     next(b for b in test.button if b.label == "Add a user").click().run()
-    added = get_user(Store(path), "hk-postal")
+    added = get_user(open_store(path), "hk-postal")
     assert added is not None and added.role == "analyst" and [str(g) for g in added.grants] == ["zone:451481"]
-    row = read_audit(Store(path), kind="user_added").iloc[-1]
+    row = read_audit(open_store(path), kind="user_added").iloc[-1]
     assert row["username"] == "admin" and "hk-postal" in row["details"]
 
 

@@ -20,6 +20,7 @@ from queries import views
 from queries.filters import Filters, Focus
 from queries.store import Store
 from queries.stores import open_store
+from tests.conftest import seeded_copy
 
 APP = str(Path(__file__).resolve().parents[2] / "dashboard" / "main.py")
 
@@ -182,25 +183,24 @@ def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, 
     """A 24 h view ending now shows, on the next run, records stamped this very minute (issue 19: they
     waited for the minute to end); the note counts exactly the records that arrived since the previous
     run, with the newest one's time, and a run with nothing new has neither note nor rings."""
-    import shutil
 
     import dashboard.context
     from queries.seizures import insert_seizures
     from tests.conftest import seizure_row
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     monkeypatch.setattr(dashboard.context, "minute_now", lambda: datetime(2026, 11, 20, 12, 7))
     monkeypatch.setenv("CORDON_DB", str(path))
     live = signed_in(AppTest.from_file(APP, default_timeout=120))
     live.query_params.update({"period": "24h", "refresh": "5", "layers": "points,places,zones"})
     live.run()
     before = seizures_metric(live)
-    assert before == expected(Store(path), start=datetime(2026, 11, 19, 12, 8), end=datetime(2026, 11, 20, 12, 8))
+    assert before == expected(open_store(path), start=datetime(2026, 11, 19, 12, 8), end=datetime(2026, 11, 20, 12, 8))
     assert "new-seizures" not in [layer["id"] for layer in deck(live)["layers"]]
 
     def arrive(*rows) -> None:
-        with Store(path).writing() as con:
+        with open_store(path).writing() as con:
             for row in rows:
                 insert_seizures(con, row)
 
@@ -227,7 +227,6 @@ def test_records_that_arrive_between_two_runs_are_counted_and_ringed(seeded_db, 
 
 
 def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded_db, tmp_path, monkeypatch):
-    import shutil
 
     import h3
 
@@ -236,8 +235,8 @@ def test_a_hexagon_that_just_became_a_hot_spot_is_flagged_on_the_live_map(seeded
     from tests.conftest import seizure_row
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
-    with Store(path).writing() as con:  # 40 seizures in one quiet spot in Lancang county, this week only
+    path = seeded_copy(seeded_db, path)
+    with open_store(path).writing() as con:  # 40 seizures in one quiet spot in Lancang county, this week only
         for number in range(40):
             insert_seizures(con, seizure_row(source_id=f"BURST-{number}", occurred_at=datetime(2026, 11, 18, 3, number),
                                              lon=99.50 + number * 1e-4, lat=22.60, province_code="530000",
@@ -335,7 +334,7 @@ def test_a_focus_opens_the_records_behind_a_checkpoint(app, store):
 
 def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
     with store.reading() as con:
-        data = views.map_data(con, Filters(), hex_res=5, after_id=0)
+        data = views.map_data(con, Filters(), hex_res=5, after=0)
     busiest = data["hexagons"].iloc[0]
     cell = format(int(busiest["cell"]), "x")
     app.query_params.update({"focus": f"cell:{cell}@5", "density": "hexagons"})
@@ -354,7 +353,7 @@ def test_a_focus_on_a_hexagon_or_a_record_opens_its_records(app, store):
 
 def test_a_hub_focus_with_the_places_layer_hidden_still_opens_its_records(app, store):
     with store.reading() as con:
-        hub = views.map_data(con, Filters(), hex_res=5, after_id=0)["hubs"].iloc[0]["hub_id"]
+        hub = views.map_data(con, Filters(), hex_res=5, after=0)["hubs"].iloc[0]["hub_id"]
     app.query_params.update({"focus": f"hub:{hub}", "layers": "points"})
     app.run()
     assert not app.exception
@@ -516,7 +515,7 @@ def test_a_database_from_an_older_cordon_is_upgraded_on_start(tmp_path, monkeypa
     app.query_params["period"] = "all"
     app.run()
     assert not app.exception
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         assert schema_version(con) == LATEST_VERSION
 
 
@@ -563,7 +562,6 @@ def test_the_export_panel_prepares_the_layer_on_the_page_with_its_provenance(app
 
 
 def test_the_data_version_moves_with_the_records_but_not_with_the_audit_trail(seeded_db, tmp_path):
-    import shutil
 
     from dashboard.data import data_version
     from queries.access import record_event
@@ -571,11 +569,11 @@ def test_the_data_version_moves_with_the_records_but_not_with_the_audit_trail(se
     from tests.conftest import seizure_row
 
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     before = data_version(str(path))
-    with Store(path).writing() as con:
+    with open_store(path).writing() as con:
         record_event(con, "sign_in", "admin", {}, source="dashboard", at=datetime(2026, 11, 30, 9, 0))
     assert data_version(str(path)) == before  # a sign-in leaves every cached view valid
-    with Store(path).writing() as con:
+    with open_store(path).writing() as con:
         insert_seizures(con, seizure_row(source_id="VERSION-1"))
     assert data_version(str(path)) != before

@@ -3,7 +3,6 @@ what it shows of a workbook of several sheets before and after the import."""
 
 from __future__ import annotations
 
-import shutil
 from types import SimpleNamespace
 
 import pandas as pd
@@ -12,6 +11,7 @@ import pytest
 from dashboard.screens import import_records
 from queries.constants import CHANNELS
 from queries.ingest.files import never_stop
+from tests.conftest import seeded_copy
 from tests.queries.test_ingest_layout import APRIL, MARCH, _workbook
 
 WORKBOOK = _workbook((3, MARCH), (4, APRIL), empty="空白")  # two monthly sheets and an empty one
@@ -64,7 +64,7 @@ def import_page(seeded_db, tmp_path, monkeypatch):
     from tests.dashboard.test_app import APP, signed_in
 
     copy = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, copy)
+    copy = seeded_copy(seeded_db, copy)
     monkeypatch.setenv("CORDON_DB", str(copy))
 
     def open_in(lang: str) -> AppTest:

@@ -27,8 +27,9 @@ from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from queries.access import AUDIT_KINDS
 from queries.labels import CODE_LABELS, label, t
-from queries.store import Store, run
-from tests.conftest import ACCOUNTS
+from queries.store import run
+from queries.stores import open_store
+from tests.conftest import ACCOUNTS, seeded_copy
 from tests.dashboard.test_app import APP, signed_in
 
 # each page as it opens; the Analysis page with each of its methods run on the default parameters
@@ -112,7 +113,7 @@ def read_texts(shown, lang: str):
 
 def chinese_place_names(path) -> re.Pattern:
     """The Chinese names of the store's places that have an English one: counties, provinces, checkpoints, hubs."""
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         units, places = run(con, "admin_unit_names"), run(con, "ingest_known_places")
     names = {zh for zh, en in [*zip(units["name_zh"], units["name_en"]), *zip(places["name_zh"], places["name_en"])]
              if isinstance(zh, str) and isinstance(en, str) and en.strip() and en != zh}
@@ -134,14 +135,13 @@ def test_the_codes_checked_are_codes_with_a_label():
 def with_every_kind_of_event(seeded_db, tmp_path):
     """A copy of the store whose audit trail holds what the pages and the sessions write: exports and briefs
     with their filters, layers and formats, failed sign-ins for each reason, ended sessions, a refused page."""
-    import shutil
     from datetime import datetime
 
     from geodata.export_sources import filters_to_dict
     from queries.access.audit import record_event
     from queries.filters import Filters
 
-    path = shutil.copy(seeded_db, tmp_path / "audited.duckdb")
+    path = seeded_copy(seeded_db, tmp_path / "audited.duckdb")
     at, filters = datetime(2026, 11, 20, 12), filters_to_dict(Filters(items=("Ga",), start=datetime(2026, 1, 1)))
     events = [("export", {"file": "cordon_all.gpkg", "filters": filters, "format": "gpkg", "layer": "all",
                           "rows": {"checkpoints": 21, "hotspots": 30}}),
@@ -150,7 +150,7 @@ def with_every_kind_of_event(seeded_db, tmp_path):
               *(("sign_in_failed", {"reason": reason, "failures": 1}) for reason in
                 ("throttled", "unknown_user", "disabled", "locked", "wrong_password")),
               *(("session_expired", {"reason": reason}) for reason in ("idle", "expired"))]
-    with Store(path).writing() as con:
+    with open_store(path).writing() as con:
         for kind, details in events:
             record_event(con, kind, "gx-analyst", details, source="dashboard", at=at)
     return path

@@ -8,6 +8,8 @@ import re
 
 import pytest
 
+from queries.stores import open_store
+from tests.conftest import seeded_copy
 from tests.e2e.conftest import sign_in, start_app
 
 pytestmark = pytest.mark.browser
@@ -19,10 +21,9 @@ HOSTILE_NOTE = "<script>alert(1)</script><img src=x onerror=alert(2)>"
 @pytest.fixture(scope="module")
 def import_app(chromium_path, seeded_db, tmp_path_factory):
     """The app on a copy of the seeded database (imports write to it), and that copy's path."""
-    import shutil
 
     path = tmp_path_factory.mktemp("import") / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     with start_app(path) as url:
         yield url, path
 
@@ -39,7 +40,6 @@ def _gbk_file_with_bad_rows(folder):
 
 
 def test_a_gbk_csv_with_bad_rows_lands_its_good_rows_and_lists_the_bad_ones(page, import_app, tmp_path):
-    from queries.store import Store
 
     url, path = import_app
     sign_in(page, f"{url}/import")
@@ -50,7 +50,7 @@ def test_a_gbk_csv_with_bad_rows_lands_its_good_rows_and_lists_the_bad_ones(page
     page.get_by_role("button", name="Import 9 rows of 查获记录_gbk.csv").click()
     page.get_by_text(re.compile(r"9 new, 0 updated, 0 unchanged, 3 refused")).wait_for(timeout=TIMEOUT)
     assert page.get_by_test_id("stException").count() == 0
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         landed = con.execute("SELECT source_id, source_ref FROM seizures WHERE source_id LIKE 'R-%' "
                              "ORDER BY source_id").fetchall()
         refused = con.execute("SELECT line, reason FROM rejected_rows ORDER BY line").fetchall()

@@ -5,7 +5,6 @@ the feed refresh by refresh (issue 19)."""
 from __future__ import annotations
 
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -15,7 +14,8 @@ import pytest
 from dashboard.state import View
 from queries import views
 from queries.clock import beijing_now
-from queries.store import Store
+from queries.stores import open_store
+from tests.conftest import seeded_copy
 from tests.e2e.conftest import ROOT, start_app
 from tests.e2e.test_live_map import TIMEOUT, open_map, seizures_shown
 
@@ -26,7 +26,7 @@ FEED_SECONDS = 20
 
 def test_two_sessions_follow_the_feed_and_see_every_record(browser, seeded_db, tmp_path):
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     with start_app(path) as url:
         sessions = [browser.new_context(viewport={"width": 1400, "height": 1000}).new_page() for _ in range(2)]
         for page in sessions:
@@ -69,10 +69,10 @@ def test_a_view_ending_now_follows_the_feed_refresh_by_refresh(browser, seeded_d
     finds nothing new, once the feed has stopped, shows the store's count of the same view: every record
     committed before it; the "new since" note counts only what arrived since the refresh before."""
     path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
 
     def store_count() -> int:
-        with Store(path).reading() as con:
+        with open_store(path).reading() as con:
             return int(views.summary(con, View(period="24h").filters(beijing_now()))["seizures"])
 
     def new_note(page):

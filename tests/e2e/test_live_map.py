@@ -10,7 +10,8 @@ import pytest
 
 from dashboard.map_layers import live_view
 from geodata.places import cell_place
-from tests.conftest import PASSWORD
+from queries.stores import open_store
+from tests.conftest import PASSWORD, seeded_copy
 from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
 
 pytestmark = pytest.mark.browser
@@ -128,7 +129,7 @@ def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
     from queries.stores import open_store
 
     with open_store(seeded_db).reading() as con:
-        hexagons = views.map_data(con, Filters(), hex_res=4, after_id=0)["hexagons"]
+        hexagons = views.map_data(con, Filters(), hex_res=4, after=0)["hexagons"]
     chart = open_map(page, f"{app_url}/?period=all&layers=&density=hexagons&hex=4&refresh=0")
     page.wait_for_timeout(2000)
     chart.scroll_into_view_if_needed()  # an alert's note above the map may push its lower part out of the window
@@ -169,18 +170,17 @@ HOSTILE_PLACE = (104.5, 24.5)  # an empty stretch of Yunnan, away from every oth
 @pytest.fixture(scope="module")
 def hostile_app(chromium_path, seeded_db, tmp_path_factory):
     """The app on a copy of the seeded database plus a checkpoint and a seizure whose text is HTML and script."""
-    import shutil
 
     import pandas as pd
 
     from queries.seizures import insert_seizures
-    from queries.store import Store, write_frame
+    from queries.store import write_frame
     from tests.conftest import seizure_row
 
     path = tmp_path_factory.mktemp("hostile") / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
+    path = seeded_copy(seeded_db, path)
     lon, lat = HOSTILE_PLACE
-    with Store(path).writing() as con:
+    with open_store(path).writing() as con:
         write_frame(con, "upsert_checkpoints", pd.DataFrame([{
             "checkpoint_id": "hostile", "name_zh": HOSTILE, "name_en": HOSTILE, "kind": "border_inspection_station",
             "lon": lon, "lat": lat, "geo_precision": "point", "province_code": "530000", "county_code": None,

@@ -35,7 +35,7 @@ ATTACKS = {
     "any zone, all time": Filters(zones=("any",), start=datetime(2000, 1, 1)),
 }
 # Parameters besides the filters that query files take: enough for each to return all it can.
-EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after_id": 0, "point_limit": 100_000, "sample_per_million": 1_000_000,
+EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after": 0, "point_limit": 100_000, "sample_per_million": 1_000_000,
          "arc_limit": 100_000, "bucket": "month", "limit": 100_000, "offset": 0, "precise_only": False}
 
 
@@ -95,7 +95,7 @@ def test_the_map_counts_and_draws_only_the_scopes_rows(store, rows, scope_name):
     scope = SCOPES[scope_name]
     mine = visible(rows, scope)
     with store.reading(scope=scope) as con:
-        data = views.map_data(con, ATTACKS["another province"], hex_res=6, after_id=0,
+        data = views.map_data(con, ATTACKS["another province"], hex_res=6, after=0,
                               limits=views.MapLimits(points=10_000, hexagons=10_000, arcs=10_000))
     theirs = selected(mine, ATTACKS["another province"])
     assert int(data["summary"]["seizures"]) == len(theirs)

@@ -9,7 +9,6 @@ from __future__ import annotations
 import itertools
 import multiprocessing
 import re
-import shutil
 import signal
 import subprocess
 import sys
@@ -22,6 +21,8 @@ import pytest
 from queries.__main__ import main
 from queries.feed import FEED_SOURCE, feed
 from queries.store import Store, StoreError, run
+from queries.stores import open_store
+from tests.conftest import seeded_copy
 
 ROOT = Path(__file__).resolve().parents[2]
 START = datetime(2026, 11, 20, 12, 0, 0)
@@ -143,22 +144,16 @@ def reported_ids(out: str) -> list[str]:
 
 
 def feed_ids(path: Path) -> list[str]:
-    return fed_rows(Store(path))["source_id"].tolist()
-
-
-def seeded_copy(seeded_db: Path, tmp_path: Path) -> Path:
-    path = tmp_path / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
-    return path
+    return fed_rows(open_store(path))["source_id"].tolist()
 
 
 def count_seizures(path: Path) -> int:
-    with Store(path).reading() as con:
+    with open_store(path).reading() as con:
         return con.execute("SELECT count(*) FROM seizures").fetchone()[0]
 
 
 def test_the_command_line_feed_runs_for_its_duration_and_reports_what_it_wrote(seeded_db, tmp_path):
-    db = seeded_copy(seeded_db, tmp_path)
+    db = seeded_copy(seeded_db, tmp_path / "cordon.duckdb")
     before = count_seizures(db)
     result = subprocess.run([sys.executable, "-m", "queries", "feed", "--db", str(db), "--rate", "600",
                              "--duration", "3", "--seed", "11"], check=False, cwd=ROOT, capture_output=True, text=True,
@@ -172,7 +167,7 @@ def test_the_command_line_feed_runs_for_its_duration_and_reports_what_it_wrote(s
 
 
 def test_ctrl_c_stops_the_command_line_feed_cleanly(seeded_db, tmp_path):
-    db = seeded_copy(seeded_db, tmp_path)
+    db = seeded_copy(seeded_db, tmp_path / "cordon.duckdb")
     # Ctrl-C's default action in the child, even where the test runner ignores it (a background job).
     process = subprocess.Popen([sys.executable, "-m", "queries", "feed", "--db", str(db), "--rate", "600"],
                                cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
@@ -200,7 +195,7 @@ def _fed_count(store: Store) -> int:
 def _dashboard(path: str, stop, results) -> None:
     """A dashboard session: read the store over and over, as page loads do, until told to stop; then
     read once more, as the next page load would, to count the fed records it sees."""
-    store, reads, errors, last, seen, final = Store(path), 0, [], 0, set(), None
+    store, reads, errors, last, seen, final = open_store(path), 0, [], 0, set(), None
     deadline = time.monotonic() + 120  # in case the test dies before setting stop
     while not stop.is_set() and time.monotonic() < deadline:
         try:
@@ -219,7 +214,7 @@ def _dashboard(path: str, stop, results) -> None:
 
 
 def test_the_feed_and_two_dashboard_sessions_run_together_and_every_fed_record_is_visible(seeded_db, tmp_path):
-    db = seeded_copy(seeded_db, tmp_path)
+    db = seeded_copy(seeded_db, tmp_path / "cordon.duckdb")
     context = multiprocessing.get_context("spawn")
     stop, results = context.Event(), context.Queue()
     readers = [context.Process(target=_dashboard, args=(str(db), stop, results)) for _ in range(2)]

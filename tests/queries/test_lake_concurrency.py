@@ -232,7 +232,8 @@ def _watcher(url: str, data_path: str, inbox: str, dropped_all, barrier, results
 
 def _reader(url: str, data_path: str, barrier, results) -> None:
     """The live map's reads (queries.views.map_data, every layer), one refresh after another: the count of
-    seizures never goes back."""
+    seizures never goes back, and what a refresh counts as new is exactly what it finds more than the one
+    before (corrections update records in place: they are not new)."""
     from queries import views
     from queries.filters import Filters
     from queries.stores import open_store
@@ -244,8 +245,11 @@ def _reader(url: str, data_path: str, barrier, results) -> None:
         try:
             with store.reading() as con:
                 data = views.map_data(con, Filters(), 7, after)
-            counts.append(int(data["summary"]["seizures"]))
-            after = int(data["summary"]["newest_id"])
+            count, new = int(data["summary"]["seizures"]), int(data["summary"]["new_seizures"])
+            if counts and new != count - counts[-1]:
+                errors.append(f"{new} seizures counted as new where {count - counts[-1]} arrived")
+            counts.append(count)
+            after = int(data["summary"]["newest_arrival"])
         except Exception as error:  # noqa: BLE001 (any error at all fails the test)
             errors.append(repr(error))
     if counts != sorted(counts):

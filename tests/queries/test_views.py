@@ -115,7 +115,7 @@ def test_the_previous_period_is_the_equal_period_just_before():
 def test_drill_downs_add_up_to_what_the_map_shows(con):
     filters = Filters(start=datetime(2024, 1, 1), end=datetime(2026, 12, 1))
     for resolution in (4, 6):
-        data = views.map_data(con, filters, hex_res=resolution, after_id=0)
+        data = views.map_data(con, filters, hex_res=resolution, after=0)
         hexagons = data["hexagons"]
         assert int(hexagons["seizures"].sum()) + int(data["summary"]["coarse"]) == int(data["summary"]["seizures"])
         for _, cell in hexagons.head(3).iterrows():  # the busiest cells hold county-level records too
@@ -133,15 +133,50 @@ def test_drill_downs_add_up_to_what_the_map_shows(con):
 
 def test_the_map_payload_is_bounded_and_new_records_come_first(con, rows):
     limits = views.MapLimits(points=100, hexagons=50, arcs=10)
-    newest = int(rows["seizure_id"].max())
-    data = views.map_data(con, Filters(), hex_res=7, after_id=newest - 5, limits=limits)
+    newest = int(views.summary(con, Filters())["newest_arrival"])
+    data = views.map_data(con, Filters(), hex_res=7, after=newest - 5, limits=limits)
     points = data["points"]
     assert len(points) == 100 and int(data["summary"]["seizures"]) == len(rows)
     assert points["is_new"].tolist()[:5] == [True] * 5 and not points["is_new"].iloc[5:].any()
     assert len(data["hexagons"]) == 50 < int(data["hexagons"]["total_cells"].iloc[0])
     assert len(data["arcs"]) <= 10 and (data["arcs"]["destination_iso3"] != "CHN").all()
-    again = views.map_data(con, Filters(), hex_res=7, after_id=newest - 5, limits=limits)
+    again = views.map_data(con, Filters(), hex_res=7, after=newest - 5, limits=limits)
     assert again["points"]["seizure_id"].tolist() == points["seizure_id"].tolist()  # a stable sample
+
+
+def test_a_write_that_began_first_but_committed_last_still_counts_as_new_on_the_lake(lake_store):
+    """On a lake, ids are allocated when a write begins; the "new since the previous refresh" mark follows the
+    order of commits: a refresh between two overlapping writes' commits counts the later commit as new at the
+    next refresh, whatever its ids."""
+    import threading
+
+    from queries.seizures import insert_seizures
+    from tests.conftest import seizure_row
+
+    began, may_commit = threading.Event(), threading.Event()
+
+    def slow_write() -> None:
+        with lake_store.writing("seizures:slow") as write:
+            insert_seizures(write, seizure_row(source="slow", source_id="S-1"))  # takes the lower id
+            began.set()
+            may_commit.wait(timeout=60)
+
+    slow = threading.Thread(target=slow_write)
+    slow.start()
+    began.wait(timeout=60)
+    with lake_store.writing("seizures:fast") as write:
+        insert_seizures(write, seizure_row(source="fast", source_id="F-1"))
+    with lake_store.reading() as read:
+        mark = int(views.summary(read, Filters())["newest_arrival"])  # a refresh between the two commits
+    may_commit.set()
+    slow.join()
+    with lake_store.reading() as read:
+        ids = dict(read.execute("SELECT source, seizure_id FROM seizures").fetchall())
+        now = views.summary(read, Filters(), after=mark)
+        points = views.map_data(read, Filters(), hex_res=7, after=mark)["points"]
+    assert ids["slow"] < ids["fast"]
+    assert int(now["new_seizures"]) == 1
+    assert points.loc[points["is_new"], "seizure_id"].tolist() == [ids["slow"]]
 
 
 def test_zones_and_crossings_carry_the_previous_period(con, rows):

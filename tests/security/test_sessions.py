@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import http.client
 import json
-import shutil
 from datetime import datetime
 from urllib.parse import urlsplit
 
@@ -19,7 +18,8 @@ from queries.access import Grant, add_user, change_grants, read_audit, set_activ
 from queries.clock import beijing_now
 from queries.filters import Filters
 from queries.store import Store
-from tests.conftest import PASSWORD
+from queries.stores import open_store
+from tests.conftest import PASSWORD, seeded_copy
 from tests.e2e.conftest import start_app
 from tests.security.streamlit_client import RawClient
 
@@ -36,8 +36,8 @@ def server(seeded_db, tmp_path_factory):
     """A server on a copy of the seeded database with an analyst per probe; yields (url, store, log path)."""
     folder = tmp_path_factory.mktemp("security")
     path = folder / "cordon.duckdb"
-    shutil.copy(seeded_db, path)
-    store = Store(path)
+    path = seeded_copy(seeded_db, path)
+    store = open_store(path)
     for username in ACCOUNTS:
         add_user(store, username, PASSWORD, "analyst", grants=[Grant("all")], actor="admin", source="cli", now=NOW)
     add_user(store, DISPLAY, PASSWORD, "display", grants=[Grant("province", "450000")], actor="admin", source="cli",

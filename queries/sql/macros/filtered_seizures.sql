@@ -10,11 +10,12 @@
 --                              or its words), detection's words, source, source id or source reference
 --   focus_*                    the drill-down: an H3 cell at a resolution (its precise records, as the
 --                              hexagon counts them), a checkpoint, a hub or one record
+-- Each row carries ``arrival``, the order it reached the store (macros/arrival.sql).
 -- Region scope: on a connection opened with Store.reading(scope=...), the variables scope_provinces
 -- and scope_zones (queries.access.Scope.apply) keep only the rows of the granted provinces or border
 -- zones, whatever $filters asks for; an empty grant sees nothing. Neither set: unscoped.
 CREATE OR REPLACE TEMP MACRO filtered_seizures(filters) AS TABLE
-SELECT *
+SELECT *, arrival(seizure_id, rowid) AS arrival
 FROM seizures
 WHERE ((filters).start_at IS NULL OR occurred_at >= (filters).start_at::TIMESTAMP)
   AND ((filters).end_before IS NULL OR occurred_at < (filters).end_before::TIMESTAMP)
