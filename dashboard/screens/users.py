@@ -5,6 +5,8 @@ regions or its password, switch it off or on. Every change is written with its a
 
 from __future__ import annotations
 
+from datetime import datetime
+
 import pandas as pd
 import streamlit as st
 
@@ -13,6 +15,7 @@ from dashboard.i18n import t
 from dashboard.tooltips import markdown_text
 from queries.access import (
     Grant,
+    User,
     add_user,
     change_grants,
     grant_labels,
@@ -22,33 +25,29 @@ from queries.access import (
     set_role,
 )
 from queries.constants import ROLES
-from queries.stores import open_store
-
-
-def _done(action, lang: str) -> None:
-    """Run an account change; show why it was refused (a ValueError from queries.access), else rerun."""
-    try:
-        action()
-    except ValueError as error:
-        st.error(t("change_refused", lang, reason=markdown_text(error)))
-        return
-    st.rerun()
+from queries.stores import AnyStore, open_store
 
 
 def render(ctx: PageContext) -> None:
     lang, store, now = ctx.view.lang, open_store(ctx.path), minute_now()
-    actor = ctx.user.username
+    audited = {"actor": ctx.user.username, "source": "dashboard", "now": now}  # who, where and when, for each change
     st.title(t("users_title", lang))
     regions = grant_labels(ctx.units, lang)
     users = list_users(store)
+    show_accounts_table(users, regions, lang, now)
+    add_account_form(store, regions, lang, audited)
+    if users:
+        change_account_form(store, users, regions, lang, audited)
+
+
+def show_accounts_table(users: list[User], regions: dict[str, str], lang: str, now: datetime) -> None:
+    """Every account: its names, role, regions, whether it is active or locked, its last sign-in."""
     st.dataframe(
         pd.DataFrame({
             t("username", lang): [u.username for u in users],
             t("display_name", lang): [u.display_name for u in users],
             t("role", lang): [t(f"role_{u.role}", lang) for u in users],
-            t("regions", lang): [regions["all"] if u.role == "admin" else
-                                 t("list_separator", lang).join(regions.get(str(g), str(g)) for g in u.grants)
-                                 or t("grant_none", lang) for u in users],
+            t("regions", lang): [_regions_text(u, regions, lang) for u in users],
             t("active", lang): [u.active for u in users],
             t("locked", lang): [u.locked(now) for u in users],
             t("last_sign_in", lang): [f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else t("never", lang)
@@ -58,6 +57,16 @@ def render(ctx: PageContext) -> None:
         key="users_table",
     )
 
+
+def _regions_text(user: User, regions: dict[str, str], lang: str) -> str:
+    """The regions an account sees, by name: all for an admin, else its grants (or none)."""
+    if user.role == "admin":
+        return regions["all"]
+    return t("list_separator", lang).join(regions.get(str(g), str(g)) for g in user.grants) or t("grant_none", lang)
+
+
+def add_account_form(store: AnyStore, regions: dict[str, str], lang: str, audited: dict[str, object]) -> None:
+    """A new account: its name, display name, role, regions and first password."""
     st.subheader(t("add_user", lang))
     with st.form("add_user_form", clear_on_submit=True):
         left, middle, right = st.columns(3)
@@ -70,11 +79,12 @@ def render(ctx: PageContext) -> None:
                                  help=t("password_help", lang))
         if st.form_submit_button(t("add_user", lang)):
             _done(lambda: add_user(store, username.strip(), password, role, display_name=display.strip() or None,
-                                   grants=[Grant.parse(g) for g in granted], actor=actor, source="dashboard",
-                                   now=now), lang)
+                                   grants=[Grant.parse(g) for g in granted], **audited), lang)
 
-    if not users:
-        return
+
+def change_account_form(store: AnyStore, users: list[User], regions: dict[str, str], lang: str,
+                        audited: dict[str, object]) -> None:
+    """One chosen account: its role, whether it is active, its regions and a new password."""
     st.subheader(t("change_user", lang))
     chosen = st.selectbox(t("username", lang), [u.username for u in users], key="u_chosen")
     user = next(u for u in users if u.username == chosen)
@@ -89,20 +99,33 @@ def render(ctx: PageContext) -> None:
         password = st.text_input(t("new_password", lang), type="password", key="u_password",
                                  help=t("password_help", lang))
         if st.form_submit_button(t("save", lang)):
-            def change() -> None:
-                common = {"actor": actor, "source": "dashboard", "now": now}
-                if role != user.role:
-                    set_role(store, chosen, role, **common)
-                if active != user.active:
-                    set_active(store, chosen, active, **common)
-                added = [Grant.parse(g) for g in granted if g not in current]
-                removed = [Grant.parse(g) for g in current if g not in granted]
-                if added or removed:
-                    change_grants(store, chosen, grant=added, revoke=removed, **common)
-                if password:
-                    set_password(store, chosen, password, **common)
+            _done(lambda: _change_account(store, user, role, active, granted, password, audited), lang)
 
-            _done(change, lang)
+
+def _change_account(store: AnyStore, user: User, role: str, active: bool, granted: list[str], password: str,
+                    audited: dict[str, object]) -> None:
+    """Write what the change form changed, each with its audit row; what stayed the same is not written."""
+    if role != user.role:
+        set_role(store, user.username, role, **audited)
+    if active != user.active:
+        set_active(store, user.username, active, **audited)
+    current = [str(g) for g in user.grants]
+    added = [Grant.parse(g) for g in granted if g not in current]
+    removed = [Grant.parse(g) for g in current if g not in granted]
+    if added or removed:
+        change_grants(store, user.username, grant=added, revoke=removed, **audited)
+    if password:
+        set_password(store, user.username, password, **audited)
+
+
+def _done(action, lang: str) -> None:
+    """Run an account change; show why it was refused (a ValueError from queries.access), else rerun."""
+    try:
+        action()
+    except ValueError as error:
+        st.error(t("change_refused", lang, reason=markdown_text(error)))
+        return
+    st.rerun()
 
 
 if __name__ == "__main__":  # run as a page by st.navigation

@@ -303,8 +303,8 @@ def test_a_disabled_account_is_signed_out_at_its_next_run(seeded_db, tmp_path, m
     assert not test.exception and test.title[0].value == "Cordon — sign in" and not test.metric
 
 
-def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_with_its_reason(seeded_db, tmp_path,
-                                                                                                monkeypatch):
+def test_an_admin_adds_and_changes_a_user_on_the_users_page_and_a_bad_password_is_refused(seeded_db, tmp_path,
+                                                                                          monkeypatch):
 
     from queries.access import get_user
 
@@ -332,6 +332,16 @@ def test_an_admin_adds_a_user_on_the_users_page_and_a_bad_password_is_refused_wi
     assert added is not None and added.role == "analyst" and [str(g) for g in added.grants] == ["zone:451481"]
     row = read_audit(open_store(path), kind="user_added").iloc[-1]
     assert row["username"] == "admin" and "hk-postal" in row["details"]
+    test.selectbox(key="u_chosen").set_value("hk-postal").run()
+    test.selectbox(key="u_role").set_value("planner")
+    test.checkbox(key="u_active").uncheck()
+    test.multiselect(key="u_regions").set_value(["province:530000"])
+    next(b for b in test.button if b.label == "Save").click().run()
+    changed = get_user(open_store(path), "hk-postal")
+    assert not test.exception and changed.role == "planner" and not changed.active
+    assert [str(g) for g in changed.grants] == ["province:530000"]
+    written = read_audit(open_store(path), username="admin")["kind"].tolist()
+    assert {"role_changed", "user_disabled", "grant_changed"} <= set(written) and "password_changed" not in written
 
 
 def test_a_planner_prepares_the_brief_from_the_analysis_page_and_it_is_audited(visit, seeded_db):
