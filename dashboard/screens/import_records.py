@@ -12,6 +12,7 @@ Reading, checking and importing stop when the uploader's browser session ends.
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import replace
 
 import numpy as np
 import pandas as pd
@@ -49,7 +50,8 @@ UPLOAD_TYPES = ["csv", "txt", "xlsx", "geojson", "json", "parquet"]
 PREVIEW_ROWS = 20
 REFUSED_ROWS_SHOWN = 200  # refused rows listed; the batches above them cover every one
 RESULT_KEY = "import_result"
-CHECKED_KEY = "import_checked"
+READ_KEY = "import_read"  # (what was read: file, kind, coordinate system, mapping, values accepted; the Parsed)
+CHECKED_KEY = "import_checked"  # (the Parsed checked, the values for the whole file and language; what was found)
 ACCEPTED_KEY = "import_accepted"  # (the upload's file id, the values accepted for it)
 # Enumerations a file may give once for all its rows (a postal centre's sheet has no agency column),
 # and the text field that names where the records come from.
@@ -84,51 +86,73 @@ def _said(error: Exception, lang: str) -> str:
     return error.say(lang) if isinstance(error, IngestError) else str(error)
 
 
-def _mapping(mapping_upload, settings: dict[str, str], accepted: tuple[Accepted, ...], kind: str):
-    """The mapping the upload is read with: the uploaded mapping file (else the default), the values
-    given for the whole file, the spellings accepted; an IngestError says what is wrong in the file."""
+def _mapping(mapping_upload, accepted: tuple[Accepted, ...], kind: str):
+    """The mapping the upload is read with: the uploaded mapping file (else the default) and the spellings
+    accepted; an IngestError says what is wrong in the file."""
     base = load_mapping() if mapping_upload is None else read_mapping(mapping_upload.name,
                                                                       mapping_upload.getvalue().decode("utf-8"))
-    return accept(base.with_defaults(settings), accepted, KINDS[kind])
+    return accept(base, accepted, KINDS[kind])
 
 
-def _read_and_check(upload, kind: str, crs: str, mapping_upload, settings: dict[str, str],
-                    accepted: tuple[Accepted, ...], store: Store, lang: str):
-    """The upload read, mapped and validated (``Parsed``, ``Checked`` with its reasons in ``lang``, the unknown
-    values), once per file and choice of kind, coordinate system, mapping, values for the whole file, values
-    accepted and language; None after saying what was wrong with a file that cannot be read."""
-    request = (upload.file_id, kind, crs, None if mapping_upload is None else mapping_upload.file_id,
-               tuple(sorted(settings.items())), accepted, lang)
-    done = st.session_state.get(CHECKED_KEY)
+def _read(upload, kind: str, crs: str, mapping_upload, accepted: tuple[Accepted, ...], lang: str):
+    """The upload read and mapped (``Parsed``), once per file and choice of kind, coordinate system, mapping
+    and values accepted; None after saying what was wrong with a file or mapping that cannot be read."""
+    request = (upload.file_id, kind, crs, None if mapping_upload is None else mapping_upload.file_id, accepted)
+    done = st.session_state.get(READ_KEY)
     if done is not None and done[0] == request:
         return done[1]
     try:
-        mapping = _mapping(mapping_upload, settings, accepted, kind)
+        mapping = _mapping(mapping_upload, accepted, kind)
     except (IngestError, UnicodeDecodeError) as error:
         st.error(t("import_mapping_unusable", lang, reason=markdown_text(_said(error, lang))))
         return None
-    should_stop = session_ended()
     try:
         with st.spinner(t("import_checking", lang, name=upload.name), show_time=True):
-            parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs, should_stop=should_stop)
-            checked = check(parsed, import_geography(), known_places(store), should_stop=should_stop, lang=lang)
-            unknown = unknown_values(parsed.fields(), checked.rules)
+            parsed = read_upload(upload.name, upload.getvalue(), kind, mapping, crs, should_stop=session_ended())
     except (IngestError, UnicodeDecodeError, ValueError) as error:
         st.error(t("import_unreadable", lang, reason=markdown_text(_said(error, lang))))
         return None
     except Cancelled:
         return None  # the uploader has gone: nobody to show it to
-    st.session_state[CHECKED_KEY] = (request, (parsed, checked, unknown))
-    return parsed, checked, unknown
+    st.session_state[READ_KEY] = (request, parsed)
+    return parsed
 
 
-def _whole_file(kind: str, lang: str) -> dict[str, str]:
+def _check(parsed, settings: dict[str, str], store: Store, lang: str):
+    """The parsed upload with the values for the whole file laid over its mapping, validated (``Parsed``,
+    ``Checked`` with its reasons in ``lang``, the unknown values), once per reading, values and language;
+    None after saying what was wrong."""
+    request = (tuple(sorted(settings.items())), lang)
+    done = st.session_state.get(CHECKED_KEY)
+    if done is not None and done[0] is parsed and done[1] == request:
+        return done[2]
+    should_stop = session_ended()
+    try:
+        with st.spinner(t("import_checking", lang, name=parsed.name), show_time=True):
+            given = replace(parsed, mapping=parsed.mapping.with_defaults(settings))
+            checked = check(given, import_geography(), known_places(store), should_stop=should_stop, lang=lang)
+            unknown = unknown_values(given.fields(), checked.rules)
+    except (IngestError, ValueError) as error:
+        st.error(t("import_unreadable", lang, reason=markdown_text(_said(error, lang))))
+        return None
+    except Cancelled:
+        return None  # the uploader has gone: nobody to show it to
+    st.session_state[CHECKED_KEY] = (parsed, request, (given, checked, unknown))
+    return given, checked, unknown
+
+
+def _whole_file(kind: str, unfilled: tuple[str, ...], lang: str) -> dict[str, str]:
     """The values the user gives for every row whose file says nothing of them (``--set`` on the command
-    line): field → code or text."""
+    line): field → code or text. Open, under a note naming them, when no column gives required fields
+    it offers (``Parsed.unfilled``: every row would be refused)."""
     fields = KINDS[kind]
     names = [name for name in (*WHOLE_FILE, WHOLE_FILE_TEXT) if name in fields]
+    missing = [name for name in unfilled if name in names]
+    if missing:
+        st.warning(t("import_whole_file_missing", lang, fields=t("list_separator", lang).join(
+            t(f"import_field_{name}", lang) for name in missing)))
     settings = {}
-    with st.expander(t("import_whole_file", lang)):
+    with st.expander(t("import_whole_file", lang), expanded=bool(missing)):
         st.caption(t("import_whole_file_hint", lang))
         columns = st.columns(len(names))
         for column, name in zip(columns, names):
@@ -261,10 +285,13 @@ def render(ctx: PageContext) -> None:
     upload = st.file_uploader(t("import_file", lang), type=UPLOAD_TYPES, key="i_file")
     if upload is None:
         return
-    settings = _whole_file(kind, lang)
-    store = open_store(ctx.path)
     accepted = _accepted_for(upload)
-    found = _read_and_check(upload, kind, crs, mapping_upload, settings, accepted, store, lang)
+    parsed = _read(upload, kind, crs, mapping_upload, accepted, lang)
+    if parsed is None:
+        return
+    settings = _whole_file(kind, parsed.unfilled, lang)
+    store = open_store(ctx.path)
+    found = _check(parsed, settings, store, lang)
     if found is None:
         return
     parsed, checked, unknown = found

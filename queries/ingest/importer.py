@@ -257,7 +257,7 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
     import_id, new, updated, unchanged, finished = write_retrying(store, write, *claims)
     return ImportResult(import_id, parsed.name, parsed.kind, parsed.source, parsed.encoding, rows_read, new, updated,
                         unchanged, len(rejected), _by_rule(rejected), rejected, checked.batches, started, finished,
-                        parsed.keyed, checked.sheets)
+                        parsed.keyed, checked.sheets, parsed.unfilled)
 
 
 def _by_rule(rejected: pd.DataFrame) -> dict[str, int]:

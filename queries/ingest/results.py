@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from queries.ingest.fields import COORDINATES
+from queries.ingest.fields import COORDINATES, ENUMERATIONS, KINDS, PLACE_NAMES, PLACED_BY_NAME
 from queries.ingest.files import SHEET_LINES, Table
 from queries.ingest.mapping import Mapping
 from queries.ingest.rules import Rules
@@ -23,6 +23,10 @@ _NAME_TAIL = re.compile(r"(?:[\s_\-.()（）\[\]【】0-9年月日号第周期]|
 # through the catalogue, queries/locale/zh.po).
 KEYLESS_NOTE = ("no key column: rows are known by their content (a re-import adds nothing; a corrected row lands "
                 "as a new record)")
+# What a required field that no column gives means for the summary, and its remedy (the Import page says it
+# through the catalogue: import_whole_file_missing, above its values for the whole file).
+UNFILLED_NOTE = ("no column gives the {label}, so every row is refused: give it once for the whole file with "
+                 "--set {name}=VALUE{codes}")
 
 
 @dataclass
@@ -68,6 +72,18 @@ class Parsed:
         """Whether the file's rows name their record: a seizures file needs a key column (source_id);
         without one, rows are known by their content (see checks.content_hash)."""
         return self.kind != "seizures" or "source_id" in self.columns
+
+    @property
+    def unfilled(self) -> tuple[str, ...]:
+        """The required fields that no column fills and the mapping gives no value for: every row is refused
+        for each, unless the whole file is given one (``--set FIELD=VALUE``, the Import page's whole-file
+        values). A one-cell point gives lon and lat; a seizure's checkpoint or county column can place it."""
+        given = {*self.columns, *self.mapping.defaults}
+        if COORDINATES in given:
+            given.update(("lon", "lat"))
+        if self.kind == "seizures" and given.intersection(PLACE_NAMES):
+            given.update(PLACED_BY_NAME)
+        return tuple(name for name, field in KINDS[self.kind].items() if field.required and name not in given)
 
     def fields(self) -> pd.DataFrame:
         """The rows with the fields as columns (each field's column as it came)."""
@@ -128,6 +144,7 @@ class ImportResult:
     finished_at: datetime
     keyed: bool = True  # see Parsed.keyed
     sheets: pd.DataFrame = field(default_factory=pd.DataFrame)  # see Checked
+    unfilled: tuple[str, ...] = ()  # see Parsed.unfilled
 
     def audit_details(self) -> dict:
         """What the audit trail keeps of an import: the file, what it held and what became of it."""
@@ -144,6 +161,7 @@ class ImportResult:
                   f"{self.rejected:,} rejected (import {self.import_id})")]
         if not self.keyed:
             lines.append(f"  {KEYLESS_NOTE}")
+        lines += [f"  {_unfilled_note(name, self.kind)}" for name in self.unfilled]
         lines += [f"  sheet '{sheet.sheet}': {sheet.rows:,} rows, {sheet.ok:,} ok, {sheet.refused:,} rejected"
                   + (f"; passed over: {sheet.passed_over}" if sheet.passed_over else "")
                   for sheet in self.sheets.itertuples()]
@@ -152,3 +170,10 @@ class ImportResult:
             lines += [f"    {batch.field or 'rows'}, {batch.rows:,} at {batch.lines}: {batch.example}"
                       for batch in self.batches[self.batches["rule"] == rule].itertuples()]
         return "\n".join(lines)
+
+
+def _unfilled_note(name: str, kind: str) -> str:
+    """:data:`UNFILLED_NOTE` for the field ``name`` of a ``kind`` file, with the codes an enumeration takes."""
+    field = KINDS[kind][name]
+    codes = f" (VALUE one of {', '.join(ENUMERATIONS[field.enum])})" if field.type == "enum" else ""
+    return UNFILLED_NOTE.format(label=field.label, name=name, codes=codes)

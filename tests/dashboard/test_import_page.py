@@ -1,8 +1,11 @@
-"""The Import page: its should_stop (true once the browser session that uploaded the file has ended), and
-what it shows of a workbook of several sheets before and after the import."""
+"""The Import page: its should_stop (true once the browser session that uploaded the file has ended), what
+it shows of a workbook of several sheets before and after the import, unknown values accepted and the
+mapping saved, and what it says of a file without a key or a required column."""
 
 from __future__ import annotations
 
+import tomllib
+from pathlib import PurePosixPath
 from types import SimpleNamespace
 
 import pandas as pd
@@ -11,6 +14,7 @@ import pytest
 from dashboard.screens import import_records
 from queries.constants import CHANNELS
 from queries.ingest.files import never_stop
+from queries.labels import t
 from tests.conftest import seeded_copy
 from tests.queries.test_ingest_layout import APRIL, MARCH, _workbook
 
@@ -96,6 +100,8 @@ def test_a_workbooks_sheets_and_the_rows_passed_over_are_shown_before_and_after_
                                        ["空白", "0", "0", "0", "0"]]
     captions = _captions(test)
     assert any("sheet '2025年4月' row 1 “东兴海关2025年4月战略矿产查获情况表”" in c for c in captions)  # not 10000001
+    assert t("import_keyless") not in captions and not test.warning  # keyed, and no required field lacking
+    assert not test.expander[0].proto.expanded  # the values for the whole file stay folded
     layout = next(c for c in captions if c.startswith("Serial-number columns left out: 序号 · Rows passed over: "))
     assert "sheet '2025年3月' row 7 (total) “合计 3批”; sheet '2025年3月' row 9 (note) “注：数量以海关称重为准”" in layout
     assert "sheet '2025年4月' row 6 (total) “合计 2批”" in layout
@@ -133,7 +139,24 @@ def _editor(test, key: str) -> pd.DataFrame:
     return next(d.value for d in test.dataframe if d.key == key)
 
 
-def test_unknown_channel_spellings_are_shown_once_accepted_and_imported(import_page):
+def _downloads(monkeypatch) -> dict[str, bytes]:
+    """The bytes of each file a page offers for download, by the name in its URL: AppTest's media store is
+    dropped after each run, so its files are kept as they are added."""
+    from streamlit.runtime.memory_media_file_storage import MemoryMediaFileStorage
+
+    served, add = {}, MemoryMediaFileStorage.load_and_get_id
+
+    def load_and_get_id(self, data, *args, **kwargs):
+        file_id = add(self, data, *args, **kwargs)
+        served[file_id] = data
+        return file_id
+
+    monkeypatch.setattr(MemoryMediaFileStorage, "load_and_get_id", load_and_get_id)
+    return served
+
+
+def test_unknown_channel_spellings_are_shown_once_accepted_and_imported(import_page, monkeypatch):
+    downloads = _downloads(monkeypatch)
     test = _upload(import_page("en"), "东兴海关2025.xlsx", UNKNOWN_CHANNELS)
     assert any(c.startswith("0 rows can be imported; 5 would be refused") for c in _captions(test))
     assert _editor(test, "i_unknown_channel").values.tolist() == [
@@ -146,7 +169,10 @@ def test_unknown_channel_spellings_are_shown_once_accepted_and_imported(import_p
     assert any(c.startswith("5 rows can be imported; 0 would be refused") for c in captions)
     assert "Accepted: unofficial border path → Unofficial border path" in captions
     assert not [d for d in test.dataframe if d.key == "i_unknown_channel"]  # nothing left unknown
-    assert test.get("download_button")[0].label == "Save the mapping for this post's next file"
+    saved = test.get("download_button")[0]
+    assert saved.label == "Save the mapping for this post's next file"
+    mapping = tomllib.loads(downloads[PurePosixPath(saved.proto.url).stem].decode("utf-8"))
+    assert mapping == {"name": "东兴海关", "values": {"channel": {"unofficial_path": ["unofficial border path"]}}}
     test.button(key="i_run").click().run()
     assert not test.exception and "5 new, 0 updated" in test.success[0].value
 
@@ -163,8 +189,24 @@ def test_a_value_for_the_whole_file_fills_a_column_the_file_lacks_and_the_page_s
     assert columns["字段"].tolist()[:4] == ["记录编号", "查获时间", "经度", "纬度"]  # the fields in Chinese, not codes
     refused = _table_with(test, "位置")
     assert refused[["字段", "行数", "位置"]].values.tolist() == [["查获单位", "4", "第 2–5 行"]]
+    assert [note.value for note in test.warning] == ["此文件没有提供查获单位的列，所有行都将被拒绝：请在下方为整个文件统一填写。"]
+    assert test.expander[0].label == "整个文件统一的值" and test.expander[0].proto.expanded
     test.selectbox(key="i_set_agency").set_value("postal").run()
     assert not test.exception and any(c.startswith("4 行可导入") for c in _captions(test))
+
+
+def test_a_file_lacking_a_required_column_opens_the_values_for_the_whole_file_under_a_note(import_page):
+    from tests.queries.test_ingest_store import web_map_rows_without_agency
+
+    csv = pd.DataFrame(web_map_rows_without_agency(4)).to_csv(index=False).encode("utf-8")
+    test = _upload(import_page("en"), "邮件处理中心.csv", csv, "text/csv")
+    assert [note.value for note in test.warning] == [
+        "No column of this file gives Agency, so every row would be refused: give it once for the whole file below."]
+    assert test.expander[0].label == "Values for the whole file" and test.expander[0].proto.expanded
+    assert t("import_keyless") in _captions(test)  # no key column: said, with what a re-import does
+    test.selectbox(key="i_set_agency").set_value("postal").run()
+    assert any(c.startswith("4 rows can be imported; 0 would be refused") for c in _captions(test))
+    assert test.expander[0].proto.expanded  # what the file lacks, not what is given, keeps it open
 
 
 def test_an_uploaded_mapping_is_laid_over_the_default(import_page):

@@ -276,14 +276,34 @@ def test_the_import_run_records_its_file_and_times(tmp_path, places_store, geogr
     assert run["started_at"] == pd.Timestamp("2026-01-01 12:00") and len(run["file_sha256"]) == 64
 
 
+def web_map_rows_without_agency(count: int) -> list[dict[str, str]]:
+    """Seizure rows as the issue's third file has them: the point in one 经纬度 cell as a web map copies it
+    ("106.74,22.53"), no agency column and no key column."""
+    left_out = ("编号", "查获单位", "经度", "纬度")
+    return [{**{header: value for header, value in seizure_row(i).items() if header not in left_out},
+             "经纬度": "106.74,22.53"} for i in range(count)]
+
+
+def test_coordinates_are_lacking_only_where_no_column_gives_the_point_or_names_the_place(tmp_path):
+    rows = [{header: value for header, value in seizure_row(i).items() if header not in ("经度", "纬度", "查获单位")}
+            for i in range(2)]
+    assert read_path(write_csv(tmp_path / "named.csv", rows)).unfilled == ("agency",)  # placed by its 口岸
+    unplaced = [{header: value for header, value in row.items() if header != "口岸"} for row in rows]
+    assert read_path(write_csv(tmp_path / "unplaced.csv", unplaced)).unfilled == ("lon", "lat", "agency")
+
+
 def test_a_value_for_the_whole_file_is_given_once_on_the_command_line(tmp_path, places_store, capsys):
     # a post's sheet without an agency column: refused whole, unless the command says whose it is
-    rows = [{header: value for header, value in seizure_row(i).items() if header != "查获单位"} for i in range(3)]
-    path = write_csv(tmp_path / "no_agency.csv", rows)
+    path = write_csv(tmp_path / "no_agency.csv", web_map_rows_without_agency(3))
+    assert read_path(path).unfilled == ("agency",)  # the one-cell point gives lon and lat
     assert main(["ingest", "--db", str(places_store.path), str(path)]) == 0
-    assert "0 new" in capsys.readouterr().out and stored(places_store).empty
+    out = capsys.readouterr().out
+    assert "0 new" in out and stored(places_store).empty
+    assert ("no column gives the agency, so every row is refused: give it once for the whole file with "
+            "--set agency=VALUE (VALUE one of customs, public_security, state_security, postal, border_defence)") in out
     assert main(["ingest", "--db", str(places_store.path), str(path), "--set", "agency=海关"]) == 0
-    assert "3 new" in capsys.readouterr().out
+    out = capsys.readouterr().out
+    assert "3 new" in out and "--set" not in out
     assert stored(places_store)["agency"].tolist() == ["customs"] * 3
     assert main(["ingest", "--db", str(places_store.path), str(path), "--set", "agancy=customs"]) == 2
     assert "--set names unknown fields ['agancy']" in capsys.readouterr().err
