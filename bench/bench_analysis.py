@@ -28,6 +28,10 @@ memory of the process, and its growth over the process before the call):
 
 Prints markdown tables and writes them to bench/results/analysis.md (``--only limits``, or another
 section: only that one, printed and written to bench/results/analysis-<section>.md).
+
+It stays whole because it runs itself: each case is this file started again with ``--case`` in a fresh process
+(so that a case's time and peak memory are its own), and each table is drawn from its cases' results in the
+parent, so a case and the table that reports it are read and changed in one place.
 """
 
 from __future__ import annotations

@@ -29,6 +29,10 @@ takes about half an hour on the shared 2-core machine.
   section of the results.
 
 Prints markdown and writes it to bench/results/scale.md.
+
+It stays whole because it is one comparison end to end: the file and the lake are loaded from the same
+seizures and measured in turns in one run, so each table's two rows compare like with like on the same
+machine, and its Gi* and import cases are this file started again with ``--case`` in processes of their own.
 """
 
 from __future__ import annotations

@@ -28,6 +28,10 @@ Run (about 7 minutes at the default N on 2 cores; ``unshare -n`` proves the no-n
     unshare -n python bench/bench_spatial_choice.py --rows 1000000 --seed 7
 
 It prints the report and writes it to ``bench/results/spatial_choice.md``.
+
+It stays whole as the record of one decision: the four measurements share one run's points, stores and
+timing harness, and the conclusion that ends the report reads their figures by the labels the measurements
+give them, so what is measured and what is concluded from it are read and changed together.
 """
 
 from __future__ import annotations
