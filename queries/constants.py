@@ -74,40 +74,39 @@ ITEM_GROUPS = (
 
 @dataclass(frozen=True)
 class Item:
-    """A controlled item as seizures record it: what it is, its group and typical value."""
+    """A controlled item as seizures record it: its group, typical value and announcement. Its name in
+    both languages is its code's label in the catalogue (``queries.labels.label``), as every code's is."""
 
     code: str
     group: str
-    name_en: str
-    name_zh: str
     cny_per_kg: float  # order of magnitude of a plausible market value, demo only
     announcement: str | None  # the announcement that first controlled it; None: not itemised
 
 
 ITEMS = (
-    Item("dysprosium", "REE_heavy", "dysprosium", "镝", 1800.0, "MOFCOM-GAC 2025 No.18"),
-    Item("terbium", "REE_heavy", "terbium", "铽", 7000.0, "MOFCOM-GAC 2025 No.18"),
-    Item("samarium", "REE_heavy", "samarium", "钐", 120.0, "MOFCOM-GAC 2025 No.18"),
-    Item("gadolinium", "REE_heavy", "gadolinium", "钆", 200.0, "MOFCOM-GAC 2025 No.18"),
-    Item("yttrium", "REE_heavy", "yttrium", "钇", 60.0, "MOFCOM-GAC 2025 No.18"),
-    Item("lutetium", "REE_heavy", "lutetium", "镥", 5500.0, "MOFCOM-GAC 2025 No.18"),
-    Item("scandium", "REE_heavy", "scandium", "钪", 4500.0, "MOFCOM-GAC 2025 No.18"),
-    Item("holmium", "REE_heavy", "holmium", "钬", 480.0, "MOFCOM 2025 No.57"),
-    Item("erbium", "REE_heavy", "erbium", "铒", 300.0, "MOFCOM 2025 No.57"),
-    Item("ree_concentrate", "REE_heavy", "ion-adsorption rare-earth concentrate", "离子型稀土精矿", 150.0, None),
-    Item("neodymium", "REE_light", "neodymium / NdPr", "钕/镨钕", 550.0, None),
-    Item("ndfeb_magnet", "REE_light", "NdFeB magnet", "钕铁硼磁体", 350.0, None),
-    Item("lanthanum_cerium", "REE_light", "lanthanum / cerium", "镧/铈", 20.0, None),
-    Item("gallium", "Ga", "gallium", "镓", 2000.0, "MOFCOM-GAC 2023 No.23"),
-    Item("germanium", "Ge", "germanium", "锗", 14000.0, "MOFCOM-GAC 2023 No.23"),
-    Item("antimony", "Sb", "antimony", "锑", 180.0, "MOFCOM-GAC 2024 No.33"),
-    Item("graphite", "graphite", "flake / spherical graphite", "鳞片/球形石墨", 8.0, "MOFCOM-GAC 2023 (graphite; number unconfirmed)"),
-    Item("tungsten", "W", "tungsten / APT", "钨/仲钨酸铵", 450.0, "MOFCOM-GAC 2025 No.10"),
-    Item("tellurium", "Te", "tellurium", "碲", 900.0, "MOFCOM-GAC 2025 No.10"),
-    Item("bismuth", "Bi", "bismuth", "铋", 250.0, "MOFCOM-GAC 2025 No.10"),
-    Item("molybdenum", "Mo", "molybdenum", "钼", 400.0, "MOFCOM-GAC 2025 No.10"),
-    Item("indium", "In", "indium", "铟", 2800.0, "MOFCOM-GAC 2025 No.10"),
-    Item("superhard", "superhard", "superhard materials (synthetic diamond)", "超硬材料", 3000.0, "MOFCOM-GAC 2024 No.33"),
+    Item("dysprosium", "REE_heavy", 1800.0, "MOFCOM-GAC 2025 No.18"),
+    Item("terbium", "REE_heavy", 7000.0, "MOFCOM-GAC 2025 No.18"),
+    Item("samarium", "REE_heavy", 120.0, "MOFCOM-GAC 2025 No.18"),
+    Item("gadolinium", "REE_heavy", 200.0, "MOFCOM-GAC 2025 No.18"),
+    Item("yttrium", "REE_heavy", 60.0, "MOFCOM-GAC 2025 No.18"),
+    Item("lutetium", "REE_heavy", 5500.0, "MOFCOM-GAC 2025 No.18"),
+    Item("scandium", "REE_heavy", 4500.0, "MOFCOM-GAC 2025 No.18"),
+    Item("holmium", "REE_heavy", 480.0, "MOFCOM 2025 No.57"),
+    Item("erbium", "REE_heavy", 300.0, "MOFCOM 2025 No.57"),
+    Item("ree_concentrate", "REE_heavy", 150.0, None),
+    Item("neodymium", "REE_light", 550.0, None),
+    Item("ndfeb_magnet", "REE_light", 350.0, None),
+    Item("lanthanum_cerium", "REE_light", 20.0, None),
+    Item("gallium", "Ga", 2000.0, "MOFCOM-GAC 2023 No.23"),
+    Item("germanium", "Ge", 14000.0, "MOFCOM-GAC 2023 No.23"),
+    Item("antimony", "Sb", 180.0, "MOFCOM-GAC 2024 No.33"),
+    Item("graphite", "graphite", 8.0, "MOFCOM-GAC 2023 (graphite; number unconfirmed)"),
+    Item("tungsten", "W", 450.0, "MOFCOM-GAC 2025 No.10"),
+    Item("tellurium", "Te", 900.0, "MOFCOM-GAC 2025 No.10"),
+    Item("bismuth", "Bi", 250.0, "MOFCOM-GAC 2025 No.10"),
+    Item("molybdenum", "Mo", 400.0, "MOFCOM-GAC 2025 No.10"),
+    Item("indium", "In", 2800.0, "MOFCOM-GAC 2025 No.10"),
+    Item("superhard", "superhard", 3000.0, "MOFCOM-GAC 2024 No.33"),
 )
 ITEM_CODES = tuple(item.code for item in ITEMS)
 ITEM_BY_CODE = {item.code: item for item in ITEMS}

@@ -3,12 +3,11 @@
 Every message has a context (``msgctxt``): the key the code asks for (``import_title``) for the
 texts of the dashboard, the situation brief, the exports and the command line, read by :func:`t`;
 ``code:<code>`` (``code:land_port``) for the codes Cordon stores and computes (mineral groups,
-channels, forms, agencies, case statuses, countries, hot-spot categories, the filters' names…),
-read by :func:`label`, so a code reads the same on the page and on paper. The English is the
+controlled items, channels, forms, agencies, case statuses, countries, hot-spot categories, the
+filters' names…), read by :func:`label`, so a code reads the same on the page and on paper. The English is the
 ``msgid``, the Chinese the ``msgstr``: the bilingual PO file that Poedit, Lokalize, Weblate and
 Crowdin open, read here by Babel at import (no compile step). Placeholders (``{name}``,
-``{rows:,}``) are Python format fields (``#, python-brace-format``). Controlled items are named
-from :data:`queries.constants.ITEMS`.
+``{rows:,}``) are Python format fields (``#, python-brace-format``).
 """
 
 from __future__ import annotations
@@ -17,8 +16,6 @@ from pathlib import Path
 
 import pandas as pd
 from babel.messages.pofile import read_po
-
-from queries.constants import ITEM_BY_CODE
 
 LANGUAGES = {"en": "English", "zh": "中文"}
 CATALOGUE = Path(__file__).with_name("locale") / "zh.po"
@@ -56,9 +53,6 @@ def label(code: str | None, lang: str = "en") -> str:
         return ""
     if code in CODE_LABELS:
         return CODE_LABELS[code][1 if lang == "zh" else 0]
-    item = ITEM_BY_CODE.get(code)
-    if item is not None:
-        return item.name_zh if lang == "zh" else item.name_en
     return str(code)
 
 

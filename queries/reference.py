@@ -3,7 +3,7 @@
 ``queries/reference/controlled_items.csv`` is a copy of the shared facts file (one row per
 announcement, with its sources' caveats in ``note``); the item catalogue in
 ``queries.constants.ITEMS`` links each item the seizures record to the announcement that first
-controlled it.
+controlled it; its names are its code's labels in the catalogue (``queries.labels``).
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from pathlib import Path
 import pandas as pd
 
 from queries.constants import ITEM_GROUPS, ITEMS
+from queries.labels import label
 
 ANNOUNCEMENTS_CSV = Path(__file__).parent / "reference" / "controlled_items.csv"
 DESTINATIONS_CSV = Path(__file__).parent / "reference" / "destinations.csv"
@@ -69,8 +70,8 @@ def controlled_items(announcements: pd.DataFrame) -> pd.DataFrame:
         {
             "item": [item.code for item in ITEMS],
             "item_group": [item.group for item in ITEMS],
-            "name_en": [item.name_en for item in ITEMS],
-            "name_zh": [item.name_zh for item in ITEMS],
+            "name_en": [label(item.code, "en") for item in ITEMS],
+            "name_zh": [label(item.code, "zh") for item in ITEMS],
             "announcement": [item.announcement for item in ITEMS],
             "effective_on": [effective.get(item.announcement) for item in ITEMS],
             "note": [None if item.announcement else "not itemised in the announcements on file" for item in ITEMS],

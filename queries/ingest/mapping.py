@@ -20,11 +20,12 @@ from pathlib import Path
 
 import tomli_w
 
-from queries.constants import ITEMS
+from queries.constants import ITEM_CODES
 from queries.ingest.fields import COORDINATES, ENUMERATIONS, FIELDS, KINDS
 from queries.ingest.files import IngestError
 from queries.ingest.values import UNITS_KG, normalise
 from queries.ingest.words import Words, kind_words, words
+from queries.labels import LANGUAGES, label
 
 MAPPINGS_DIR = Path(__file__).resolve().parent.parent / "mappings"
 DEFAULT_MAPPING = MAPPINGS_DIR / "default.toml"
@@ -100,10 +101,10 @@ def _codes(enum: str) -> tuple[str, ...] | None:
 def _catalogue_spellings() -> dict[str, dict[str, str]]:
     """The spellings every mapping understands: each code, and the catalogue's item names."""
     values = {enum: {normalise(code): code for code in (_codes(enum) or ())} for enum in (*ENUMERATIONS, *OPEN_VALUES)}
-    for item in ITEMS:
-        for name in (item.name_en, item.name_zh):
+    for code in ITEM_CODES:
+        for name in (label(code, lang) for lang in LANGUAGES):
             for part in (name, *name.split("/")):
-                values["item"].setdefault(normalise(part), item.code)
+                values["item"].setdefault(normalise(part), code)
     return values
 
 

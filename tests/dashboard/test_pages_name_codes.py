@@ -1,9 +1,13 @@
 """Every page speaks its reader's language: every page, in English and in Chinese, as an admin on the seeded store.
 
 * No stored code reaches a page where the catalogue has a label for it: "Land port" / "陆路口岸", never
-  "land_port", in its texts, widgets and tables. The codes checked are those that cannot be ordinary words: with
-  an underscore (land_port, public_security, under_investigation, REE_heavy, sign_in…) or a country's three
-  capitals (VNM).
+  "land_port", in its texts, widgets and tables. Every code with a label in the catalogue is checked (stored
+  codes, the audit trail's kinds, analyses' categories) where it can be told from an ordinary word: one with an
+  underscore (land_port, ree_concentrate, under_investigation, REE_heavy, sign_in…) or a country's three capitals
+  (VNM) in every text of every page; a word (open, gallium, Ga, ore, customs, new hot spot…) in what a person
+  reads on a Chinese page, where it is English, and on an English page as a whole table cell or widget option (or
+  one of a list of them, "antimony 60 %, tungsten 33 %") where its label is not the code itself ("Open", never
+  "open").
 * A Chinese page shows no English word: no run of Latin letters in what a person reads (labels, texts, options,
   help, placeholders, tables) but those that are Latin in Chinese too (:data:`LATIN`: units, format and method
   names, the product's name, the accounts' names) and what a record's source wrote in its own words.
@@ -26,6 +30,7 @@ from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
 from queries.access import AUDIT_KINDS
+from queries.constants import CASE_STATUSES, CHANNELS, DESTINATIONS, ITEM_CODES
 from queries.labels import CODE_LABELS, label, t
 from queries.store import run
 from queries.stores import open_store
@@ -35,9 +40,14 @@ from tests.dashboard.test_app import APP, signed_in
 # each page as it opens; the Analysis page with each of its methods run on the default parameters
 PAGES = ("live_map", "analysis", "analysis:clusters", "analysis:emerging", "records", "import_records", "users",
          "audit")
-CODES = sorted((code for code in {*CODE_LABELS, *AUDIT_KINDS} if "_" in code or re.fullmatch("[A-Z]{3}", code)),
-               key=len, reverse=True)
+# Every code with a label, from the catalogue itself (not through label(), which the pages call): codes that cannot
+# be ordinary words, looked for everywhere; the others are words, looked for where they can be told from one.
+CODES = sorted((code for code in CODE_LABELS if "_" in code or re.fullmatch("[A-Z]{3}", code)), key=len, reverse=True)
+WORD_CODES = sorted(set(CODE_LABELS) - set(CODES), key=len, reverse=True)
 CODE_WORD = re.compile(r"(?<![\w.\-/])(" + "|".join(map(re.escape, CODES)) + r")(?![\w\-/])")
+WORD_CODE = re.compile(r"(?<![\w\-/])(" + "|".join(map(re.escape, WORD_CODES)) + r")(?![\w\-/])")
+ENGLISH_LABEL_DIFFERS = {code for code in WORD_CODES if CODE_LABELS[code][0] != code}
+SHARE = re.compile(r"\s+\d+(?:\.\d+)?\s*%$")  # "antimony 60 %": a code with its share, as a cluster's main items
 NOT_SHOWN = {"id", "formId", "key", "elementId", "json", "spec", "datasets", "arrowData", "data", "url", "src"}
 # The fields of elements' protos that a person reads (the others are settings: tags, types, formats, icons…).
 READ = {"label", "body", "options", "content", "help", "placeholder", "delta", "default", "value", "caption", "text"}
@@ -111,6 +121,18 @@ def read_texts(shown, lang: str):
             yield where, text
 
 
+def word_codes_shown(shown, lang: str):
+    """(where, code, text) for every word code of ``shown`` (:data:`WORD_CODES`) where it can be told from a word:
+    any of them in what a person reads on a Chinese page; on an English page, a table cell or a widget option that
+    is one, or a list of them (with their shares), whose English label is not the code itself."""
+    for where, text in read_texts(shown, lang):
+        if lang == "zh":
+            yield from ((where, code, text[:80]) for code in WORD_CODE.findall(NOT_WORDS.sub(" ", text)))
+        elif where.startswith("table cell") or "options" in where.split("."):
+            parts = (SHARE.sub("", part.strip()) for part in text.split(","))
+            yield from ((where, part, text[:80]) for part in parts if part in ENGLISH_LABEL_DIFFERS)
+
+
 def chinese_place_names(path) -> re.Pattern:
     """The Chinese names of the store's places that have an English one: counties, provinces, checkpoints, hubs."""
     with open_store(path).reading() as con:
@@ -127,9 +149,20 @@ def test_english_words_are_latin_words_chinese_does_not_use():
     assert english_words("请选择 Choose options") == ["Choose", "options"]
 
 
-def test_the_codes_checked_are_codes_with_a_label():
-    assert {"land_port", "public_security", "under_investigation", "REE_heavy", "sign_in", "VNM"} <= set(CODES)
-    assert all(label(code, "en") != code and label(code, "zh") != code for code in CODES)
+def test_the_codes_checked_are_every_code_with_a_label():
+    assert {"land_port", "public_security", "under_investigation", "REE_heavy", "sign_in", "VNM", "ree_concentrate",
+            "ndfeb_magnet", "lanthanum_cerium"} <= set(CODES)
+    assert {"open", "closed", "gallium", "antimony", "Ga", "ore", "customs"} <= ENGLISH_LABEL_DIFFERS
+    assert {*CODES, *WORD_CODES} >= {*ITEM_CODES, *CASE_STATUSES, *DESTINATIONS, *CHANNELS, *AUDIT_KINDS}
+    assert all(label(code, "en") != code for code in CODES)
+    assert all(label(code, "zh") != code for code in (*CODES, *WORD_CODES))
+
+
+def test_a_word_code_is_found_where_it_can_be_told_from_a_word():
+    shown = [("table cell|Status", "open"), ("table cell|Main items", "antimony 60 %, Tungsten / APT 40 %"),
+             ("multiselect.options", "Gallium"), ("markdown.body", "open the map"), ("table cell|Status", "立案")]
+    assert [code for _, code, _ in word_codes_shown(shown, "en")] == ["open", "antimony"]
+    assert [code for _, code, _ in word_codes_shown(shown, "zh")] == ["open", "antimony", "open"]
 
 
 def with_every_kind_of_event(seeded_db, tmp_path):
@@ -175,6 +208,7 @@ def test_no_page_shows_a_code_or_a_word_of_the_other_language(seeded_db, tmp_pat
     leaks = sorted({(where, code, text[:80]) for where, text in shown for code in CODE_WORD.findall(text)})
     leaks += sorted({(where, "an empty cell", text) for where, text in shown  # an empty cell is empty
                      if where.startswith("table cell") and text in EMPTY_WORDS})
+    leaks += sorted(set(word_codes_shown(shown, lang)))
     if lang == "zh":
         leaks += sorted({(where, word, text[:80]) for where, text in read_texts(shown, lang)
                          for word in english_words(text)})

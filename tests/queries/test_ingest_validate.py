@@ -15,6 +15,7 @@ from queries.constants import AGENCIES, CASE_STATUSES, CHANNELS, FORMS, ITEM_BY_
 from queries.ingest import AREA_OF_INTEREST, load_mapping, validate_frame, validate_row
 from queries.ingest.checks import HASHED_ID, WHITESPACE
 from queries.ingest.fields import CHINA_LAND
+from queries.labels import label
 from tests.queries.ingest_fixtures import CHECKPOINT_POINTS, COUNTY_ANCHORS, NOW, rules
 
 MAPPING = load_mapping()
@@ -304,7 +305,7 @@ def valid_rows(draw) -> tuple[dict[str, str], dict]:
         pair = draw(st.sampled_from([(lon_text, lat_text), (lat_text, lon_text)]))
         point_text, lon_text, lat_text = draw(st.sampled_from([",", ", ", "，", " ", ";"])).join(pair), "", ""
     item = draw(st.sampled_from(ITEMS))
-    item_text = draw(st.sampled_from([item.code, item.name_zh]))
+    item_text = draw(st.sampled_from([item.code, label(item.code, "zh")]))
     number = draw(st.decimals("0.001", "9000", places=3, allow_nan=False, allow_infinity=False))
     unit_text, factor = draw(st.sampled_from([("kg", 1.0), ("吨", 1000.0), ("公斤", 1.0), ("克", 0.001)]))
     channel, agency, status, form = (draw(spelled(t, c)) for t, c in (("channel", CHANNELS), ("agency", AGENCIES),
