@@ -294,6 +294,25 @@ def test_analysis_provenance_counts_the_points_used_and_the_cutoff(seeded_db, la
                                                 "outline_km": 0.5}}
 
 
+@pytest.mark.parametrize(("filters", "chosen"), [
+    (Filters(destinations=("VNM", "MMR")), lambda rows: rows.destination_iso3.isin(["VNM", "MMR"])),
+    (Filters(case_statuses=("open", "closed")), lambda rows: rows.case_status.isin(["open", "closed"])),
+], ids=("destinations", "case_statuses"))
+def test_an_analysis_takes_exactly_the_records_a_destination_or_case_status_filter_selects(seeded_db, filters, chosen):
+    """The points an analysis works on, the records it leaves out and its provenance's counts are those of the
+    chosen destination countries or case statuses, as the store holds them."""
+    with open_store(seeded_db).reading() as con:
+        rows = con.execute("SELECT seizure_id, destination_iso3, case_status, geo_precision FROM seizures").df()
+        data = read_analysis_points(con, filters)
+        provenance = provenance_for(con, "clusters", filters)
+    selected = rows[chosen(rows)]
+    precise = selected["geo_precision"].isin(["point", "town"])  # what the analyses use (precise_enough)
+    assert 0 < precise.sum() < rows["geo_precision"].isin(["point", "town"]).sum() and (~precise).sum() > 0
+    assert sorted(data.points["seizure_id"]) == sorted(selected.loc[precise, "seizure_id"])
+    assert data.left_out == (~precise).sum()
+    assert (provenance.records, provenance.left_out) == (precise.sum(), (~precise).sum())
+
+
 def test_the_hash_follows_the_content_of_the_rows(store):
     from queries.seizures import insert_seizures
     from tests.conftest import seizure_row
