@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import altair as alt
 import pandas as pd
+from babel.dates import get_day_names, get_month_names, get_period_names
 
 from dashboard import style
 from dashboard.i18n import label, t
@@ -13,13 +14,22 @@ CHANNEL_COLOURS = ("#4dabf7", "#ff6b6b", "#ffd43b", "#38d9a9", "#da77f2", "#ffa9
 # A legend under a half-page chart (about 400 px wide on a laptop) in as many columns as fit there, its entries
 # filling rows left to right, each column as wide as its longest name: sizes of Vega's 11 px labels, in px.
 LEGEND_PX, LATIN_PX, CJK_PX, SYMBOL_PX = 400, 6.2, 11, 28
-# d3's names of months and days in Chinese (d3-time-format's zh-CN locale), for Vega's time formats
+
+
+def _cldr_names(names: dict[int, str], first: int = 0) -> list[str]:
+    """Babel's (CLDR's) names in their order, starting at ``first`` (d3 starts the week on Sunday, CLDR on Monday)."""
+    ordered = [names[key] for key in sorted(names)]
+    return ordered[first:] + ordered[:first]
+
+
+# Vega's names of months and days in Chinese, from the Unicode CLDR through Babel (as d3-time-format's zh-CN)
 CHINESE_TIME = alt.TimeLocale(
-    dateTime="%x %A %X", date="%Y/%-m/%-d", time="%H:%M:%S", periods=["上午", "下午"],
-    days=["星期日", "星期一", "星期二", "星期三", "星期四", "星期五", "星期六"],
-    shortDays=["周日", "周一", "周二", "周三", "周四", "周五", "周六"],
-    months=["一月", "二月", "三月", "四月", "五月", "六月", "七月", "八月", "九月", "十月", "十一月", "十二月"],
-    shortMonths=[f"{month}月" for month in range(1, 13)])
+    dateTime="%x %A %X", date="%Y/%-m/%-d", time="%H:%M:%S",
+    periods=[get_period_names("abbreviated", "format", locale="zh_CN")[period] for period in ("am", "pm")],
+    days=_cldr_names(get_day_names("wide", locale="zh_CN"), first=6),
+    shortDays=_cldr_names(get_day_names("abbreviated", locale="zh_CN"), first=6),
+    months=_cldr_names(get_month_names("wide", locale="zh_CN")),
+    shortMonths=_cldr_names(get_month_names("abbreviated", locale="zh_CN")))
 NUMBERS = alt.NumberLocale(decimal=".", thousands=",", grouping=[3], currency=["¥", ""])
 
 
