@@ -143,10 +143,6 @@ ACCOUNTS = {"admin": ("admin", ()), "planner": ("planner", ("all",)), "gx-analys
 def seeded_db(tmp_path_factory, request):
     """A database seeded once per test session with 3,000 demo seizures (fixed seed and end) and the
     test ``ACCOUNTS``: a file's path, or with ``CORDON_TEST_STORE=lake`` a lake's URL."""
-    from geodata.demo_geography import demo_geography
-    from queries.access import Grant, add_user
-    from queries.seed import seed
-
     path = tmp_path_factory.mktemp("seeded") / "cordon.duckdb"
     if TEST_STORE == "lake":
         from queries.lake import LAKE_PREFIX, LakeStore
@@ -157,11 +153,31 @@ def seeded_db(tmp_path_factory, request):
         _SEEDED_LAKE.update(cluster=cluster, backups=tmp_path_factory.mktemp("seeded-backup"))
     else:
         store = Store(path)
+    _seed_as_the_run_does(store)
+    return path
+
+
+@pytest.fixture(scope="session")
+def seeded_file(seeded_db, tmp_path_factory):
+    """What ``seeded_db`` holds, in a DuckDB file whatever the run's store: for what only a file can be (the
+    source of ``migrate-store``). The seeded file itself in a run on files."""
+    if TEST_STORE != "lake":
+        return seeded_db
+    path = tmp_path_factory.mktemp("seeded-file") / "cordon.duckdb"
+    _seed_as_the_run_does(Store(path))
+    return path
+
+
+def _seed_as_the_run_does(store) -> None:
+    """3,000 demo seizures (fixed seed and end) and the test ``ACCOUNTS``."""
+    from geodata.demo_geography import demo_geography
+    from queries.access import Grant, add_user
+    from queries.seed import seed
+
     seed(store, demo_geography(), rows=3_000, seed=7, end=datetime(2026, 11, 20, 12, 0))
     for username, (role, grants) in ACCOUNTS.items():
         add_user(store, username, PASSWORD, role, grants=[Grant.parse(g) for g in grants], actor="os:test",
                  source="cli", now=datetime(2026, 11, 20, 12, 0))
-    return path
 
 
 _SEEDED_LAKE: dict = {}  # the run's cluster and the folder of the seeded lake's backup, where seeded_db is a lake

@@ -224,8 +224,7 @@ def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_i
     wrote them); what the import stores for the audit and the CSV of refusals stays English."""
     import os
 
-    import duckdb
-
+    from queries.stores import open_store
     from tests.dashboard.test_pages_name_codes import english_words
     from tests.queries.ingest_fixtures import seizure_row
 
@@ -242,8 +241,8 @@ def test_the_reasons_of_refused_rows_speak_the_readers_language_and_are_stored_i
     assert all(table.proto.placeholder == "" for table in test.dataframe if table.value.isna().any(axis=None))
     test.button(key="i_run").click().run()
     assert not test.exception
-    with duckdb.connect(os.environ["CORDON_DB"], read_only=True) as con:
-        stored = [reason for (reason,) in con.sql("SELECT reason FROM rejected_rows ORDER BY line").fetchall()]
+    with open_store(os.environ["CORDON_DB"]).reading() as con:
+        stored = [reason for (reason,) in con.execute("SELECT reason FROM rejected_rows ORDER BY line").fetchall()]
     assert stored[0].startswith("channel (渠道) '走私通道甲' is not one Cordon knows")
     assert stored[1] == "longitude (经度) 200 is out of range (-180 to 180)"
 

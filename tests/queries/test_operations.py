@@ -176,13 +176,13 @@ def test_backup_and_restore_from_the_command_line(file_store, tmp_path, capsys):
     assert json.loads((tmp_path / "b" / "manifest.json").read_text())["kind"] == "file"
 
 
-def test_migrate_store_moves_every_table_into_an_empty_lake_once(seeded_db, lake_store, capsys):
-    source = open_store(seeded_db)
+def test_migrate_store_moves_every_table_into_an_empty_lake_once(seeded_file, lake_store, capsys):
+    source = open_store(seeded_file)
     expected = _held(source)
     with source.reading() as con:
         largest = con.execute("SELECT max(seizure_id) FROM seizures").fetchone()[0]
 
-    assert main(["migrate-store", "--from", str(seeded_db), "--to", lake_store.path,
+    assert main(["migrate-store", "--from", str(seeded_file), "--to", lake_store.path,
                  "--data-path", lake_store.data_path]) == 0
     out = capsys.readouterr().out
     assert "seizures" in out and "3,000 in the file,      3,000 in the lake" in out
