@@ -121,7 +121,13 @@ def broken_rule(con: duckdb.DuckDBPyConnection, table: str, rows: str, *, insert
     pass on NULL, as in SQL. A key rule is broken when the table, as the transaction sees it, holds a
     key of ``rows`` more than once.
     """
-    present = {name for (name,) in con.execute(f"SELECT column_name FROM (DESCRIBE SELECT * FROM {rows})").fetchall()}
+    described = dict(con.execute(f"SELECT column_name, column_type FROM (DESCRIBE SELECT * FROM {rows})").fetchall())
+    present = set(described)
+    # the rows as the table stores them: a frame's column of nothing but NULLs, say, arrives as text
+    retyped = [f'CAST("{c.name}" AS {c.data_type}) AS "{c.name}"' for c in table_columns()[table]
+               if c.name in present and described[c.name] != c.data_type]
+    if retyped:
+        rows = f"(SELECT * REPLACE ({', '.join(retyped)}) FROM {rows})"
     missing = [c for c in table_columns()[table] if c.name not in present]
     if inserted and missing:
         filled = ", ".join(f'{c.default or "NULL"}::{c.data_type} AS "{c.name}"' for c in missing)

@@ -168,6 +168,28 @@ def seeded_file(seeded_db, tmp_path_factory):
     return path
 
 
+@pytest.fixture(scope="session")
+def seeded_lake(seeded_db, tmp_path_factory, request) -> str:
+    """What ``seeded_db`` holds, in a lake of the run's cluster whatever the run's store (its URL): the seeded
+    lake itself in a run on lakes."""
+    from queries.lake import LAKE_PREFIX, LakeStore
+
+    if TEST_STORE == "lake":
+        return seeded_db
+    lake = LakeStore(LAKE_PREFIX + request.getfixturevalue("postgres_cluster").create_database("seeded_lake"),
+                     tmp_path_factory.mktemp("seeded-lake"))
+    _seed_as_the_run_does(lake)
+    lake.close()
+    return lake.path
+
+
+@pytest.fixture(scope="module", params=["file", "lake"])
+def seeded_either(request) -> str | Path:
+    """The seeded store as a file and, a second run of each test of the module, as a lake: for the view and
+    access tests, which the issue asks to hold on both stores in every run."""
+    return request.getfixturevalue("seeded_file" if request.param == "file" else "seeded_lake")
+
+
 def _seed_as_the_run_does(store) -> None:
     """3,000 demo seizures (fixed seed and end) and the test ``ACCOUNTS``."""
     from geodata.demo_geography import demo_geography

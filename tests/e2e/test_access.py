@@ -52,7 +52,7 @@ def test_a_scoped_analyst_sees_only_the_granted_region_and_is_refused_a_page_abo
 
 
 def test_a_wall_display_stays_signed_in_through_a_reload_and_a_restart_and_shows_the_map_full_screen(browser, app_url,
-                                                                                                     seeded_db):
+                                                                                                     seeded_db, tmp_path):
     wall = f"{app_url}/?period=all&refresh=5&zone=451481"  # the address the screen is set up with
     context = browser.new_context(viewport={"width": 1920, "height": 1080})
     page = context.new_page()
@@ -73,7 +73,7 @@ def test_a_wall_display_stays_signed_in_through_a_reload_and_a_restart_and_shows
     assert page.get_by_role("button", name="Sign out").count() == 0 and page.get_by_test_id("stPageLink").count() == 0
     deck = page.get_by_test_id("stDeckGlJsonChart").bounding_box()
     assert deck["height"] >= 700 and deck["width"] >= 1200
-    page.screenshot(path=str(seeded_db.parent / "display.png"))
+    page.screenshot(path=str(tmp_path / "display.png"))
     # the browser restarts: its persistent cookie still signs the screen in
     state = context.storage_state()
     context.close()

@@ -192,14 +192,14 @@ def test_status_names_the_latest_snapshot_and_how_many_are_kept(lake, capsys):
     assert f"snapshot {latest}, the latest; {len(lake.store.snapshot_ids())} kept" in capsys.readouterr().out
 
 
-def test_a_file_store_names_no_snapshot_and_refuses_as_of(seeded_db, tmp_path, capsys):
-    with open_store(seeded_db).reading() as con:
+def test_a_file_store_names_no_snapshot_and_refuses_as_of(seeded_file, tmp_path, capsys):
+    with open_store(seeded_file).reading() as con:
         assert provenance_for(con, "zones", Filters()).snapshot is None
         brief = build_brief(con, Filters(), generated_at=GENERATED)
     assert brief.snapshot is None
     assert not any("snapshot" in text for text in page_texts(brief))
     with pytest.raises(SystemExit) as stopped:
-        main(["export", "--db", str(seeded_db), "--layer", "zones", "--format", "geojson",
+        main(["export", "--db", str(seeded_file), "--layer", "zones", "--format", "geojson",
               "--out", str(tmp_path / "zones.geojson"), "--as-of", "3"])
     assert stopped.value.code == 2 and "keeps no snapshots; --as-of needs a lake store" in capsys.readouterr().err
     assert not (tmp_path / "zones.geojson").exists()

@@ -40,8 +40,8 @@ EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after": 0, "point_limit": 100_000,
 
 
 @pytest.fixture(scope="module")
-def store(seeded_db) -> Store:
-    return open_store(seeded_db)
+def store(seeded_either) -> Store:
+    return open_store(seeded_either)
 
 
 @pytest.fixture(scope="module")

@@ -15,6 +15,19 @@ from queries.ingest import IngestError, check, ingest, ingest_file, known_places
 from queries.store import Store
 from tests.queries.ingest_fixtures import NOW, seizure_row, write_csv
 
+
+@pytest.fixture
+def places_store(store) -> Store:
+    """The reference tables (checkpoints and hubs that imports can name) in a file and, a second run of each
+    test, in a lake (conftest's ``store``): an import stores, refuses and updates alike on both."""
+    from geodata.demo_geography import demo_geography
+    from queries.seed import write_reference
+
+    with store.writing() as con:
+        write_reference(con, demo_geography())
+    return store
+
+
 # Published pairs (wandergis/coordtransform, as in tests/geodata/test_coords.py): WGS84 (116.404, 39.915)
 # is GCJ-02 (116.41024449916938, 39.91640428150164); GCJ-02 (116.404, 39.915) is BD-09
 # (116.41036949371029, 39.92133699351021) and WGS84 about (116.39775550083061, 39.91359571849836).

@@ -17,8 +17,8 @@ from queries.stores import open_store
 
 
 @pytest.fixture(scope="module")
-def con(seeded_db):
-    with open_store(seeded_db).reading() as connection:
+def con(seeded_either):
+    with open_store(seeded_either).reading() as connection:
         yield connection
 
 
