@@ -1,5 +1,5 @@
 """Command line of the store: ``python -m queries COMMAND --db PATH``, COMMAND one of seed, status, migrate, feed,
-ingest, watch, users, audit, maintain, backup, restore, migrate-store and network-setup.
+ingest, watch, users, lists, audit, maintain, backup, restore, migrate-store and network-setup.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -18,7 +18,7 @@ import sys
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from datetime import datetime
+from datetime import date, datetime
 from functools import cache, partial
 from pathlib import Path
 
@@ -322,6 +322,52 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
             action.add_argument("role", choices=ROLES)
 
 
+def _lists(args: argparse.Namespace) -> int:
+    from queries import access, control_lists
+
+    store = open_store(args.db)
+    if args.action == "import":
+        try:
+            result = control_lists.import_entries(store, args.file, username=access.os_actor(), source="cli",
+                                                  now=beijing_now())
+        except control_lists.ListFileError as error:
+            print(f"error: {error}", file=sys.stderr)
+            return 2
+        print(result.summary())
+        return 0
+    on = args.on or beijing_now().date()
+    with store.reading() as con:
+        entries = [entry for entry in control_lists.entries_in_force(con, on)
+                   if args.list is None or entry.list_code == args.list]
+    print(f"{len(entries)} entries in force on {on}" + (f" on the {args.list} list" if args.list else ""))
+    for entry in entries:
+        country = entry.country_iso3 or "?"
+        print(f"  {entry.list_code:<17} {entry.entry_id:<22} {country}  {' / '.join(entry.names)}  "
+              f"({entry.announcement}, from {entry.effective_from})")
+    return 0
+
+
+def _lists_arguments(command: argparse.ArgumentParser) -> None:
+    from queries.control_lists import LISTS
+
+    actions = command.add_subparsers(dest="action", required=True)
+    imported = actions.add_parser("import", help=("add a new announcement's entries from a CSV file laid out as "
+                                                  "queries/reference/control_lists.csv (docs/lists.md)"))
+    imported.add_argument("file", metavar="FILE", help="the entries, UTF-8 CSV")
+    shown = actions.add_parser("show", help="the entries in force on a day (default: today, Beijing time)")
+    shown.add_argument("--on", type=_day, default=None, metavar="YYYY-MM-DD", help="the day (default: today)")
+    shown.add_argument("--list", choices=LISTS, default=None, help="only this list")
+    for action in (imported, shown):
+        action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
+
+
+def _day(text: str) -> date:
+    try:
+        return date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a date such as 2025-06-01, got {text!r}") from None
+
+
 def _since(text: str) -> datetime:
     try:
         return datetime.fromisoformat(text)
@@ -421,6 +467,8 @@ def main(argv: list[str] | None = None) -> int:
         ("ingest", _ingest, "import records from CSV, Excel, GeoJSON or Parquet files (one transaction per file)"),
         ("watch", _watch, "import the files dropped into a folder, then move each to done/ or failed/ with a report"),
         ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
+        ("lists", _lists, ("China's control, watch and unreliable entity lists: import an announcement's entries, "
+                           "show those in force")),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
         ("maintain", _maintain, ("a lake: merge small files, expire old snapshots, remove unused files; a file: "
                                 "checkpoint (safe while sites write)")),
@@ -459,6 +507,8 @@ def main(argv: list[str] | None = None) -> int:
                                  help="random seed, 0 or more (default: a fresh one, printed)")
         if name == "users":
             _users_arguments(command)
+        if name == "lists":
+            _lists_arguments(command)
         if name == "audit":
             command.add_argument("--since", type=_since, default=None, help="from this date or time (Beijing time)")
             command.add_argument("--kind", default=None, help="only events of this kind (sign_in_failed, export, ...)")

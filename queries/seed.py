@@ -6,6 +6,7 @@ from collections.abc import Callable
 from datetime import datetime
 
 from queries.clock import beijing_now
+from queries.control_lists import write_release_entries
 from queries.demo import DemoGeography, generate_seizures
 from queries.reference import control_announcements, controlled_items
 from queries.seizures import insert_seizures
@@ -24,11 +25,13 @@ def write_reference(con, geo: DemoGeography) -> None:
 
 def write_release_reference(con, geo: DemoGeography) -> None:
     """Write the reference tables that only a release of Cordon changes (export controls, admin units and
-    their names), leaving checkpoints and hubs, which a site's imports may have corrected."""
+    their names, the entries of China's lists), leaving checkpoints and hubs, which a site's imports may have
+    corrected, and list entries a site imported."""
     announcements = control_announcements()
     write_frame(con, "upsert_control_announcements", announcements)
     write_frame(con, "upsert_controlled_items", controlled_items(announcements))
     write_frame(con, "upsert_admin_units", geo.admin_units)
+    write_release_entries(con)
 
 
 def upgrade(store: Store, geo_of: Callable[[], DemoGeography]) -> list[int]:

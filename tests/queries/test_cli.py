@@ -10,6 +10,7 @@ import duckdb
 import pytest
 
 from queries.__main__ import main
+from queries.control_lists import RELEASE_CSV, read_entries
 from queries.store import LATEST_VERSION
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -45,14 +46,15 @@ def test_the_database_path_defaults_to_cordon_db(tmp_path):
 
 
 def test_migrate_upgrades_an_older_store_and_refreshes_what_the_release_changed(tmp_path, capsys):
-    """A store made by an older Cordon (schema 9, counties without English names, as 0.10 wrote them) gets
-    the new schema and the release's county names; its checkpoints, which imports may have corrected,
-    are left as they were."""
+    """A store made by an older Cordon (schema 10 without the lists' table, counties without English names, as
+    0.11 wrote them) gets the new schema, the release's county names and list entries; its checkpoints, which
+    imports may have corrected, are left as they were."""
     path = tmp_path / "old.duckdb"
     assert main(["seed", "--db", str(path), "--rows", "10"]) == 0
     con = duckdb.connect(str(path))
     con.execute("UPDATE admin_units SET name_en = '' WHERE level = 'county' AND NOT is_border_zone")
     con.execute("UPDATE checkpoints SET name_en = 'Corrected by a post' WHERE checkpoint_id = 'dongxing'")
+    con.execute("DROP TABLE control_list_entries")  # what migration 11, the latest, made
     con.execute("DELETE FROM schema_version WHERE version = $v", {"v": LATEST_VERSION})
     con.close()
     capsys.readouterr()
@@ -62,7 +64,9 @@ def test_migrate_upgrades_an_older_store_and_refreshes_what_the_release_changed(
     con = duckdb.connect(str(path))
     names = dict(con.execute("SELECT code, name_en FROM admin_units").fetchall())
     corrected = con.execute("SELECT name_en FROM checkpoints WHERE checkpoint_id = 'dongxing'").fetchone()[0]
+    list_entries = con.execute("SELECT count(*) FROM control_list_entries").fetchone()[0]
     con.close()
+    assert list_entries == len(read_entries(RELEASE_CSV))
     assert names["450102"] == "Xingning District" and all(names.values())
     assert corrected == "Corrected by a post"
     assert main(["migrate", "--db", str(path)]) == 0

@@ -276,7 +276,7 @@ def test_migration_10_keeps_the_accounts_and_admits_the_display_role(tmp_path):
     with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed on table users"):
         con.execute("UPDATE users SET role = 'display'")
     before = con.execute("SELECT * FROM users").fetchall()
-    assert migrate(con) == [10]
+    assert migrate(con, target=10) == [10]
     assert con.execute("SELECT * FROM users").fetchall() == before
     add("wall", "display")
     with pytest.raises(duckdb.ConstraintException, match="CHECK constraint failed on table users"):
