@@ -15,8 +15,9 @@ A party and an entry give at most one hit, the best, kept where the entry was in
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date
 
 import numpy as np
@@ -91,11 +92,20 @@ class Screener:
         dates = [on] * len(names) if isinstance(on, date) else list(on)
         if len(dates) != len(names) or (identifiers is not None and len(identifiers) != len(names)):
             raise ValueError(f"{len(names)} names, {len(dates)} dates and identifiers for each name expected")
-        best: dict[tuple[int, int], _Candidate] = {}
-        for candidate in self._name_candidates(names):
+        distinct = list(dict.fromkeys(names))  # a name given many times is screened once
+        by_name: dict[tuple[int, int], _Candidate] = {}
+        for candidate in self._name_candidates(distinct):
             pair = (candidate.party, candidate.entry)
-            if pair not in best or candidate.rank > best[pair].rank:
-                best[pair] = candidate
+            if pair not in by_name or candidate.rank > by_name[pair].rank:
+                by_name[pair] = candidate
+        found = defaultdict(list)
+        for candidate in by_name.values():
+            found[distinct[candidate.party]].append(candidate)
+        best: dict[tuple[int, int], _Candidate] = {
+            (party, candidate.entry): replace(candidate, party=party)
+            for party, name in enumerate(names)
+            for candidate in found.get(name, ())
+        }
         for candidate in self._identifier_candidates(identifiers or ()):
             best[(candidate.party, candidate.entry)] = candidate
         hits = [
