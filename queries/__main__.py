@@ -1,5 +1,5 @@
 """Command line of the store: ``python -m queries COMMAND --db PATH``, COMMAND one of seed, status, migrate, feed,
-ingest, watch, users, lists, audit, maintain, backup, restore, migrate-store and network-setup.
+ingest, watch, users, lists, screen, audit, maintain, backup, restore, migrate-store and network-setup.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -361,6 +361,35 @@ def _lists_arguments(command: argparse.ArgumentParser) -> None:
         action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
 
 
+def _screen(args: argparse.Namespace) -> int:
+    from geodata.export import check_output, table_csv
+    from queries import access
+    from queries.control_lists import entries_in_force
+    from queries.screening.names_file import ROW, NamesFileError, read_names, screen_names
+
+    out = check_output(args.out, "csv")
+    try:
+        names = read_names(args.names)
+    except NamesFileError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    for skipped in names.skipped:
+        print(f"{names.file}: {skipped}", file=sys.stderr)
+    on = args.on or beijing_now().date()
+    store = open_store(args.db)
+    with store.reading() as con:
+        entries = entries_in_force(con, on)
+    hits = screen_names(names, entries, on)
+    out.write_bytes(table_csv(hits))
+    print(f"screened {len(names.frame):,} parties of {names.file} against the {len(entries)} list entries in force on "
+          f"{on}: {len(hits):,} hits ({hits[ROW].nunique():,} parties) written to {out}"
+          + (f"; {len(names.skipped):,} rows skipped" if names.skipped else ""))
+    access.record_cli_event(store, "export", {"kind": "screening", "names": str(args.names), "on": str(on),
+                                              "parties": len(names.frame), "skipped": len(names.skipped),
+                                              "hits": len(hits), "out": str(out)})
+    return 0
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -469,6 +498,8 @@ def main(argv: list[str] | None = None) -> int:
         ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
         ("lists", _lists, ("China's control, watch and unreliable entity lists: import an announcement's entries, "
                            "show those in force")),
+        ("screen", _screen, ("screen the names of a CSV file against the lists in force on a day; one row per "
+                             "hit, with the entry, its announcement, the score and the reason")),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
         ("maintain", _maintain, ("a lake: merge small files, expire old snapshots, remove unused files; a file: "
                                 "checkpoint (safe while sites write)")),
@@ -509,6 +540,12 @@ def main(argv: list[str] | None = None) -> int:
             _users_arguments(command)
         if name == "lists":
             _lists_arguments(command)
+        if name == "screen":
+            command.add_argument("--names", required=True, metavar="FILE.csv",
+                                 help="the parties: a 'name' column; optional 'id', 'uscc', 'country' (UTF-8 or GBK)")
+            command.add_argument("--out", required=True, metavar="HITS.csv", help="the hits, one row each")
+            command.add_argument("--on", type=_day, default=None, metavar="YYYY-MM-DD",
+                                 help="screen against the lists as they stood on this day (default: today, Beijing time)")
         if name == "audit":
             command.add_argument("--since", type=_since, default=None, help="from this date or time (Beijing time)")
             command.add_argument("--kind", default=None, help="only events of this kind (sign_in_failed, export, ...)")
