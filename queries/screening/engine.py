@@ -19,15 +19,18 @@ from collections import defaultdict
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
 from datetime import date
+from itertools import chain, pairwise
 
 import numpy as np
 from rapidfuzz import fuzz, process
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from queries.control_lists import ListEntry
-from queries.screening.normalise import HAN, LATIN, Key, identifier_key, is_uscc, keys_of
+from queries.screening.normalise import HAN, LATIN, Key, identifier_key, is_uscc, keys_of, readings
+from queries.screening.vocabulary import GENERIC_WORDS_LATIN
 
 DEFAULT_THRESHOLD = 85.0  # the highest with recall ≥ 0.95 on tests/fixtures/screening_pairs.csv (bench/bench_screening.py)
+WORD_FOUND = 75.0  # how alike (OSA, transpositions one edit) an entry's distinctive word and the party's must be
 _CHUNK = 20_000  # party keys scored at once: bounds the score matrices' memory
 
 
@@ -126,9 +129,13 @@ class Screener:
         for party, name in enumerate(names):
             for key in keys_of(name):
                 (han if key.script == HAN else pinyin if key.via_pinyin else latin).append((party, key))
-        yield from self._scored(_KeySet(han), self._han, "han")
-        yield from self._scored(_KeySet(latin), self._latin, LATIN)
-        yield from self._scored(_KeySet(pinyin), self._latin_only, LATIN)
+        for candidate in chain(
+            self._scored(_KeySet(han), self._han, "han"),
+            self._scored(_KeySet(latin), self._latin, LATIN),
+            self._scored(_KeySet(pinyin), self._latin_only, LATIN),
+        ):
+            if _same_distinctive_part(candidate.party_key, candidate.entry_key):
+                yield candidate
 
     def _scored(self, parties: _KeySet, entries: _KeySet, script: str) -> Iterable[_Candidate]:
         if not parties.keys or not entries.keys:
@@ -200,6 +207,33 @@ class _KeySet:
         self.sounds = [key.sound for key in self.keys]
         self.sorted_texts = [key.sorted_text for key in self.keys]
         self.compacts = [key.compact for key in self.keys]
+
+
+def _same_distinctive_part(party: Key, entry: Key) -> bool:
+    """Whether a close pair of keys also agrees where names tell companies apart, beyond the overall score.
+
+    In Chinese, a character typed for another is a typo only when the two share a reading (input methods type
+    by sound: 通迅 for 通讯), so a replaced character that sounds different makes another name (星海, 星河).
+    In Latin script, every word of the entry that is not generic (:data:`GENERIC_WORDS_LATIN`) must be in the
+    party's name, give or take a typo: General Dynamics Marine Systems is not General Dynamics Land Systems.
+    """
+    if party.script == HAN:
+        return all(
+            readings(party.text[at]) & readings(entry.text[to])
+            for operation, at, to in Levenshtein.editops(party.text, entry.text)
+            if operation == "replace"
+        )
+    pieces = [*party.words, *(first + second for first, second in pairwise(party.words))]
+    for word in entry.words:
+        if word in GENERIC_WORDS_LATIN:
+            continue
+        if party.via_pinyin or entry.via_pinyin:  # pinyin is a word per run of characters: look inside
+            found = fuzz.partial_ratio(word, party.compact)
+        else:
+            found = max(OSA.normalized_similarity(word, piece) * 100 for piece in pieces)
+        if found < WORD_FOUND:
+            return False
+    return True
 
 
 def reason_for(party: Key, entry: Key, form: str) -> str:

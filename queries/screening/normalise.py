@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 
 import opencc
-from pypinyin import lazy_pinyin
+from pypinyin import Style, lazy_pinyin, pinyin
 from pypinyin.seg.mmseg import seg as pinyin_words
 
 from queries.screening.vocabulary import (
@@ -178,6 +178,12 @@ def _translated_words(text: str) -> tuple[tuple[str, ...], tuple[tuple[str, str]
         start = found.end()
     words.extend(_pinyin_words(text[start:]))
     return tuple(words), tuple(translated)
+
+
+@lru_cache(maxsize=20_000)
+def readings(char: str) -> frozenset[str]:
+    """Every pinyin reading of one character (a polyphone has several: 盛 sheng, cheng)."""
+    return frozenset(pinyin(char, style=Style.NORMAL, heteronym=True)[0])
 
 
 def identifier_key(identifier: str) -> str:

@@ -181,3 +181,9 @@ GLOSSARY_ZH_EN = {
     "服务": "service",
     "国际贸易": "international trading",
 }
+
+# Words of Latin names that say what a company does, not which one it is: a name that differs from an entry only
+# in these may still be it, and one whose other words differ is another company however alike the rest.
+GENERIC_WORDS_LATIN = frozenset(
+    {word for english in GLOSSARY_ZH_EN.values() for word in english.split()} | set(WORD_FORMS.values())
+)

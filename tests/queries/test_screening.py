@@ -86,6 +86,17 @@ def test_a_one_character_typo_in_chinese_is_counted():
     assert typo and "1 character differs (same pinyin)" in typo[0].reason
 
 
+def test_a_chinese_character_replaced_by_one_that_sounds_different_is_another_name():
+    assert Screener([XINGHE]).screen("上海星海贸易有限公司", ON) == []  # hai, not he: 87.8 by the overall score alone
+    assert Screener([XINGHE]).screen("上海星和贸易有限公司", ON)  # he: a typo
+
+
+def test_a_latin_name_must_hold_every_distinctive_word_of_the_entry(screener):
+    assert screener.screen("Lockheed Marine International", ON) == []  # 'martin' is not there
+    typo = screener.screen("Lockheed Matrin International Corp.", ON)  # transposed, one edit
+    assert [hit.entry.entry_id for hit in typo] == ["T2"]
+
+
 def test_an_identifier_hits_whatever_the_name(screener):
     hits = screener.screen("Some Other Name Ltd", ON, identifiers=["91440300-MA5FXXXX3C"])
     assert [(hit.entry.entry_id, hit.score, hit.matched_name) for hit in hits] == [("T1", 100.0, "91440300MA5FXXXX3C")]
