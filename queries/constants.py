@@ -50,6 +50,12 @@ CHECKPOINT_KINDS = (
     "postal_hub",
 )
 HUB_KINDS = ("mine", "separation_plant", "smelter_refinery", "magnet_alloy_maker", "trading_hub")
+# Who is behind a seizure (migration 012, docs/parties.md): the kinds of party, and the role a party plays in a
+# seizure or a case (conveyance: the vehicle that carried it; waybill: the waybill it travelled under; contact:
+# a phone number the record gives).
+PARTY_KINDS = ("company", "person", "vehicle", "phone", "address", "waybill")
+PARTY_ROLES = ("consignor", "consignee", "carrier", "driver", "owner", "buyer", "seller", "sender", "recipient",
+               "conveyance", "waybill", "contact", "suspect", "other")
 
 # Account roles, lowest first: each may do what the ones before it may (queries.access.PERMISSIONS).
 # A display only watches: a wall screen's account, whose one page is the live map, full-screen.

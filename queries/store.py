@@ -65,6 +65,7 @@ def ctrl_c_held() -> Iterator[None]:
 ACCOUNTS_CLAIM = "accounts"  # accounts, their grants and sign-in state, web sessions
 AUDIT_CLAIM = "audit"  # appends to the audit trail, and nothing else
 PLACES_CLAIM = "places"  # checkpoints and processing hubs from an import
+PARTIES_CLAIM = "parties"  # parties an import's records name (stored once whatever the source)
 
 
 def seizures_claim(source: str) -> str:
@@ -168,6 +169,17 @@ def write_frame(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame) 
         return con.execute(load_sql(name)).fetchone()[0]
     except duckdb.ConstraintException as error:
         raise StoreError(f"{name}: a row was refused by the schema: {error}") from error
+    finally:
+        con.unregister("incoming")
+
+
+def query_over(con: duckdb.DuckDBPyConnection, name: str, frame: pd.DataFrame,
+               params: Mapping[str, Any] | None = None) -> pd.DataFrame:
+    """Run the named query over ``frame`` (seen by the SQL as ``incoming``) with bound ``params``; its rows."""
+    sql = load_sql(name)
+    con.register("incoming", frame)
+    try:
+        return con.execute(sql, bind(sql, params)).df()
     finally:
         con.unregister("incoming")
 
@@ -361,7 +373,8 @@ def using_data_path(args: Any) -> Iterator[None]:
 
 
 # The record ids a file's sequences give (``<column>_seq``); a lake's come in blocks from its catalog.
-ALLOCATED_IDS = {"seizures": "seizure_id", "users": "user_id", "audit_log": "audit_id", "imports": "import_id"}
+ALLOCATED_IDS = {"seizures": "seizure_id", "users": "user_id", "audit_log": "audit_id", "imports": "import_id",
+                 "cases": "case_id", "parties": "party_id"}
 
 
 def new_ids(con: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 
 import pyarrow as pa
 
-from queries.ingest.fields import MAX_QUANTITY_KG, QUANTITY_FIELDS, Area, Field
+from queries.ingest.fields import MAX_QUANTITY_KG, PARTY_COLUMNS, QUANTITY_FIELDS, Area, Field
 from queries.ingest.refusals import fill
 from queries.ingest.rules import Rules
 from queries.ingest.values import normalise
@@ -55,12 +55,13 @@ LAT_RANGE, LON_RANGE = words("reason_range_lat"), words("reason_range_lon")
 QUANTITY_RANGE = words("reason_range_quantity", most=f"{MAX_QUANTITY_KG:,.0f}")
 WHITESPACE = " \t\n\r\f\v\u00a0\u3000"
 IDENT = re.compile(r"[a-z0-9_]+")
-# The columns of a clean record of each kind, in the order of its table.
+# The columns of a clean record of each kind, in the order of its table (a seizure's then carries the parties
+# and case it names, which queries.parties writes).
 RECORD_COLUMNS = {
     "seizures": ("source", "source_id", "occurred_at", "time_precision", "lon", "lat", "geo_precision", "channel",
                  "checkpoint_id", "hub_id", "item", "item_group", "form", "quantity_kg", "value_cny", "declared_as",
                  "concealment", "concealment_text", "detection", "detection_text", "agency", "destination_iso3",
-                 "case_status", "source_ref"),
+                 "case_status", "source_ref", *PARTY_COLUMNS),
     "checkpoints": ("checkpoint_id", "name_zh", "name_en", "kind", "lon", "lat", "geo_precision", "counterpart",
                     "counterpart_iso3", "agency", "source"),
     "hubs": ("hub_id", "name_zh", "name_en", "kind", "activities", "item_groups", "lon", "lat", "geo_precision",
@@ -120,10 +121,18 @@ def default_form(rules: Rules) -> str | None:
     return rules.mapping.values["form"].get(normalise(default)) if default else None
 
 
-def content_hash(texts: list[str | None]) -> str:
-    """The source id of a row without one: a hash of its fields' texts (a changed row is a new one)."""
+def content_hash(texts: list[str | None], party_texts: dict[str, str | None]) -> str:
+    """The source id of a row without one: a hash of its fields' texts (a changed row is a new one), and of the
+    party fields it gives (PARTY_COLUMNS: field → text), so that a row naming no party keeps the hash it had
+    before there were party fields."""
     joined = "\x1f".join((text or "").strip(WHITESPACE) for text in texts)
-    return hashed_id(joined)
+    return hashed_id(joined + "".join(party_part(name, (text or "").strip(WHITESPACE))
+                                      for name, text in party_texts.items()))
+
+
+def party_part(name: str, text: str) -> str:
+    """What a party field's stripped text adds to a row's content hash ("" for none)."""
+    return f"\x1e{name}\x1f{text}" if text else ""
 
 
 def hashed_id(joined: str) -> str:

@@ -26,6 +26,7 @@ from queries.ingest.checks import (
     default_form,
     hashed_id,
     now_words,
+    party_part,
     required_words,
     say,
     say_many,
@@ -37,11 +38,13 @@ from queries.ingest.fields import (
     EARLIEST,
     MAX_QUANTITY_KG,
     NAMED_PRECISION,
+    PARTY_COLUMNS,
     PLACE_NAMES,
     PLACED_BY_NAME,
     QUANTITY_FIELDS,
 )
 from queries.ingest.files import Cancelled, never_stop
+from queries.ingest.parse import IDENTIFIERS
 from queries.ingest.refusals import ARROW_TEXT, Refusal
 from queries.ingest.rules import Rules
 from queries.ingest.values import UNITS_KG, split_point
@@ -52,12 +55,16 @@ COLUMN_THREADS = 2
 
 def _hashed_ids(frame: pd.DataFrame, rows: np.ndarray, rules: Rules) -> pd.Series:
     """The content hashes (see checks.content_hash) of the ``rows`` (a mask) of ``frame``, indexed by position."""
-    names = [name for name in rules.fields if name not in ("source", "source_id")]
+    names = [name for name in rules.fields if name not in ("source", "source_id", *PARTY_COLUMNS)]
     positions = np.flatnonzero(rows)
     joined = pd.Series("", index=positions, dtype="str")
     for i, name in enumerate(names):
         part = stripped_texts(frame[name].iloc[positions]).fillna("").to_numpy() if name in frame else ""
         joined = joined + ("\x1f" if i else "") + part
+    for name in PARTY_COLUMNS:
+        if name in frame:
+            joined = joined + stripped_texts(frame[name].iloc[positions]).fillna("").map(
+                lambda text, name=name: party_part(name, text)).to_numpy()
     return pd.Series([hashed_id(text) for text in joined], index=positions, dtype="str")
 
 
@@ -110,7 +117,8 @@ def validate_frame(frame: pd.DataFrame, rules: Rules, should_stop=never_stop
     finally:
         pool.shutdown(cancel_futures=True)
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
-        "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups")}, index=range(n))
+        "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups", *IDENTIFIERS)},
+        index=range(n))
     for name, column in DESCRIPTIONS.items():
         if name in rules.fields:
             out[column], out[name] = read[name].values

@@ -20,7 +20,7 @@ import pyarrow.compute as pc
 
 from queries.clock import beijing_now
 from queries.ingest.checks import RULES, say, say_many
-from queries.ingest.fields import CRS_NAMES, KEYS, KINDS
+from queries.ingest.fields import CRS_NAMES, KEYS, KINDS, PARTY_COLUMNS
 from queries.ingest.files import SHEET_LINES, Cancelled, IngestError, Limits, ShouldStop, Table, as_text, never_stop
 from queries.ingest.frame_validator import validate_frame
 from queries.ingest.mapping import Mapping, load_mapping
@@ -32,7 +32,7 @@ from queries.ingest.rules import Rules
 from queries.ingest.words import kind_words, words
 from queries.ingest.writer import write_records
 from queries.labels import t
-from queries.store import PLACES_CLAIM, Store, new_ids, seizures_claim, write_frame
+from queries.store import PARTIES_CLAIM, PLACES_CLAIM, Store, new_ids, seizures_claim, write_frame
 from queries.stores import write_retrying
 
 
@@ -235,6 +235,8 @@ def ingest(store: Store, parsed: Parsed, geography: ImportGeography, *, now: dat
     rows_read = len(parsed.table.frame) + len(parsed.table.ragged)
     claims = ([seizures_claim(source) for source in checked.records["source"].dropna().unique()]
               if parsed.kind == "seizures" else [PLACES_CLAIM])
+    if parsed.kind == "seizures" and set(PARTY_COLUMNS) & set(parsed.columns):
+        claims.append(PARTIES_CLAIM)  # a party is stored once, whichever source names it first
 
     def write(con) -> tuple[int, int, int, int, datetime]:
         (import_id,) = new_ids(con, "imports", 1)

@@ -21,7 +21,7 @@ from pathlib import Path
 import tomli_w
 
 from queries.constants import ITEM_CODES
-from queries.ingest.fields import COORDINATES, ENUMERATIONS, FIELDS, KINDS
+from queries.ingest.fields import ALSO_KEYS, COORDINATES, ENUMERATIONS, FIELDS, KINDS
 from queries.ingest.files import IngestError
 from queries.ingest.values import UNITS_KG, normalise
 from queries.ingest.words import Words, kind_words, words
@@ -75,23 +75,33 @@ class Mapping:
         """(field → the header that fills it, headers that fill nothing) for a file of ``kind``.
 
         A field two headers could fill takes the first; the second is listed as unmapped.
+        A header that is both the key's and a field's of :data:`~queries.ingest.fields.ALSO_KEYS` (运单号) fills
+        both, or the one still free.
         """
         wanted = {*KINDS[kind], COORDINATES}
-        by_spelling = {spelling: name for name, spellings in self.columns.items() if name in wanted
-                       for spelling in spellings}
+        by_spelling: dict[str, list[str]] = {}
+        for name, spellings in self.columns.items():
+            if name in wanted:
+                for spelling in spellings:
+                    by_spelling.setdefault(spelling, []).append(name)
         found: dict[str, str] = {}
         unmapped = []
         for header in headers:
-            name = by_spelling.get(normalise(str(header)))
-            if name is None or name in found:
+            free = [name for name in by_spelling.get(normalise(str(header)), ()) if name not in found]
+            if not free:
                 unmapped.append(header)
-            else:
+            for name in free:
                 found[name] = header
         return found, unmapped
 
 
 def _fail(path: Path, message: Words) -> IngestError:
     return IngestError(words("mapping_fail", path=str(path), message=message))
+
+
+def _key_and_also(first: str, second: str) -> bool:
+    """Whether two fields may share a header: the record's key and a field of ALSO_KEYS."""
+    return {first, second} - {"source_id"} <= ALSO_KEYS and "source_id" in {first, second}
 
 
 def _codes(enum: str) -> tuple[str, ...] | None:
@@ -162,7 +172,7 @@ def _lay_over(base: Mapping, path: Path, document: dict) -> Mapping:
         seen: dict[str, str] = {}
         for name in (*fields, COORDINATES):
             for spelling in columns.get(name, ()):
-                if seen.setdefault(spelling, name) != name:
+                if seen.setdefault(spelling, name) != name and not _key_and_also(seen[spelling], name):
                     raise _fail(path, words("mapping_header_twice", spelling=spelling, first=seen[spelling], second=name,
                                             kind=kind_words(kind)))
     values = {enum: dict(spellings) for enum, spellings in base.values.items()}

@@ -19,10 +19,13 @@ from queries.ingest.fields import PHRASED, Field
 from queries.ingest.rules import Rules
 from queries.ingest.values import Bad, normalise, parse_angle, parse_measure, parse_number, parse_when
 from queries.ingest.words import Words, code_words, codes_words, words
+from queries.parties import BadIdentifier, read_phone, read_plate, read_uscc
 
 ENGLISH_WORD = re.compile(r"[a-z0-9]+")
 PHRASE_WORDS = 4  # the most words an English spelling has ('random inspection' two, 'hidden in cargo' three)
 GROUP_SEPARATORS = re.compile(r"[;；,，、/|\s]+")
+# A party's identifiers, read by queries.parties (its rules are the parties' own): the field type → the reader.
+IDENTIFIERS = {"uscc": read_uscc, "phone": read_phone, "plate": read_plate}
 
 
 def suggestion(text: str, spellings: Mapping[str, str]) -> str | None:
@@ -178,4 +181,10 @@ def parse_value(text: str, field: Field, rules: Rules):
         return parse_when(text)
     if kind == "measure":
         return parse_measure(text, rules.mapping.units)
+    if kind in IDENTIFIERS:
+        try:
+            return IDENTIFIERS[kind](text.strip(WHITESPACE))
+        except BadIdentifier as bad:
+            raise Bad(words(f"reason_{kind}_{bad.problem}", label=label, text=text.strip(WHITESPACE),
+                            expected=bad.expected or "")) from None
     raise ValueError(f"unknown field type {kind!r}")

@@ -37,6 +37,7 @@ from queries.ingest.fields import (
     EARLIEST,
     MAX_QUANTITY_KG,
     NAMED_PRECISION,
+    PARTY_COLUMNS,
     PLACE_NAMES,
     PLACED_BY_NAME,
     QUANTITY_FIELDS,
@@ -190,7 +191,8 @@ def validate_row(raw: Mapping[str, object], rules: Rules) -> dict | list[Reason]
         _item(raw, values, texts, reasons, rules)
         values["checkpoint_id"], values["hub_id"] = values.get("checkpoint"), values.get("hub")
         values["source_id"] = values.get("source_id") or content_hash(
-            [as_text(raw.get(name)) for name in rules.fields if name not in ("source", "source_id")])
+            [as_text(raw.get(name)) for name in rules.fields if name not in ("source", "source_id", *PARTY_COLUMNS)],
+            {name: as_text(raw.get(name)) for name in PARTY_COLUMNS})
     else:
         values["name_en"] = values.get("name_en") or values.get("name_zh")
     values["source"] = values.get("source") or rules.source

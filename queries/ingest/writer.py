@@ -1,4 +1,5 @@
-"""Writing an import's records inside its transaction: new ones inserted, changed ones archived then updated."""
+"""Writing an import's records inside its transaction: new ones inserted, changed ones archived then updated, and
+the parties and cases they name (queries.parties), so that one import stays one transaction."""
 
 from __future__ import annotations
 
@@ -8,9 +9,10 @@ import numpy as np
 import pandas as pd
 import pyarrow as pa
 
-from queries.ingest.fields import KEYS
+from queries.ingest.fields import KEYS, PARTY_COLUMNS, PARTY_FIELDS, USCC_OF
+from queries.parties import write_parties
 from queries.seizures import insert_seizures, update_seizures
-from queries.store import bind, load_sql, write_frame
+from queries.store import query_over, write_frame
 
 
 def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
@@ -23,17 +25,21 @@ def _arrow_strings(frame: pd.DataFrame) -> pd.DataFrame:
 
 def _register(con, name: str, frame: pd.DataFrame, params: dict | None = None) -> pd.DataFrame:
     """Run the named query over ``frame`` (seen as ``incoming``) with bound ``params``."""
-    sql = load_sql(name)
-    con.register("incoming", _arrow_strings(frame))
-    try:
-        return con.execute(sql, bind(sql, params)).df()
-    finally:
-        con.unregister("incoming")
+    return query_over(con, name, _arrow_strings(frame), params)
 
 
 ARCHIVES = {"seizures": "ingest_archive_seizures", "checkpoints": "ingest_archive_checkpoints",
             "hubs": "ingest_archive_hubs"}
 UPSERTS = {"checkpoints": "upsert_checkpoints", "hubs": "upsert_processing_hubs"}
+
+
+def _write_parties(con, incoming: pd.DataFrame, import_id: int, at: datetime) -> None:
+    """The parties and cases the records that name any (stored by now) name, with their links (queries.parties)."""
+    named = incoming[incoming[list(PARTY_COLUMNS)].notna().any(axis=1).to_numpy()]
+    if named.empty:
+        return
+    ids = _register(con, "seizure_ids_by_key", named[["source", "source_id"]])
+    write_parties(con, named.merge(ids, on=["source", "source_id"]), PARTY_FIELDS, USCC_OF, import_id, at)
 
 
 def write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: datetime) -> tuple[int, int, int]:
@@ -52,9 +58,10 @@ def write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: dat
         update["seizure_id"] = changed["seizure_id"].to_numpy()
         if len(update):
             _register(con, ARCHIVES[kind], update[["seizure_id"]], params)
-            update_seizures(con, update)
+            update_seizures(con, update.drop(columns=list(PARTY_COLUMNS)))
         if len(new):
-            insert_seizures(con, new)
+            insert_seizures(con, new.drop(columns=list(PARTY_COLUMNS)))
+        _write_parties(con, incoming, import_id, at)
     else:
         if len(update):
             _register(con, ARCHIVES[kind], update[list(KEYS[kind])], params)

@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 from queries.constants import AGENCIES, CASE_STATUSES, CHANNELS, FORMS, ITEM_BY_CODE, ITEMS
 from queries.ingest import AREA_OF_INTEREST, load_mapping, validate_frame, validate_row
 from queries.ingest.checks import HASHED_ID, WHITESPACE
-from queries.ingest.fields import CHINA_LAND
+from queries.ingest.fields import CHINA_LAND, PARTY_COLUMNS
 from queries.labels import label
 from tests.queries.ingest_fixtures import CHECKPOINT_POINTS, COUNTY_ANCHORS, NOW, rules
 
@@ -44,7 +44,8 @@ def test_a_valid_row_becomes_a_clean_record():
         "checkpoint_id": "youyiguan", "hub_id": None, "item": "antimony", "item_group": "Sb", "form": "concentrate",
         "quantity_kg": 1200.0, "value_cny": None, "declared_as": None, "concealment": None,
         "concealment_text": None, "detection": None, "detection_text": None, "agency": "customs",
-        "destination_iso3": "VNM", "case_status": "under_investigation", "source_ref": "note"}
+        "destination_iso3": "VNM", "case_status": "under_investigation", "source_ref": "note",
+        **dict.fromkeys(PARTY_COLUMNS)}
 
 
 @pytest.mark.parametrize("field", ["occurred_at", "lon", "lat", "item", "channel", "agency"])

@@ -135,6 +135,11 @@ def test_check_enumerations_match_the_constants(file_store):
         ("processing_hubs", "kind"): constants.HUB_KINDS,
         ("processing_hubs", "geo_precision"): constants.GEO_PRECISIONS,
         ("users", "role"): constants.ROLES,
+        ("cases", "agency"): constants.AGENCIES,
+        ("cases", "status"): constants.CASE_STATUSES,
+        ("parties", "kind"): constants.PARTY_KINDS,
+        ("seizure_parties", "role"): constants.PARTY_ROLES,
+        ("case_parties", "role"): constants.PARTY_ROLES,
     }
     for key, values in expected.items():
         assert checks.get(key) == tuple(values), key

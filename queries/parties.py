@@ -1,0 +1,186 @@
+"""Cases and parties (migration 012, docs/parties.md): reading a party's identifiers, the key that makes two
+mentions one party, and writing the parties and cases an import's seizures name, inside its transaction.
+
+A party is one company, person, vehicle, phone number, address or waybill; a mention is a party as one record
+writes it, in a role (consignor, carrier …). Two mentions are one party when their key is (:func:`party_key`):
+a company's unified social credit code (统一社会信用代码, USCC) where the record gives one, else its name
+normalised; a person's name within its source (people of one name are not assumed one person across posts:
+resolving them is item 4's); a plate, phone number or waybill normalised. Nothing here guesses beyond that.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from datetime import datetime
+
+import pandas as pd
+from stdnum.cn import uscc as uscc_number
+from stdnum.exceptions import InvalidChecksum, ValidationError
+
+from queries.screening.vocabulary import LEGAL_FORMS_LATIN_LEADING, LEGAL_FORMS_LATIN_TRAILING, LEGAL_FORMS_ZH
+from queries.store import new_ids, query_over, write_frame
+
+# Words that make a name an organisation's though it has no legal form (a workshop, a trading firm).
+ORGANISATION_WORDS_ZH = ("厂", "商行", "经营部", "合作社", "事务所", "物流", "货运", "快递", "贸易", "商贸", "实业", "矿业",
+                         "工作室", "门市", "店")
+ORGANISATION_WORDS_LATIN = ("trading", "logistics", "express", "freight", "shipping", "import", "export", "industry",
+                            "industries", "mining", "metals", "enterprise", "enterprises", "holding", "holdings")
+# Latin legal forms of two letters other than 'co' (as, sa, ab …) also end people's names; they do not count.
+_LATIN_FORMS = tuple(form for form in LEGAL_FORMS_LATIN_TRAILING if len(form.replace(" ", "")) > 2 or form == "co")
+PHONE_SEPARATORS = re.compile(r"[\s\-()（）.+]")
+PHONE_DIGITS = (5, 15)  # a short extension to a full international number (E.164: at most 15 digits)
+PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_]")
+PLATE_LENGTH = (4, 12)  # loosely: Chinese plates (桂A12345, 7 or 8), Vietnamese (29C12345), Lao, Myanmar
+
+
+class BadIdentifier(ValueError):
+    """An identifier that cannot be a party's: ``problem`` says which rule (length, format, check, digits);
+    ``expected`` is a USCC's right check character where only that was wrong."""
+
+    def __init__(self, problem: str, expected: str | None = None):
+        super().__init__(problem)
+        self.problem, self.expected = problem, expected
+
+
+def read_uscc(text: str) -> str:
+    """The unified social credit code ``text`` writes (GB 32100-2015: 18 characters, the last a check character
+    over the first 17), half-width and upper case; :class:`BadIdentifier` when it is none."""
+    code = uscc_number.compact(unicodedata.normalize("NFKC", text))
+    try:
+        return uscc_number.validate(code)
+    except InvalidChecksum:
+        raise BadIdentifier("check", uscc_number.calc_check_digit(code)) from None
+    except ValidationError:
+        raise BadIdentifier("length" if len(code) != 18 else "format") from None
+
+
+def read_phone(text: str) -> str:
+    """A phone number's digits (its spaces, hyphens, brackets and leading + dropped); :class:`BadIdentifier`
+    unless 5 to 15 digits are left."""
+    digits = PHONE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text))
+    if not (digits.isascii() and digits.isdigit() and PHONE_DIGITS[0] <= len(digits) <= PHONE_DIGITS[1]):
+        raise BadIdentifier("digits")
+    return digits
+
+
+def read_plate(text: str) -> str:
+    """A vehicle plate, upper case without its spaces, dots and hyphens; :class:`BadIdentifier` unless it is 4 to
+    12 letters and digits with at least one digit (loosely: plates of China and its neighbours)."""
+    plate = PLATE_SEPARATORS.sub("", unicodedata.normalize("NFKC", text)).upper()
+    if not (PLATE_LENGTH[0] <= len(plate) <= PLATE_LENGTH[1] and plate.isalnum()
+            and any(c.isdigit() for c in plate)):
+        raise BadIdentifier("format")
+    return plate
+
+
+def name_key(name: str) -> str:
+    """A name as mentions are compared: NFKC, case-folded, without spaces and punctuation."""
+    return "".join(c for c in unicodedata.normalize("NFKC", name).casefold() if c.isalnum())
+
+
+def name_kind(name: str) -> str:
+    """company or person: a name with a legal form (有限公司, Co., Ltd., LLC …) or an organisation's word (厂,
+    物流, Trading …) is a company's, any other a person's."""
+    if any(word in name for word in (*LEGAL_FORMS_ZH, *ORGANISATION_WORDS_ZH)):
+        return "company"
+    latin = " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).casefold()))
+    words = set(latin.split())
+    if (any(latin == form or latin.endswith(" " + form) for form in _LATIN_FORMS)
+            or any(latin.startswith(form + " ") for form in LEGAL_FORMS_LATIN_LEADING)
+            or words & set(ORGANISATION_WORDS_LATIN)):
+        return "company"
+    return "person"
+
+
+def party_key(kind: str, value: str, source: str, uscc: str | None = None) -> str:
+    """What makes two mentions one party (see the module's docstring)."""
+    if kind == "company" and uscc:
+        return uscc
+    if kind == "person":
+        return f"{name_key(value)}@{source}"
+    if kind in ("vehicle", "phone"):
+        return value  # already read to its key (read_plate, read_phone)
+    return name_key(value) or value
+
+
+def mentions(records: pd.DataFrame, named: dict[str, tuple[str, str | None]], uscc_of: str) -> pd.DataFrame:
+    """The party mentions of ``records`` (seizure_id, source and the columns of ``named``: field → (role, kind or
+    None for a name)): seizure_id, role, kind, written_as, party_key, uscc. The ``uscc`` column identifies the
+    party of the field ``uscc_of``; a USCC without that party is a company known by its code alone."""
+    found = []
+    for row in records.to_dict("records"):
+        code = row.get("uscc") if pd.notna(row.get("uscc")) else None
+        for field, (role, kind) in named.items():
+            text = row.get(field)
+            if field == uscc_of and code and (text is None or pd.isna(text)):
+                text, kind = code, "company"
+            if text is None or pd.isna(text):
+                continue
+            own = code if field == uscc_of else None
+            kind = kind or ("company" if own else name_kind(text))
+            found.append({"seizure_id": row["seizure_id"], "role": role, "kind": kind, "written_as": text,
+                          "party_key": party_key(kind, text, row["source"], own), "uscc": own})
+    return pd.DataFrame(found, columns=["seizure_id", "role", "kind", "written_as", "party_key", "uscc"])
+
+
+def _new(frame: pd.DataFrame, stored: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """The rows of ``frame`` whose ``keys`` are not among ``stored``'s."""
+    merged = frame.merge(stored[keys].drop_duplicates(), on=keys, how="left", indicator=True)
+    return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
+
+
+def _write_parties(con, found: pd.DataFrame, at: datetime) -> pd.DataFrame:
+    """Store the parties of ``found`` mentions not stored yet; the mentions with their party_id."""
+    keys = found[["kind", "party_key"]].drop_duplicates()
+    first = found.drop_duplicates(["kind", "party_key"])
+    new = _new(first, query_over(con, "parties_by_key", keys), ["kind", "party_key"])
+    if len(new):
+        write_frame(con, "insert_parties", pd.DataFrame({
+            "party_id": new_ids(con, "parties", len(new)), "kind": new["kind"].to_numpy(),
+            "value": new["written_as"].to_numpy(), "party_key": new["party_key"].to_numpy(),
+            "uscc": new["uscc"].to_numpy(dtype=object), "is_synthetic": False, "created_at": at}))
+    ids = query_over(con, "parties_by_key", keys)
+    return found.merge(ids, on=["kind", "party_key"])
+
+
+def _write_cases(con, records: pd.DataFrame, import_id: int | None, at: datetime) -> int:
+    """Store the cases ``records`` name (case_number) that are not stored yet and link their seizures; the links
+    written. A new case takes its earliest record's agency and status and opens on its date."""
+    named = records.loc[records["case_number"].notna(), ["seizure_id", "source", "case_number", "agency",
+                                                         "case_status", "occurred_at"]]
+    if named.empty:
+        return 0
+    named = named.rename(columns={"case_number": "source_id"})
+    keys = named[["source", "source_id"]].drop_duplicates()
+    first = named.sort_values("occurred_at").drop_duplicates(["source", "source_id"])
+    new = _new(first, query_over(con, "cases_by_key", keys), ["source", "source_id"])
+    if len(new):
+        write_frame(con, "insert_cases", pd.DataFrame({
+            "case_id": new_ids(con, "cases", len(new)), "source": new["source"].to_numpy(),
+            "source_id": new["source_id"].to_numpy(), "agency": new["agency"].to_numpy(dtype=object),
+            "status": new["case_status"].to_numpy(), "opened_on": pd.to_datetime(new["occurred_at"]).dt.date.to_numpy(),
+            "is_synthetic": False, "created_at": at}))
+    links = named.merge(query_over(con, "cases_by_key", keys), on=["source", "source_id"])[["seizure_id", "case_id"]]
+    links = _new(links.drop_duplicates(), query_over(con, "seizure_cases_of", links[["seizure_id"]]),
+                 ["seizure_id", "case_id"])
+    if len(links):
+        write_frame(con, "insert_seizure_cases", links.assign(import_id=import_id))
+    return len(links)
+
+
+def write_parties(con, records: pd.DataFrame, named: dict[str, tuple[str, str | None]], uscc_of: str,
+                  import_id: int | None, at: datetime) -> int:
+    """Store the parties and cases that ``records`` (stored seizures: seizure_id, source, occurred_at, agency,
+    case_status, uscc, case_number and the fields of ``named``) name, with their links; what is stored already
+    is left as it is, so writing the same records again adds nothing. Returns the links written."""
+    written = _write_cases(con, records, import_id, at)
+    found = mentions(records, named, uscc_of)
+    if found.empty:
+        return written
+    linked = _write_parties(con, found, at).drop_duplicates(["seizure_id", "party_id", "role"])
+    stored = query_over(con, "seizure_parties_of", linked[["seizure_id"]].drop_duplicates())
+    new = _new(linked[["seizure_id", "party_id", "role", "written_as"]], stored, ["seizure_id", "party_id", "role"])
+    if len(new):
+        write_frame(con, "insert_seizure_parties", new.assign(import_id=import_id))
+    return written + len(new)
