@@ -1,5 +1,5 @@
 """Command line of the store: ``python -m queries COMMAND --db PATH``, COMMAND one of seed, status, migrate, feed,
-ingest, watch, users, lists, screen, audit, maintain, backup, restore, migrate-store and network-setup.
+ingest, watch, users, lists, screen, hits, audit, maintain, backup, restore, migrate-store and network-setup.
 
 This module is the composition root of the store's commands: it hands geodata's places and
 locator to the seeder, the feed and imports, so that the library modules of queries never import geodata.
@@ -362,11 +362,16 @@ def _lists_arguments(command: argparse.ArgumentParser) -> None:
 
 
 def _screen(args: argparse.Namespace) -> int:
+    if args.stored:
+        return _screen_stored(args)
     from geodata.export import check_output, table_csv
     from queries import access
     from queries.control_lists import entries_in_force
     from queries.screening.names_file import ROW, NamesFileError, read_names, screen_names
 
+    if args.out is None:
+        print("error: --names needs --out HITS.csv, the file the hits are written to", file=sys.stderr)
+        return 2
     out = check_output(args.out, "csv")
     try:
         names = read_names(args.names)
@@ -388,6 +393,59 @@ def _screen(args: argparse.Namespace) -> int:
                                               "parties": len(names.frame), "skipped": len(names.skipped),
                                               "hits": len(hits), "out": str(out)})
     return 0
+
+
+def _screen_stored(args: argparse.Namespace) -> int:
+    from queries import access
+    from queries.screening_hits import screen_stored
+
+    on = args.on or beijing_now().date()
+    added = screen_stored(open_store(args.db), on=on, username=access.os_actor(), source="cli", now=beijing_now())
+    print(f"screened the stored companies and people against the lists in force on {on}: {added:,} new hits to "
+          "review (python -m queries hits list --status open)")
+    return 0
+
+
+def _hits(args: argparse.Namespace) -> int:
+    from queries import access
+    from queries.screening_hits import ReviewError, read_hits, review_hit
+
+    store = open_store(args.db)
+    try:
+        if args.action == "list":
+            hits = read_hits(store, args.status)
+            print(f"{len(hits):,} hits" + (f" {args.status}" if args.status else ""))
+            for hit in hits.itertuples():
+                review = f"; {hit.reviewed_by} {hit.reviewed_at:%Y-%m-%d %H:%M}: {hit.review_note or ''}" \
+                    if hit.status != "open" else ""
+                print(f"  {hit.hit_id:>6} {hit.status:<9} {hit.score:5.1f}  {hit.party_name} ({hit.kind} "
+                      f"{hit.party_id}) → {hit.list_code} {hit.entry_id} {hit.matched_name}; on {hit.screened_on:%Y-%m-%d}"
+                      f"; {hit.reason}{review}")
+            return 0
+        decision = {"confirm": "confirmed", "dismiss": "dismissed"}[args.action]
+        before = review_hit(store, args.hit_id, decision, args.note, username=access.os_actor(), source="cli",
+                            now=beijing_now())
+    except ReviewError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    print(f"hit {args.hit_id} ({before['party_name']} → {before['list_code']} {before['entry_id']}): "
+          f"{before['status']} → {decision}")
+    return 0
+
+
+def _hits_arguments(command: argparse.ArgumentParser) -> None:
+    from queries.screening_hits import STATUSES
+
+    actions = command.add_subparsers(dest="action", required=True)
+    listed = actions.add_parser("list", help="the review queue: the hits, open first, then by score")
+    listed.add_argument("--status", choices=STATUSES, default=None, help="only hits with this status")
+    confirm = actions.add_parser("confirm", help="confirm a hit: the party is the listed one")
+    dismiss = actions.add_parser("dismiss", help="dismiss a hit: the party is not the listed one (a note is required)")
+    for action, required in ((confirm, False), (dismiss, True)):
+        action.add_argument("hit_id", type=int, metavar="ID", help="the hit's id, as hits list shows it")
+        action.add_argument("--note", required=required, default=None, metavar="TEXT", help="why, for the audit trail")
+    for action in (listed, confirm, dismiss):
+        action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
 
 
 def _day(text: str) -> date:
@@ -498,8 +556,10 @@ def main(argv: list[str] | None = None) -> int:
         ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
         ("lists", _lists, ("China's control, watch and unreliable entity lists: import an announcement's entries, "
                            "show those in force")),
-        ("screen", _screen, ("screen the names of a CSV file against the lists in force on a day; one row per "
-                             "hit, with the entry, its announcement, the score and the reason")),
+        ("screen", _screen, ("screen the names of a CSV file against the lists in force on a day (one row per "
+                             "hit, with the entry, its announcement, the score and the reason), or the stored "
+                             "parties (--stored: new hits go to the review queue)")),
+        ("hits", _hits, "the screening's review queue: list the hits, confirm or dismiss one (audited, with a note)"),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
         ("maintain", _maintain, ("a lake: merge small files, expire old snapshots, remove unused files; a file: "
                                 "checkpoint (safe while sites write)")),
@@ -541,11 +601,16 @@ def main(argv: list[str] | None = None) -> int:
         if name == "lists":
             _lists_arguments(command)
         if name == "screen":
-            command.add_argument("--names", required=True, metavar="FILE.csv",
-                                 help="the parties: a 'name' column; optional 'id', 'uscc', 'country' (UTF-8 or GBK)")
-            command.add_argument("--out", required=True, metavar="HITS.csv", help="the hits, one row each")
+            screened = command.add_mutually_exclusive_group(required=True)
+            screened.add_argument("--names", metavar="FILE.csv",
+                                  help="the parties: a 'name' column; optional 'id', 'uscc', 'country' (UTF-8 or GBK)")
+            screened.add_argument("--stored", action="store_true",
+                                  help="the store's companies and people; new hits go to the review queue (hits list)")
+            command.add_argument("--out", default=None, metavar="HITS.csv", help="with --names: the hits, one row each")
             command.add_argument("--on", type=_day, default=None, metavar="YYYY-MM-DD",
                                  help="screen against the lists as they stood on this day (default: today, Beijing time)")
+        if name == "hits":
+            _hits_arguments(command)
         if name == "audit":
             command.add_argument("--since", type=_since, default=None, help="from this date or time (Beijing time)")
             command.add_argument("--kind", default=None, help="only events of this kind (sign_in_failed, export, ...)")

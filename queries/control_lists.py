@@ -88,9 +88,11 @@ class ImportResult:
     new: int
     updated: int
     unchanged: int
+    hits_added: int = 0  # hits the stored parties' screening again found (queries.screening_hits)
 
     def summary(self) -> str:
-        return f"{self.file}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged entries"
+        return (f"{self.file}: {self.new} new, {self.updated} updated, {self.unchanged} unchanged entries; "
+                f"the stored parties screened again: {self.hits_added} new hits to review")
 
 
 def _split(text: str) -> tuple[str, ...]:
@@ -210,18 +212,25 @@ def write_release_entries(con: duckdb.DuckDBPyConnection, path: Path = RELEASE_C
 def import_entries(store: Store, path: Path | str, *, username: str, source: str, now: datetime) -> ImportResult:
     """Add a new announcement's entries from a lists file, with an ``import`` audit row, in one transaction.
 
+    When entries were added or changed, the stored parties are screened again in the same transaction
+    (queries.screening_hits: each against its earliest seizure's day; hits held keep their review).
     A bad file raises :class:`ListFileError` and writes nothing; importing the same file again changes nothing
     (its entries are counted unchanged) but is audited as every import is.
     """
+    from queries.screening_hits import screen_all_parties  # it screens with ListEntry, defined here
+
     path = Path(path)
     entries = read_entries(path)
     with store.writing() as con:
         held = {(entry.list_code, entry.entry_id): entry for entry in stored_entries(con)}
         changed = [entry for entry in entries if held.get((entry.list_code, entry.entry_id)) != entry]
+        hits_added = 0
         if changed:
             write_frame(con, "upsert_control_list_entries", _frame(changed, "import"))
+            hits_added = screen_all_parties(con, now)
         new = sum((entry.list_code, entry.entry_id) not in held for entry in changed)
         result = ImportResult(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), new=new,
-                              updated=len(changed) - new, unchanged=len(entries) - len(changed))
+                              updated=len(changed) - new, unchanged=len(entries) - len(changed),
+                              hits_added=hits_added)
         record_event(con, "import", username, {"kind": "control_lists", **asdict(result)}, source=source, at=now)
     return result

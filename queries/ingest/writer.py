@@ -1,5 +1,6 @@
 """Writing an import's records inside its transaction: new ones inserted, changed ones archived then updated, and
-the parties and cases they name (queries.parties), so that one import stays one transaction."""
+the parties and cases they name (queries.parties) with their screening hits (queries.screening_hits), so that one
+import stays one transaction."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ import pyarrow as pa
 
 from queries.ingest.fields import KEYS, PARTY_COLUMNS, PARTY_FIELDS, USCC_OF
 from queries.parties import write_parties
+from queries.screening_hits import screen_parties
 from queries.seizures import insert_seizures, update_seizures
 from queries.store import query_over, write_frame
 
@@ -34,12 +36,14 @@ UPSERTS = {"checkpoints": "upsert_checkpoints", "hubs": "upsert_processing_hubs"
 
 
 def _write_parties(con, incoming: pd.DataFrame, import_id: int, at: datetime) -> None:
-    """The parties and cases the records that name any (stored by now) name, with their links (queries.parties)."""
+    """The parties and cases the records that name any (stored by now) name, with their links (queries.parties);
+    then those parties screened against the lists in force on their earliest seizure's day (queries.screening_hits)."""
     named = incoming[incoming[list(PARTY_COLUMNS)].notna().any(axis=1).to_numpy()]
     if named.empty:
         return
     ids = _register(con, "seizure_ids_by_key", named[["source", "source_id"]])
     write_parties(con, named.merge(ids, on=["source", "source_id"]), PARTY_FIELDS, USCC_OF, import_id, at)
+    screen_parties(con, query_over(con, "seizure_parties_of", ids[["seizure_id"]]), at)
 
 
 def write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: datetime) -> tuple[int, int, int]:
