@@ -104,23 +104,38 @@ def party_key(kind: str, value: str, source: str, uscc: str | None = None) -> st
     return name_key(value) or value
 
 
+def _column(records: pd.DataFrame, name: str) -> list:
+    """A column's values as Python objects, None where missing (and everywhere where ``records`` has no such column)."""
+    if name not in records:
+        return [None] * len(records)
+    column = records[name]
+    return [None if missing else value for value, missing in zip(column.tolist(), column.isna().tolist(), strict=True)]
+
+
 def mentions(records: pd.DataFrame, named: dict[str, tuple[str, str | None]], uscc_of: str) -> pd.DataFrame:
     """The party mentions of ``records`` (seizure_id, source and the columns of ``named``: field → (role, kind or
     None for a name)): seizure_id, role, kind, written_as, party_key, uscc. The ``uscc`` column identifies the
-    party of the field ``uscc_of``; a USCC without that party is a company known by its code alone."""
+    party of the field ``uscc_of``; a USCC without that party is a company known by its code alone. Read column by
+    column and each distinct text judged once: a seed's or a large import's records name the same parties often."""
     found = []
-    for row in records.to_dict("records"):
-        code = row.get("uscc") if pd.notna(row.get("uscc")) else None
-        for field, (role, kind) in named.items():
-            text = row.get(field)
-            if field == uscc_of and code and (text is None or pd.isna(text)):
+    kinds: dict[str, str] = {}
+    keys: dict[tuple, str] = {}
+    fields = [(field, role, kind, _column(records, field)) for field, (role, kind) in named.items()]
+    rows = zip(_column(records, "seizure_id"), _column(records, "source"), _column(records, "uscc"), strict=True)
+    for row, (seizure_id, source, code) in enumerate(rows):
+        for field, role, kind, texts in fields:
+            text = texts[row]
+            if field == uscc_of and code and text is None:
                 text, kind = code, "company"
-            if text is None or pd.isna(text):
+            if text is None:
                 continue
             own = code if field == uscc_of else None
-            kind = kind or ("company" if own else name_kind(text))
-            found.append({"seizure_id": row["seizure_id"], "role": role, "kind": kind, "written_as": text,
-                          "party_key": party_key(kind, text, row["source"], own), "uscc": own})
+            if not kind:
+                kind = "company" if own else kinds.get(text) or kinds.setdefault(text, name_kind(text))
+            key = (kind, text, source, own)
+            if key not in keys:
+                keys[key] = party_key(kind, text, source, own)
+            found.append((seizure_id, role, kind, text, keys[key], own))
     return pd.DataFrame(found, columns=["seizure_id", "role", "kind", "written_as", "party_key", "uscc"])
 
 
@@ -130,7 +145,7 @@ def _new(frame: pd.DataFrame, stored: pd.DataFrame, keys: list[str]) -> pd.DataF
     return merged[merged["_merge"] == "left_only"].drop(columns="_merge")
 
 
-def _write_parties(con, found: pd.DataFrame, at: datetime) -> pd.DataFrame:
+def _write_parties(con, found: pd.DataFrame, at: datetime, synthetic: bool) -> pd.DataFrame:
     """Store the parties of ``found`` mentions not stored yet; the mentions with their party_id."""
     keys = found[["kind", "party_key"]].drop_duplicates()
     first = found.drop_duplicates(["kind", "party_key"])
@@ -139,16 +154,19 @@ def _write_parties(con, found: pd.DataFrame, at: datetime) -> pd.DataFrame:
         write_frame(con, "insert_parties", pd.DataFrame({
             "party_id": new_ids(con, "parties", len(new)), "kind": new["kind"].to_numpy(),
             "value": new["written_as"].to_numpy(), "party_key": new["party_key"].to_numpy(),
-            "uscc": new["uscc"].to_numpy(dtype=object), "is_synthetic": False, "created_at": at}))
+            "uscc": new["uscc"].to_numpy(dtype=object), "is_synthetic": synthetic, "created_at": at}))
     ids = query_over(con, "parties_by_key", keys)
     return found.merge(ids, on=["kind", "party_key"])
 
 
-def _write_cases(con, records: pd.DataFrame, import_id: int | None, at: datetime) -> int:
+def _write_cases(con, records: pd.DataFrame, import_id: int | None, at: datetime, synthetic: bool) -> int:
     """Store the cases ``records`` name (case_number) that are not stored yet and link their seizures; the links
-    written. A new case takes its earliest record's agency and status and opens on its date."""
+    written. A new case takes its earliest record's agency, status and summary (case_summary, where records
+    give one) and opens on its date."""
+    if "case_summary" not in records:
+        records = records.assign(case_summary=None)
     named = records.loc[records["case_number"].notna(), ["seizure_id", "source", "case_number", "agency",
-                                                         "case_status", "occurred_at"]]
+                                                         "case_status", "case_summary", "occurred_at"]]
     if named.empty:
         return 0
     named = named.rename(columns={"case_number": "source_id"})
@@ -159,8 +177,9 @@ def _write_cases(con, records: pd.DataFrame, import_id: int | None, at: datetime
         write_frame(con, "insert_cases", pd.DataFrame({
             "case_id": new_ids(con, "cases", len(new)), "source": new["source"].to_numpy(),
             "source_id": new["source_id"].to_numpy(), "agency": new["agency"].to_numpy(dtype=object),
-            "status": new["case_status"].to_numpy(), "opened_on": pd.to_datetime(new["occurred_at"]).dt.date.to_numpy(),
-            "is_synthetic": False, "created_at": at}))
+            "status": new["case_status"].to_numpy(), "summary": new["case_summary"].to_numpy(dtype=object),
+            "opened_on": pd.to_datetime(new["occurred_at"]).dt.date.to_numpy(), "is_synthetic": synthetic,
+            "created_at": at}))
     links = named.merge(query_over(con, "cases_by_key", keys), on=["source", "source_id"])[["seizure_id", "case_id"]]
     links = _new(links.drop_duplicates(), query_over(con, "seizure_cases_of", links[["seizure_id"]]),
                  ["seizure_id", "case_id"])
@@ -170,15 +189,16 @@ def _write_cases(con, records: pd.DataFrame, import_id: int | None, at: datetime
 
 
 def write_parties(con, records: pd.DataFrame, named: dict[str, tuple[str, str | None]], uscc_of: str,
-                  import_id: int | None, at: datetime) -> int:
+                  import_id: int | None, at: datetime, synthetic: bool = False) -> int:
     """Store the parties and cases that ``records`` (stored seizures: seizure_id, source, occurred_at, agency,
-    case_status, uscc, case_number and the fields of ``named``) name, with their links; what is stored already
-    is left as it is, so writing the same records again adds nothing. Returns the links written."""
-    written = _write_cases(con, records, import_id, at)
+    case_status, uscc, case_number, optionally case_summary, and the fields of ``named``) name, with their links;
+    what is stored already is left as it is, so writing the same records again adds nothing. New parties and
+    cases are marked ``synthetic`` (the demo's). Returns the links written."""
+    written = _write_cases(con, records, import_id, at, synthetic)
     found = mentions(records, named, uscc_of)
     if found.empty:
         return written
-    linked = _write_parties(con, found, at).drop_duplicates(["seizure_id", "party_id", "role"])
+    linked = _write_parties(con, found, at, synthetic).drop_duplicates(["seizure_id", "party_id", "role"])
     stored = query_over(con, "seizure_parties_of", linked[["seizure_id"]].drop_duplicates())
     new = _new(linked[["seizure_id", "party_id", "role", "written_as"]], stored, ["seizure_id", "party_id", "role"])
     if len(new):

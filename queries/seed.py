@@ -1,4 +1,4 @@
-"""Seeding: the reference tables and the demo seizures, written in one transaction."""
+"""Seeding: the reference tables, the demo seizures and their parties and cases, written in one transaction."""
 
 from __future__ import annotations
 
@@ -8,6 +8,7 @@ from datetime import datetime
 from queries.clock import beijing_now
 from queries.control_lists import write_release_entries
 from queries.demo import DemoGeography, generate_seizures
+from queries.demo_parties import write_demo_parties
 from queries.reference import control_announcements, controlled_items
 from queries.seizures import insert_seizures
 from queries.store import Store, run, write_frame
@@ -48,14 +49,19 @@ def upgrade(store: Store, geo_of: Callable[[], DemoGeography]) -> list[int]:
 
 def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int = DEFAULT_SEED,
          end: datetime | None = None) -> int:
-    """Refresh the reference tables and replace the demo seizures; real records are kept.
+    """Refresh the reference tables and replace the demo seizures with their parties and cases
+    (queries.demo_parties); real records are kept.
 
     Returns the number of demo seizures written.
     """
+    end = end or beijing_now()
     # In time order, as records arrive: DuckDB then skips whole row groups outside a date filter.
-    seizures = generate_seizures(geo, rows=rows, seed=seed, end=end or beijing_now()).sort_values(
+    seizures = generate_seizures(geo, rows=rows, seed=seed, end=end).sort_values(
         "occurred_at", kind="stable", ignore_index=True)
     with store.writing() as con:
         write_reference(con, geo)
+        run(con, "delete_synthetic_parties")
         run(con, "delete_synthetic_seizures")
-        return insert_seizures(con, seizures)
+        written = insert_seizures(con, seizures)
+        write_demo_parties(con, seizures, geo, seed, at=end)
+        return written
