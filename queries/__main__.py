@@ -324,12 +324,13 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
 
 def _lists(args: argparse.Namespace) -> int:
     from queries import access, control_lists
+    from queries.screening_hits import screen_all_parties
 
     store = open_store(args.db)
     if args.action == "import":
         try:
             result = control_lists.import_entries(store, args.file, username=access.os_actor(), source="cli",
-                                                  now=beijing_now())
+                                                  now=beijing_now(), rescreen=screen_all_parties)
         except control_lists.ListFileError as error:
             print(f"error: {error}", file=sys.stderr)
             return 2

@@ -14,6 +14,7 @@ from __future__ import annotations
 import csv
 import hashlib
 import re
+from collections.abc import Callable
 from dataclasses import asdict, dataclass, fields
 from datetime import date, datetime
 from pathlib import Path
@@ -209,16 +210,15 @@ def write_release_entries(con: duckdb.DuckDBPyConnection, path: Path = RELEASE_C
     return write_frame(con, "upsert_control_list_entries", _frame(read_entries(path), "release"))
 
 
-def import_entries(store: Store, path: Path | str, *, username: str, source: str, now: datetime) -> ImportResult:
+def import_entries(store: Store, path: Path | str, *, username: str, source: str, now: datetime,
+                   rescreen: Callable[[duckdb.DuckDBPyConnection, datetime], int] | None = None) -> ImportResult:
     """Add a new announcement's entries from a lists file, with an ``import`` audit row, in one transaction.
 
-    When entries were added or changed, the stored parties are screened again in the same transaction
-    (queries.screening_hits: each against its earliest seizure's day; hits held keep their review).
-    A bad file raises :class:`ListFileError` and writes nothing; importing the same file again changes nothing
-    (its entries are counted unchanged) but is audited as every import is.
+    When entries were added or changed, ``rescreen(con, now)`` screens the stored parties again in the same
+    transaction and returns the hits it added (the command line passes queries.screening_hits.screen_all_parties,
+    which builds on this module). A bad file raises :class:`ListFileError` and writes nothing; importing the
+    same file again changes nothing (its entries are counted unchanged) but is audited as every import is.
     """
-    from queries.screening_hits import screen_all_parties  # it screens with ListEntry, defined here
-
     path = Path(path)
     entries = read_entries(path)
     with store.writing() as con:
@@ -227,7 +227,7 @@ def import_entries(store: Store, path: Path | str, *, username: str, source: str
         hits_added = 0
         if changed:
             write_frame(con, "upsert_control_list_entries", _frame(changed, "import"))
-            hits_added = screen_all_parties(con, now)
+            hits_added = rescreen(con, now) if rescreen else 0
         new = sum((entry.list_code, entry.entry_id) not in held for entry in changed)
         result = ImportResult(file=path.name, sha256=hashlib.sha256(path.read_bytes()).hexdigest(), new=new,
                               updated=len(changed) - new, unchanged=len(entries) - len(changed),

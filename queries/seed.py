@@ -10,6 +10,7 @@ from queries.control_lists import write_release_entries
 from queries.demo import DemoGeography, generate_seizures
 from queries.demo_parties import write_demo_parties
 from queries.reference import control_announcements, controlled_items
+from queries.screening_hits import screen_all_parties
 from queries.seizures import insert_seizures
 from queries.store import Store, run, write_frame
 
@@ -64,4 +65,5 @@ def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int =
         run(con, "delete_synthetic_seizures")
         written = insert_seizures(con, seizures)
         write_demo_parties(con, seizures, geo, seed, at=end)
+        screen_all_parties(con, at=end)  # the demo's listed-entity variant waits in the review queue
         return written

@@ -207,6 +207,9 @@ DIRECT_READERS = {
     "ingest_match_seizures": "an import's write transaction: command line and admins only",
     "ingest_archive_seizures": "an import's write transaction: command line and admins only",
     "ingest_update_seizures": "an import's write transaction: command line and admins only",
+    "seizure_ids_by_key": "write path (seed, import): the ids of the records whose parties are written",
+    "screening_parties": "screening of stored parties (an import's write transaction, lists import, screen --stored): "
+                         "command line and admins only",
     "status_seizures": "python -m queries status: command line only, whoever runs it holds the file",
     "status_tables": "python -m queries status: command line only, whoever runs it holds the file",
 }

@@ -46,21 +46,24 @@ def test_the_database_path_defaults_to_cordon_db(tmp_path):
 
 
 def test_migrate_upgrades_an_older_store_and_refreshes_what_the_release_changed(tmp_path, capsys):
-    """A store made by an older Cordon (schema 10 without the lists' table, counties without English names, as
-    0.11 wrote them) gets the new schema, the release's county names and list entries; its checkpoints, which
+    """A store made by 0.11 (schema 10: no lists, no parties; counties without English names, as 0.11 wrote
+    them) gets every later migration, the release's county names and list entries; its checkpoints, which
     imports may have corrected, are left as they were."""
-    path = tmp_path / "old.duckdb"
-    assert main(["seed", "--db", str(path), "--rows", "10"]) == 0
+    from geodata.demo_geography import demo_geography
+    from queries.store import migrate, write_frame
+
+    path, geography = tmp_path / "old.duckdb", demo_geography()
     con = duckdb.connect(str(path))
-    con.execute("UPDATE admin_units SET name_en = '' WHERE level = 'county' AND NOT is_border_zone")
-    con.execute("UPDATE checkpoints SET name_en = 'Corrected by a post' WHERE checkpoint_id = 'dongxing'")
-    con.execute("DROP TABLE control_list_entries")  # what migration 11, the latest, made
-    con.execute("DELETE FROM schema_version WHERE version = $v", {"v": LATEST_VERSION})
+    migrate(con, target=10)
+    write_frame(con, "upsert_admin_units", geography.admin_units.assign(
+        name_en=lambda units: units["name_en"].where(units["is_border_zone"] | (units["level"] != "county"), "")))
+    write_frame(con, "upsert_checkpoints", geography.checkpoints.assign(
+        name_en=lambda points: points["name_en"].where(points["checkpoint_id"] != "dongxing", "Corrected by a post")))
     con.close()
-    capsys.readouterr()
 
     assert main(["migrate", "--db", str(path)]) == 0
-    assert f"applied migrations [{LATEST_VERSION}] and refreshed the reference tables" in capsys.readouterr().out
+    later = list(range(11, LATEST_VERSION + 1))
+    assert f"applied migrations {later} and refreshed the reference tables" in capsys.readouterr().out
     con = duckdb.connect(str(path))
     names = dict(con.execute("SELECT code, name_en FROM admin_units").fetchall())
     corrected = con.execute("SELECT name_en FROM checkpoints WHERE checkpoint_id = 'dongxing'").fetchone()[0]

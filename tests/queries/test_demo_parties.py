@@ -77,6 +77,8 @@ def test_the_consignee_written_as_a_listed_entitys_variant_is_hit_on_its_seizure
     companies = links[links["kind"] == "company"].groupby("value")["day"].min()
     hits = screener.screen_many(list(companies.index), [day.date() for day in companies])
     assert {hit.party_name for hit in hits} == {LISTED_VARIANT}  # no other demo company is a listed one
+    queued = read(store, "SELECT h.entry_id, h.status, p.value FROM screening_hits AS h JOIN parties AS p USING (party_id)")
+    assert queued.values.tolist() == [[LISTED_ENTRY, "open", LISTED_VARIANT]]  # the seed screened: it awaits review
 
 
 def test_one_company_is_written_two_ways_at_two_posts(store):

@@ -13,7 +13,7 @@ import pytest
 from queries.__main__ import main
 from queries.control_lists import COLUMNS, import_entries
 from queries.ingest import ingest_file
-from queries.screening_hits import ReviewError, read_hits, review_hit, screen_stored
+from queries.screening_hits import ReviewError, read_hits, review_hit, screen_all_parties, screen_stored
 from queries.store import Store
 from tests.queries.ingest_fixtures import NOW, seizure_row, write_csv
 
@@ -45,7 +45,8 @@ def with_lists(store: Store, tmp_path) -> Store:
 
     with store.writing() as con:
         write_reference(con, demo_geography())
-    import_entries(store, write_list(tmp_path / "list.csv"), username="ana", source="cli", now=NOW)
+    import_entries(store, write_list(tmp_path / "list.csv"), username="ana", source="cli", now=NOW,
+                   rescreen=screen_all_parties)
     return store
 
 
@@ -111,7 +112,7 @@ def test_a_changed_list_screens_again_and_keeps_a_dismissed_hit_dismissed(tmp_pa
 
     # a later announcement dates the second entry from before the seizures
     result = import_entries(listed_file, write_list(tmp_path / "list.csv", later_from="2025-02-01"), username="ana",
-                            source="cli", now=REVIEWED)
+                            source="cli", now=REVIEWED, rescreen=screen_all_parties)
     assert (result.updated, result.hits_added) == (1, 1)
     hits = read_hits(listed_file).set_index("entry_id")
     assert hits.loc[LATER, "status"] == "open" and "legal form ignored" in hits.loc[LATER, "reason"]
