@@ -129,9 +129,12 @@ class ThrowawayCluster:
                                  dbname=dbname)
         return make_conninfo(host=str(self.folder), port=self.port, user=SUPERUSER, dbname=dbname)
 
-    def create_database(self, name: str, owner: str | None = None) -> str:
-        """Create the empty database ``name`` (owned by the role ``owner`` where given); returns its dsn."""
+    def create_database(self, name: str, owner: str | None = None, template: str | None = None) -> str:
+        """Create the database ``name`` (owned by the role ``owner`` where given), empty or a copy of the database
+        ``template`` (which nothing may be connected to); returns its dsn."""
         statement = sql.SQL("CREATE DATABASE {}").format(sql.Identifier(name))
+        if template is not None:
+            statement += sql.SQL(" TEMPLATE {}").format(sql.Identifier(template))
         if owner is not None:
             statement += sql.SQL(" OWNER {}").format(sql.Identifier(owner))
         self._administer(statement)
