@@ -97,9 +97,9 @@ def test_a_value_written_by_a_statement_is_checked_before_the_lake_commits(lake_
         assert con.execute("SELECT username, role FROM users").fetchall() == [("ana.li", "analyst")]
 
 
-def test_record_ids_never_repeat_across_sites_writing_at_once(lake_store, postgres_database, tmp_path):
-    # two sites: two processes' worth of stores (separate connections to the catalog), eight writers
-    sites = [lake_store, LakeStore(LAKE_PREFIX + postgres_database, tmp_path / "lake-files")]
+def test_record_ids_never_repeat_across_sites_writing_at_once(lake_store):
+    # two sites on one lake: two stores (each its own connection to the catalog), eight writers
+    sites = [lake_store, LakeStore(lake_store.path, lake_store.data_path)]
     taken: list[int] = []
     lock = threading.Lock()
 
