@@ -9,6 +9,7 @@ from queries.clock import beijing_now
 from queries.control_lists import write_release_entries
 from queries.demo import DemoGeography, generate_seizures
 from queries.demo_parties import write_demo_parties
+from queries.entities import resolve_parties
 from queries.reference import control_announcements, controlled_items
 from queries.screening_hits import screen_all_parties
 from queries.seizures import insert_seizures
@@ -66,4 +67,5 @@ def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int =
         written = insert_seizures(con, seizures)
         write_demo_parties(con, seizures, geo, seed, at=end)
         screen_all_parties(con, at=end)  # the demo's listed-entity variant waits in the review queue
+        resolve_parties(con, at=end)  # the demo's double spelling is one company
         return written

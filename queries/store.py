@@ -374,7 +374,8 @@ def using_data_path(args: Any) -> Iterator[None]:
 
 # The record ids a file's sequences give (``<column>_seq``); a lake's come in blocks from its catalog.
 ALLOCATED_IDS = {"seizures": "seizure_id", "users": "user_id", "audit_log": "audit_id", "imports": "import_id",
-                 "cases": "case_id", "parties": "party_id", "screening_hits": "hit_id"}
+                 "cases": "case_id", "parties": "party_id", "screening_hits": "hit_id",
+                 "entity_decisions": "decision_id"}
 
 
 def new_ids(con: duckdb.DuckDBPyConnection, table: str, count: int) -> list[int]:

@@ -134,7 +134,7 @@ class Screener:
             self._scored(_KeySet(latin), self._latin, LATIN),
             self._scored(_KeySet(pinyin), self._latin_only, LATIN),
         ):
-            if _same_distinctive_part(candidate.party_key, candidate.entry_key):
+            if same_distinctive_part(candidate.party_key, candidate.entry_key):
                 yield candidate
 
     def _scored(self, parties: _KeySet, entries: _KeySet, script: str) -> Iterable[_Candidate]:
@@ -209,7 +209,7 @@ class _KeySet:
         self.compacts = [key.compact for key in self.keys]
 
 
-def _same_distinctive_part(party: Key, entry: Key) -> bool:
+def same_distinctive_part(party: Key, entry: Key) -> bool:
     """Whether a close pair of keys also agrees where names tell companies apart, beyond the overall score.
 
     In Chinese, a character typed for another is a typo only when the two share a reading (input methods type

@@ -1,0 +1,411 @@
+"""One party, many spellings (issue 21, item 4; migration 014, docs/parties.md "Resolution"): the stored companies
+and people that records name differently are resolved to one entity, each link with its evidence; an analyst's
+merges and splits are kept as must-link and cannot-link pairs that every later resolution respects.
+
+How it decides (blocking, then rapidfuzz, then components): every name is normalised as screening normalises it
+(queries.screening.normalise: OpenCC traditional → simplified, legal forms, pinyin, abbreviations) and put in
+blocks: names equal once normalised (characters, pinyin run together, words sorted), the rarest character pairs
+or letter triples of a company's name (so that a typo still meets its original), the same unified social credit
+code or identity number. Only the names of a block are compared, scored as screening scores a name against an
+entry and kept where they also agree where names tell companies apart (screening's rule: a replaced character
+must sound alike, every distinctive word must be there). Parties linked so are joined, best links first, unless
+the join would give one entity two codes or two identity numbers, or join what an analyst kept apart.
+
+People are not guessed at: two people's names must be equal once normalised, and two records of different
+sources name one person only when an identifier (the identity number) or a phone named on both their seizures
+links them. Vehicles, phones and waybills are their exact keys already (queries.parties) and are not resolved.
+"""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from itertools import combinations
+
+import pandas as pd
+from rapidfuzz import fuzz
+from rapidfuzz.distance import Levenshtein
+
+from queries.access.audit import record_event
+from queries.screening import reason_for
+from queries.screening.engine import same_distinctive_part
+from queries.screening.normalise import HAN, Key, keys_of
+from queries.store import PARTIES_CLAIM, Store, new_ids, run, write_frame
+
+NAME_THRESHOLD = 90.0  # two companies' names this alike (0-100) are one company's (bench/bench_resolution.py)
+RARE_GRAMS = 3  # a company's name is blocked on its this many rarest character pairs / letter triples
+LETTERS_PER_TYPO = 12  # a Latin name may differ by one typo per this many letters
+LARGEST_BLOCK = 60  # a block of more names than this is too common a piece of name to compare all pairs of
+HOWS = ("identifier", "name", "analyst")  # as migration 014's CHECK lists them
+_LINK_ORDER = {"analyst": 0, "identifier": 1, "name": 2}
+
+
+class DecisionError(ValueError):
+    """A merge or split that cannot be recorded: no such party, no note, nothing to split."""
+
+
+@dataclass(frozen=True)
+class Link:
+    """Two parties found to be one, how, with what score and evidence."""
+
+    party: int
+    other: int
+    how: str
+    score: float | None
+    evidence: str
+
+
+# ---- blocking -------------------------------------------------------------------------------------------------
+
+def _exact_blocks(key: Key) -> list[str]:
+    """The blocks of a name equal to another once normalised: its characters, or its words sorted and run
+    together (pinyin of a Chinese name meets the same name written in Latin letters)."""
+    if key.script == HAN:
+        return ["h=" + key.text]
+    return ["l=" + key.compact, "s=" + "".join(sorted(key.words))]
+
+
+def _grams(key: Key) -> list[str]:
+    """The pieces of a name a typo leaves mostly intact: character pairs of a Chinese key, letter triples of a Latin
+    one (the pinyin of a Chinese name too, so that a misspelt pinyin meets its characters)."""
+    if key.script == HAN:
+        return ["h2" + key.text[i:i + 2] for i in range(max(len(key.text) - 1, 1))]
+    if key.translated:
+        return []
+    return ["l3" + key.compact[i:i + 3] for i in range(max(len(key.compact) - 2, 1))]
+
+
+def _name_blocks(names: list[str], companies: set[str]) -> dict[str, tuple[list[str], list[str]]]:
+    """Each name's exact blocks and (for a company's name) the rarest pieces of each of its keys among all names."""
+    keys = {name: keys_of(name) for name in names}
+    grams = {name: [sorted(set(_grams(key))) for key in keys[name]] if name in companies else [] for name in names}
+    frequency = Counter(gram for found in grams.values() for pieces in found for gram in pieces)
+    return {name: ([block for key in keys[name] for block in _exact_blocks(key)],
+                   sorted({gram for pieces in grams[name] for gram in sorted(
+                       pieces, key=lambda gram: (frequency[gram], gram))[:RARE_GRAMS]})) for name in names}
+
+
+def _candidate_pairs(names: pd.DataFrame, phones: pd.DataFrame) -> pd.DataFrame:
+    """Pairs of rows of ``names`` (party_id, kind, source, uscc, id_number, name) that share a block, as
+    (left, right, block): a star per block of equal names or identifiers (any member meets the first), all pairs
+    within a block of rarest pieces."""
+    blocks = _name_blocks(names["name"].unique().tolist(),
+                          set(names.loc[names["kind"] == "company", "name"].unique()))
+    phones_of = phones.groupby("party_id")["phone"].agg(list).to_dict() if len(phones) else {}
+    star, every = [], []
+    for row, (party, kind, source, uscc, id_number, name) in enumerate(names[
+            ["party_id", "kind", "source", "uscc", "id_number", "name"]].itertuples(index=False, name=None)):
+        exact, rare = blocks[name]
+        if kind == "company":
+            star.extend((f"c|{block}", row) for block in exact)
+            every.extend((f"c|{gram}", row) for gram in rare)
+            if isinstance(uscc, str):
+                star.append((f"u|{uscc}", row))
+        else:  # people: equal names within a source, or across sources with a phone in common
+            star.extend((f"p|{block}|{source}", row) for block in exact)
+            star.extend((f"p|{block}|t{phone}", row) for block in exact for phone in phones_of.get(party, ()))
+            if isinstance(id_number, str):
+                star.append((f"i|{id_number}", row))
+    pairs = []
+    for block, rows in _grouped(star).items():
+        pairs.extend((rows[0], other, block) for other in rows[1:])
+    for block, rows in _grouped(every).items():
+        if len(rows) <= LARGEST_BLOCK:
+            pairs.extend((*pair, block) for pair in combinations(rows, 2))
+    return pd.DataFrame(pairs, columns=["left", "right", "block"])
+
+
+def _grouped(members: list[tuple[str, int]]) -> dict[str, list[int]]:
+    grouped = defaultdict(list)
+    for block, row in members:
+        if not grouped[block] or grouped[block][-1] != row:
+            grouped[block].append(row)
+    return {block: rows for block, rows in grouped.items() if len(rows) > 1}
+
+
+# ---- scoring --------------------------------------------------------------------------------------------------
+
+def name_match(first: str, second: str) -> tuple[float, str] | None:
+    """How alike two names are (0-100) and the reason in words, as screening scores a party's name against an
+    entry's (queries.screening.engine): Chinese against Chinese on characters and their sound, otherwise the Latin
+    keys (pinyin of a Chinese name included) in any word order or spacing; None where no pair of keys also agrees
+    on the names' distinctive parts, both ways."""
+    best = None
+    for one in keys_of(first):
+        for other in keys_of(second):
+            if (one.script == HAN) != (other.script == HAN) or (
+                    one.via_pinyin and other.via_pinyin):  # two Chinese names: their characters decide
+                continue
+            if one.script == HAN:
+                score, form = (fuzz.ratio(one.text, other.text) + fuzz.ratio(one.sound, other.sound)) / 2, "han"
+            else:
+                by_order, by_spacing = fuzz.ratio(one.sorted_text, other.sorted_text), fuzz.ratio(one.compact,
+                                                                                                   other.compact)
+                score, form = max((by_order, "sorted"), (by_spacing, "compact"))
+            if best is not None and score <= best[0]:
+                continue
+            if _few_edits(one, other, form) and same_distinctive_part(one, other) and same_distinctive_part(other, one):
+                best = (score, one, other, form)
+    if best is None:
+        return None
+    score, one, other, form = best
+    return round(score, 1), reason_for(one, other, form)
+
+
+def _few_edits(one: Key, other: Key, form: str) -> bool:
+    """Stricter than screening, since a wrong merge mixes two companies' records: in Chinese a character may only be
+    replaced (a dropped or added one makes another trade name: 某隆, 某达隆), in Latin letters one typo per
+    :data:`LETTERS_PER_TYPO` letters."""
+    if form == "han":
+        return all(operation == "replace" for operation, _, _ in Levenshtein.editops(one.text, other.text))
+    compared = (one.sorted_text, other.sorted_text) if form == "sorted" else (one.compact, other.compact)
+    return Levenshtein.distance(*compared) <= max(1, max(map(len, compared)) // LETTERS_PER_TYPO)
+
+
+def _links(names: pd.DataFrame, pairs: pd.DataFrame) -> list[Link]:
+    """The pairs that are one party's, best evidence per pair of parties."""
+    found: dict[tuple[int, int], Link] = {}
+    judged: dict[tuple[str, str], tuple[float, str] | None] = {}
+    rows = names.to_dict("list")
+    for left, right, block in pairs.itertuples(index=False, name=None):
+        party, other = rows["party_id"][left], rows["party_id"][right]
+        if party == other:
+            continue
+        pair = (min(party, other), max(party, other))
+        if block.startswith(("u|", "i|")):
+            what = "unified social credit code" if block[0] == "u" else "identity number"
+            link = Link(*pair, "identifier", 100.0, f"the same {what} on both ({rows['name'][left]}, "
+                                                      f"{rows['name'][right]})")
+        else:
+            names_pair = (rows["name"][left], rows["name"][right])
+            if names_pair not in judged:
+                judged[names_pair] = name_match(*names_pair)
+            match = judged[names_pair]
+            person = rows["kind"][left] == "person"
+            if match is None or match[0] < (100.0 if person else NAME_THRESHOLD):
+                continue
+            score, reason = match
+            if person:
+                sources = (rows["source"][left], rows["source"][right])
+                reason += (f", both in {sources[0]}" if sources[0] == sources[1]
+                           else f", in {sources[0]} and {sources[1]} with the same phone number on their seizures")
+            link = Link(*pair, "name", score, reason)
+        held = found.get(pair)
+        if held is None or (_LINK_ORDER[link.how], -(link.score or 0)) < (_LINK_ORDER[held.how], -(held.score or 0)):
+            found[pair] = link
+    return list(found.values())
+
+
+# ---- components -----------------------------------------------------------------------------------------------
+
+class _Components:
+    """Union-find over parties that refuses a join giving an entity two codes, two identity numbers, or two
+    parties an analyst kept apart."""
+
+    def __init__(self, parties: pd.DataFrame, cannot: Iterable[tuple[int, int]]):
+        self.parent = {int(p): int(p) for p in parties["party_id"]}
+        self.codes = {int(p): ({u} if isinstance(u, str) else set()) for p, u in zip(parties["party_id"],
+                                                                                       parties["uscc"], strict=True)}
+        self.ids = {int(p): ({i} if isinstance(i, str) else set()) for p, i in zip(parties["party_id"],
+                                                                                     parties["id_number"], strict=True)}
+        self.apart: dict[int, set[int]] = defaultdict(set)
+        for one, other in cannot:
+            if one in self.parent and other in self.parent:
+                self.apart[one].add(other)
+                self.apart[other].add(one)
+
+    def find(self, party: int) -> int:
+        root = party
+        while self.parent[root] != root:
+            root = self.parent[root]
+        while self.parent[party] != root:
+            self.parent[party], party = root, self.parent[party]
+        return root
+
+    def join(self, one: int, other: int) -> bool:
+        """Join the entities of two parties where nothing forbids it; whether they are one now."""
+        first, second = self.find(one), self.find(other)
+        if first == second:
+            return True
+        if (len(self.codes[first] | self.codes[second]) > 1 or len(self.ids[first] | self.ids[second]) > 1
+                or any(self.find(p) == second for p in self.apart.get(first, ()))):
+            return False
+        if len(self.apart.get(first, ())) < len(self.apart.get(second, ())):
+            first, second = second, first
+        self.parent[second] = first
+        self.codes[first] |= self.codes.pop(second)
+        self.ids[first] |= self.ids.pop(second)
+        if second in self.apart:
+            self.apart[first] |= self.apart.pop(second)
+        return True
+
+
+def resolve_frame(names: pd.DataFrame, phones: pd.DataFrame, constraints: pd.DataFrame | None = None,
+                  kept: Iterable[Link] = (), focus: set[int] | None = None) -> pd.DataFrame:
+    """The entities of the parties of ``names`` (party_id, kind, party_key, uscc, id_number, name; one row per
+    name a party is known by), with ``phones`` (party_id, phone) named on their seizures and the analysts'
+    ``constraints`` (party_id, other_party_id, link 'must' or 'cannot', note): one row per party of an entity of
+    more than one (party_id, entity_id, linked_to, how, score, evidence). ``focus``: compare only pairs with a
+    party in it, the other links given as ``kept`` (an import's new parties against what is resolved)."""
+    names = names.assign(source=names["party_key"].str.partition("@")[2]).reset_index(drop=True)
+    pairs = _candidate_pairs(names, phones)
+    if focus is not None and len(pairs):
+        party = names["party_id"].to_numpy()
+        touches = pd.Series(party[pairs["left"]]).isin(focus) | pd.Series(party[pairs["right"]]).isin(focus)
+        pairs = pairs[touches.to_numpy()]
+    constraints = constraints if constraints is not None else pd.DataFrame(
+        columns=["party_id", "other_party_id", "link", "note"])
+    must = [Link(int(a), int(b), "analyst", None, f"merged by an analyst: {note}") for a, b, link, note
+            in constraints[["party_id", "other_party_id", "link", "note"]].itertuples(index=False, name=None)
+            if link == "must"]
+    cannot = [(int(a), int(b)) for a, b, link in constraints[["party_id", "other_party_id", "link"]].itertuples(
+        index=False, name=None) if link == "cannot"]
+    parties = names.drop_duplicates("party_id")
+    components = _Components(parties, cannot)
+    automatic = sorted([*_links(names, pairs), *kept], key=lambda link: (
+        _LINK_ORDER[link.how], -(link.score or 0), link.party, link.other))
+    tree = defaultdict(list)
+    for link in [*must, *automatic]:
+        if link.party in components.parent and link.other in components.parent and \
+                components.find(link.party) != components.find(link.other) and components.join(link.party, link.other):
+            tree[link.party].append(link)
+            tree[link.other].append(link)
+    return _rows(components, tree)
+
+
+def _rows(components: _Components, tree: dict[int, list[Link]]) -> pd.DataFrame:
+    """Each entity of more than one party from its smallest party outwards along the links that joined it."""
+    members = defaultdict(list)
+    for party in tree:
+        members[components.find(party)].append(party)
+    rows = []
+    for parties in members.values():
+        entity = min(parties)
+        rows.append((entity, entity, None, None, None, None))
+        seen, queue = {entity}, [entity]
+        while queue:
+            party = queue.pop()
+            for link in tree[party]:
+                other = link.other if link.party == party else link.party
+                if other not in seen:
+                    seen.add(other)
+                    queue.append(other)
+                    rows.append((other, entity, party, link.how, link.score, link.evidence))
+    return pd.DataFrame(rows, columns=["party_id", "entity_id", "linked_to", "how", "score", "evidence"])
+
+
+# ---- the store ------------------------------------------------------------------------------------------------
+
+def resolve_parties(con, at: datetime, party_ids: pd.DataFrame | None = None) -> int:
+    """Resolve the stored companies and people inside the caller's write and store their entities; returns the
+    parties now in an entity of more than one. ``party_ids`` (a frame with ``party_id``: an import's parties):
+    compare only pairs with one of them and their entities' members, keep every other link as stored; None: all.
+    """
+    names = run(con, "entity_names")
+    stored = run(con, "party_entities_stored")
+    stored = stored[stored["party_id"].isin(names["party_id"])]
+    focus = None
+    if party_ids is not None:
+        given = set(party_ids["party_id"].astype(int)) & set(names["party_id"].astype(int))
+        if not given:
+            return 0
+        touched = set(stored.loc[stored["party_id"].isin(given), "entity_id"])
+        focus = given | set(stored.loc[stored["entity_id"].isin(touched), "party_id"].astype(int))
+    kept = [] if focus is None else [
+        Link(int(p), int(q), how, None if pd.isna(score) else float(score), evidence)
+        for p, q, how, score, evidence in stored.loc[stored["linked_to"].notna()
+                                                     & ~stored["party_id"].isin(focus)
+                                                     & ~stored["linked_to"].isin(focus),
+                                                     ["party_id", "linked_to", "how", "score", "evidence"]
+                                                     ].itertuples(index=False, name=None) if how != "analyst"]
+    rows = resolve_frame(names, run(con, "entity_phones"), run(con, "entity_constraints"), kept, focus)
+    if focus is not None:  # rewrite the entities the focus is in now or was in before
+        rows = rows[rows["entity_id"].isin(set(rows.loc[rows["party_id"].isin(focus), "entity_id"]))]
+        forget = pd.DataFrame({"party_id": sorted(focus | set(rows["party_id"].astype(int)))}, dtype="int64")
+    else:
+        forget = names[["party_id"]].drop_duplicates()
+    write_frame(con, "delete_party_entities_of", forget)
+    if len(rows):
+        write_frame(con, "insert_party_entities", rows.assign(resolved_at=at))
+    return len(rows)
+
+
+def resolve_stored(store: Store, *, username: str, source: str, now: datetime) -> int:
+    """Resolve every stored company and person (``python -m queries entities resolve``), in one write with its
+    audit row (kind ``import``, details ``"kind": "entity_resolution"``); the parties in an entity of several."""
+    with store.writing(PARTIES_CLAIM) as con:
+        resolved = resolve_parties(con, now)
+        record_event(con, "import", username, {"kind": "entity_resolution", "parties_in_entities": resolved},
+                     source=source, at=now)
+    return resolved
+
+
+def entity_of(con) -> pd.DataFrame:
+    """Every party's entity (the network page's reader): party_id, kind, value, entity_id (the party's own id when
+    it is alone), entity_name, entity_parties, and the link that joined it (linked_to, how, score, evidence)."""
+    return run(con, "entity_of")
+
+
+def entity_members(store: Store, party_id: int) -> pd.DataFrame:
+    """The parties of the entity of ``party_id`` (a party's or an entity's id), each with the link that joined it."""
+    with store.reading() as con:
+        return run(con, "entity_members", {"party_id": party_id})
+
+
+def merge_entities(store: Store, party_id: int, other_party_id: int, note: str, *, username: str, source: str,
+                   now: datetime) -> int:
+    """Make the entities of two parties one (an analyst's merge, ``note`` saying why): a must-link kept for every
+    later resolution, overriding the kept-apart pairs between the two entities; audited. Returns the entity."""
+    return _decide(store, "merge", party_id, other_party_id, note, username=username, source=source, now=now)
+
+
+def split_party(store: Store, party_id: int, note: str, *, username: str, source: str, now: datetime) -> int:
+    """Take a party out of its entity (an analyst's split, ``note`` saying why): kept apart from each of the
+    entity's other parties in every later resolution; audited. Returns the entity the party is in now (its own)."""
+    return _decide(store, "split", party_id, None, note, username=username, source=source, now=now)
+
+
+def _decide(store: Store, action: str, party_id: int, other_party_id: int | None, note: str, *, username: str,
+            source: str, now: datetime) -> int:
+    note = (note or "").strip()
+    if not note:
+        raise DecisionError(f"a {action} needs a note saying why")
+    with store.writing(PARTIES_CLAIM) as con:
+        members = {party: set(run(con, "entity_members", {"party_id": party})["party_id"].astype(int))
+                   for party in (party_id, other_party_id) if party is not None}
+        for party, found in members.items():
+            if party not in found:
+                raise DecisionError(f"no party {party}")
+        if action == "merge":
+            constraints = run(con, "entity_constraints")
+            first, second = members[party_id], members[other_party_id]
+            apart = constraints[(constraints["link"] == "cannot") & (
+                (constraints["party_id"].isin(first) & constraints["other_party_id"].isin(second))
+                | (constraints["party_id"].isin(second) & constraints["other_party_id"].isin(first)))]
+            pairs = {(min(party_id, other_party_id), max(party_id, other_party_id)),
+                     *zip(apart["party_id"].astype(int), apart["other_party_id"].astype(int), strict=True)}
+            link = "must"
+        else:
+            pairs = {(min(party_id, other), max(party_id, other)) for other in members[party_id] - {party_id}}
+            if not pairs:
+                raise DecisionError(f"party {party_id} is alone in its entity: nothing to split")
+            link = "cannot"
+        pairs.discard((party_id, party_id))
+        decision = new_ids(con, "entity_decisions", 1)[0]
+        write_frame(con, "insert_entity_decision", pd.DataFrame([{
+            "decision_id": decision, "action": action, "party_id": party_id, "other_party_id": other_party_id,
+            "decided_by": username, "decided_at": now, "note": note}]).astype({"other_party_id": "Int64"}))
+        if pairs:
+            write_frame(con, "insert_entity_constraints", pd.DataFrame(
+                sorted(pairs), columns=["party_id", "other_party_id"]).assign(decision_id=decision, link=link))
+        affected = set().union(*members.values())
+        resolve_parties(con, now, pd.DataFrame({"party_id": sorted(affected)}))
+        entity = run(con, "entity_members", {"party_id": party_id})
+        record_event(con, "import", username, {
+            "kind": f"entity_{action}", "decision_id": int(decision), "party_id": int(party_id),
+            "other_party_id": None if other_party_id is None else int(other_party_id),
+            "entities_before": sorted({min(found) for found in members.values()}), "note": note},
+            source=source, at=now)
+    return int(entity["entity_id"].iloc[0])
