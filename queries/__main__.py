@@ -449,6 +449,41 @@ def _hits_arguments(command: argparse.ArgumentParser) -> None:
         action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
 
 
+def _typical(args: argparse.Namespace) -> int:
+    from queries import typical_cases
+    from queries.filters import Filters
+
+    if args.action == "list":
+        cases = typical_cases.library()
+        print(f"{len(cases)} typical cases (queries/reference/typical_cases.csv; sources in PROVENANCE.md)")
+        for case in cases:
+            pattern = "; ".join(f"{part}: {', '.join(values)}" for part, values in case.pattern().items() if values)
+            print(f"  {case.case_id}  {case.published_on or 'undated'!s:<10}  {case.title_en}\n      {pattern}\n"
+                  f"      {case.source_url}")
+        return 0
+    case = typical_cases.find_case(args.case_id)
+    with open_store(args.db).reading() as con:
+        rows = typical_cases.records_like(con, case, Filters(), args.min_parts)
+    total = int(rows["total_rows"].iloc[0]) if len(rows) else 0
+    print(f"{total:,} records like {case.case_id} ({case.title_en}), of the {len(case.parts())} parts its pattern "
+          f"gives: {', '.join(case.parts())}" + (f"; the first {len(rows):,}" if total > len(rows) else ""))
+    for _, row in rows.iterrows():
+        print(f"  {row['seizure_id']:>8}  {row['occurred_at']:%Y-%m-%d}  {row['parts_matched']} parts  "
+              f"{typical_cases.why(row, 'en')}")
+    return 0
+
+
+def _typical_arguments(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="action", required=True)
+    listed = actions.add_parser("list", help="the library: each case, its date, title, pattern and source")
+    like = actions.add_parser("like", help="the stored seizures that fit a case's pattern, most parts first, and why")
+    like.add_argument("case_id", metavar="ID", help="the case's id, as typical list shows it")
+    like.add_argument("--min-parts", type=_positive, default=None, metavar="N",
+                      help="keep records matching at least N parts (default: 2, or 1 where the pattern gives one)")
+    for action in (listed, like):
+        action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
+
+
 def _day(text: str) -> date:
     try:
         return date.fromisoformat(text)
@@ -561,6 +596,8 @@ def main(argv: list[str] | None = None) -> int:
                              "hit, with the entry, its announcement, the score and the reason), or the stored "
                              "parties (--stored: new hits go to the review queue)")),
         ("hits", _hits, "the screening's review queue: list the hits, confirm or dismiss one (audited, with a note)"),
+        ("typical", _typical, ("the library of published typical cases (list), and the stored seizures like one "
+                               "(like ID), with the parts of its pattern each matches")),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
         ("maintain", _maintain, ("a lake: merge small files, expire old snapshots, remove unused files; a file: "
                                 "checkpoint (safe while sites write)")),
@@ -612,6 +649,8 @@ def main(argv: list[str] | None = None) -> int:
                                  help="screen against the lists as they stood on this day (default: today, Beijing time)")
         if name == "hits":
             _hits_arguments(command)
+        if name == "typical":
+            _typical_arguments(command)
         if name == "audit":
             command.add_argument("--since", type=_since, default=None, help="from this date or time (Beijing time)")
             command.add_argument("--kind", default=None, help="only events of this kind (sign_in_failed, export, ...)")

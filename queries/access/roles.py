@@ -13,6 +13,7 @@ PERMISSIONS = {
     "filters": "analyst",
     "analysis": "analyst",
     "records": "analyst",
+    "typical_cases": "analyst",
     "export": "planner",
     "brief": "planner",
     "users": "admin",

@@ -42,8 +42,8 @@ def test_each_role_may_do_what_the_roles_below_it_may():
     pages = {
         "display": {"live_map", "kpis"},
         "commander": {"live_map", "kpis"},
-        "analyst": {"live_map", "kpis", "filters", "analysis", "records"},
-        "planner": {"live_map", "kpis", "filters", "analysis", "records", "export", "brief"},
+        "analyst": {"live_map", "kpis", "filters", "analysis", "records", "typical_cases"},
+        "planner": {"live_map", "kpis", "filters", "analysis", "records", "typical_cases", "export", "brief"},
         "admin": set(access.PERMISSIONS),
     }
     assert tuple(pages) == ROLES
