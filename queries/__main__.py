@@ -224,8 +224,9 @@ def _user_line(user, now: datetime, units) -> str:
     grants = "everything (admin)" if user.role == "admin" else grants or "nothing"
     locked = f"locked until {user.locked_until:%Y-%m-%d %H:%M}" if user.locked(now) else "not locked"
     seen = f"last sign-in {user.last_sign_in_at:%Y-%m-%d %H:%M}" if user.last_sign_in_at else "never signed in"
+    personal = "personal data unmasked" if user.personal_data else "personal data masked"
     return (f"{user.username:<16} {user.role:<9} {'active' if user.active else 'disabled':<8} {locked}; sees {grants}; "
-            f"{seen}; {user.display_name}")
+            f"{personal}; {seen}; {user.display_name}")
 
 
 
@@ -282,6 +283,8 @@ def _users(args: argparse.Namespace) -> int:
         user = access.change_grants(store, args.username, **{args.action: regions}, **change)
     elif args.action == "role":
         user = access.set_role(store, args.username, args.role, **change)
+    elif args.action == "personal-data":
+        user = access.set_personal_data(store, args.username, args.change == "grant", **change)
     else:
         user = access.set_password(store, args.username, _password(args), **change)
     print(_user_line(user, now, units()))
@@ -300,6 +303,8 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
         ("revoke", "take regions away from an account"),
         ("regions", "the regions an account can be granted: provinces and border zones, with codes and names"),
         ("role", "give an account another role"),
+        ("personal-data", ("grant or revoke an account's sight of identity and phone numbers unmasked (each view "
+                           "of a person is then audited)")),
         ("passwd", "set an account's password; also lifts a lockout"),
     ):
         action = actions.add_parser(name, help=help_text, allow_abbrev=False)  # --password is not --password-stdin
@@ -320,6 +325,8 @@ def _users_arguments(command: argparse.ArgumentParser) -> None:
             action.add_argument("regions", nargs="+", metavar="REGION")
         if name == "role":
             action.add_argument("role", choices=ROLES)
+        if name == "personal-data":
+            action.add_argument("change", choices=("grant", "revoke"))
 
 
 def _lists(args: argparse.Namespace) -> int:
@@ -589,7 +596,7 @@ def main(argv: list[str] | None = None) -> int:
         ("feed", _feed, "append synthetic seizures as they happen, for the live map (until Ctrl-C or --duration)"),
         ("ingest", _ingest, "import records from CSV, Excel, GeoJSON or Parquet files (one transaction per file)"),
         ("watch", _watch, "import the files dropped into a folder, then move each to done/ or failed/ with a report"),
-        ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, passwd"),
+        ("users", _users, "manage accounts: list, add, disable, enable, grant, revoke, role, personal-data, passwd"),
         ("lists", _lists, ("China's control, watch and unreliable entity lists: import an announcement's entries, "
                            "show those in force")),
         ("screen", _screen, ("screen the names of a CSV file against the lists in force on a day (one row per "

@@ -1,5 +1,5 @@
 """Users (admins): the accounts with their roles, regions and state; add one, change its role, its
-regions or its password, switch it off or on. Every change is written with its audit row by
+regions, its sight of personal data (queries.sensitive) or its password, switch it off or on. Every change is written with its audit row by
 ``queries.access``; the page only collects the choices and shows what was refused and why.
 """
 
@@ -22,6 +22,7 @@ from queries.access import (
     list_users,
     set_active,
     set_password,
+    set_personal_data,
     set_role,
 )
 from queries.constants import ROLES
@@ -48,6 +49,7 @@ def show_accounts_table(users: list[User], regions: dict[str, str], lang: str, n
             t("display_name", lang): [u.display_name for u in users],
             t("role", lang): [t(f"role_{u.role}", lang) for u in users],
             t("regions", lang): [_regions_text(u, regions, lang) for u in users],
+            t("personal_data", lang): [u.personal_data for u in users],
             t("active", lang): [u.active for u in users],
             t("locked", lang): [u.locked(now) for u in users],
             t("last_sign_in", lang): [f"{u.last_sign_in_at:%Y-%m-%d %H:%M}" if u.last_sign_in_at else t("never", lang)
@@ -93,22 +95,26 @@ def change_account_form(store: AnyStore, users: list[User], regions: dict[str, s
         role = left.selectbox(t("role", lang), ROLES, index=ROLES.index(user.role), key="u_role",
                               format_func=lambda r: t(f"role_{r}", lang))
         active = right.checkbox(t("active", lang), user.active, key="u_active")
+        personal = right.checkbox(t("personal_data", lang), user.personal_data, key="u_personal_data",
+                                  help=t("personal_data_help", lang))
         current = [str(g) for g in user.grants]
         granted = st.multiselect(t("regions", lang), list(regions), default=[g for g in current if g in regions],
                                  key="u_regions", format_func=regions.get, placeholder=t("choose_regions", lang))
         password = st.text_input(t("new_password", lang), type="password", key="u_password",
                                  help=t("password_help", lang))
         if st.form_submit_button(t("save", lang)):
-            _done(lambda: _change_account(store, user, role, active, granted, password, audited), lang)
+            _done(lambda: _change_account(store, user, role, active, personal, granted, password, audited), lang)
 
 
-def _change_account(store: AnyStore, user: User, role: str, active: bool, granted: list[str], password: str,
-                    audited: dict[str, object]) -> None:
+def _change_account(store: AnyStore, user: User, role: str, active: bool, personal: bool, granted: list[str],
+                    password: str, audited: dict[str, object]) -> None:
     """Write what the change form changed, each with its audit row; what stayed the same is not written."""
     if role != user.role:
         set_role(store, user.username, role, **audited)
     if active != user.active:
         set_active(store, user.username, active, **audited)
+    if personal != user.personal_data:
+        set_personal_data(store, user.username, personal, **audited)
     current = [str(g) for g in user.grants]
     added = [Grant.parse(g) for g in granted if g not in current]
     removed = [Grant.parse(g) for g in current if g not in granted]

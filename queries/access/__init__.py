@@ -30,6 +30,7 @@ from queries.access.accounts import (
     read_user,
     set_active,
     set_password,
+    set_personal_data,
     set_role,
 )
 from queries.access.audit import AUDIT_KINDS, AUDIT_SOURCES, os_actor, read_audit, record_cli_event, record_event
@@ -66,5 +67,5 @@ __all__ = [
     "add_user", "authenticate", "change_grants", "check_password", "ensure_admin", "get_user", "grant_labels",
     "grantable_regions", "list_users", "may", "os_actor", "read_admin_units", "read_audit", "read_user",
     "record_cli_event", "record_event", "region_line", "resolve_grant", "session_expired", "set_active",
-    "set_password", "set_role",
+    "set_password", "set_personal_data", "set_role",
 ]

@@ -41,6 +41,7 @@ class User:
     updated_at: datetime
     password_changed_at: datetime
     last_sign_in_at: datetime | None
+    personal_data: bool = False  # sees identity and phone numbers unmasked (migration 015; queries.sensitive)
 
     @property
     def scope(self) -> Scope:
@@ -204,6 +205,19 @@ def change_grants(store: Store, username: str, *, grant: Iterable[Grant] = (), r
                      {"user": username, "granted": [str(g) for g in grant], "revoked": [str(g) for g in revoke],
                       "grants": [str(g) for g in user.grants]}, source=source, at=now)
         return user
+
+
+def set_personal_data(store: Store, username: str, granted: bool, *, actor: str, source: str,
+                      now: datetime) -> User:
+    """Grant or revoke an account's sight of personal data (identity and phone numbers unmasked, every view of a
+    person audited: queries.sensitive); audited as a grant change."""
+    with store.writing(ACCOUNTS_CLAIM) as con:
+        account(con, username)
+        run(con, "users_personal_data_grant" if granted else "users_personal_data_revoke",
+            {"username": username, "now": now, "actor": actor})
+        record_event(con, "grant_changed", actor, {"user": username, "personal_data": granted},
+                     source=source, at=now)
+        return account(con, username)
 
 
 def set_password(store: Store, username: str, password: str, *, actor: str, source: str, now: datetime) -> User:

@@ -36,6 +36,7 @@ AUDIT_KINDS = (
     "grant_changed",
     "role_changed",
     "password_changed",
+    "personal_data_view",  # an account shown a person's identity number or phone unmasked (queries.sensitive)
 )
 AUDIT_SOURCES = ("cli", "dashboard")
 

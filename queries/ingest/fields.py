@@ -12,8 +12,8 @@ choice from a list: a ``description`` field keeps its text as written (in ``<fie
 :data:`DESCRIPTIONS`) and fills the field itself with the category the words name, where one is
 recognised (NULL where none is). Only a text longer than its limit is refused.
 
-**Parties.** A seizure row may name who is behind it (consignor, consignee, carrier, vehicle plate, waybill,
-USCC, phone) and its case number: :data:`PARTY_FIELDS`, validated like any field and written by
+**Parties.** A seizure row may name who is behind it (consignor, consignee, carrier, driver, person concerned,
+vehicle plate, waybill, USCC, identity number, phone, addresses) and its case number: :data:`PARTY_FIELDS`, validated like any field and written by
 :mod:`queries.parties` (docs/parties.md); they are no columns of ``seizures``.
 
 **Area of interest.** Records must lie in the bounding box of China's land (lon 73.50–135.09,
@@ -63,8 +63,8 @@ class Field:
     """One importable field: its name, its words in messages, how it is read, and its bounds.
 
     ``type`` is one of text, description, ident, enum, item, groups, country, boolean, number, integer,
-    angle, when, measure, unit, checkpoint, hub, county, uscc, phone, plate (a description's ``enum`` names its
-    categories).
+    angle, when, measure, unit, checkpoint, hub, county, party (a party's name, address or waybill), uscc, phone,
+    plate, id_number (a description's ``enum`` names its categories).
     ``low``/``high`` bound numbers (inclusive); a measure's ``unit`` is the unit its header implies.
     """
 
@@ -121,23 +121,34 @@ SEIZURE_FIELDS = _fields(
     Field("destination_iso3", "destination", "country"),
     Field("case_status", "case status", "enum", "case_status", required=True),
     Field("source_ref", "note", "text", max_chars=LONG_TEXT),
-    Field("consignor", "consignor", "text"),
-    Field("consignee", "consignee", "text"),
-    Field("carrier", "carrier", "text"),
+    Field("consignor", "consignor", "party"),
+    Field("consignee", "consignee", "party"),
+    Field("carrier", "carrier", "party"),
+    Field("driver", "driver", "party"),
+    Field("suspect", "person concerned", "party"),
     Field("vehicle_plate", "vehicle plate", "plate"),
-    Field("waybill", "waybill", "text"),
+    Field("waybill", "waybill", "party"),
     Field("uscc", "unified social credit code", "uscc"),
+    Field("id_number", "identity number", "id_number"),
     Field("phone", "phone", "phone"),
+    Field("consignor_address", "consignor's address", "party", max_chars=LONG_TEXT),
+    Field("consignee_address", "consignee's address", "party", max_chars=LONG_TEXT),
+    Field("address", "address", "party", max_chars=LONG_TEXT),
     Field("case_number", "case number", "text"),
 )
 # The parties a seizure row may name (docs/parties.md, written by queries.parties): field → (the role its party
 # plays, the party's kind; None: a name, a company's or a person's). The uscc field identifies the party of
-# USCC_OF; case_number names the case the seizure belongs to. None of them is a column of seizures.
+# USCC_OF; the id_number field (身份证号, passport) the first of ID_NUMBER_OF whose party is a person (the person
+# concerned, else the driver, else a consignor, consignee or carrier that is a person); case_number names the case
+# the seizure belongs to. A phone cell may give several numbers. None of them is a column of seizures.
 PARTY_FIELDS = {"consignor": ("consignor", None), "consignee": ("consignee", None), "carrier": ("carrier", None),
+                "driver": ("driver", "person"), "suspect": ("suspect", "person"),
                 "vehicle_plate": ("conveyance", "vehicle"), "waybill": ("waybill", "waybill"),
-                "phone": ("contact", "phone")}
+                "phone": ("contact", "phone"), "consignor_address": ("consignor", "address"),
+                "consignee_address": ("consignee", "address"), "address": ("contact", "address")}
 USCC_OF = "consignor"
-PARTY_COLUMNS = (*PARTY_FIELDS, "uscc", "case_number")
+ID_NUMBER_OF = ("suspect", "driver", "consignor", "consignee", "carrier")
+PARTY_COLUMNS = (*PARTY_FIELDS, "uscc", "id_number", "case_number")
 # Fields whose headers may also be the record's key's (source_id): a column under both (运单号, 案件编号) is the
 # record's key and names its waybill or case too.
 ALSO_KEYS = frozenset({"waybill", "case_number"})

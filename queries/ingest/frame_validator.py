@@ -44,7 +44,7 @@ from queries.ingest.fields import (
     QUANTITY_FIELDS,
 )
 from queries.ingest.files import Cancelled, never_stop
-from queries.ingest.parse import IDENTIFIERS
+from queries.ingest.parse import PARTY_TYPES
 from queries.ingest.refusals import ARROW_TEXT, Refusal
 from queries.ingest.rules import Rules
 from queries.ingest.values import UNITS_KG, split_point
@@ -117,7 +117,7 @@ def validate_frame(frame: pd.DataFrame, rules: Rules, should_stop=never_stop
     finally:
         pool.shutdown(cancel_futures=True)
     out = pd.DataFrame({name: read[name].values for name, field in rules.fields.items() if field.type in (
-        "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups", *IDENTIFIERS)},
+        "text", "ident", "number", "angle", "enum", "country", "boolean", "integer", "groups", *PARTY_TYPES)},
         index=range(n))
     for name, column in DESCRIPTIONS.items():
         if name in rules.fields:

@@ -19,13 +19,15 @@ from queries.ingest.fields import PHRASED, Field
 from queries.ingest.rules import Rules
 from queries.ingest.values import Bad, normalise, parse_angle, parse_measure, parse_number, parse_when
 from queries.ingest.words import Words, code_words, codes_words, words
-from queries.parties import BadIdentifier, read_phone, read_plate, read_uscc
+from queries.parties import BadIdentifier, read_id_number, read_phones, read_plate, read_uscc, says_none
 
 ENGLISH_WORD = re.compile(r"[a-z0-9]+")
 PHRASE_WORDS = 4  # the most words an English spelling has ('random inspection' two, 'hidden in cargo' three)
 GROUP_SEPARATORS = re.compile(r"[;；,，、/|\s]+")
 # A party's identifiers, read by queries.parties (its rules are the parties' own): the field type → the reader.
-IDENTIFIERS = {"uscc": read_uscc, "phone": read_phone, "plate": read_plate}
+IDENTIFIERS = {"uscc": read_uscc, "phone": read_phones, "plate": read_plate, "id_number": read_id_number}
+# The types of a party's cells: one that says there is none (无, 无牌, 不详, N/A …) is read as blank.
+PARTY_TYPES = ("party", *IDENTIFIERS)
 
 
 def suggestion(text: str, spellings: Mapping[str, str]) -> str | None:
@@ -134,7 +136,9 @@ def parse_value(text: str, field: Field, rules: Rules):
     raises :class:`Bad` naming the rule it breaks."""
     label = rules.label(field.name)
     kind = field.type
-    if kind in ("text", "description"):
+    if kind in PARTY_TYPES and says_none(text):
+        return None
+    if kind in ("text", "description", "party"):
         text = text.strip(WHITESPACE)
         if len(text) > field.max_chars:
             raise Bad(words("reason_too_long", label=label, length=f"{len(text):,}", limit=f"{field.max_chars:,}"),

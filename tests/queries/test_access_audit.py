@@ -83,11 +83,14 @@ def test_the_audit_trail_is_read_by_time_kind_and_user(store):
 AUDIT_CHANGE = re.compile(r"(?i)\b(update|delete\s+from|truncate(\s+table)?|drop\s+table|alter\s+table|"
                           r"insert\s+or\s+replace\s+into)\s+(main\.)?audit_log\b")
 AUDIT_INSERT = re.compile(r"(?i)\binsert\s+(or\s+\w+\s+)?into\s+(main\.)?audit_log\b")
+# A migration may make audit_log again to widen a CHECK (DuckDB cannot alter one), copying every row: 015 does.
+REMADE = re.compile(r"(?is)insert\s+into\s+(audit_log_\d+)\s+by\s+name\s+select\s+\*\s+from\s+audit_log;\s*"
+                    r"drop\s+table\s+audit_log;\s*alter\s+table\s+\1\s+rename\s+to\s+audit_log;")
 
 
 def test_nothing_in_cordon_updates_or_deletes_audit_rows_and_one_file_inserts_them():
     sql_files = sorted(SQL_DIR.rglob("*.sql"))
-    assert not [path.name for path in sql_files if AUDIT_CHANGE.search(path.read_text())]
+    assert not [path.name for path in sql_files if AUDIT_CHANGE.search(REMADE.sub("", path.read_text()))]
     assert [path.name for path in sql_files if AUDIT_INSERT.search(path.read_text())] == ["audit_insert.sql"]
     assert "ON CONFLICT" not in (SQL_DIR / "audit_insert.sql").read_text().upper()
     python = [path for folder in ("queries", "geodata", "dashboard") for path in (ROOT / folder).rglob("*.py")]
@@ -123,7 +126,7 @@ def test_users_are_added_granted_and_listed_from_the_command_line(db, monkeypatc
     capsys.readouterr()
     assert cli(monkeypatch, "users", "--db", db, "list") == 0
     listed = capsys.readouterr().out
-    line = r"^ana +planner +disabled +not locked; sees zone:533102 \(Ruili\); never signed in; Ana Li$"
+    line = r"^ana +planner +disabled +not locked; sees zone:533102 \(Ruili\); personal data masked; never signed in; Ana Li$"
     assert re.search(line, listed, re.MULTILINE)
     assert cli(monkeypatch, "users", "enable", "ana", "--db", db) == 0
     assert access.authenticate(Store(db), "ana", PASSWORD, NOW).outcome == "ok"
