@@ -456,6 +456,56 @@ def _hits_arguments(command: argparse.ArgumentParser) -> None:
         action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
 
 
+def _entities(args: argparse.Namespace) -> int:
+    import pandas as pd
+
+    from queries import access
+    from queries.entities import DecisionError, entity_members, merge_entities, resolve_stored, split_party
+
+    store = open_store(args.db)
+    change = {"username": access.os_actor(), "source": "cli", "now": beijing_now()}
+    try:
+        if args.action == "resolve":
+            resolved = resolve_stored(store, **change)
+            print(f"resolved the stored companies and people: {resolved:,} parties are in an entity with others")
+            return 0
+        if args.action == "merge":
+            entity = merge_entities(store, args.first, args.second, args.note, **change)
+        elif args.action == "split":
+            entity = split_party(store, args.party_id, args.note, **change)
+        else:
+            entity = args.id
+    except DecisionError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+    members = entity_members(store, entity)
+    if members.empty:
+        print(f"error: no party or entity {entity}", file=sys.stderr)
+        return 2
+    print(f"entity {members['entity_id'].iloc[0]}: {len(members)} part{'ies' if len(members) > 1 else 'y'}")
+    for party in members.itertuples():
+        score = "" if pd.isna(party.score) else f" {party.score:.1f}"
+        link = f" ← {party.linked_to} by {party.how}{score}: {party.evidence}" if pd.notna(party.how) else ""
+        print(f"  {party.party_id:>8} {party.kind:<8} {party.value}{link}")
+    return 0
+
+
+def _entities_arguments(command: argparse.ArgumentParser) -> None:
+    actions = command.add_subparsers(dest="action", required=True)
+    resolve = actions.add_parser("resolve", help="resolve every stored company and person again (audited)")
+    show = actions.add_parser("show", help="an entity's parties, each with the link that joined it and its evidence")
+    show.add_argument("id", type=int, metavar="ENTITY_OR_PARTY_ID")
+    merge = actions.add_parser("merge", help="make two parties' entities one (audited, with a note)")
+    merge.add_argument("first", type=int, metavar="ID", help="a party's or an entity's id")
+    merge.add_argument("second", type=int, metavar="ID", help="a party's or an entity's id")
+    split = actions.add_parser("split", help="take a party out of its entity, for good (audited, with a note)")
+    split.add_argument("party_id", type=int, metavar="PARTY_ID")
+    for action in (merge, split):
+        action.add_argument("--note", required=True, metavar="TEXT", help="why, for the audit trail")
+    for action in (resolve, show, merge, split):
+        action.add_argument("--db", default=argparse.SUPPRESS, help="DuckDB file (as before the action)")
+
+
 def _typical(args: argparse.Namespace) -> int:
     from queries import typical_cases
     from queries.filters import Filters
@@ -603,6 +653,8 @@ def main(argv: list[str] | None = None) -> int:
                              "hit, with the entry, its announcement, the score and the reason), or the stored "
                              "parties (--stored: new hits go to the review queue)")),
         ("hits", _hits, "the screening's review queue: list the hits, confirm or dismiss one (audited, with a note)"),
+        ("entities", _entities, ("one party, many spellings: resolve the stored companies and people into entities, "
+                                 "show one with its evidence, merge two or split a party out (audited, with a note)")),
         ("typical", _typical, ("the library of published typical cases (list), and the stored seizures like one "
                                "(like ID), with the parts of its pattern each matches")),
         ("audit", _audit, "show the audit trail, or write it to a CSV file with --out"),
@@ -656,6 +708,8 @@ def main(argv: list[str] | None = None) -> int:
                                  help="screen against the lists as they stood on this day (default: today, Beijing time)")
         if name == "hits":
             _hits_arguments(command)
+        if name == "entities":
+            _entities_arguments(command)
         if name == "typical":
             _typical_arguments(command)
         if name == "audit":

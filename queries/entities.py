@@ -78,13 +78,15 @@ def _grams(key: Key) -> list[str]:
 
 
 def _name_blocks(names: list[str], companies: set[str]) -> dict[str, tuple[list[str], list[str]]]:
-    """Each name's exact blocks and (for a company's name) the rarest pieces of each of its keys among all names."""
+    """Each name's exact blocks and (for a company's name) the rarest pieces of each of its keys that another name
+    has too (a piece of its own alone, a typo's, meets no one)."""
     keys = {name: keys_of(name) for name in names}
     grams = {name: [sorted(set(_grams(key))) for key in keys[name]] if name in companies else [] for name in names}
     frequency = Counter(gram for found in grams.values() for pieces in found for gram in pieces)
     return {name: ([block for key in keys[name] for block in _exact_blocks(key)],
                    sorted({gram for pieces in grams[name] for gram in sorted(
-                       pieces, key=lambda gram: (frequency[gram], gram))[:RARE_GRAMS]})) for name in names}
+                       (gram for gram in pieces if frequency[gram] > 1),
+                       key=lambda gram: (frequency[gram], gram))[:RARE_GRAMS]})) for name in names}
 
 
 def _candidate_pairs(names: pd.DataFrame, phones: pd.DataFrame) -> pd.DataFrame:
@@ -356,8 +358,9 @@ def entity_members(store: Store, party_id: int) -> pd.DataFrame:
 
 def merge_entities(store: Store, party_id: int, other_party_id: int, note: str, *, username: str, source: str,
                    now: datetime) -> int:
-    """Make the entities of two parties one (an analyst's merge, ``note`` saying why): a must-link kept for every
-    later resolution, overriding the kept-apart pairs between the two entities; audited. Returns the entity."""
+    """Make the entities of two parties one (an analyst's merge, ``note`` saying why): every party of the one is
+    linked to every party of the other for every later resolution (so that the merge holds when one of them is
+    split out later), overriding earlier splits between them; audited. Returns the entity."""
     return _decide(store, "merge", party_id, other_party_id, note, username=username, source=source, now=now)
 
 
@@ -379,20 +382,14 @@ def _decide(store: Store, action: str, party_id: int, other_party_id: int | None
             if party not in found:
                 raise DecisionError(f"no party {party}")
         if action == "merge":
-            constraints = run(con, "entity_constraints")
-            first, second = members[party_id], members[other_party_id]
-            apart = constraints[(constraints["link"] == "cannot") & (
-                (constraints["party_id"].isin(first) & constraints["other_party_id"].isin(second))
-                | (constraints["party_id"].isin(second) & constraints["other_party_id"].isin(first)))]
-            pairs = {(min(party_id, other_party_id), max(party_id, other_party_id)),
-                     *zip(apart["party_id"].astype(int), apart["other_party_id"].astype(int), strict=True)}
+            pairs = {(min(one, other), max(one, other)) for one in members[party_id]
+                     for other in members[other_party_id] if one != other}
             link = "must"
         else:
             pairs = {(min(party_id, other), max(party_id, other)) for other in members[party_id] - {party_id}}
             if not pairs:
                 raise DecisionError(f"party {party_id} is alone in its entity: nothing to split")
             link = "cannot"
-        pairs.discard((party_id, party_id))
         decision = new_ids(con, "entity_decisions", 1)[0]
         write_frame(con, "insert_entity_decision", pd.DataFrame([{
             "decision_id": decision, "action": action, "party_id": party_id, "other_party_id": other_party_id,

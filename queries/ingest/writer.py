@@ -37,14 +37,19 @@ UPSERTS = {"checkpoints": "upsert_checkpoints", "hubs": "upsert_processing_hubs"
 
 def _write_parties(con, incoming: pd.DataFrame, import_id: int, at: datetime) -> None:
     """The parties and cases the records that name any (stored by now) name, with their links (queries.parties);
-    then those parties screened against the lists in force on their earliest seizure's day (queries.screening_hits)."""
+    then those parties screened against the lists in force on their earliest seizure's day (queries.screening_hits)
+    and resolved into entities with the stored ones (queries.entities)."""
     named = incoming[incoming[list(PARTY_COLUMNS)].notna().any(axis=1).to_numpy()]
     if named.empty:
         return
     ids = _register(con, "seizure_ids_by_key", named[["source", "source_id"]])
     write_parties(con, named.merge(ids, on=["source", "source_id"]), PARTY_FIELDS, USCC_OF, import_id, at,
                   id_number_of=ID_NUMBER_OF)
-    screen_parties(con, query_over(con, "seizure_parties_of", ids[["seizure_id"]]), at)
+    from queries.entities import resolve_parties  # as screening: loads OpenCC and pypinyin
+
+    linked = query_over(con, "seizure_parties_of", ids[["seizure_id"]])
+    screen_parties(con, linked, at)
+    resolve_parties(con, at, linked[["party_id"]])  # the new spellings join their entities in the same transaction
 
 
 def write_records(con, kind: str, records: pd.DataFrame, import_id: int, at: datetime) -> tuple[int, int, int]:
