@@ -36,7 +36,9 @@ ATTACKS = {
 }
 # Parameters besides the filters that query files take: enough for each to return all it can.
 EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after": 0, "point_limit": 100_000, "sample_per_million": 1_000_000,
-         "arc_limit": 100_000, "bucket": "month", "limit": 100_000, "offset": 0, "precise_only": False}
+         "arc_limit": 100_000, "bucket": "month", "limit": 100_000, "offset": 0, "precise_only": False,
+         "seizures": None, "parties": list(range(1, 100_000)),
+         "status": None, "unseized": False}
 
 
 @pytest.fixture(scope="module")
