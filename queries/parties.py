@@ -15,13 +15,13 @@ import hashlib
 import re
 import unicodedata
 from datetime import datetime
+from functools import cache
 
 import pandas as pd
 from stdnum.cn import ric
 from stdnum.cn import uscc as uscc_number
 from stdnum.exceptions import InvalidChecksum, ValidationError
 
-from queries.screening.vocabulary import LEGAL_FORMS_LATIN_LEADING, LEGAL_FORMS_LATIN_TRAILING, LEGAL_FORMS_ZH
 from queries.sensitive import shown_value
 from queries.store import new_ids, query_over, write_frame
 
@@ -30,8 +30,6 @@ ORGANISATION_WORDS_ZH = ("厂", "商行", "经营部", "合作社", "事务所",
                          "工作室", "门市", "店")
 ORGANISATION_WORDS_LATIN = ("trading", "logistics", "express", "freight", "shipping", "import", "export", "industry",
                             "industries", "mining", "metals", "enterprise", "enterprises", "holding", "holdings")
-# Latin legal forms of two letters other than 'co' (as, sa, ab …) also end people's names; they do not count.
-_LATIN_FORMS = tuple(form for form in LEGAL_FORMS_LATIN_TRAILING if len(form.replace(" ", "")) > 2 or form == "co")
 PHONE_SEPARATORS = re.compile(r"[\s\-()（）.+]")
 PHONE_DIGITS = (5, 15)  # a short extension to a full international number (E.164: at most 15 digits)
 PLATE_SEPARATORS = re.compile(r"[\s·•・.\-_]")
@@ -122,15 +120,28 @@ def name_key(name: str) -> str:
     return "".join(c for c in unicodedata.normalize("NFKC", name).casefold() if c.isalnum())
 
 
+@cache
+def _company_words() -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """The Chinese words, Latin trailing forms and Latin leading forms that make a name a company's, from the
+    screening vocabulary: read on first use, as importing queries.screening loads OpenCC and pypinyin (~0.5 s) that
+    every process importing the imports (command line, dashboard) would otherwise pay for."""
+    from queries.screening.vocabulary import LEGAL_FORMS_LATIN_LEADING, LEGAL_FORMS_LATIN_TRAILING, LEGAL_FORMS_ZH
+
+    # Latin legal forms of two letters other than 'co' (as, sa, ab …) also end people's names; they do not count.
+    trailing = tuple(form for form in LEGAL_FORMS_LATIN_TRAILING if len(form.replace(" ", "")) > 2 or form == "co")
+    return (*LEGAL_FORMS_ZH, *ORGANISATION_WORDS_ZH), trailing, LEGAL_FORMS_LATIN_LEADING
+
+
 def name_kind(name: str) -> str:
     """company or person: a name with a legal form (有限公司, Co., Ltd., LLC …) or an organisation's word (厂,
     物流, Trading …) is a company's, any other a person's."""
-    if any(word in name for word in (*LEGAL_FORMS_ZH, *ORGANISATION_WORDS_ZH)):
+    words_zh, trailing, leading = _company_words()
+    if any(word in name for word in words_zh):
         return "company"
     latin = " ".join(re.findall(r"[a-z0-9]+", unicodedata.normalize("NFKC", name).casefold()))
     words = set(latin.split())
-    if (any(latin == form or latin.endswith(" " + form) for form in _LATIN_FORMS)
-            or any(latin.startswith(form + " ") for form in LEGAL_FORMS_LATIN_LEADING)
+    if (any(latin == form or latin.endswith(" " + form) for form in trailing)
+            or any(latin.startswith(form + " ") for form in leading)
             or words & set(ORGANISATION_WORDS_LATIN)):
         return "company"
     return "person"

@@ -12,7 +12,6 @@ import pyarrow as pa
 
 from queries.ingest.fields import ID_NUMBER_OF, KEYS, PARTY_COLUMNS, PARTY_FIELDS, USCC_OF
 from queries.parties import write_parties
-from queries.screening_hits import screen_parties
 from queries.seizures import insert_seizures, update_seizures
 from queries.store import query_over, write_frame
 
@@ -42,6 +41,8 @@ def _write_parties(con, incoming: pd.DataFrame, import_id: int, at: datetime) ->
     named = incoming[incoming[list(PARTY_COLUMNS)].notna().any(axis=1).to_numpy()]
     if named.empty:
         return
+    # imported here, not with the module: screening loads OpenCC and pypinyin (~0.5 s), needed only when parties are
+    from queries.screening_hits import screen_parties
     ids = _register(con, "seizure_ids_by_key", named[["source", "source_id"]])
     write_parties(con, named.merge(ids, on=["source", "source_id"]), PARTY_FIELDS, USCC_OF, import_id, at,
                   id_number_of=ID_NUMBER_OF)
