@@ -24,12 +24,12 @@ import networkx as nx
 import pandas as pd
 
 from queries.filters import Filters, Focus
+from queries.sensitive import shown_value
 from queries.store import query_over, run
 
 COMMUNITY_SEED = 21
 LAYOUT_SEED = 21
 BETWEENNESS_SAMPLES = 100  # sources of the approximate betweenness (bridges); exact on networks no larger
-PHONE_SHOWN = (3, 4)  # a masked phone number keeps its first three and last four digits, as Chinese forms print them
 
 NODE_COLUMNS = ["node_id", "kind", "label", "seizures", "cases", "first_seen", "last_seen", "roles", "is_synthetic",
                 "degree", "community"]
@@ -43,13 +43,10 @@ def node_ids(parties: pd.Series) -> pd.Series:
 
 
 def party_label(kind: str, value: str, unmasked: bool = False) -> str:
-    """A party's name wherever the network shows it: its value as first written, a phone number masked (its first
-    three and last four digits kept) unless ``unmasked`` (the reader is granted personal data). The one place
-    labels pass through, so that queries.sensitive's masking applies to all of them by changing this function."""
-    if kind == "phone" and not unmasked and len(value) > sum(PHONE_SHOWN):
-        head, tail = PHONE_SHOWN
-        return value[:head] + "*" * (len(value) - head - tail) + value[-tail:]
-    return value
+    """A party's name wherever the network shows it: its value as first written, masked as
+    queries.sensitive.shown_value masks personal data (phone numbers) unless ``unmasked`` (the reader is granted
+    it). The one place the network's labels pass through."""
+    return shown_value(kind, value, unmasked)
 
 
 @dataclass(frozen=True)
