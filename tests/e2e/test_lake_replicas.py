@@ -25,19 +25,18 @@ GIVE_UP_S = 60  # a replica that has not shown the record by then never will
 
 
 @pytest.fixture
-def seeded_lake(postgres_database, tmp_path, monkeypatch):
-    """A lake with the demo seizures and an admin, its data files where the replicas find them."""
+def seeded_lake(lake_store, monkeypatch):
+    """A lake with the demo seizures and an admin, its data files where the replicas find them (the migrated
+    template's copy, seeded: a lake migrated here took about 2 s more)."""
     from geodata.demo_geography import demo_geography
     from queries.access import add_user
-    from queries.lake import LAKE_PREFIX, LakeStore
     from queries.seed import seed
 
-    monkeypatch.setenv("CORDON_DATA_PATH", str(tmp_path / "lake-files"))  # the replicas' environment
-    store = LakeStore(LAKE_PREFIX + postgres_database)
-    seed(store, demo_geography(), rows=SEEDED, seed=7, end=datetime(2026, 11, 20, 12, 0))
-    add_user(store, "admin", PASSWORD, "admin", actor="os:test", source="cli", now=datetime(2026, 11, 20, 12, 0))
-    yield store
-    store.close()
+    monkeypatch.setenv("CORDON_DATA_PATH", lake_store.data_path)  # the replicas' environment
+    seed(lake_store, demo_geography(), rows=SEEDED, seed=7, end=datetime(2026, 11, 20, 12, 0))
+    add_user(lake_store, "admin", PASSWORD, "admin", actor="os:test", source="cli",
+             now=datetime(2026, 11, 20, 12, 0))
+    return lake_store
 
 
 def new_since_note_shown(page) -> bool:
