@@ -233,11 +233,11 @@ def _analysis_result(page, summary: re.Pattern) -> int:
 def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_table(page, app_url):
     sign_in(page, f"{app_url}/analysis?period=all")
     assert _analysis_result(page, re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of")) > 0  # Gi* first
-    assert page.get_by_text("Hot spot, 99 % confidence").first.is_visible()
+    page.get_by_text("Hot spot, 99 % confidence").first.wait_for(timeout=TIMEOUT)  # the legend, drawn after the caption
 
     page.get_by_text("Emerging hot spots", exact=True).click()
     assert _analysis_result(page, re.compile(r"^\d[\d,]* of [\d,]+ hexagons show a pattern")) >= 0
-    assert page.get_by_text("No pattern detected").first.is_visible()
+    page.get_by_text("No pattern detected").first.wait_for(timeout=TIMEOUT)
 
     page.get_by_text("Clusters", exact=True).click()
     # the cluster form's own Run (the previous analysis' form can linger in the page for a moment)
