@@ -16,7 +16,10 @@ from datetime import date, datetime
 import pandas as pd
 
 from queries.access.audit import record_event
-from queries.control_lists import ListEntry, stored_entries
+from queries.access.regions import Scope
+from queries.clock import beijing_now
+from queries.control_lists import NAME_SEPARATOR, ListEntry, stored_entries
+from queries.filters import Filters
 from queries.screening import DEFAULT_THRESHOLD, Screener
 from queries.store import PARTIES_CLAIM, Store, new_ids, query_over, run, write_frame
 
@@ -80,12 +83,32 @@ def screen_stored(store: Store, *, on: date, username: str, source: str, now: da
     return added
 
 
-def read_hits(store: Store, status: str | None = None) -> pd.DataFrame:
-    """The review queue: the hits with ``status`` (None: all), open first, then by score."""
+def review_queue(con, status: str | None, on: date, *, unseized: bool) -> pd.DataFrame:
+    """The review queue on the open connection ``con`` as its region scope lets it see: the hits with ``status``
+    (None: all) of the parties named by a seizure in scope, open first, then by score, each with the seizures in
+    scope that name its party (``seizures``, ``newest_seizure_at``) and its entry as the store holds it
+    (``entry_names``, ``announcement``, ``announced_on``, ``source_url``, ``in_force`` on ``on``).
+    ``unseized``: also the hits of parties no seizure names, which are in no region (for an unscoped reader)."""
     if status is not None and status not in STATUSES:
         raise ReviewError(f"unknown status {status!r}; one of {', '.join(STATUSES)}")
-    with store.reading() as con:
-        return run(con, "screening_hits", {"status": status})
+    hits = run(con, "screening_queue", {**Filters().params(), "status": status, "unseized": unseized})
+    entries = {(entry.list_code, entry.entry_id): entry for entry in stored_entries(con)}
+    held = [entries.get(pair) for pair in zip(hits["list_code"], hits["entry_id"], strict=True)]
+    return hits.assign(
+        entry_names=[NAME_SEPARATOR.join(entry.names) if entry else None for entry in held],
+        announcement=[entry.announcement if entry else None for entry in held],
+        announced_on=[entry.announced_on if entry else None for entry in held],
+        source_url=[entry.source_url if entry else None for entry in held],
+        in_force=[entry.in_force(on) if entry else False for entry in held])
+
+
+def read_hits(store: Store, status: str | None = None, scope: Scope | None = None,
+              on: date | None = None) -> pd.DataFrame:
+    """:func:`review_queue` read from ``store`` within ``scope`` (None: every region, and the hits of parties no
+    seizure names), ``in_force`` on ``on`` (None: today, Beijing time)."""
+    everything = scope is None or scope.everything
+    with store.reading(scope=scope) as con:
+        return review_queue(con, status, on or beijing_now().date(), unseized=everything)
 
 
 def review_hit(store: Store, hit_id: int, decision: str, note: str | None, *, username: str, source: str,

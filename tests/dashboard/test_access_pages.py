@@ -20,9 +20,11 @@ from tests.conftest import BROWSER, PASSWORD, seeded_copy
 from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
 PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
-         "records": "Seizure records", "import": "Import records", "users": "Users", "audit": "Audit trail"}
-ALLOWED = {"gx-display": {"live"}, "yn-commander": {"live"}, "gx-analyst": {"live", "analysis", "records"},
-           "planner": {"live", "analysis", "records"}, "admin": set(PAGES)}
+         "records": "Seizure records", "typical": "Typical cases", "screening": "Screening: the review queue",
+         "import": "Import records", "users": "Users", "audit": "Audit trail"}
+ANALYSTS = {"live", "analysis", "records", "typical", "screening"}
+ALLOWED = {"gx-display": {"live"}, "yn-commander": {"live"}, "gx-analyst": ANALYSTS, "planner": ANALYSTS,
+           "admin": set(PAGES)}
 
 
 @pytest.fixture
@@ -44,8 +46,8 @@ def visit(seeded_db, monkeypatch):
 
 
 def _file(page: str) -> str:
-    return {"live": "live_map.py", "analysis": "analysis.py", "records": "records.py", "import": "import_records.py",
-            "users": "users.py", "audit": "audit.py"}[page]
+    return {"live": "live_map.py", "analysis": "analysis.py", "records": "records.py", "typical": "typical_cases.py",
+            "screening": "screening.py", "import": "import_records.py", "users": "users.py", "audit": "audit.py"}[page]
 
 
 def test_nothing_is_shown_before_a_sign_in(visit):
@@ -134,7 +136,7 @@ def test_each_role_opens_its_pages_and_is_refused_the_others(visit, seeded_db, u
         assert test.error[0].value.startswith("Your role") and "may not open this page" in test.error[0].value
         assert not test.title or test.title[0].value != PAGES[page]
         denied = read_audit(open_store(seeded_db), kind="page_denied", username=username)
-        assert json.loads(denied["details"].iloc[-1])["page"] == {"import": "imports"}.get(page, page)
+        assert json.loads(denied["details"].iloc[-1])["page"] == {"import": "imports", "typical": "typical_cases"}.get(page, page)
     # the sidebar offers only the pages the role may open; a display has no sidebar, nowhere else to go
     offered = set() if username == "gx-display" else {t(f"page_{url}") for url in ALLOWED[username]}
     assert {link.proto.label for link in test.get("page_link")} == offered
