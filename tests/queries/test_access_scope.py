@@ -38,7 +38,10 @@ ATTACKS = {
 EXTRA = {"hex_res": 6, "hex_limit": 100_000, "after": 0, "point_limit": 100_000, "sample_per_million": 1_000_000,
          "arc_limit": 100_000, "bucket": "month", "limit": 100_000, "offset": 0, "precise_only": False,
          "seizures": None, "parties": list(range(1, 100_000)),
-         "status": None, "unseized": False}
+         "status": None, "unseized": False,
+         # typical_case_like: a pattern most seizures meet a part of (min_parts 1), so scoping is what differs
+         "items": ["gallium", "germanium", "antimony"], "channels": ["border"],
+         "route": ["province:450000"], "concealments": [], "words": ["ore"], "min_parts": 1}
 
 
 @pytest.fixture(scope="module")
