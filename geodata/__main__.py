@@ -7,7 +7,9 @@ Commands:
   emerging   emerging hot spots: Gi* per week or month and a trend per hexagon
   export     any layer (analyses, coverage gaps, seizures, checkpoints, hubs, zones) in a GIS format,
              with its provenance inside and beside it (geodata/export.py); on a lake it names the
-             snapshot read, and --as-of SNAPSHOT computes it again from the same rows (same hash)
+             snapshot read, and --as-of SNAPSHOT computes it again from the same rows (same hash);
+             --layer network: the parties' network as GraphML, GEXF or CSV for i2 and Gephi
+             (geodata/export_network.py), phone and identity numbers masked unless --unmasked
   brief      a one-page situation brief for commanders, PNG or PDF: map, hot spots, clusters, figures
              (geodata/brief.py); its footer names the lake snapshot, which --as-of reads again
 
@@ -122,6 +124,10 @@ def _export(args: argparse.Namespace) -> int:
     from geodata.export import check_output, export_seizures, provenance_path, write_layer
     from geodata.export_sources import ANALYSES, build_layer, check_layer
 
+    if args.layer == "network":
+        return _export_network(args)
+    if args.unmasked:
+        raise ValueError(f"--unmasked applies to --layer network, not to {args.layer}")
     check_layer(args.layer)
     out = check_output(args.out, args.format)
     if args.layer != "gaps" and (args.gaps_of or args.gaps_km is not None):
@@ -142,6 +148,31 @@ def _export(args: argparse.Namespace) -> int:
     print(f"{args.layer}: {features} features written to {out}, provenance in {provenance_path(out, args.format)}; "
           f"{provenance.records} seizures used, {provenance.left_out} left out (known only to the county or province)"
           + ("" if provenance.snapshot is None else f"; read from {t('snapshot_of', 'en', snapshot=provenance.snapshot)}"))
+    return 0
+
+
+def _export_network(args: argparse.Namespace) -> int:
+    """The view's party network (geodata.export_network) as the operator asks: masked as for an account without
+    the personal-data grant unless --unmasked, an unmasked file audited as the operator's view of its people and
+    phone numbers (queries.sensitive; the operator can read the database file, docs/security.md)."""
+    from geodata.export import check_output
+    from geodata.export_network import check_network_format, read_network_export, write_network
+    from queries.access import Scope, record_cli_event
+
+    if _given(args) or args.gaps_of or args.gaps_km is not None:
+        raise ValueError("the network layer takes no analysis or gap parameters")
+    check_output(args.out, check_network_format(args.format))  # before the network is read
+    store = open_store(args.db)
+    with store.reading(as_of=args.as_of) as con:
+        export = read_network_export(con, _filters(args), Scope(everything=True), args.unmasked)
+    out, side = write_network(export, args.out, args.format)
+    if args.unmasked and export.personal_parties:
+        record_cli_event(store, "personal_data_view", {"parties": export.personal_parties,
+                                                       "where": f"python -m geodata export --layer network: {out}"})
+    provenance = export.provenance
+    print(f"network: {provenance['nodes']} parties and {provenance['edges']} links written to {out} "
+          f"(personal data {provenance['personal_data']}), provenance in {side}; {provenance['records']} seizures read"
+          + ("" if provenance["snapshot"] is None else f"; read from {t('snapshot_of', 'en', snapshot=provenance['snapshot'])}"))
     return 0
 
 
@@ -211,12 +242,16 @@ def main(argv: list[str] | None = None) -> int:
     export = commands.add_parser("export", help="write a layer in a GIS format with its provenance")
     _add_filters(export)
     export.add_argument("--layer", required=True, help="hotspots, clusters, emerging, gaps (coverage gaps), seizures, "
-                        "checkpoints, hubs or zones")
+                        "checkpoints, hubs, zones, or network (the parties behind the seizures)")
     export.add_argument("--format", required=True, help="geojson, gpkg, shp (zipped), kml, kmz, parquet (GeoParquet) "
-                        "or csv (WKT geometry)")
+                        "or csv (WKT geometry); for the network: graphml, gexf or csv (zipped nodes and links "
+                        "sheets for i2 and Gephi)")
     export.add_argument("--out", type=Path, required=True,
-                        help="output file, ending in the format's extension (.shp.zip for shp); "
-                             "its provenance is written beside it as NAME.provenance.json")
+                        help="output file, ending in the format's extension (.shp.zip for shp, .csv.zip for the "
+                             "network's csv); its provenance is written beside it as NAME.provenance.json")
+    export.add_argument("--unmasked", action="store_true",
+                        help="layer network: phone and identity numbers in clear (default: masked, as for an account "
+                             "without the personal-data grant); audited as the operator's view of them")
     export.add_argument("--gaps-of", choices=("hotspots", "clusters"), help="layer gaps: among hotspots (default) "
                         "or clusters, with their parameters")
     export.add_argument("--gaps-km", type=float, help="layer gaps: at least this far from any checkpoint (default 0)")

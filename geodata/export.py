@@ -113,13 +113,15 @@ def safe_filename(text: str, default: str = "cordon-export", max_bytes: int = FI
     return name or default
 
 
-def check_output(path: str | os.PathLike[str], fmt: str) -> Path:
-    """``path`` as a Path if a ``fmt`` export can be written there: it ends in the format's extension,
-    is not a folder, and its folder exists (or is created) and is writable. ValueError otherwise."""
-    extension = check_format(fmt).extension
+def check_output(path: str | os.PathLike[str], fmt: str | Format) -> Path:
+    """``path`` as a Path if a ``fmt`` export (a name of ``FORMATS``, or a :class:`Format` of another export, such
+    as the network's) can be written there: it ends in the format's extension, is not a folder, and its folder
+    exists (or is created) and is writable. ValueError otherwise."""
+    chosen = fmt if isinstance(fmt, Format) else check_format(fmt)
+    extension = chosen.extension
     path = Path(path)
     if not path.name.lower().endswith(extension) or len(path.name) <= len(extension):
-        raise ValueError(f"output {path} must be a file name ending in {extension} for format {fmt}")
+        raise ValueError(f"output {path} must be a file name ending in {extension} for format {chosen.name}")
     if path.is_dir():
         raise ValueError(f"output {path} is a folder; give a file name ending in {extension}")
     existing = next(folder for folder in (path.parent, *path.parent.parents) if folder.exists())

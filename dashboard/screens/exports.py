@@ -1,8 +1,9 @@
-"""The Analysis page's Export panel and situation brief: what the page shows, as a file to take away.
+"""The Analysis page's Export panel, network export and situation brief: what the page shows, as a file to take away.
 
 The analysis layer offered is the one on the page (with its coverage-gap distance, when one is set),
 so the file holds exactly what the planner saw; the filtered seizures, checkpoints, hubs and border
-zones come with the same filters. A file is prepared on request (the seizures can be many) and
+zones come with the same filters, and so does the network of the parties behind them (GraphML, GEXF or CSV
+for i2 and Gephi: geodata.export_network). A file is prepared on request (the seizures can be many) and
 kept for its download buttons until the view changes.
 """
 
@@ -21,15 +22,19 @@ from dashboard.results import ShownLayer
 from geodata.brief import brief_file_name, build_brief
 from geodata.brief_render import brief_bytes
 from geodata.export import FORMATS, Download, export_to_bytes, geopackage_to_bytes, safe_filename
+from geodata.export_network import NETWORK_FORMATS, network_download, read_network_export
 from geodata.export_sources import filters_to_dict, provenance_for, reference_layer, seizure_source
-from queries.access import may
+from queries.access import User, may
 from queries.filters import Filters
+from queries.sensitive import may_export_personal, record_personal_view
+from queries.store import Store
 from queries.stores import open_store
 
 VIEW_LAYERS = ("seizures", "checkpoints", "hubs", "zones")
 ALL_LAYERS = "all"  # the analysis on the page and every view layer, in one GeoPackage
 BRIEF_FORMATS = ("pdf", "png")
 EXPORT_KEY = "prepared_export"
+NETWORK_KEY = "prepared_network"
 BRIEF_KEY = "prepared_brief"
 
 
@@ -46,8 +51,7 @@ def export_download(source: Source, filters: Filters, layer: str, fmt: str, show
     """The ``layer`` of the view as a ``fmt`` file with its provenance: the analysis layer ``shown`` on the
     page, or the view's seizures (streamed from the store), checkpoints, hubs or border zones, or all of
     them in one GeoPackage (:data:`ALL_LAYERS`); read within ``source``'s scope; its codes labelled in ``lang``."""
-    base = safe_filename(f"cordon {layer} {filters.start:%Y%m%d}-{filters.end:%Y%m%d}" if filters.start and filters.end
-                         else f"cordon {layer}")
+    base = _base_name(filters, layer)
     with source.reading() as con:
         if layer == ALL_LAYERS:
             names = [name for name in layer_choices(shown) if name != ALL_LAYERS]
@@ -55,6 +59,24 @@ def export_download(source: Source, filters: Filters, layer: str, fmt: str, show
                                        lang)
         frame, provenance = _with_provenance(con, filters, layer, shown)
         return export_to_bytes(frame, fmt, provenance, base, lang)
+
+
+def _base_name(filters: Filters, what: str) -> str:
+    """A download's file name: what it holds and the view's period."""
+    return safe_filename(f"cordon {what} {filters.start:%Y%m%d}-{filters.end:%Y%m%d}" if filters.start and filters.end
+                         else f"cordon {what}")
+
+
+def network_export_download(source: Source, filters: Filters, fmt: str, user: User, store: Store) -> Download:
+    """The network of the parties behind the view's seizures as a ``fmt`` file (geodata.export_network), read
+    within ``source``'s scope: phone and identity numbers in clear only for an account that may export people's
+    data (queries.sensitive.may_export_personal), and then that view of its people and phones audited."""
+    unmasked = may_export_personal(user)
+    with source.reading() as con:
+        export = read_network_export(con, filters, source.scope, unmasked)
+    if unmasked:
+        record_personal_view(store, user, export.personal_parties, "exports: network")
+    return network_download(export, fmt, _base_name(filters, "network"))
 
 
 def layer_choices(shown: ShownLayer | None) -> tuple[str, ...]:
@@ -123,6 +145,7 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
     download = _prepared(EXPORT_KEY, request)
     if download is not None:
         _download_buttons(download, lang, "x")
+    _render_network_export(ctx, filters, version)
 
     if not may(ctx.user.role, "brief"):
         return
@@ -142,6 +165,33 @@ def render_exports(ctx: PageContext, filters: Filters, shown: ShownLayer | None)
     download = _prepared(BRIEF_KEY, request)
     if download is not None:
         _download_buttons(download, lang, "b")
+
+
+def _render_network_export(ctx: PageContext, filters: Filters, version: int) -> None:
+    """The network of the view's parties for investigators, in the format asked for; each file prepared is a row
+    of the audit trail (format, filters, seizures, nodes, links, whether personal data was in clear)."""
+    lang, store = ctx.view.lang, open_store(ctx.path)
+    unmasked = may_export_personal(ctx.user)
+    st.subheader(t("export_network_title", lang))
+    st.caption(t("export_network_hint", lang) + " "
+               + t("export_network_unmasked" if unmasked else "export_network_masked", lang))
+    with st.form("network_export_form"):
+        fmt = st.selectbox(t("export_format", lang), tuple(NETWORK_FORMATS), key="n_format",
+                           format_func=lambda name: t(f"network_format_{name}", lang))
+        asked = st.form_submit_button(t("export_prepare", lang))
+    request = (version, filters, fmt, unmasked)
+    if asked:
+        with st.spinner(t("preparing", lang), show_time=True):
+            download = network_export_download(ctx.source, filters, fmt, ctx.user, store)
+        st.session_state[NETWORK_KEY] = Prepared(request, download)
+        provenance = json.loads(download.provenance.data)
+        audit(store, "export", ctx.user.username, {
+            "layer": "network", "format": fmt, "file": download.file_name, "filters": provenance["filters"],
+            "records": provenance["records"], "nodes": provenance["nodes"], "edges": provenance["edges"],
+            "personal_data": provenance["personal_data"]}, minute_now())
+    download = _prepared(NETWORK_KEY, request)
+    if download is not None:
+        _download_buttons(download, lang, "n")
 
 
 def _download_buttons(download: Download, lang: str, key: str) -> None:
