@@ -18,15 +18,14 @@ links them. Vehicles, phones and waybills are their exact keys already (queries.
 
 from __future__ import annotations
 
-from collections import Counter, defaultdict
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
-from itertools import combinations
 
 import pandas as pd
 from rapidfuzz import fuzz
-from rapidfuzz.distance import Levenshtein
+from rapidfuzz.distance import OSA, Levenshtein
 
 from queries.access.audit import record_event
 from queries.screening import reason_for
@@ -67,26 +66,29 @@ def _exact_blocks(key: Key) -> list[str]:
     return ["l=" + key.compact, "s=" + "".join(sorted(key.words))]
 
 
-def _grams(key: Key) -> list[str]:
+def _grams(key: Key) -> set[str]:
     """The pieces of a name a typo leaves mostly intact: character pairs of a Chinese key, letter triples of a Latin
-    one (the pinyin of a Chinese name too, so that a misspelt pinyin meets its characters)."""
+    one (none of a Chinese name's pinyin, which must equal a Latin name's to match it: :func:`_few_edits`)."""
     if key.script == HAN:
-        return ["h2" + key.text[i:i + 2] for i in range(max(len(key.text) - 1, 1))]
-    if key.translated:
-        return []
-    return ["l3" + key.compact[i:i + 3] for i in range(max(len(key.compact) - 2, 1))]
+        text = key.text
+        return {"h2" + text[i:i + 2] for i in range(max(len(text) - 1, 1))}
+    if key.via_pinyin:
+        return set()
+    text = key.compact
+    return {"l3" + text[i:i + 3] for i in range(max(len(text) - 2, 1))}
 
 
 def _name_blocks(names: list[str], companies: set[str]) -> dict[str, tuple[list[str], list[str]]]:
-    """Each name's exact blocks and (for a company's name) the rarest pieces of each of its keys that another name
-    has too (a piece of its own alone, a typo's, meets no one)."""
+    """Each name's exact blocks and (for a company's name) its rarest pieces that another name has too (a piece of
+    its own alone, a typo's, meets no one)."""
     keys = {name: keys_of(name) for name in names}
-    grams = {name: [sorted(set(_grams(key))) for key in keys[name]] if name in companies else [] for name in names}
-    frequency = Counter(gram for found in grams.values() for pieces in found for gram in pieces)
-    return {name: ([block for key in keys[name] for block in _exact_blocks(key)],
-                   sorted({gram for pieces in grams[name] for gram in sorted(
-                       (gram for gram in pieces if frequency[gram] > 1),
-                       key=lambda gram: (frequency[gram], gram))[:RARE_GRAMS]})) for name in names}
+    pieces = pd.DataFrame([(name, gram) for name in companies for key in keys[name] for gram in _grams(key)],
+                          columns=["name", "gram"]).drop_duplicates()
+    pieces["frequency"] = pieces.groupby("gram")["name"].transform("size")
+    rare = pieces[pieces["frequency"] > 1].sort_values(["name", "frequency", "gram"]).groupby("name").head(RARE_GRAMS)
+    rarest = rare.groupby("name")["gram"].agg(list).to_dict()
+    return {name: ([block for key in keys[name] for block in _exact_blocks(key)], rarest.get(name, []))
+            for name in names}
 
 
 def _candidate_pairs(names: pd.DataFrame, phones: pd.DataFrame) -> pd.DataFrame:
@@ -110,21 +112,27 @@ def _candidate_pairs(names: pd.DataFrame, phones: pd.DataFrame) -> pd.DataFrame:
             star.extend((f"p|{block}|t{phone}", row) for block in exact for phone in phones_of.get(party, ()))
             if isinstance(id_number, str):
                 star.append((f"i|{id_number}", row))
-    pairs = []
-    for block, rows in _grouped(star).items():
-        pairs.extend((rows[0], other, block) for other in rows[1:])
-    for block, rows in _grouped(every).items():
-        if len(rows) <= LARGEST_BLOCK:
-            pairs.extend((*pair, block) for pair in combinations(rows, 2))
-    return pd.DataFrame(pairs, columns=["left", "right", "block"])
+    star_pairs = _star_pairs(pd.DataFrame(star, columns=["block", "left"]))
+    every_pairs = _all_pairs(pd.DataFrame(every, columns=["block", "left"]))
+    return pd.concat([star_pairs, every_pairs], ignore_index=True)
 
 
-def _grouped(members: list[tuple[str, int]]) -> dict[str, list[int]]:
-    grouped = defaultdict(list)
-    for block, row in members:
-        if not grouped[block] or grouped[block][-1] != row:
-            grouped[block].append(row)
-    return {block: rows for block, rows in grouped.items() if len(rows) > 1}
+def _star_pairs(members: pd.DataFrame) -> pd.DataFrame:
+    """Each member of a block with the block's first."""
+    members = members.drop_duplicates()
+    first = members.groupby("block", sort=False)["left"].transform("min")
+    others = members["left"] != first
+    return pd.DataFrame({"left": first[others].to_numpy(), "right": members.loc[others, "left"].to_numpy(),
+                         "block": members.loc[others, "block"].to_numpy()})
+
+
+def _all_pairs(members: pd.DataFrame) -> pd.DataFrame:
+    """Every pair of members of a block of at most :data:`LARGEST_BLOCK`."""
+    members = members.drop_duplicates()
+    size = members.groupby("block", sort=False)["left"].transform("size")
+    members = members[(size > 1) & (size <= LARGEST_BLOCK)]
+    pairs = members.merge(members.rename(columns={"left": "right"}), on="block")
+    return pairs.loc[pairs["left"] < pairs["right"], ["left", "right", "block"]]
 
 
 # ---- scoring --------------------------------------------------------------------------------------------------
@@ -158,12 +166,15 @@ def name_match(first: str, second: str) -> tuple[float, str] | None:
 
 def _few_edits(one: Key, other: Key, form: str) -> bool:
     """Stricter than screening, since a wrong merge mixes two companies' records: in Chinese a character may only be
-    replaced (a dropped or added one makes another trade name: 某隆, 某达隆), in Latin letters one typo per
-    :data:`LETTERS_PER_TYPO` letters."""
+    replaced (a dropped or added one makes another trade name: 某隆, 某达隆); a Latin name meets a Chinese one only
+    where it spells the characters' pinyin (华星 huaxing is not 华新 huaxin); between Latin names one typo (a
+    transposition counts one) per :data:`LETTERS_PER_TYPO` letters."""
     if form == "han":
         return all(operation == "replace" for operation, _, _ in Levenshtein.editops(one.text, other.text))
     compared = (one.sorted_text, other.sorted_text) if form == "sorted" else (one.compact, other.compact)
-    return Levenshtein.distance(*compared) <= max(1, max(map(len, compared)) // LETTERS_PER_TYPO)
+    if one.via_pinyin or other.via_pinyin:  # a name written in pinyin is the characters' reading, not a guess at it
+        return one.compact == other.compact
+    return OSA.distance(*compared) <= max(1, max(map(len, compared)) // LETTERS_PER_TYPO)
 
 
 def _links(names: pd.DataFrame, pairs: pd.DataFrame) -> list[Link]:
@@ -207,11 +218,12 @@ class _Components:
     parties an analyst kept apart."""
 
     def __init__(self, parties: pd.DataFrame, cannot: Iterable[tuple[int, int]]):
-        self.parent = {int(p): int(p) for p in parties["party_id"]}
-        self.codes = {int(p): ({u} if isinstance(u, str) else set()) for p, u in zip(parties["party_id"],
-                                                                                       parties["uscc"], strict=True)}
-        self.ids = {int(p): ({i} if isinstance(i, str) else set()) for p, i in zip(parties["party_id"],
-                                                                                     parties["id_number"], strict=True)}
+        party_ids = parties["party_id"].astype("int64").tolist()
+        self.parent = dict(zip(party_ids, party_ids, strict=True))
+        self.codes = {p: ({u} if isinstance(u, str) else set()) for p, u in zip(
+            party_ids, parties["uscc"].tolist(), strict=True)}
+        self.ids = {p: ({i} if isinstance(i, str) else set()) for p, i in zip(
+            party_ids, parties["id_number"].tolist(), strict=True)}
         self.apart: dict[int, set[int]] = defaultdict(set)
         for one, other in cannot:
             if one in self.parent and other in self.parent:
