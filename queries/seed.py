@@ -9,9 +9,7 @@ from queries.clock import beijing_now
 from queries.control_lists import write_release_entries
 from queries.demo import DemoGeography, generate_seizures
 from queries.demo_parties import write_demo_parties
-from queries.entities import resolve_parties
 from queries.reference import control_announcements, controlled_items
-from queries.screening_hits import screen_all_parties
 from queries.seizures import insert_seizures
 from queries.store import Store, run, write_frame
 
@@ -56,6 +54,11 @@ def seed(store: Store, geo: DemoGeography, rows: int = DEFAULT_ROWS, seed: int =
 
     Returns the number of demo seizures written.
     """
+    # here, not at the top: both load the screening's OpenCC and pypinyin (about 0.4 s), which every command
+    # importing this module (python -m queries) would pay though only seeding needs them
+    from queries.entities import resolve_parties
+    from queries.screening_hits import screen_all_parties
+
     end = end or beijing_now()
     # In time order, as records arrive: DuckDB then skips whole row groups outside a date filter.
     seizures = generate_seizures(geo, rows=rows, seed=seed, end=end).sort_values(
