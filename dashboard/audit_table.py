@@ -26,7 +26,7 @@ VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}", "audit_reason_{}", "format_
 # The name of each page or action a refusal records (queries.access.roles.PERMISSIONS), as the pages title it.
 ACTION_TITLES = MappingProxyType({
     "live_map": "page_live", "kpis": "action_kpis", "filters": "filters", "analysis": "page_analysis",
-    "records": "page_records", "export": "export_title", "brief": "brief_title", "users": "page_users",
+    "records": "page_records", "network": "page_network", "export": "export_title", "brief": "brief_title", "users": "page_users",
     "imports": "page_import", "audit": "page_audit",
 })
 

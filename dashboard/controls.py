@@ -50,6 +50,7 @@ WIDGETS = {
 }
 FILTER_BY_KEY = {widget_key(f): f for f in FILTERS}
 FOCUS_KEY = "focus"
+PARTIES_KEY = "parties"  # the Network page's chosen parties (View.parties)
 PROBLEMS_KEY = "url_problems"
 LAST_VIEW_KEY = "last_view"
 
@@ -84,6 +85,7 @@ def _load(view: View, first_day: date, now: datetime, missing_only: bool = False
         put("w_range", (start or first_day, end))
     if not missing_only:
         st.session_state[FOCUS_KEY] = view.focus
+        st.session_state[PARTIES_KEY] = view.parties
 
 
 def _on_period(now: datetime, first_day: date) -> None:
@@ -286,14 +288,14 @@ def sidebar(units: pd.DataFrame, extent: pd.Series, now: datetime, may_filter: b
 
 
 def current_view() -> View:
-    """The view the widgets hold now (and the drill-down focus)."""
+    """The view the widgets hold now (and the drill-down focus, the Network page's parties)."""
     values = {name: st.session_state[key] for key, name in WIDGETS.items()}
     values.update({f.name: f.clean(st.session_state[key]) for key, f in FILTER_BY_KEY.items()})
     values["layers"] = tuple(values["layers"])
     values["period"] = values["period"] or CUSTOM
     if values["period"] == CUSTOM:
         values["start_day"], values["end_day"] = st.session_state["w_range"]
-    return View(**values, focus=st.session_state.get(FOCUS_KEY))
+    return View(**values, focus=st.session_state.get(FOCUS_KEY), parties=st.session_state.get(PARTIES_KEY, ()))
 
 
 def sync_url(view: View) -> None:
@@ -305,6 +307,12 @@ def sync_url(view: View) -> None:
 
 def set_focus(focus: Focus | None) -> None:
     st.session_state[FOCUS_KEY] = focus
+    sync_url(current_view())
+
+
+def set_parties(parties) -> None:
+    """Choose the Network page's parties (node ids; none: the network's strongest); the URL follows."""
+    st.session_state[PARTIES_KEY] = tuple(int(party) for party in parties)
     sync_url(current_view())
 
 

@@ -30,6 +30,7 @@ PAGES = (
     ("live_map.py", "live", ":material/map:", "live_map", True),
     ("analysis.py", "analysis", ":material/monitoring:", "analysis", True),
     ("records.py", "records", ":material/table_rows:", "records", True),
+    ("network.py", "network", ":material/hub:", "network", True),
     ("screening.py", "screening", ":material/fact_check:", "screening", False),
     ("typical_cases.py", "typical", ":material/menu_book:", "typical_cases", True),
     ("import_records.py", "import", ":material/upload_file:", "imports", False),

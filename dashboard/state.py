@@ -26,6 +26,7 @@ DENSITIES = ("hexagons", "heatmap", "none")
 HEX_RESOLUTIONS = (4, 5, 6, 7, 8)
 WEIGHTS = ("count", "kg", "value")
 REFRESH_SECONDS = (0, 5, 15, 60)
+PARTIES_AT_MOST = 50  # parties a link to the Network page may name
 CUSTOM = "custom"
 
 
@@ -58,6 +59,7 @@ class View(Selection):
     weight: str = "count"
     refresh: int = 5
     focus: Focus | None = field(default=None)
+    parties: tuple[int, ...] = ()  # the Network page's chosen parties (geodata.network's node ids)
 
     def filters(self, now: datetime) -> Filters:
         """The store's filters for this view at ``now`` (Beijing time)."""
@@ -126,6 +128,15 @@ def _focus(text: str) -> Focus:
         raise ValueError(f"not a focus (cell:HEX@RES, checkpoint:ID, hub:ID or seizure:ID): {error}") from None
 
 
+def _parties(text: str) -> tuple[int, ...]:
+    ids = [part.strip() for part in text.split(",") if part.strip()]
+    if not ids or not all(part.isdigit() and len(part) <= 18 for part in ids):
+        raise ValueError("expected party ids: whole numbers separated by commas")
+    if len(ids) > PARTIES_AT_MOST:
+        raise ValueError(f"at most {PARTIES_AT_MOST} parties")
+    return tuple(dict.fromkeys(int(part) for part in ids))
+
+
 def decode(query: Mapping[str, str | list[str]], areas: AreaCodes) -> tuple[View, list[Problem]]:
     """The view a URL's query parameters describe, and the parameters that had to be ignored."""
     values: dict = {}
@@ -170,6 +181,8 @@ def decode(query: Mapping[str, str | list[str]], areas: AreaCodes) -> tuple[View
                 values["refresh"] = int(value)
             elif name == "focus":
                 values["focus"] = _focus(value)
+            elif name == "party":
+                values["parties"] = _parties(value)
             else:
                 refuse(name, value, "not a parameter Cordon knows")
         except ValueError as error:
@@ -208,4 +221,6 @@ def encode(view: View) -> dict[str, str]:
     if view.focus is not None:
         focus = view.focus
         params["focus"] = f"{focus.kind}:{focus.key}" + (f"@{focus.resolution}" if focus.kind == "cell" else "")
+    if view.parties:
+        params["party"] = ",".join(map(str, view.parties))
     return params

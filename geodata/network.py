@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import duckdb
 import networkx as nx
+import numpy as np
 import pandas as pd
 
 from queries.filters import Filters, Focus
@@ -225,13 +226,44 @@ def _subnetwork(network: PartyNetwork, chosen: set) -> PartyNetwork:
 
 
 def layout(network: PartyNetwork) -> pd.DataFrame:
-    """Positions to draw ``network`` at (node_id, x, y within [-1, 1]): a force-directed layout (networkx spring,
-    weighted, seeded), so a view is drawn the same on every run."""
-    if not len(network.graph):
+    """Positions to draw ``network`` at (node_id, x, y within [-1, 1]), community by community so that each reads
+    as a group: each community a disc of an area by its size (:func:`packed_discs`, the largest in the middle),
+    its members placed inside by a force-directed layout of their links (networkx spring, weighted, seeded: a
+    view is drawn the same on every run). Links between communities are drawn across the gaps."""
+    graph = network.graph
+    if not len(graph):
         return pd.DataFrame(columns=["node_id", "x", "y"])
-    positions = nx.spring_layout(network.graph, weight="weight", seed=LAYOUT_SEED)
-    return pd.DataFrame([(node, float(x), float(y)) for node, (x, y) in positions.items()],
-                        columns=["node_id", "x", "y"])
+    community = nx.get_node_attributes(graph, "community")
+    members: dict[int, list] = {}
+    for node in sorted(graph, key=lambda node: (community[node], node)):
+        members.setdefault(community[node], []).append(node)
+    groups = sorted(members.values(), key=lambda nodes: (-len(nodes), nodes[0]))
+    radii = np.sqrt([len(nodes) for nodes in groups])
+    rows = []
+    for nodes, radius, centre in zip(groups, radii, packed_discs(radii), strict=True):
+        inside = nx.spring_layout(graph.subgraph(nodes), weight="weight", seed=LAYOUT_SEED) if len(nodes) > 1 else {
+            nodes[0]: np.zeros(2)}
+        rows += [(node, *(centre + radius * np.asarray(inside[node]))) for node in nodes]
+    frame = pd.DataFrame(rows, columns=["node_id", "x", "y"])
+    middle = (frame[["x", "y"]].max() + frame[["x", "y"]].min()) / 2
+    span = max(float((frame[["x", "y"]] - middle).abs().to_numpy().max()), 1e-9)
+    return frame.assign(x=(frame["x"] - middle["x"]) / span, y=(frame["y"] - middle["y"]) / span)
+
+
+def packed_discs(radii, gap: float = 1.0, step: float = 0.05) -> np.ndarray:
+    """Centres for discs of ``radii`` (largest first) that do not overlap: the first at the origin, each next at
+    the first point of an Archimedean spiral out of the origin where it keeps ``gap`` from those placed."""
+    centres = np.zeros((len(radii), 2))
+    for index in range(1, len(radii)):
+        turn = 0.0
+        while True:
+            turn += step
+            point = np.array([np.cos(turn), np.sin(turn)]) * turn * radii[0] / np.pi
+            distances = np.hypot(*(centres[:index] - point).T)
+            if (distances >= radii[:index] + radii[index] + gap).all():
+                centres[index] = point
+                break
+    return centres
 
 
 @dataclass(frozen=True)

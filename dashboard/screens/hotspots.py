@@ -24,10 +24,12 @@ from dashboard.results import (
     result_map,
     shown_layer,
 )
+from dashboard.screens.network import parties_panel
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
 from dashboard.tables import show_table
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
 from geodata.hotspots import HotSpotParams
+from queries.filters import Focus
 
 
 def _grid_inputs(lang: str, prefix: str, resolution: int) -> tuple[int, int, str]:
@@ -88,7 +90,22 @@ def render_hot_spots(source: Source, filters, lang: str, user: str) -> ShownLaye
                style.analysis_legend_html(lang, "hotspots"), "hotspot_map")
     st.caption(t("bins_help", lang))
     show_table(hot_spot_table(hot if gap_km else hot.sort_values("z", ascending=False), lang), "hotspot_table")
+    behind_hot_spot(hot.sort_values("z", ascending=False), found["result"].params.resolution, filters, lang)
     return shown_layer("hotspots", found["result"], gap_km, hot)
+
+
+def behind_hot_spot(hot: pd.DataFrame, resolution: int, filters, lang: str) -> None:
+    """The parties behind a hot spot chosen from a list (the Network page's panel, select box
+    ``hotspot_parties``), hottest first."""
+    if hot.empty:
+        return
+    places = [" · ".join(str(value) for value in row if value) for row in zip(*place_columns(hot, lang).values(),
+                                                                                strict=True)]
+    named = dict(zip(hot["cell"], places, strict=True))
+    cell = st.selectbox(t("network_hot_spot", lang), list(named), index=None, key="hotspot_parties",
+                        placeholder=t("network_choose_hot_spot", lang), format_func=named.get)
+    if cell is not None:
+        parties_panel(filters, "hotspot", focus=Focus("cell", cell, resolution))
 
 
 def hot_spots_summary(found: dict, lang: str) -> str:

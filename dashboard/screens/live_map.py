@@ -35,6 +35,7 @@ from dashboard.i18n import label, name, t
 from dashboard.live_layers import density_top, weight_label
 from dashboard.pydeck_adapters import PrebuiltDeck
 from dashboard.records_table import records_frame
+from dashboard.screens.network import parties_panel
 from dashboard.startup import base_map, prepared_store
 from dashboard.tables import show_table
 from dashboard.tooltips import markdown_text
@@ -297,6 +298,7 @@ def drill(ctx: PageContext, source: Source, filters, focus: Focus | None, versio
             st.markdown(f"**{t('mineral_mix', lang)}**")
             st.altair_chart(mix_chart(found["mix"], lang, height=200), width="stretch")
         show_table(records_frame(found["records"], lang), "drill_records", height=300)
+        parties_panel(filters, "drill", focus=focus)
 
 
 def busiest(checkpoints, lang: str) -> None:

@@ -13,6 +13,7 @@ PERMISSIONS = {
     "filters": "analyst",
     "analysis": "analyst",
     "records": "analyst",
+    "network": "analyst",
     "screening": "analyst",
     "screening_review": "analyst",
     "screening_run": "admin",

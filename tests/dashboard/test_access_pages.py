@@ -20,9 +20,10 @@ from tests.conftest import BROWSER, PASSWORD, seeded_copy
 from tests.dashboard.test_app import APP, seizures_metric, signed_in, table_with
 
 PAGES = {"live": "Border zones — seizures of controlled minerals", "analysis": "Trends and comparisons",
-         "records": "Seizure records", "typical": "Typical cases", "screening": "Screening: the review queue",
+         "records": "Seizure records", "network": "Who is behind the seizures", "typical": "Typical cases",
+         "screening": "Screening: the review queue",
          "import": "Import records", "users": "Users", "audit": "Audit trail"}
-ANALYSTS = {"live", "analysis", "records", "typical", "screening"}
+ANALYSTS = {"live", "analysis", "records", "network", "typical", "screening"}
 ALLOWED = {"gx-display": {"live"}, "yn-commander": {"live"}, "gx-analyst": ANALYSTS, "planner": ANALYSTS,
            "admin": set(PAGES)}
 
@@ -46,7 +47,8 @@ def visit(seeded_db, monkeypatch):
 
 
 def _file(page: str) -> str:
-    return {"live": "live_map.py", "analysis": "analysis.py", "records": "records.py", "typical": "typical_cases.py",
+    return {"live": "live_map.py", "analysis": "analysis.py", "records": "records.py", "network": "network.py",
+            "typical": "typical_cases.py",
             "screening": "screening.py", "import": "import_records.py", "users": "users.py", "audit": "audit.py"}[page]
 
 
