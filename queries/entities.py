@@ -114,7 +114,7 @@ def _candidate_pairs(names: pd.DataFrame, phones: pd.DataFrame) -> pd.DataFrame:
                 star.append((f"i|{id_number}", row))
     star_pairs = _star_pairs(pd.DataFrame(star, columns=["block", "left"]))
     every_pairs = _all_pairs(pd.DataFrame(every, columns=["block", "left"]))
-    return pd.concat([star_pairs, every_pairs], ignore_index=True)
+    return pd.concat([star_pairs, every_pairs], ignore_index=True).astype({"left": "int64", "right": "int64"})
 
 
 def _star_pairs(members: pd.DataFrame) -> pd.DataFrame:
@@ -181,11 +181,17 @@ def _links(names: pd.DataFrame, pairs: pd.DataFrame) -> list[Link]:
     """The pairs that are one party's, best evidence per pair of parties."""
     found: dict[tuple[int, int], Link] = {}
     judged: dict[tuple[str, str], tuple[float, str] | None] = {}
-    rows = names.to_dict("list")
-    for left, right, block in pairs.itertuples(index=False, name=None):
-        party, other = rows["party_id"][left], rows["party_id"][right]
-        if party == other:
-            continue
+    rows = {column: names[column].tolist() for column in ("party_id", "kind", "source", "name")}
+    party_of = names["party_id"].to_numpy()
+    pairs = pairs.assign(party=party_of[pairs["left"].to_numpy()], other=party_of[pairs["right"].to_numpy()],
+                         identifier=pairs["block"].str.startswith(("u|", "i|")))
+    pairs = pairs[pairs["party"] != pairs["other"]]
+    pairs = pairs.assign(first=pairs[["party", "other"]].min(axis=1), second=pairs[["party", "other"]].max(axis=1),
+                         left_name=names["name"].to_numpy()[pairs["left"].to_numpy()],
+                         right_name=names["name"].to_numpy()[pairs["right"].to_numpy()])
+    pairs = pairs.drop_duplicates(["first", "second", "identifier", "left_name", "right_name"])  # one per block kind
+    for left, right, block, party, other in pairs[["left", "right", "block", "party", "other"]].itertuples(
+            index=False, name=None):
         pair = (min(party, other), max(party, other))
         if block.startswith(("u|", "i|")):
             what = "unified social credit code" if block[0] == "u" else "identity number"
