@@ -3,7 +3,7 @@
 1. Quality: the labelled mentions of tests/fixtures/entity_mentions.csv (companies written with another legal form,
    in traditional characters, in pinyin, in another word order, with a typo, under one code; look-alike companies
    that are others; people of one name in two posts, the same person only where an identity number or a phone
-   links them) are resolved by Cordon's design (blocking + rapidfuzz, queries.entities.resolve_frame) and by splink
+   links them) are resolved by Cordon's design (blocking + rapidfuzz, queries.resolution.resolve_frame) and by splink
    (probabilistic record linkage, Fellegi-Sunter, on DuckDB) in the same run; precision and recall over the pairs
    of mentions. splink gets the same normalisation as Cordon (the screening's keys: characters, pinyin) so that
    the linkage is what is compared, not the spelling rules.
@@ -40,7 +40,7 @@ import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-from queries.entities import resolve_frame
+from queries.resolution import resolve_frame
 from queries.screening.normalise import HAN, keys_of
 
 FIXTURE = Path(__file__).resolve().parents[1] / "tests" / "fixtures" / "entity_mentions.csv"
