@@ -12,15 +12,17 @@ from dashboard.map_layers import live_view
 from geodata.places import cell_place
 from queries.stores import open_store
 from tests.conftest import PASSWORD, seeded_copy
-from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, sign_in, start_app
+from tests.e2e.conftest import CHROMIUM_ARGS, boundary_drawn, open_signed_in, sign_in, start_app
 
 pytestmark = pytest.mark.browser
 
 TIMEOUT = 60_000
 
 
-def open_map(page, url: str):
-    sign_in(page, url)
+def open_map(page, url: str, enter=sign_in):
+    """The live map's chart at ``url`` once drawn, the page entered by ``enter``: signing in (a page of its own) or
+    ``open_signed_in`` (``admin_page``)."""
+    enter(page, url)
     chart = page.locator(".st-key-live_map").get_by_test_id("stDeckGlJsonChart")
     chart.wait_for(timeout=TIMEOUT)
     chart.locator("canvas").first.wait_for(timeout=TIMEOUT)
@@ -70,22 +72,22 @@ def wait_for_count_change(page, before: int) -> int:
     raise AssertionError(f"the seizure count stayed at {before}")
 
 
-def test_the_map_renders_without_any_outside_request(page, app_url):
+def test_the_map_renders_without_any_outside_request(admin_page, app_url):
     local = (app_url, f"blob:{app_url}", "data:")  # the app, its web workers and inline styles
     outside, base_files = [], {}
-    page.on("request", lambda request: None if request.url.startswith(local) else outside.append(request.url))
-    page.on("response", lambda response: base_files.update({response.url: response.status})
+    admin_page.on("request", lambda request: None if request.url.startswith(local) else outside.append(request.url))
+    admin_page.on("response", lambda response: base_files.update({response.url: response.status})
             if "/app/static/base/" in response.url else None)
-    chart = open_map(page, f"{app_url}/?period=all")
-    assert page.get_by_text("Border zones — seizures of controlled minerals").is_visible()
-    assert page.get_by_text("International land boundary").first.is_visible()  # the legend
-    assert page.get_by_text("Demonstration data").is_visible()
+    chart = open_map(admin_page, f"{app_url}/?period=all", open_signed_in)
+    assert admin_page.get_by_text("Border zones — seizures of controlled minerals").is_visible()
+    assert admin_page.get_by_text("International land boundary").first.is_visible()  # the legend
+    assert admin_page.get_by_text("Demonstration data").is_visible()
     box = chart.bounding_box()
     assert box["width"] > 600 and box["height"] > 400
     for _ in range(60):  # the base map's files fetched and drawn: the boundary's red shows
         if boundary_drawn(chart.screenshot(animations="allow")):
             break
-        page.wait_for_timeout(1000)
+        admin_page.wait_for_timeout(1000)
     else:
         raise AssertionError("the live map does not show the land boundary")
     assert {url.rsplit("/", 1)[1].split("-")[0] for url in base_files} >= {"areas_and_zones", "lines_and_zones"}
@@ -93,25 +95,25 @@ def test_the_map_renders_without_any_outside_request(page, app_url):
     assert outside == [], outside
 
 
-def test_the_date_range_and_mineral_filters_change_the_counts_and_the_map(page, app_url):
-    chart = open_map(page, f"{app_url}/?from=2025-01-01&to=2025-12-31&refresh=0")
-    page.wait_for_timeout(1500)
-    year_2025 = seizures_shown(page)
+def test_the_date_range_and_mineral_filters_change_the_counts_and_the_map(admin_page, app_url):
+    chart = open_map(admin_page, f"{app_url}/?from=2025-01-01&to=2025-12-31&refresh=0", open_signed_in)
+    admin_page.wait_for_timeout(1500)
+    year_2025 = seizures_shown(admin_page)
     map_before = chart.screenshot()
-    page.get_by_test_id("stSidebar").get_by_text("All", exact=True).click()
-    everything = wait_for_count_change(page, year_2025)
+    admin_page.get_by_test_id("stSidebar").get_by_text("All", exact=True).click()
+    everything = wait_for_count_change(admin_page, year_2025)
     assert everything > year_2025
-    assert "period=all" in page.url
+    assert "period=all" in admin_page.url
 
-    minerals = page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
+    minerals = admin_page.get_by_test_id("stSidebar").get_by_test_id("stMultiSelect").first
     minerals.click()
-    page.keyboard.type("Gallium")
-    page.keyboard.press("Enter")
-    page.keyboard.press("Escape")
-    gallium = wait_for_count_change(page, everything)
+    admin_page.keyboard.type("Gallium")
+    admin_page.keyboard.press("Enter")
+    admin_page.keyboard.press("Escape")
+    gallium = wait_for_count_change(admin_page, everything)
     assert 0 < gallium < everything
-    assert "group=Ga" in page.url
-    page.wait_for_timeout(2000)
+    assert "group=Ga" in admin_page.url
+    admin_page.wait_for_timeout(2000)
     assert chart.screenshot() != map_before
 
 
@@ -121,7 +123,7 @@ def _pixel(lon: float, lat: float, width: float, height: float) -> tuple[float, 
     return float(x), float(y)
 
 
-def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
+def test_clicking_a_hexagon_opens_its_records(admin_page, app_url, seeded_db):
     import h3
 
     from queries import views
@@ -130,35 +132,35 @@ def test_clicking_a_hexagon_opens_its_records(page, app_url, seeded_db):
 
     with open_store(seeded_db).reading() as con:
         hexagons = views.map_data(con, Filters(), hex_res=4, after=0)["hexagons"]
-    chart = open_map(page, f"{app_url}/?period=all&layers=&density=hexagons&hex=4&refresh=0")
-    page.wait_for_timeout(2000)
+    chart = open_map(admin_page, f"{app_url}/?period=all&layers=&density=hexagons&hex=4&refresh=0", open_signed_in)
+    admin_page.wait_for_timeout(2000)
     chart.scroll_into_view_if_needed()  # an alert's note above the map may push its lower part out of the window
     box = chart.locator("canvas").first.bounding_box()
-    tooltip = page.locator(".deck-tooltip").filter(has_text="Seizures")
+    tooltip = admin_page.locator(".deck-tooltip").filter(has_text="Seizures")
     for busiest in hexagons.head(5).itertuples():  # the busiest whose centre no alert's ring covers (alerts follow
         cell = format(int(busiest.cell), "x")      # today's week: the seeded records give one in some weeks)
         lat, lon = h3.cell_to_latlng(cell)
         x, y = _pixel(lon, lat, box["width"], box["height"])
-        page.mouse.move(box["x"] + x, box["y"] + y)
+        admin_page.mouse.move(box["x"] + x, box["y"] + y)
         tooltip.wait_for(timeout=TIMEOUT)  # picking is ready
         if "⚠" not in tooltip.inner_text():
             break
-    page.mouse.click(box["x"] + x, box["y"] + y)
-    page.wait_for_url(re.compile(f"focus=cell(%3A|:){cell}(%40|@)4"), timeout=TIMEOUT)
-    header = page.get_by_text(f"Records behind hexagon at {cell_place(cell, 'en')}")
+    admin_page.mouse.click(box["x"] + x, box["y"] + y)
+    admin_page.wait_for_url(re.compile(f"focus=cell(%3A|:){cell}(%40|@)4"), timeout=TIMEOUT)
+    header = admin_page.get_by_text(f"Records behind hexagon at {cell_place(cell, 'en')}")
     header.wait_for(timeout=TIMEOUT)
-    drill = page.locator(".st-key-drill_down")
+    drill = admin_page.locator(".st-key-drill_down")
     assert drill.get_by_test_id("stMetricValue").first.inner_text() == f"{int(busiest.seizures):,}"
-    drill.get_by_test_id("stDataFrame").wait_for(timeout=TIMEOUT)  # the records themselves
+    drill.get_by_test_id("stDataFrame").first.wait_for(timeout=TIMEOUT)  # the records themselves (their parties follow)
 
 
-def test_switching_the_language(page, app_url):
-    open_map(page, f"{app_url}/?period=all&refresh=0")
-    page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
-    page.get_by_text("边境地区 — 管制矿产查获态势").wait_for(timeout=TIMEOUT)
-    page.get_by_text("陆地国界").first.wait_for(timeout=TIMEOUT)  # the legend
-    page.get_by_text("查获起数").first.wait_for(timeout=TIMEOUT)  # the figures
-    assert "lang=zh" in page.url
+def test_switching_the_language(admin_page, app_url):
+    open_map(admin_page, f"{app_url}/?period=all&refresh=0", open_signed_in)
+    admin_page.get_by_test_id("stSidebar").get_by_text("中文", exact=True).click()
+    admin_page.get_by_text("边境地区 — 管制矿产查获态势").wait_for(timeout=TIMEOUT)
+    admin_page.get_by_text("陆地国界").first.wait_for(timeout=TIMEOUT)  # the legend
+    admin_page.get_by_text("查获起数").first.wait_for(timeout=TIMEOUT)  # the figures
+    assert "lang=zh" in admin_page.url
 
 
 HOSTILE = '<img src=x onerror="window.hacked=1"><script>window.hacked=2</script>'
@@ -210,12 +212,12 @@ def test_record_text_in_a_tooltip_is_shown_as_text_never_run(page, hostile_app):
 
 
 @pytest.mark.parametrize(("path", "title"), [("analysis", "Trends and comparisons"), ("records", "Seizure records")])
-def test_a_link_straight_to_a_page_opens_it(page, app_url, path, title):
-    sign_in(page, f"{app_url}/{path}?period=all&group=Sb")
-    page.get_by_text(title).wait_for(timeout=TIMEOUT)
-    assert page.get_by_test_id("stException").count() == 0
-    assert page.get_by_test_id("stSidebar").get_by_text("Live map").is_visible()
-    assert "group=Sb" in page.url
+def test_a_link_straight_to_a_page_opens_it(admin_page, app_url, path, title):
+    open_signed_in(admin_page, f"{app_url}/{path}?period=all&group=Sb")
+    admin_page.get_by_text(title).wait_for(timeout=TIMEOUT)
+    assert admin_page.get_by_test_id("stException").count() == 0
+    assert admin_page.get_by_test_id("stSidebar").get_by_text("Live map").is_visible()
+    assert "group=Sb" in admin_page.url
 
 
 def _analysis_result(page, summary: re.Pattern) -> int:
@@ -230,24 +232,24 @@ def _analysis_result(page, summary: re.Pattern) -> int:
     return int(caption.inner_text().split(" ", 1)[0].replace(",", ""))
 
 
-def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_table(page, app_url):
-    sign_in(page, f"{app_url}/analysis?period=all")
-    assert _analysis_result(page, re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of")) > 0  # Gi* first
-    page.get_by_text("Hot spot, 99 % confidence").first.wait_for(timeout=TIMEOUT)  # the legend, drawn after the caption
+def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_table(admin_page, app_url):
+    open_signed_in(admin_page, f"{app_url}/analysis?period=all")
+    assert _analysis_result(admin_page, re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of")) > 0  # Gi* first
+    admin_page.get_by_text("Hot spot, 99 % confidence").first.wait_for(timeout=TIMEOUT)  # the legend, drawn after the caption
 
-    page.get_by_text("Emerging hot spots", exact=True).click()
-    assert _analysis_result(page, re.compile(r"^\d[\d,]* of [\d,]+ hexagons show a pattern")) >= 0
-    page.get_by_text("No pattern detected").first.wait_for(timeout=TIMEOUT)
+    admin_page.get_by_text("Emerging hot spots", exact=True).click()
+    assert _analysis_result(admin_page, re.compile(r"^\d[\d,]* of [\d,]+ hexagons show a pattern")) >= 0
+    admin_page.get_by_text("No pattern detected").first.wait_for(timeout=TIMEOUT)
 
-    page.get_by_text("Clusters", exact=True).click()
-    # the cluster form's own Run (the previous analysis' form can linger in the page for a moment)
-    page.get_by_text("Distance (km)").wait_for(timeout=TIMEOUT)
-    page.get_by_test_id("stForm").filter(has_text="Distance (km)").get_by_role("button", name="Run").first.click()
-    assert _analysis_result(page, re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures")) > 0
+    admin_page.get_by_text("Clusters", exact=True).click()
+    # the cluster form's own Run (the previous analysis' form can linger in the admin_page for a moment)
+    admin_page.get_by_text("Distance (km)").wait_for(timeout=TIMEOUT)
+    admin_page.get_by_test_id("stForm").filter(has_text="Distance (km)").get_by_role("button", name="Run").first.click()
+    assert _analysis_result(admin_page, re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures")) > 0
     # coverage gaps: a distance leaves only the clusters that far from every checkpoint
-    gap = page.get_by_test_id("stNumberInputField").last  # the gap distance, below the clustering form
+    gap = admin_page.get_by_test_id("stNumberInputField").last  # the gap distance, below the clustering form
     gap.fill("20")
     gap.press("Enter")
-    page.get_by_text(re.compile(r"^\d[\d,]* of [\d,]+ are at least 20 km from any checkpoint\.")).wait_for(
+    admin_page.get_by_text(re.compile(r"^\d[\d,]* of [\d,]+ are at least 20 km from any checkpoint\.")).wait_for(
         timeout=TIMEOUT)
-    assert page.get_by_test_id("stException").count() == 0
+    assert admin_page.get_by_test_id("stException").count() == 0
