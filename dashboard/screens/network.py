@@ -114,14 +114,15 @@ def render(ctx: PageContext) -> None:
         st.pydeck_chart(network_deck(drawn, positions, lang, st.session_state.get(PARTY_KEY)), height=GRAPH_HEIGHT,
                         key=GRAPH_KEY, on_select="rerun", selection_mode="single-object")
         st.caption(legend(lang))
+    named = node_names(network, choices, lang)
     with party_column:
         chosen = st.selectbox(t("network_party", lang), choices, key=PARTY_KEY, placeholder=t("network_choose", lang),
-                              format_func=lambda node: node_name(network, node, lang))
+                              format_func=named.get)
         if chosen is not None:
             show_headline(network, chosen, lang)
     if chosen is not None:
         show_detail(ctx, filters, version, sees, chosen)
-    show_path(network, choices, lang)
+    show_path(network, choices, named, lang)
     show_communities(network, bridging, lang)
 
 
@@ -149,10 +150,11 @@ def party_choices(drawn: PartyNetwork, centres: tuple[int, ...]) -> list[int]:
     return [*centres, *[node for node in rest if node not in centres]]
 
 
-def node_name(network: PartyNetwork, node: int, lang: str) -> str:
-    """A node as a select box lists it: its label and kind."""
-    row = network.nodes.loc[network.nodes["node_id"] == node]
-    return f"{row['label'].iloc[0]} ({label(row['kind'].iloc[0], lang)})" if len(row) else str(node)
+def node_names(network: PartyNetwork, nodes: list[int], lang: str) -> dict[int, str]:
+    """The ``nodes`` as the select boxes list them: label and kind."""
+    rows = network.nodes.set_index("node_id").loc[nodes]
+    return {node: f"{name} ({label(kind, lang)})" for node, name, kind in zip(nodes, rows["label"], rows["kind"],
+                                                                              strict=True)}
 
 
 def show_headline(network: PartyNetwork, node: int, lang: str) -> None:
@@ -235,15 +237,14 @@ def role_pairs(roles: str, lang: str) -> str:
     return ", ".join("/".join(label(role, lang) for role in pair.split("/")) for pair in roles.split(", ") if pair)
 
 
-def show_path(network: PartyNetwork, choices: list[int], lang: str) -> None:
+def show_path(network: PartyNetwork, choices: list[int], named: dict[int, str], lang: str) -> None:
     """The path finder: the shortest chain of links between two parties."""
     st.subheader(t("network_path", lang))
     left, right = st.columns(2)
     start = left.selectbox(t("network_path_from", lang), choices, index=None, key="network_path_from",
-                           placeholder=t("network_choose", lang),
-                           format_func=lambda node: node_name(network, node, lang))
+                           placeholder=t("network_choose", lang), format_func=named.get)
     end = right.selectbox(t("network_path_to", lang), choices, index=None, key="network_path_to",
-                          placeholder=t("network_choose", lang), format_func=lambda node: node_name(network, node, lang))
+                          placeholder=t("network_choose", lang), format_func=named.get)
     if start is None or end is None:
         return
     path = path_between(network, start, end)
