@@ -6,12 +6,14 @@ every submit, and every result shows the parameters it was computed with.
 
 from __future__ import annotations
 
+import geopandas as gpd
 import pandas as pd
+import shapely
 import streamlit as st
 
 from dashboard import style
 from dashboard.analysis_layers import cluster_layers
-from dashboard.data import Source
+from dashboard.data import Source, analysis_points, data_version
 from dashboard.guidance import show_guidance
 from dashboard.i18n import label, t
 from dashboard.records_table import WHEN_FORMATS
@@ -24,6 +26,7 @@ from dashboard.results import (
     result_map,
     shown_layer,
 )
+from dashboard.screens.network import parties_panel, place_lines
 from dashboard.tables import show_table
 from geodata.clusters import DBSCANParams, HDBSCANParams, labelled_shares
 
@@ -66,7 +69,25 @@ def render_clusters(source: Source, filters, lang: str, user: str) -> ShownLayer
     result_map(source, filters, lang, cluster_layers(shown, lang), shown, style.analysis_legend_html(lang, "clusters"),
                "cluster_map")
     show_table(cluster_table(shown if gap_km else shown.sort_values("cluster"), lang), "cluster_table")
+    behind_cluster(shown.sort_values("cluster"), source, filters, lang)
     return shown_layer("clusters", found["result"], gap_km, gaps)
+
+
+def behind_cluster(clusters: gpd.GeoDataFrame, source: Source, filters, lang: str) -> None:
+    """The parties behind a cluster chosen from a list (the Network page's panel, select box ``cluster_parties``):
+    those of the analysed seizures that lie within its outline."""
+    if clusters.empty:
+        return
+    places = place_lines(clusters, lang)
+    named = {int(number): f"#{number + 1} {place}" for number, place in zip(clusters["cluster"], places, strict=True)}
+    number = st.selectbox(t("network_cluster", lang), list(named), index=None, key="cluster_parties",
+                          placeholder=t("network_choose_cluster", lang), format_func=lambda key: named.get(key, key))
+    if number is None:
+        return
+    points = analysis_points(source, data_version(source.path), filters).points
+    outline = clusters.loc[clusters["cluster"] == number, "geometry"].iloc[0]
+    inside = shapely.contains_xy(outline, points["lon"].to_numpy(float), points["lat"].to_numpy(float))
+    parties_panel(filters, "cluster", seizures=tuple(int(seizure) for seizure in points.loc[inside, "seizure_id"]))
 
 
 def labelled(clusters: pd.DataFrame, lang: str) -> pd.DataFrame:

@@ -24,7 +24,7 @@ from dashboard.results import (
     result_map,
     shown_layer,
 )
-from dashboard.screens.network import parties_panel
+from dashboard.screens.network import parties_panel, place_lines
 from dashboard.state import HEX_RESOLUTIONS, WEIGHTS
 from dashboard.tables import show_table
 from geodata.emerging import CATEGORIES, NO_PATTERN, STEPS, EmergingParams
@@ -99,11 +99,10 @@ def behind_hot_spot(hot: pd.DataFrame, resolution: int, filters, lang: str) -> N
     ``hotspot_parties``), hottest first."""
     if hot.empty:
         return
-    places = [" · ".join(str(value) for value in row if value) for row in zip(*place_columns(hot, lang).values(),
-                                                                                strict=True)]
+    places = place_lines(hot, lang)
     named = dict(zip(hot["cell"], places, strict=True))
     cell = st.selectbox(t("network_hot_spot", lang), list(named), index=None, key="hotspot_parties",
-                        placeholder=t("network_choose_hot_spot", lang), format_func=named.get)
+                        placeholder=t("network_choose_hot_spot", lang), format_func=lambda key: named.get(key, key))
     if cell is not None:
         parties_panel(filters, "hotspot", focus=Focus("cell", cell, resolution))
 

@@ -20,7 +20,7 @@ from dashboard.i18n import label, names, t
 from dashboard.live_layers import seizure_layers
 from dashboard.network_layers import KIND_GLYPHS, chosen_node, network_deck
 from dashboard.records_table import when_text
-from dashboard.results import result_map
+from dashboard.results import place_columns, result_map
 from dashboard.tables import show_table
 from geodata.network import (
     PartyDetail,
@@ -117,7 +117,7 @@ def render(ctx: PageContext) -> None:
     named = node_names(network, choices, lang)
     with party_column:
         chosen = st.selectbox(t("network_party", lang), choices, key=PARTY_KEY, placeholder=t("network_choose", lang),
-                              format_func=named.get)
+                              format_func=lambda key: named.get(key, key))
         if chosen is not None:
             show_headline(network, chosen, lang)
     if chosen is not None:
@@ -242,9 +242,9 @@ def show_path(network: PartyNetwork, choices: list[int], named: dict[int, str], 
     st.subheader(t("network_path", lang))
     left, right = st.columns(2)
     start = left.selectbox(t("network_path_from", lang), choices, index=None, key="network_path_from",
-                           placeholder=t("network_choose", lang), format_func=named.get)
+                           placeholder=t("network_choose", lang), format_func=lambda key: named.get(key, key))
     end = right.selectbox(t("network_path_to", lang), choices, index=None, key="network_path_to",
-                          placeholder=t("network_choose", lang), format_func=named.get)
+                          placeholder=t("network_choose", lang), format_func=lambda key: named.get(key, key))
     if start is None or end is None:
         return
     path = path_between(network, start, end)
@@ -294,6 +294,12 @@ def audit_personal(ctx: PageContext, network: PartyNetwork, where: str) -> None:
     if shown[1] and st.session_state.get(AUDITED_KEY, {}).get(where) != shown:
         record_personal_view(open_store(ctx.path), ctx.user, shown[1], where)
         st.session_state.setdefault(AUDITED_KEY, {})[where] = shown
+
+
+def place_lines(features: pd.DataFrame, lang: str) -> list[str]:
+    """Where each of an analysis' ``features`` (hot spots, clusters) lies, in one line for a select box."""
+    return [" · ".join(str(value) for value in row if value)
+            for row in zip(*place_columns(features, lang).values(), strict=True)]
 
 
 def parties_panel(filters: Filters, key: str, focus: Focus | None = None,

@@ -78,3 +78,26 @@ def test_the_graph_names_only_its_most_linked_parties_and_says_the_rest_in_toolt
     assert "http" not in json.dumps(deck.get("mapStyle", ""))  # offline: no base map to fetch
     tips = layer(deck, "network-nodes")["data"]
     assert len(tips) == len(drawn.nodes) and all(row["title"] for row in tips) and "类型" in tips[0]["detail"]
+
+
+def test_a_hot_spot_and_a_cluster_of_the_analysis_page_show_the_parties_behind_them(seeded_db, monkeypatch):
+    monkeypatch.setenv("CORDON_DB", str(seeded_db))
+    app = signed_in(AppTest.from_file(APP, default_timeout=120))
+    app.query_params["period"] = "all"
+    app.run()
+    app.switch_page("screens/analysis.py").run()
+    next(button for button in app.button if button.label == "Run").click().run()
+    assert not app.exception and not any(button.key == "hotspot_open_network" for button in app.button)
+    app.selectbox(key="hotspot_parties").select_index(0).run()  # the hottest
+    assert not app.exception and any(button.key == "hotspot_open_network" for button in app.button)
+
+    app.segmented_control(key="a_method").set_value("clusters").run()
+    next(button for button in app.button if button.label == "Run").click().run()
+    app.selectbox(key="cluster_parties").select_index(0).run()
+    assert not app.exception
+    behind = next(frame.value for frame in app.dataframe if "Party" in frame.value.columns)
+    app.button(key="cluster_open_network").click().run()
+    assert not app.exception and app.title[0].value == "Who is behind the seizures"
+    graph = decks(app)[0]
+    drawn = {node["title"] for node in layer(graph, "network-nodes")["data"]}
+    assert set(behind["Party"]) <= drawn  # the Network page is centred on the cluster's parties
