@@ -26,8 +26,10 @@ VALUE_KEYS = ("import_rule_{}", "crs_{}", "role_{}", "audit_reason_{}", "format_
 # The name of each page or action a refusal records (queries.access.roles.PERMISSIONS), as the pages title it.
 ACTION_TITLES = MappingProxyType({
     "live_map": "page_live", "kpis": "action_kpis", "filters": "filters", "analysis": "page_analysis",
-    "records": "page_records", "network": "page_network", "export": "export_title", "brief": "brief_title", "users": "page_users",
-    "imports": "page_import", "audit": "page_audit",
+    "records": "page_records", "network": "page_network", "screening": "page_screening",
+    "screening_review": "action_screening_review", "screening_run": "screening_run", "typical_cases": "page_typical",
+    "export": "export_title", "brief": "brief_title", "users": "page_users", "imports": "page_import",
+    "audit": "page_audit",
 })
 
 

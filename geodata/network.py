@@ -7,9 +7,10 @@ share, its ``weight`` is their sum and its ``roles`` say in which roles they met
 view's filters and the connection's region scope (``filtered_seizures``), so a party named only on seizures the
 reader may not see is not in the network.
 
-A node is a party today: :func:`node_ids` is the one place that says so, and entity resolution (item 4) changes
-that function alone to make a node of each entity. Every label passes through :func:`party_label`, where personal
-data is masked for readers without the grant to see it.
+A node is an entity: the parties entity resolution (queries.entities, item 4) judged one company or person under
+several spellings, or a party alone; :func:`node_ids` is the one place that says so, and an entity's id is its
+lowest party id. Every label passes through :func:`party_label`, where personal data is masked for readers without
+the grant to see it.
 
 Communities (Louvain), the approximate betweenness of bridges and the layout are seeded, so the same view gives
 the same picture on every run.
@@ -37,10 +38,10 @@ NODE_COLUMNS = ["node_id", "kind", "label", "seizures", "cases", "first_seen", "
 EDGE_COLUMNS = ["source", "target", "seizures", "cases", "weight", "roles"]
 
 
-def node_ids(parties: pd.Series) -> pd.Series:
-    """The network node of each party id in ``parties``: the party itself. The one definition of a node: mapping
-    party ids to entity ids here (item 4's resolution) makes the network one of entities."""
-    return parties.rename("node_id")
+def node_ids(links: pd.DataFrame) -> pd.Series:
+    """The network node of each row of ``links`` (network_links.sql): its party's entity, so that one company
+    written two ways at two posts is one node. The one definition of a node."""
+    return links["entity_id"].rename("node_id")
 
 
 def party_label(kind: str, value: str, unmasked: bool = False) -> str:
@@ -71,6 +72,13 @@ class PartyNetwork:
         """The party ids a node stands for."""
         return sorted(self.links.loc[self.links["node_id"] == node, "party_id"].unique().tolist())
 
+    def node_of(self, party: int):
+        """The node that stands for party id ``party`` (its entity's), None when no link of the view names it."""
+        if party in self.graph:
+            return party
+        found = self.links.loc[self.links["party_id"] == party, "node_id"]
+        return None if found.empty else found.iloc[0]
+
 
 def read_network(con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus | None = None,
                  seizures: list[int] | None = None, unmasked: bool = False) -> PartyNetwork:
@@ -87,7 +95,7 @@ def read_network(con: duckdb.DuckDBPyConnection, filters: Filters, focus: Focus 
         raise TypeError(f"filters must be a queries.filters.Filters, got {type(filters).__name__}")
     ids = None if seizures is None else [int(s) for s in seizures]
     links = run(con, "network_links", {**filters.params(focus), "seizures": ids})
-    links = links.assign(node_id=node_ids(links["party_id"]).to_numpy())
+    links = links.assign(node_id=node_ids(links).to_numpy())
     nodes = _nodes(links, unmasked)
     edges = query_over(con, "network_edges", links[["via", "unit_id", "node_id", "role"]])
     graph = nx.Graph()
@@ -276,6 +284,8 @@ class PartyDetail:
     cases: the view's cases naming it (network_party_cases.sql).
     links: its neighbours (node_id, kind, label, roles met in, seizures, cases, weight, shared_with: how many other
         nodes the neighbour links to, so a consignee or vehicle shared with others shows), by kind then weight.
+    spellings: the parties the node stands for in the view (party_id, value as written, and the link that joined
+        each into the entity: linked_to, how, score, evidence); one row for a party alone.
     """
 
     node: pd.Series
@@ -283,6 +293,7 @@ class PartyDetail:
     timeline: pd.DataFrame
     cases: pd.DataFrame
     links: pd.DataFrame
+    spellings: pd.DataFrame
 
 
 def party_detail(con: duckdb.DuckDBPyConnection, filters: Filters, network: PartyNetwork, node) -> PartyDetail:
@@ -295,8 +306,11 @@ def party_detail(con: duckdb.DuckDBPyConnection, filters: Filters, network: Part
     month = pd.to_datetime(seizures["occurred_at"]).dt.to_period("M").dt.to_timestamp()
     timeline = (seizures.assign(month=month).groupby("month", as_index=False)
                 .agg(seizures=("seizure_id", "size"), kg=("quantity_kg", "sum")))
+    members = run(con, "entity_members", {"party_id": int(node)})  # only those the view names are shown
+    spellings = members[members["party_id"].isin(params["parties"])].reset_index(drop=True)
     return PartyDetail(node=network.nodes.set_index("node_id").loc[node], seizures=seizures, timeline=timeline,
-                       cases=run(con, "network_party_cases", params), links=links_of(network, node))
+                       cases=run(con, "network_party_cases", params), links=links_of(network, node),
+                       spellings=spellings)
 
 
 def links_of(network: PartyNetwork, node) -> pd.DataFrame:

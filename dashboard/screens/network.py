@@ -31,6 +31,7 @@ from geodata.network import (
     neighbourhood,
     parties_behind,
     party_detail,
+    party_label,
     path_between,
     read_network,
     strongest,
@@ -88,8 +89,9 @@ def render(ctx: PageContext) -> None:
     if network.nodes.empty:
         st.info(t("network_empty", lang))
         return
-    centres = tuple(node for node in ctx.view.parties if node in network.graph)
-    unknown = [str(node) for node in ctx.view.parties if node not in network.graph]
+    nodes = {party: network.node_of(party) for party in ctx.view.parties}  # a party id of the URL, or its entity's
+    centres = tuple(dict.fromkeys(node for node in nodes.values() if node is not None))
+    unknown = [str(party) for party, node in nodes.items() if node is None]
     if unknown:
         st.warning(t("network_parties_unknown", lang, ids=", ".join(unknown)))
     limit = st.slider(t("network_nodes", lang), *NODES_DRAWN[:2], NODES_DRAWN[2], 50, key="network_nodes",
@@ -181,7 +183,8 @@ def show_detail(ctx: PageContext, filters: Filters, version: int, sees: bool, no
     # ringed as the live map rings new records, so that they stand out beside the checkpoints' marks
     result_map(ctx.source, filters, lang, seizure_layers(located.assign(is_new=True), lang), framed, "",
                "network_party_map")
-    timeline, cases, links = st.tabs([t("network_timeline", lang), t("network_cases", lang), t("network_links", lang)])
+    timeline, cases, links, spellings = st.tabs([t("network_timeline", lang), t("network_cases", lang),
+                                                 t("network_links", lang), t("network_spellings", lang)])
     with timeline:
         months = detail.timeline.assign(month=detail.timeline["month"].dt.strftime("%Y-%m"))  # no month names
         st.bar_chart(months.set_index("month")["seizures"], x_label=t("month", lang), y_label=t("seizures", lang),
@@ -191,6 +194,9 @@ def show_detail(ctx: PageContext, filters: Filters, version: int, sees: bool, no
         show_table(case_table(detail.cases, lang), "network_party_cases")
     with links:
         show_table(link_table(detail.links, lang), "network_party_links")
+    with spellings:
+        st.caption(t("network_spellings_caption", lang))
+        show_table(spelling_table(detail.spellings, sees, lang), "network_party_spellings")
 
 
 def seizure_table(seizures: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -229,6 +235,19 @@ def link_table(links: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("seizures", lang): links["seizures"],
         t("cases", lang): links["cases"],
         t("network_shared_with", lang): links["shared_with"],
+    })
+
+
+def spelling_table(spellings: pd.DataFrame, sees: bool, lang: str) -> pd.DataFrame:
+    """The parties an entity stands for: each as written (masked like every label), how and why it was joined."""
+    return pd.DataFrame({
+        "ID": spellings["party_id"],
+        t("written_as", lang): [party_label(kind, value, sees)
+                                for kind, value in zip(spellings["kind"], spellings["value"], strict=True)],
+        t("resolution_how", lang): [t(f"resolution_how_{how}", lang) if isinstance(how, str) else ""
+                                    for how in spellings["how"]],
+        t("resolution_score", lang): spellings["score"].round(1),
+        t("resolution_evidence", lang): spellings["evidence"].fillna(""),
     })
 
 

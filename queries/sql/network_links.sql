@@ -3,7 +3,8 @@
 -- case_id), whose parties are those of its seizures in the view and those named on the case itself (seizure_id
 -- and occurred_at NULL). $seizures: only these of the view's seizures (a cluster's), NULL: all. The view and the
 -- connection's region scope reach the links through filtered_seizures: a party named only on seizures out of
--- them is not read. kind, value and is_synthetic are the party's (geodata.network makes nodes of them).
+-- them is not read. kind, value and is_synthetic are the party's; entity_id its entity (queries.entities: the
+-- party's own id when resolution joined it to no other), of which geodata.network makes nodes.
 WITH shown AS (
     SELECT seizure_id, occurred_at
     FROM filtered_seizures($filters)
@@ -31,7 +32,9 @@ links AS (
     FROM case_parties AS p
     SEMI JOIN shown_cases AS c USING (case_id)
 )
-SELECT l.via, l.unit_id, l.seizure_id, l.occurred_at, l.party_id, l.role, p.kind, p.value, p.is_synthetic
+SELECT l.via, l.unit_id, l.seizure_id, l.occurred_at, l.party_id, l.role, p.kind, p.value, p.is_synthetic,
+       coalesce(e.entity_id, l.party_id) AS entity_id
 FROM links AS l
 JOIN parties AS p USING (party_id)
+LEFT JOIN party_entities AS e USING (party_id)
 ORDER BY l.via, l.unit_id, l.party_id, l.role;

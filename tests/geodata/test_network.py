@@ -12,6 +12,8 @@ import pytest
 from geodata.network import bridges, communities, party_detail, party_label, path_between, read_network, strongest
 from queries.access import Scope
 from queries.demo_parties import (
+    DOUBLE_SEIZURES,
+    DOUBLE_SPELLING,
     NAMED,
     RING_CONSIGNEES,
     RING_NAPO_COMPANIES,
@@ -63,6 +65,22 @@ def test_the_ring_spans_the_napo_corridor_and_the_shenzhen_hub_along_a_path(demo
     assert len(path) == 3  # a Napo company, a consignee, vehicle or phone both used, a Shenzhen company
     assert path["kind"].iloc[1] in ("company", "vehicle", "phone")
     assert path["seizures"].iloc[0] >= 1 and path["seizures"].iloc[1] >= 1 and path["roles"].iloc[-1] == ""
+
+
+def test_one_company_written_two_ways_at_two_posts_is_one_node_showing_both_spellings_and_why(seeded_either,
+                                                                                              demo_network):
+    network = demo_network
+    parties = network.links[network.links["value"].isin(DOUBLE_SPELLING)]
+    assert set(parties["value"]) == set(DOUBLE_SPELLING) and parties["party_id"].nunique() == 2
+    node = parties["node_id"].unique()
+    assert len(node) == 1  # the entity, not two parties
+    assert network.node_of(int(parties["party_id"].max())) == node[0]
+    with open_store(seeded_either).reading() as con:
+        detail = party_detail(con, Filters(), network, node[0])
+    assert sorted(detail.spellings["value"]) == sorted(DOUBLE_SPELLING)
+    joined = detail.spellings.dropna(subset=["how"])
+    assert list(joined["how"]) == ["name"] and "有限责任公司" in joined["evidence"].iloc[0]
+    assert detail.seizures["seizure_id"].nunique() == 2 * DOUBLE_SEIZURES  # both posts' seizures, one party
 
 
 A, B, C, D = "凭祥市甲矿业有限公司", "凭祥市乙贸易有限公司", "河口县丙矿业有限公司", "河口县丁商贸有限公司"
