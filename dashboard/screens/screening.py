@@ -103,6 +103,11 @@ def review_form(store, hits: pd.DataFrame, username: str, now, lang: str) -> Non
     by_id = hits.set_index("hit_id")
     hit_id = st.selectbox(t("screening_chosen", lang), by_id.index.tolist(), key="s_hit",
                           format_func=lambda hit: f"{hit} · {by_id.at[hit, 'party_name']} → {by_id.at[hit, 'entry_id']}")
+    chosen = by_id.loc[hit_id]
+    st.markdown(t("screening_evidence", lang, party=markdown_text(chosen["party_name"]),
+                  names=markdown_text(chosen["entry_names"]), list=t(f"control_list_{chosen['list_code']}", lang),
+                  announcement=markdown_text(chosen["announcement"]), score=float(chosen["score"]),
+                  reason=markdown_text(chosen["reason"])))
     with st.form("s_review_form"):
         note = st.text_area(t("hits_col_note", lang), key=f"s_note_{hit_id}", max_chars=2000,
                             help=t("screening_note_help", lang))

@@ -45,6 +45,9 @@ def test_an_analyst_dismisses_with_a_note_and_confirms_a_dismissed_hit(tmp_path,
     (table,) = page.dataframe
     assert table.value["Entry"].tolist() == [LISTED] and table.value["Seizures naming the party"].tolist() == [2]
     assert not [button for button in page.button if button.label == "Screen now"]  # admins only
+    evidence = page.markdown[-1].value  # the chosen hit's evidence above its form
+    reason = table.value["Reason"].iloc[0]  # "'NAME' matches the pinyin of 名称, legal form ignored (…), …"
+    assert "score" in evidence and f"Why: {reason.split(',')[0]}" in evidence
 
     page.text_area[0].input("   ")
     _click(page, "Dismiss: not the listed party")
