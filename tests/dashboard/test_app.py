@@ -385,7 +385,9 @@ def test_the_analysis_page_compares_periods_by_zone_and_crossing(app):
     assert not app.exception and app.title[0].value == "Trends and comparisons"
     assert [header.value for header in app.main.subheader] == ["Seizures by mineral group", "Seizures by channel",
                                                           "By border zone", "Busiest crossings",
-                                                               "Hot-spot analysis", "Export", "Situation brief"]
+                                                               "Hot-spot analysis", "Export",
+                                                               "Network of the parties, for investigators",
+                                                               "Situation brief"]
     zones = table_with(app, "Border zone")
     assert {"Seizures", "Previous period"} <= set(zones.columns) and zones["Seizures"].sum() > 0
     assert len(app.get("vega_lite_chart")) == 2

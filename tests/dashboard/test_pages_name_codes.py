@@ -55,16 +55,18 @@ READ = {"label", "body", "options", "content", "help", "placeholder", "delta", "
 LATIN = {"Cordon", "kg", "km", "t", "g", "s", "m", "p", "q", "z", "ID", "H3", "Gi*", "Getis", "Ord", "Mann", "Kendall",
          "DBSCAN", "HDBSCAN", "FDR", "ArcGIS", "GIS", "Google", "Earth", "GeoPackage", "GeoParquet", "GeoJSON", "JSON",
          "CSV", "WKT", "KML", "KMZ", "Shapefile", "zip", "Parquet", "Excel", "TOML", "PDF", "PNG", "UTF", "GBK", "GPS",
-         "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English", "NUL", "GB18030",
+         "WGS84", "GCJ", "BD", "EPSG", "ISO", "CT", "X", "README", "English", "NUL", "GB18030", "GraphML", "GEXF",
+         "Gephi", "i2",
          *(code for code in CODE_LABELS if re.fullmatch("[A-Z]{3}", code))}  # ISO codes, as such (VNM)
 LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*\*?")
 # What is not read as words: markup, icons, code spans (commands), paths, file names (as people named them) and
 # files' extensions, a command's options, a mapping's [section] key, hexagons' ids (H3), links' targets, colours,
-# user names.
+# user names, a tool's name of several words.
 NOT_WORDS = re.compile("|".join((r"<style.*?</style>", r"<[^>]+>", r":material/\w+:", r"`[^`]*`", r"\]\([^)]*\)",
                                  r"[\w.-]+\.(?:csv|tsv|txt|xlsx?|geojson|json|gpkg|zip|kmz|kml|parquet|png|pdf|toml)\b",
                                  r"\b\w+(?:/[\w.*-]+)+/?", r"(?<!\w)\.\w+", r"--[\w-]+", r"\[\w+\]\s*\w+",
-                                 r"\b[0-9a-f]{15}\b", r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b", r"\bos:[\w.-]+",
+                                 r"i2 Analyst's Notebook", r"\b[0-9a-f]{15}\b", r"https?://\S+", r"#[0-9a-fA-F]{3,8}\b",
+                                 r"\bos:[\w.-]+",
                                  *(rf"(?<![\w-]){re.escape(user)}(?![\w-])" for user in ACCOUNTS))), re.DOTALL)
 EMPTY_WORDS = {"None", "nan", "NaN", "NaT", "<NA>"}  # what pandas and Python write for nothing
 # What a record's source wrote in its own words, shown as written (its category is a label beside it)
