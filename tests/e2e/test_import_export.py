@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 
 import pytest
 
@@ -99,12 +100,12 @@ def test_the_export_panel_downloads_the_hot_spots_shown_as_valid_geojson(page, a
     summary = page.get_by_text(re.compile(r"^\d[\d,]* hot and \d[\d,]* cold hexagons of [\d,]+"))
     summary.wait_for(timeout=TIMEOUT)
     cells = int(re.search(r"hexagons of ([\d,]+)", summary.inner_text()).group(1).replace(",", ""))
-    page.get_by_role("button", name="Prepare the file").click()
+    page.get_by_role("button", name="Prepare the file").first.click()  # the layers' form (the network's follows)
     button = page.get_by_role("button", name=re.compile(r"^Download cordon_hotspots.*\.geojson$"))
     button.wait_for(timeout=TIMEOUT)
     with page.expect_download(timeout=TIMEOUT) as download:
         button.click()
-    document = json.loads(open(download.value.path(), encoding="utf-8").read())
+    document = json.loads(Path(download.value.path()).read_text(encoding="utf-8"))
     assert document["type"] == "FeatureCollection" and len(document["features"]) == cells
     assert all(feature["geometry"]["type"] == "Polygon" for feature in document["features"])
     assert {"cell", "z", "bin"} <= set(document["features"][0]["properties"])
