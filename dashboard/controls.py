@@ -316,6 +316,17 @@ def set_parties(parties) -> None:
     sync_url(current_view())
 
 
+def keep_choice(key: str, options) -> None:
+    """Keep the choice of the select box ``key`` while other pages run, so that coming back (the browser's back, or
+    the page's link) shows it chosen again: Streamlit forgets a widget's value in a run that does not draw it. Call
+    before drawing the box; a kept choice no longer among its ``options`` is not restored."""
+    kept = f"kept_{key}"
+    if key in st.session_state:
+        st.session_state[kept] = st.session_state[key]
+    elif st.session_state.get(kept) in options:
+        st.session_state[key] = st.session_state[kept]
+
+
 def show_url_problems(lang: str) -> None:
     """Say which URL parameters were ignored, and why (until the user dismisses the note)."""
     problems = st.session_state.get(PROBLEMS_KEY) or []

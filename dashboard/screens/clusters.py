@@ -13,6 +13,7 @@ import streamlit as st
 
 from dashboard import style
 from dashboard.analysis_layers import cluster_layers
+from dashboard.controls import keep_choice
 from dashboard.data import Source, analysis_points, data_version
 from dashboard.guidance import show_guidance
 from dashboard.i18n import label, t
@@ -80,6 +81,7 @@ def behind_cluster(clusters: gpd.GeoDataFrame, source: Source, filters, lang: st
         return
     places = place_lines(clusters, lang)
     named = {int(number): f"#{number + 1} {place}" for number, place in zip(clusters["cluster"], places, strict=True)}
+    keep_choice("cluster_parties", named)
     number = st.selectbox(t("network_cluster", lang), list(named), index=None, key="cluster_parties",
                           placeholder=t("network_choose_cluster", lang), format_func=lambda key: named.get(key, key))
     if number is None:

@@ -12,6 +12,7 @@ import streamlit as st
 
 from dashboard import style
 from dashboard.analysis_layers import emerging_layers, hot_spot_layers
+from dashboard.controls import keep_choice
 from dashboard.data import Source
 from dashboard.guidance import show_guidance
 from dashboard.i18n import label, t
@@ -101,6 +102,7 @@ def behind_hot_spot(hot: pd.DataFrame, resolution: int, filters, lang: str) -> N
         return
     places = place_lines(hot, lang)
     named = dict(zip(hot["cell"], places, strict=True))
+    keep_choice("hotspot_parties", named)
     cell = st.selectbox(t("network_hot_spot", lang), list(named), index=None, key="hotspot_parties",
                         placeholder=t("network_choose_hot_spot", lang), format_func=lambda key: named.get(key, key))
     if cell is not None:
