@@ -42,9 +42,9 @@ def test_each_role_may_do_what_the_roles_below_it_may():
     pages = {
         "display": {"live_map", "kpis"},
         "commander": {"live_map", "kpis"},
-        "analyst": {"live_map", "kpis", "filters", "analysis", "records", "typical_cases", "screening",
+        "analyst": {"live_map", "kpis", "filters", "analysis", "records", "network", "typical_cases", "screening",
                     "screening_review"},
-        "planner": {"live_map", "kpis", "filters", "analysis", "records", "typical_cases", "screening",
+        "planner": {"live_map", "kpis", "filters", "analysis", "records", "network", "typical_cases", "screening",
                     "screening_review", "export", "brief"},
         "admin": set(access.PERMISSIONS),
     }
