@@ -78,17 +78,20 @@ def network_deck(network: PartyNetwork, positions: pd.DataFrame, lang: str, chos
         "width": np.round(0.5 + np.log2(edges["weight"].to_numpy(float)) / 2, 1) + 1.5 * touches.to_numpy(),
     })
     names = name_rows(nodes, network, chosen)
+    # one font atlas for both text layers (deck.gl keeps one per font and weight) of the characters given, not one
+    # each found by scanning the data ("auto"); one string, as pydeck would read a list's strings as expressions
+    characters = pdk.types.String("".join(sorted({*KIND_GLYPHS.values(), *"".join(names["text"])})))
     layers = [
         frame_layer("LineLayer", links, id="network-links", get_source_position="s", get_target_position="t",
                     get_color="colour", get_width="width", width_units=PIXELS),
         frame_layer("TextLayer", nodes, id="network-nodes", get_position="position", get_text="text",
                     get_color="colour", get_size="size", get_alignment_baseline=pdk.types.String("center"),
-                    font_family=FONT, character_set=pdk.types.String("auto"), outline_width=1,
+                    font_family=FONT, character_set=characters, font_weight=FONT_WEIGHT, outline_width=1,
                     outline_color=[*style.SEA, 255], font_settings=FONT_SETTINGS, pickable=True),
         frame_layer("TextLayer", names, id="network-names", get_position="position", get_text="text",
                     get_color=list(LABEL_COLOUR), get_size=NAME_SIZE, get_text_anchor="anchor",
                     get_pixel_offset="offset", get_alignment_baseline=pdk.types.String("center"),
-                    font_family=FONT, character_set=pdk.types.String("auto"), font_weight=FONT_WEIGHT,
+                    font_family=FONT, character_set=characters, font_weight=FONT_WEIGHT,
                     outline_width=1, outline_color=[*style.SEA, 255], font_settings=FONT_SETTINGS),
     ]
     view = pdk.View(type="OrthographicView", controller=True)

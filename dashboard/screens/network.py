@@ -4,7 +4,8 @@ show for a hot spot, cluster, crossing or hub: the parties behind its seizures, 
 
 Everything is read under the sidebar's filters and the user's region scope (the cached loaders take the
 :class:`~dashboard.data.Source`). Widget keys (stable, for tests): network_nodes, network_graph, network_party,
-network_clear_parties, network_path_from, network_path_to, network_party_map; a panel's <prefix>_open_network.
+network_clear_parties, network_path_from, network_path_to, network_party_map, network_communities_open; a
+panel's <prefix>_open_network.
 """
 
 from __future__ import annotations
@@ -47,6 +48,7 @@ LISTED = 15  # communities and bridges listed
 PANEL_PARTIES = 10  # parties a map's panel lists
 LINKED_PARTIES = 20  # parties a panel's link takes to the Network page
 PARTY_KEY, GRAPH_KEY, CLICK_KEY, AUDITED_KEY = "network_party", "network_graph", "network_click", "network_audited"
+MORE_KEY = "network_communities_open"  # the expander of the communities and bridges
 
 
 # The network and what is drawn of it are kept as they are (cache_resource: the same object on every run, not a
@@ -281,7 +283,18 @@ def show_path(network: PartyNetwork, choices: list[int], named: dict[int, str], 
 
 def show_communities(network: PartyNetwork, bridging: pd.DataFrame, lang: str) -> None:
     """The largest communities, and the drawn parties that bridge them (one above the other: side by side, half
-    the page cut their last columns off)."""
+    the page cut their last columns off), in an expander drawn only once opened: drawing their two tables held
+    the graph's first draw back by seconds (bench/results/network.md)."""
+    more = st.expander(f"{t('network_communities', lang)} · {t('network_bridges', lang)}", key=MORE_KEY,
+                       on_change="rerun")
+    if not more.open:
+        return
+    with more:
+        show_community_tables(network, bridging, lang)
+
+
+def show_community_tables(network: PartyNetwork, bridging: pd.DataFrame, lang: str) -> None:
+    """The tables of :func:`show_communities`."""
     st.subheader(t("network_communities", lang))
     found = communities(network).head(LISTED)
     show_table(pd.DataFrame({

@@ -10,6 +10,7 @@ from pathlib import Path
 from streamlit.testing.v1 import AppTest
 
 from dashboard.network_layers import KIND_GLYPHS, network_deck
+from dashboard.screens.network import MORE_KEY
 from dashboard.state import PARTIES_AT_MOST, AreaCodes, View, decode, encode
 from geodata.network import layout, read_network, strongest
 from queries.demo_parties import RING_CONSIGNEES, RING_NAPO_COMPANIES, RING_SHENZHEN_COMPANIES
@@ -59,6 +60,12 @@ def test_from_a_crossings_parties_to_the_network_and_a_partys_seizures_on_the_ma
     path = next(frame.value for frame in app.dataframe if "Link to the next (roles)" in frame.value.columns)
     assert path["Party"].iloc[0] == RING_NAPO_COMPANIES[0] and path["Party"].iloc[-1] == RING_SHENZHEN_COMPANIES[0]
 
+    assert not any("Parties" in frame.value.columns for frame in app.dataframe)  # drawn once their expander opens
+    app.session_state[MORE_KEY] = True
+    app.run()
+    communities = next(frame.value for frame in app.dataframe if "Parties" in frame.value.columns)
+    assert len(communities) >= 1 and not app.exception
+
 
 def test_the_party_parameter_is_decoded_refused_with_a_reason_and_encoded_back():
     view, problems = decode({"party": "12, 7,12"}, AreaCodes())
@@ -76,6 +83,11 @@ def test_the_graph_names_only_its_most_linked_parties_and_says_the_rest_in_toolt
     names = layer(deck, "network-names")["data"]
     assert 0 < len(names) <= 20 and all(len(row["text"]) <= 18 for row in names)
     assert "http" not in json.dumps(deck.get("mapStyle", ""))  # offline: no base map to fetch
+    # both text layers share one font atlas of the characters they draw, given as one string (not 'auto', and not
+    # a list, whose strings pydeck would send as expressions)
+    characters = {layer(deck, name)["characterSet"] for name in ("network-nodes", "network-names")}
+    assert len(characters) == 1 and set("".join(row["text"] for row in names)) | set(KIND_GLYPHS.values()) == set(
+        characters.pop())
     tips = layer(deck, "network-nodes")["data"]
     assert len(tips) == len(drawn.nodes) and all(row["title"] for row in tips) and "类型" in tips[0]["detail"]
 

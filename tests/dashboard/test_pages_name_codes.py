@@ -29,6 +29,7 @@ from google.protobuf.json_format import MessageToDict
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import Block, Dataframe
 
+from dashboard.screens.network import MORE_KEY as NETWORK_MORE_KEY
 from queries.access import AUDIT_KINDS
 from queries.constants import CASE_STATUSES, CHANNELS, DESTINATIONS, ITEM_CODES
 from queries.labels import CODE_LABELS, label, t
@@ -39,7 +40,7 @@ from tests.dashboard.test_app import APP, signed_in
 
 # each page as it opens; the Analysis page with each of its methods run on the default parameters
 PAGES = ("live_map", "analysis", "analysis:clusters", "analysis:emerging", "records", "import_records", "users",
-         "audit")
+         "audit", "network")
 # Every code with a label, from the catalogue itself (not through label(), which the pages call): codes that cannot
 # be ordinary words, looked for everywhere; the others are words, looked for where they can be told from one.
 CODES = sorted((code for code in CODE_LABELS if "_" in code or re.fullmatch("[A-Z]{3}", code)), key=len, reverse=True)
@@ -135,6 +136,26 @@ def word_codes_shown(shown, lang: str):
             yield from ((where, part, text[:80]) for part in parts if part in ENGLISH_LABEL_DIFFERS)
 
 
+def party_names(path) -> re.Pattern:
+    """The names the Network page gives its parties (geodata.network's labels, masked and not), as written: a
+    company's or an address' Chinese name may hold a place's (广西…有限公司), and a Chinese page shows a foreign
+    company's English name."""
+    from geodata.network import read_network
+    from queries.filters import Filters
+
+    with open_store(path).reading() as con:
+        names = {*read_network(con, Filters()).nodes["label"], *read_network(con, Filters(), unmasked=True).nodes["label"]}
+    return re.compile("|".join(map(re.escape, sorted(names, key=len, reverse=True))))
+
+
+def without_party_names(shown, names: re.Pattern):
+    """``shown`` with the party names of :func:`party_names` taken out of the Network page's select boxes' options
+    and its tables' cells, where they are shown as written (as :data:`AS_WRITTEN`); the rest of the text is still
+    read, and every other text as it is."""
+    for where, text in shown:
+        yield where, names.sub(" ", text) if where.startswith("table cell") or "options" in where.split(".") else text
+
+
 def chinese_place_names(path) -> re.Pattern:
     """The Chinese names of the store's places that have an English one: counties, provinces, checkpoints, hubs."""
     with open_store(path).reading() as con:
@@ -165,6 +186,15 @@ def test_a_word_code_is_found_where_it_can_be_told_from_a_word():
              ("multiselect.options", "Gallium"), ("markdown.body", "open the map"), ("table cell|Status", "立案")]
     assert [code for _, code, _ in word_codes_shown(shown, "en")] == ["open", "antimony"]
     assert [code for _, code, _ in word_codes_shown(shown, "zh")] == ["open", "antimony", "open"]
+
+
+def test_party_names_are_read_as_written_on_the_network_page_and_nowhere_else():
+    names, places = re.compile(re.escape("广西某丰矿业有限公司")), re.compile("广西|凭祥")
+    shown = [("selectbox.options", "广西某丰矿业有限公司 (Company)"), ("table cell|Party", "广西某丰矿业有限公司"),
+             ("table cell|Largest", "广西某丰矿业有限公司, 凭祥 depot"), ("caption.body", "广西某丰矿业有限公司 in 广西")]
+    left = [(where, places.findall(text)) for where, text in without_party_names(shown, names)]
+    assert left == [("selectbox.options", []), ("table cell|Party", []), ("table cell|Largest", ["凭祥"]),
+                    ("caption.body", ["广西", "广西"])]
 
 
 def with_every_kind_of_event(seeded_db, tmp_path):
@@ -205,8 +235,13 @@ def test_no_page_shows_a_code_or_a_word_of_the_other_language(seeded_db, tmp_pat
         test.switch_page(f"screens/{screen}.py").run()
     if method:
         test.segmented_control(key="a_method").set_value(method).run()
+    if screen == "network":  # its communities and bridges too
+        test.session_state[NETWORK_MORE_KEY] = True
+        test.run()
     assert not test.exception
     shown = list(shown_texts(test._tree))
+    if screen == "network":
+        shown = list(without_party_names(shown, party_names(seeded_db)))
     leaks = sorted({(where, code, text[:80]) for where, text in shown for code in CODE_WORD.findall(text)})
     leaks += sorted({(where, "an empty cell", text) for where, text in shown  # an empty cell is empty
                      if where.startswith("table cell") and text in EMPTY_WORDS})
