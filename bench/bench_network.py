@@ -7,9 +7,13 @@ temporary folder, starts the app, warms it, then times, ``--runs`` times, in a n
 * **live map**: the live map's signed-in return visit (bench_page_load's own, with its checks), for comparison;
 * **network, 200 nodes**: the Network page (the whole period) from the navigation's start to its graph drawn
   (the second animation frame after the last WebGL draw call, once nothing was drawn for 1.5 s);
-* **network, 500 nodes**: on that page, the slider of parties drawn moved to 500 (the key End), from the key
-  press to the graph drawn again (a rerun of the page: the network read from the cache, 500 nodes laid out
-  and sent).
+* **network, 500 nodes, slider moved**: on that page, the slider of parties drawn moved to 500 (the key End), from
+  the key press to the graph drawn again (a rerun of the page: the network read from the cache, 500 nodes laid
+  out and sent);
+* **network, 500 nodes, signed-in visit**: a new tab opening the page with 500 drawn, from the navigation's start
+  to the 500 nodes drawn: the slider is moved to 500 as soon as the page's run has shown it and the caption
+  below it (a new session starts at 200: the count is not in the URL, whose parameters are the view's), so this
+  is an upper bound: the first run's 200 may be drawn before the rerun's 500.
 
 Prints a markdown table of medians and the slowest.
 """
@@ -61,6 +65,22 @@ def network_visit(context, server: Server) -> tuple[float, float, int]:
     return first, most, MOST_NODES
 
 
+def network_visit_at_most(context, server: Server) -> float:
+    """A signed-in visit of the Network page with :data:`MOST_NODES` drawn: seconds from the navigation's start
+    to that graph drawn, the slider moved to them (the key End) as soon as it is shown."""
+    page = context.new_page()
+    page.goto(f"{server.url}/{NETWORK}")
+    started = page.evaluate("performance.timeOrigin")
+    page.wait_for_function("document.body.innerText.includes('parties drawn')", timeout=60_000)  # its run's caption
+    slider = page.get_by_role("slider")
+    slider.nth(slider.count() - 1).focus()
+    page.keyboard.press("End")
+    page.wait_for_function(f"document.body.innerText.includes('{MOST_NODES} parties drawn')", timeout=60_000)
+    drawn = (_quiet_map(page, "network page opened at 500 nodes")["shown"] - started) / 1000
+    page.close()
+    return drawn
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--rows", type=int, default=20_000)
@@ -89,6 +109,8 @@ def main() -> None:
                 first, most, _ = network_visit(context, server)
                 timings.setdefault((name, "network, 200 nodes, signed-in visit"), []).append(first)
                 timings.setdefault((name, f"network, {MOST_NODES} nodes, slider moved"), []).append(most)
+                timings.setdefault((name, f"network, {MOST_NODES} nodes, signed-in visit"), []).append(
+                    network_visit_at_most(context, server))
             context.close()
             browser.close()
     load = os.getloadavg()
