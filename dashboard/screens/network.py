@@ -357,7 +357,7 @@ def parties_panel(filters: Filters, key: str, focus: Focus | None = None,
         t("party_kind", lang): [label(kind, lang) for kind in top["kind"]],
         t("seizures", lang): top["seizures"],
         t("roles", lang): [", ".join(label(r, lang) for r in roles.split(", ")) for roles in top["roles"]],
-    }), f"{key}_parties")
+    }), f"{key}_party_table")
     st.caption(t("network_behind_count", lang, parties=len(listed)))
     if st.button(t("network_open", lang), key=f"{key}_open_network", icon=":material/hub:"):
         set_parties(listed["node_id"].head(LINKED_PARTIES).tolist())
