@@ -244,6 +244,8 @@ def test_the_analysis_page_runs_each_hot_spot_analysis_with_its_map_legend_and_t
     admin_page.get_by_text("Clusters", exact=True).click()
     # the cluster form's own Run (the previous analysis' form can linger in the admin_page for a moment)
     admin_page.get_by_text("Distance (km)").wait_for(timeout=TIMEOUT)
+    # the tab's own run finished (a submit sent while the page still runs was seen lost in full runs)
+    admin_page.get_by_test_id("stStatusWidget").wait_for(state="hidden", timeout=TIMEOUT)
     admin_page.get_by_test_id("stForm").filter(has_text="Distance (km)").get_by_role("button", name="Run").first.click()
     assert _analysis_result(admin_page, re.compile(r"^\d[\d,]* clusters in [\d,]+ seizures")) > 0
     # coverage gaps: a distance leaves only the clusters that far from every checkpoint
